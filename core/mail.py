@@ -1,0 +1,24 @@
+"""Queueing of e-mail: pages never talk to an SMTP server themselves."""
+
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
+
+from core.tasks import send_email
+
+
+def email_enqueue(message: EmailMessage) -> None:
+    """Queue `message` for the task worker once the current transaction commits."""
+    html_body = None
+    if isinstance(message, EmailMultiAlternatives):
+        for content, mimetype in message.alternatives:
+            if mimetype == "text/html":
+                html_body = content
+    kwargs = {
+        "subject": message.subject,
+        "body": message.body,
+        "to": list(message.to),
+        "from_email": message.from_email,
+        "html_body": html_body,
+        "headers": dict(message.extra_headers),
+    }
+    transaction.on_commit(lambda: send_email.enqueue(**kwargs))

@@ -1,0 +1,20 @@
+"""Template filters shared by every app: money and deadlines."""
+
+from django import template
+from django.utils import timezone
+
+from core.formatting import format_money
+
+register = template.Library()
+
+
+@register.filter
+def pln(amount):
+    """Format an amount in PLN Polish-style: 1 234,56 zł (no-break spaces)."""
+    return format_money(amount)
+
+
+@register.filter
+def in_future(moment) -> bool:
+    """True when an aware datetime lies after now."""
+    return moment is not None and moment > timezone.now()

@@ -1,0 +1,303 @@
+"""The demo programme "Aktywni dla klimatu": its people and calls.
+
+Dates are relative to the day the demo is loaded, so that a fresh demo always
+has one open, one upcoming and one closed call.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.enums import COORDINATORS_GROUP
+from accounts.models import User
+from grants.enums import CallStatus
+from grants.models import CallStatusChange, Criterion, GrantCall
+
+DEMO_PASSWORD = "mikrogranty-demo"
+WARSAW = ZoneInfo("Europe/Warsaw")
+PROGRAMME = "Aktywni dla klimatu"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    full_name: str
+    coordinator: bool = False
+
+
+PEOPLE = [
+    DemoPerson("koordynator@example.org", "Katarzyna Nowicka", coordinator=True),
+    DemoPerson("recenzent1@example.org", "Tomasz Wieczorek"),
+    DemoPerson("recenzent2@example.org", "Agnieszka Zielińska"),
+    DemoPerson("recenzent3@example.org", "Michał Kowalczyk"),
+    DemoPerson("wnioskodawca1@example.org", "Zuzanna Lewandowska"),
+    DemoPerson("wnioskodawca2@example.org", "Jakub Wójcik"),
+]
+
+CRITERIA_CLIMATE = [
+    (
+        "Trafność diagnozy problemu",
+        "Czy problem klimatyczny w społeczności jest dobrze opisany i poparty obserwacjami lub danymi?",
+        10,
+        "1.5",
+    ),
+    (
+        "Spójność celów i działań",
+        "Czy zaplanowane działania realnie prowadzą do celów i mieszczą się w harmonogramie?",
+        10,
+        "1",
+    ),
+    (
+        "Zaangażowanie społeczności",
+        "Czy w projekt włączeni są mieszkańcy, sąsiedzi, uczniowie — nie tylko jako odbiorcy?",
+        10,
+        "1.5",
+    ),
+    ("Realność budżetu", "Czy koszty są niezbędne, racjonalne i dobrze opisane?", 10, "1"),
+    (
+        "Trwałość efektów",
+        "Co zostanie po projekcie: zmiana nawyków, infrastruktura, sieć kontaktów?",
+        10,
+        "1",
+    ),
+]
+
+CRITERIA_SCHOOL = [
+    (
+        "Pomysł i jego znaczenie dla klimatu",
+        "Jak działanie zmniejsza emisje lub pomaga przystosować się do zmian klimatu?",
+        10,
+        "2",
+    ),
+    (
+        "Udział młodzieży",
+        "Czy młodzi ludzie współtworzą projekt od pomysłu do realizacji?",
+        10,
+        "1.5",
+    ),
+    (
+        "Plan działań i harmonogram",
+        "Czy plan jest konkretny i wykonalny w czasie trwania programu?",
+        10,
+        "1",
+    ),
+    ("Budżet", "Czy koszty są uzasadnione i adekwatne do działań?", 5, "1"),
+]
+
+CRITERIA_HEAT = [
+    (
+        "Diagnoza miejskiej wyspy ciepła",
+        "Czy wnioskodawcy wiedzą, gdzie i kogo najbardziej dotyka upał?",
+        10,
+        "1.5",
+    ),
+    (
+        "Rozwiązanie oparte na przyrodzie",
+        "Zieleń, woda, cień: czy proponowane rozwiązanie jest trwałe i bezpieczne?",
+        10,
+        "1.5",
+    ),
+    (
+        "Współpraca z mieszkańcami i instytucjami",
+        "Czy są zgody zarządcy terenu, partnerzy, wolontariusze?",
+        10,
+        "1",
+    ),
+    ("Realność budżetu", "Czy koszty są niezbędne i racjonalne?", 10, "1"),
+    ("Komunikacja i edukacja", "Jak projekt pokaże innym, że się da?", 5, "0.5"),
+    ("Trwałość", "Kto zadba o efekty po zakończeniu projektu?", 5, "1"),
+]
+
+
+@dataclass
+class DemoCall:
+    slug: str
+    reference_code: str
+    title: str
+    description: str
+    eligibility: str
+    criteria: list = field(default_factory=list)
+    min_amount: str = "1000"
+    max_amount: str = "5000"
+    total_budget: str = "60000"
+    own_contribution_percent: str = "0"
+
+
+def _warsaw_day_end(day) -> datetime:
+    return datetime.combine(day, time(23, 59), tzinfo=WARSAW)
+
+
+def _warsaw_day_start(day) -> datetime:
+    return datetime.combine(day, time(9, 0), tzinfo=WARSAW)
+
+
+OPEN_CALL = DemoCall(
+    slug="klimat-w-sasiedztwie",
+    reference_code="AK",
+    title="Klimat w sąsiedztwie — mini-granty dla młodych aktywistów",
+    description=(
+        "Program szkoleniowy połączony z mini-grantami dla młodych aktywistek i aktywistów "
+        "klimatycznych. Wspieramy małe, oddolne działania, które pomagają ochronić klimat "
+        "i przygotować nasze osiedla, miasta i miasteczka na upały, ulewy i susze.\n\n"
+        "Przed realizacją projektów zapraszamy zespoły na dwudniowe szkolenie z planowania "
+        "działań, pracy z mieszkańcami i rozliczania grantu. Każdy zespół dostaje też opiekuna "
+        "z sieci ruchów miejskich."
+    ),
+    eligibility=(
+        "Osoby w wieku 16–30 lat działające samodzielnie lub w grupie nieformalnej (co najmniej "
+        "3 osoby), a także organizacje pozarządowe działające na rzecz młodzieży. Osoby "
+        "niepełnoletnie potrzebują zgody rodzica lub opiekuna. Projekt musi być realizowany "
+        "w Polsce i zakończyć się w ciągu 6 miesięcy."
+    ),
+    criteria=CRITERIA_CLIMATE,
+    min_amount="1000",
+    max_amount="5000",
+    total_budget="60000",
+    own_contribution_percent="5",
+)
+
+CLOSED_CALL = DemoCall(
+    slug="zielone-szkoly",
+    reference_code="ZS",
+    title="Zielone szkoły — klimatyczne inicjatywy uczniowskie",
+    description=(
+        "Mini-granty na działania uczniów i uczennic, które zmieniają szkołę i jej otoczenie: "
+        "ogrody deszczowe, rowerownie, wymianki, audyty energii, klimatyczne debaty. "
+        "Nabór jest zakończony — trwa ocena wniosków."
+    ),
+    eligibility=(
+        "Grupy co najmniej 3 uczniów i uczennic szkół ponadpodstawowych z opiekunem lub "
+        "patronem (szkoła, organizacja pozarządowa)."
+    ),
+    criteria=CRITERIA_SCHOOL,
+    min_amount="500",
+    max_amount="3500",
+    total_budget="40000",
+)
+
+UPCOMING_CALL = DemoCall(
+    slug="chlodne-podworka",
+    reference_code="CP",
+    title="Chłodne podwórka — zieleń przeciw upałom",
+    description=(
+        "Nabór na projekty, które schładzają podwórka, skwery i przystanki: nasadzenia, "
+        "odszczelnianie nawierzchni, zbiorniki na deszczówkę, cień dla najbardziej narażonych "
+        "na upał sąsiadów."
+    ),
+    eligibility=(
+        "Grupy nieformalne, wspólnoty mieszkaniowe i organizacje pozarządowe. Wymagany wkład "
+        "własny co najmniej 10% kosztów — może to być praca wolontariuszy."
+    ),
+    criteria=CRITERIA_HEAT,
+    min_amount="2000",
+    max_amount="8000",
+    total_budget="80000",
+    own_contribution_percent="10",
+)
+
+
+def _ensure_person(person: DemoPerson, coordinators: Group) -> User:
+    user, created = User.objects.get_or_create(
+        email=person.email, defaults={"full_name": person.full_name}
+    )
+    if created or not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+    user.full_name = person.full_name
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=person.email, defaults={"verified": True, "primary": True}
+    )
+    if person.coordinator:
+        user.groups.add(coordinators)
+    return user
+
+
+def _ensure_call(spec: DemoCall, *, opens_at, closes_at, status: str, by: User) -> GrantCall:
+    call, _ = GrantCall.objects.update_or_create(
+        slug=spec.slug,
+        defaults={
+            "programme": PROGRAMME,
+            "reference_code": spec.reference_code,
+            "title": spec.title,
+            "description": spec.description,
+            "eligibility": spec.eligibility,
+            "min_amount": Decimal(spec.min_amount),
+            "max_amount": Decimal(spec.max_amount),
+            "total_budget": Decimal(spec.total_budget),
+            "own_contribution_percent": Decimal(spec.own_contribution_percent),
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+            "status": status,
+            "published_at": opens_at - timedelta(days=14),
+            "created_by": by,
+        },
+    )
+    for position, (name, guidance, max_points, weight) in enumerate(spec.criteria):
+        Criterion.objects.update_or_create(
+            call=call,
+            name=name,
+            defaults={
+                "guidance": guidance,
+                "max_points": max_points,
+                "weight": Decimal(weight),
+                "position": position,
+            },
+        )
+    if not call.status_changes.exists():
+        CallStatusChange.objects.create(
+            call=call,
+            old_status=CallStatus.DRAFT,
+            new_status=CallStatus.OPEN,
+            by=by,
+            at=call.published_at,
+            note="Demo",
+        )
+        if status != CallStatus.OPEN:
+            CallStatusChange.objects.create(
+                call=call,
+                old_status=CallStatus.OPEN,
+                new_status=status,
+                by=by,
+                at=closes_at,
+                note="Demo",
+            )
+    return call
+
+
+@transaction.atomic
+def demo_load() -> dict[str, object]:
+    """Create or refresh the demo people and calls; running it twice changes nothing more."""
+    coordinators, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
+    people = {person.email: _ensure_person(person, coordinators) for person in PEOPLE}
+    coordinator = people["koordynator@example.org"]
+    today = timezone.localdate(timezone.now(), WARSAW)
+    calls = {
+        "open": _ensure_call(
+            OPEN_CALL,
+            opens_at=_warsaw_day_start(today - timedelta(days=21)),
+            closes_at=_warsaw_day_end(today + timedelta(days=60)),
+            status=CallStatus.OPEN,
+            by=coordinator,
+        ),
+        "closed": _ensure_call(
+            CLOSED_CALL,
+            opens_at=_warsaw_day_start(today - timedelta(days=90)),
+            closes_at=_warsaw_day_end(today - timedelta(days=30)),
+            status=CallStatus.CLOSED,
+            by=coordinator,
+        ),
+        "upcoming": _ensure_call(
+            UPCOMING_CALL,
+            opens_at=_warsaw_day_start(today + timedelta(days=45)),
+            closes_at=_warsaw_day_end(today + timedelta(days=105)),
+            status=CallStatus.OPEN,
+            by=coordinator,
+        ),
+    }
+    return {"people": people, "calls": calls}

@@ -1,0 +1,147 @@
+"""Forms coordinators use to design a call and its criteria."""
+
+from decimal import Decimal
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import Criterion, GrantCall
+
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """A native date-and-time picker; values are in Europe/Warsaw."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL_FORMAT)
+
+
+class GrantCallForm(forms.ModelForm):
+    class Meta:
+        model = GrantCall
+        fields = [
+            "programme",
+            "title",
+            "slug",
+            "reference_code",
+            "description",
+            "eligibility",
+            "min_amount",
+            "max_amount",
+            "total_budget",
+            "own_contribution_percent",
+            "opens_at",
+            "closes_at",
+            "reviewers_per_application",
+            "discrepancy_threshold",
+            "min_score",
+        ]
+        widgets = {
+            "opens_at": DateTimeLocalInput(),
+            "closes_at": DateTimeLocalInput(),
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "eligibility": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "opens_at": _("Polish time (Europe/Warsaw)."),
+            "closes_at": _(
+                "Polish time (Europe/Warsaw). Applications are refused from this moment on."
+            ),
+        }
+
+    def __init__(self, *args, publish: bool = False, **kwargs):
+        self.publish = publish
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            self.add_error("closes_at", _("The call must close after it opens."))
+        elif self.publish and closes_at and closes_at <= timezone.now():
+            self.add_error(
+                "closes_at",
+                _("The deadline has already passed; set a closing moment in the future."),
+            )
+        min_amount, max_amount = cleaned.get("min_amount"), cleaned.get("max_amount")
+        if min_amount is not None and max_amount is not None and max_amount < min_amount:
+            self.add_error(
+                "max_amount", _("The maximum amount can't be lower than the minimum amount.")
+            )
+        budget = cleaned.get("total_budget")
+        if budget is not None and max_amount is not None and max_amount > budget:
+            self.add_error(
+                "max_amount", _("The maximum amount can't be higher than the call's total budget.")
+            )
+        return cleaned
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "guidance", "max_points", "weight"]
+        widgets = {"guidance": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_weight(self):
+        weight = self.cleaned_data.get("weight")
+        if weight is not None and weight <= Decimal("0"):
+            raise forms.ValidationError(_("The weight must be greater than 0."))
+        return weight
+
+
+class BaseCriterionFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, require_criteria: bool = False, **kwargs):
+        self.require_criteria = require_criteria
+        super().__init__(*args, **kwargs)
+
+    def kept_forms(self) -> list[forms.Form]:
+        """Filled-in forms not marked for deletion, in the order the coordinator set."""
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not self._should_delete_form(form)
+        ]
+        return sorted(
+            kept,
+            key=lambda form: (
+                form.cleaned_data.get("ORDER") is None,
+                form.cleaned_data.get("ORDER") or 0,
+                self.forms.index(form),
+            ),
+        )
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if self.require_criteria and not self.kept_forms():
+            raise forms.ValidationError(
+                _("Add at least one scoring criterion before publishing the call."),
+                code="no_criteria",
+            )
+
+
+CriterionFormSet = inlineformset_factory(
+    GrantCall,
+    Criterion,
+    form=CriterionForm,
+    formset=BaseCriterionFormSet,
+    extra=1,
+    can_delete=True,
+    can_order=True,
+)
+
+
+class CallCloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for the record (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+    )

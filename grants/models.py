@@ -1,0 +1,215 @@
+"""What a grant call is: its rules, dates, money and scoring criteria."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grants.enums import CallPhase, CallStatus
+
+PUBLIC_STATUSES = [s for s in CallStatus if s != CallStatus.DRAFT]
+
+
+class GrantCallQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def with_criteria_count(self):
+        return self.annotate(criteria_count=Count("criteria", distinct=True))
+
+    def accepting(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=CallStatus.OPEN, opens_at__lte=now, closes_at__gt=now)
+
+
+class GrantCall(models.Model):
+    """A call for applications ("nabór") of a mini-grant programme."""
+
+    programme = models.CharField(_("programme"), max_length=200)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("address (slug)"),
+        max_length=80,
+        unique=True,
+        help_text=_("Used in the call's web address, e.g. klimat-2027."),
+    )
+    reference_code = models.CharField(
+        _("reference code"),
+        max_length=10,
+        help_text=_("Letters that start every application number, e.g. AC gives AC/2027/0001."),
+        validators=[
+            RegexValidator(r"^[A-Z]{1,10}$", _("Use 1 to 10 capital letters without diacritics."))
+        ],
+    )
+    description = models.TextField(_("description"))
+    eligibility = models.TextField(_("who can apply"))
+    min_amount = models.DecimalField(
+        _("minimum amount per application (zł)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    max_amount = models.DecimalField(
+        _("maximum amount per application (zł)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    total_budget = models.DecimalField(
+        _("total budget of the call (zł)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    own_contribution_percent = models.DecimalField(
+        _("minimum own contribution (% of total cost)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("99"))],
+        help_text=_("0 means no own contribution is required."),
+    )
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at (deadline)"))
+    reviewers_per_application = models.PositiveSmallIntegerField(
+        _("reviewers per application"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    discrepancy_threshold = models.DecimalField(
+        _("discrepancy threshold (points out of 100)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("25"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Two reviews further apart than this are flagged for the coordinator."),
+    )
+    min_score = models.DecimalField(
+        _("minimum score to be funded (out of 100)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("60"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=CallStatus.choices, default=CallStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = GrantCallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant call")
+        verbose_name_plural = _("grant calls")
+        ordering = ["-opens_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="call_closes_after_opening",
+                violation_error_message=_("The call must close after it opens."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_amount__gte=models.F("min_amount")),
+                name="call_max_not_below_min",
+                violation_error_message=_(
+                    "The maximum amount can't be lower than the minimum amount."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("grants:call_detail", kwargs={"slug": self.slug})
+
+    def phase(self, now=None) -> CallPhase:
+        """Where the call stands for a visitor at `now`."""
+        now = now or timezone.now()
+        if self.status == CallStatus.DRAFT:
+            return CallPhase.DRAFT
+        if self.status == CallStatus.OPEN:
+            if now < self.opens_at:
+                return CallPhase.UPCOMING
+            if now < self.closes_at:
+                return CallPhase.ACCEPTING
+        return CallPhase.CLOSED
+
+    @property
+    def current_phase(self) -> CallPhase:
+        return self.phase()
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != CallStatus.DRAFT
+
+    @property
+    def is_accepting(self) -> bool:
+        return self.phase() == CallPhase.ACCEPTING
+
+
+class Criterion(models.Model):
+    """One scoring criterion of a call; reviewers give 0..max_points for it."""
+
+    call = models.ForeignKey(
+        GrantCall, verbose_name=_("call"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    name = models.CharField(_("criterion"), max_length=200)
+    guidance = models.TextField(_("guidance for reviewers"), blank=True)
+    max_points = models.PositiveSmallIntegerField(
+        _("maximum points"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("How much this criterion counts relative to the others; must be above 0."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["call", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(condition=Q(max_points__gt=0), name="criterion_points_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CallStatusChange(models.Model):
+    """Audit trail of a call: who moved it from which status to which, when."""
+
+    call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="status_changes")
+    old_status = models.CharField(max_length=16, choices=CallStatus.choices)
+    new_status = models.CharField(max_length=16, choices=CallStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}: {self.old_status} → {self.new_status}"

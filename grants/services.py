@@ -1,0 +1,101 @@
+"""Writes to grant calls: saving with criteria, publishing, closing."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grants.enums import ALLOWED_TRANSITIONS, CallStatus
+from grants.exceptions import InvalidCallTransition
+from grants.models import CallStatusChange, Criterion, GrantCall
+
+
+@transaction.atomic
+def call_transition(call: GrantCall, to: str, *, by, note: str = "") -> GrantCall:
+    """Move `call` to status `to`, recording who did it; refuses moves not in ALLOWED_TRANSITIONS."""
+    locked = GrantCall.objects.select_for_update().get(pk=call.pk)
+    if to not in ALLOWED_TRANSITIONS[locked.status]:
+        raise InvalidCallTransition(locked.status, to)
+    CallStatusChange.objects.create(
+        call=locked, old_status=locked.status, new_status=to, by=by, note=note
+    )
+    locked.status = to
+    update_fields = ["status", "updated_at"]
+    if to == CallStatus.OPEN and locked.published_at is None:
+        locked.published_at = timezone.now()
+        update_fields.append("published_at")
+    locked.save(update_fields=update_fields)
+    call.refresh_from_db()
+    return call
+
+
+@transaction.atomic
+def call_save(
+    *,
+    call: GrantCall,
+    criteria_to_save: Sequence[Criterion],
+    criteria_to_delete: Sequence[Criterion] = (),
+    by,
+) -> GrantCall:
+    """Create or update `call` and its criteria, in the order given.
+
+    A criterion that reviews already refer to can't be deleted: the reviews
+    app protects it, and the call keeps its criteria as they were.
+    """
+    if call.pk is None:
+        call.created_by = by
+    call.full_clean()
+    call.save()
+    for criterion in criteria_to_delete:
+        try:
+            with transaction.atomic():
+                criterion.delete()
+        except ProtectedError as exc:
+            raise ValidationError(
+                _("The criterion “%(name)s” already has review scores and can't be removed.")
+                % {"name": criterion.name},
+                code="criterion_in_use",
+            ) from exc
+    for position, criterion in enumerate(criteria_to_save):
+        criterion.call = call
+        criterion.position = position
+        criterion.full_clean()
+        criterion.save()
+    return call
+
+
+def call_publish_problems(call: GrantCall) -> dict[str, list[str]]:
+    """What stops `call` from being published, by field name ("__all__" for the call)."""
+    problems: dict[str, list[str]] = {}
+    if not call.criteria.exists():
+        problems.setdefault("criteria", []).append(
+            _("Add at least one scoring criterion before publishing the call.")
+        )
+    if call.closes_at <= timezone.now():
+        problems.setdefault("closes_at", []).append(
+            _("The deadline has already passed; set a closing moment in the future.")
+        )
+    return problems
+
+
+@transaction.atomic
+def call_publish(*, call: GrantCall, by) -> GrantCall:
+    """Publish a draft call: it becomes visible to everyone and accepts applications from opens_at."""
+    problems = call_publish_problems(call)
+    if problems:
+        raise ValidationError(problems)
+    return call_transition(call, CallStatus.OPEN, by=by)
+
+
+@transaction.atomic
+def call_close(*, call: GrantCall, by, note: str = "") -> GrantCall:
+    """Close a published call now; if it was accepting applications, the deadline becomes now."""
+    now = timezone.now()
+    call = call_transition(call, CallStatus.CLOSED, by=by, note=note)
+    if call.opens_at < now < call.closes_at:
+        call.closes_at = now
+        call.save(update_fields=["closes_at", "updated_at"])
+    return call

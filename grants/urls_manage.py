@@ -1,0 +1,12 @@
+from django.urls import path
+
+from grants.views import manage
+
+app_name = "manage"
+
+urlpatterns = [
+    path("", manage.ManageHomeView.as_view(), name="home"),
+    path("calls/new/", manage.CallEditView.as_view(), name="call_create"),
+    path("calls/<int:pk>/", manage.CallEditView.as_view(), name="call_edit"),
+    path("calls/<int:pk>/close/", manage.CallCloseView.as_view(), name="call_close"),
+]
