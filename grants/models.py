@@ -67,7 +67,7 @@ class GrantCall(models.Model):
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     own_contribution_percent = models.DecimalField(
-        _("minimum own contribution (% of total cost)"),
+        _("minimum own contribution (per cent of the total cost)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("0"),

@@ -1,0 +1,30 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Run background tasks in-process so tests see their effects (e-mails, PDFs)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _polish_by_default(settings):
+    settings.LANGUAGE_CODE = "pl"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings, request):
+    """Login throttling lives in the cache; each test gets an empty one of its own."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }

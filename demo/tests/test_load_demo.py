@@ -1,0 +1,45 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from demo.programme import DEMO_PASSWORD, PEOPLE
+from grants.enums import CallPhase
+from grants.models import Criterion, GrantCall
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_is_idempotent():
+    call_command("load_demo", stdout=StringIO())
+    counts = (User.objects.count(), GrantCall.objects.count(), Criterion.objects.count())
+    call_command("load_demo", stdout=StringIO())
+    assert (User.objects.count(), GrantCall.objects.count(), Criterion.objects.count()) == counts
+    assert counts[0] == len(PEOPLE)
+
+
+def test_demo_has_one_open_one_upcoming_and_one_closed_call_with_criteria():
+    call_command("load_demo", stdout=StringIO())
+    phases = sorted(call.phase() for call in GrantCall.objects.all())
+    assert phases == sorted([CallPhase.ACCEPTING, CallPhase.UPCOMING, CallPhase.CLOSED])
+    for call in GrantCall.objects.all():
+        assert 4 <= call.criteria.count() <= 6
+        assert call.programme == "Aktywni dla klimatu"
+
+
+@pytest.mark.parametrize("email", [person.email for person in PEOPLE])
+def test_every_demo_account_can_log_in(client, email):
+    call_command("load_demo", stdout=StringIO())
+    response = client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(User.objects.get(email=email).pk)
+
+
+def test_demo_coordinator_reaches_the_manage_area(client):
+    call_command("load_demo", stdout=StringIO())
+    client.login(email="koordynator@example.org", password=DEMO_PASSWORD)
+    assert client.get(reverse("manage:home")).status_code == 200
+    client.login(email="wnioskodawca1@example.org", password=DEMO_PASSWORD)
+    assert client.get(reverse("manage:home")).status_code == 403
