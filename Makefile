@@ -47,10 +47,7 @@ demo: migrate
 
 # The web server and the task worker (e-mail, PDFs) side by side; Ctrl+C stops both.
 serve:
-	@echo "Mikrogranty: http://$(HOST):$(PORT)/  (demo password: mikrogranty-demo)"
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py db_worker & \
-	  $(PY) manage.py runserver $(HOST):$(PORT)
+	@HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
 
 # --- tests ---------------------------------------------------------------------
 test: install-dev sysdeps messages
