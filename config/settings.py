@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "grants",
+    "applicants",
     "demo",
 ]
 

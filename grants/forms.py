@@ -37,15 +37,22 @@ class GrantCallForm(forms.ModelForm):
             "own_contribution_percent",
             "opens_at",
             "closes_at",
+            "min_age",
+            "max_age",
+            "max_attachments",
+            "max_attachment_mb",
+            "correction_days",
             "reviewers_per_application",
             "discrepancy_threshold",
             "min_score",
+            "privacy_notice",
         ]
         widgets = {
             "opens_at": DateTimeLocalInput(),
             "closes_at": DateTimeLocalInput(),
             "description": forms.Textarea(attrs={"rows": 6}),
             "eligibility": forms.Textarea(attrs={"rows": 4}),
+            "privacy_notice": forms.Textarea(attrs={"rows": 5}),
         }
         help_texts = {
             "opens_at": _("Polish time (Europe/Warsaw)."),
@@ -73,6 +80,9 @@ class GrantCallForm(forms.ModelForm):
             self.add_error(
                 "max_amount", _("The maximum amount can't be lower than the minimum amount.")
             )
+        min_age, max_age = cleaned.get("min_age"), cleaned.get("max_age")
+        if min_age is not None and max_age is not None and max_age < min_age:
+            self.add_error("max_age", _("The maximum age can't be lower than the minimum age."))
         budget = cleaned.get("total_budget")
         if budget is not None and max_amount is not None and max_amount > budget:
             self.add_error(

@@ -14,6 +14,15 @@ from grants.enums import CallPhase, CallStatus
 
 PUBLIC_STATUSES = [s for s in CallStatus if s != CallStatus.DRAFT]
 
+DEFAULT_PRIVACY_NOTICE = (
+    "Administratorem Twoich danych osobowych jest operator programu. Przetwarzamy je, aby "
+    "przeprowadzić nabór, ocenić wniosek, wydać decyzję i rozliczyć grant (art. 6 ust. 1 lit. b, c "
+    "i e RODO). Dane przechowujemy przez okres trwania programu i 5 lat po jego zakończeniu. "
+    "Masz prawo dostępu do danych, ich sprostowania, usunięcia lub ograniczenia przetwarzania, "
+    "przenoszenia danych oraz wniesienia skargi do Prezesa UODO. Podanie danych jest dobrowolne, "
+    "ale niezbędne do złożenia wniosku. Recenzenci widzą treść wniosku, ale nie Twoje dane kontaktowe."
+)
+
 
 class GrantCallQuerySet(models.QuerySet):
     def public(self):
@@ -96,6 +105,40 @@ class GrantCall(models.Model):
         default=Decimal("60"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age of applicants"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+        help_text=_("Checked at submission for individual applicants and group members; leave empty for no limit."),
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("maximum age of applicants"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(120)],
+    )
+    max_attachments = models.PositiveSmallIntegerField(
+        _("maximum number of attachments"),
+        default=5,
+        validators=[MaxValueValidator(50)],
+    )
+    max_attachment_mb = models.PositiveSmallIntegerField(
+        _("maximum size of one attachment (MB)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    correction_days = models.PositiveSmallIntegerField(
+        _("days to send corrections"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Default time an applicant has to correct an application after the formal check."),
+    )
+    privacy_notice = models.TextField(
+        _("privacy notice (RODO information clause)"),
+        default=DEFAULT_PRIVACY_NOTICE,
+        help_text=_("Shown to applicants before they submit; the text they accepted is kept with the application."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=CallStatus.choices, default=CallStatus.DRAFT
     )
@@ -161,6 +204,15 @@ class GrantCall(models.Model):
     def is_accepting(self) -> bool:
         return self.phase() == CallPhase.ACCEPTING
 
+    def accepts_submission_at(self, moment) -> bool:
+        """True when an application arriving at `moment` is in time (the deadline itself is too late)."""
+        return self.status == CallStatus.OPEN and self.opens_at <= moment < self.closes_at
+
+    @property
+    def reference_year(self) -> int:
+        """The year in reference numbers (AK/2027/0001): when the call opened, Polish time."""
+        return timezone.localtime(self.opens_at).year
+
 
 class Criterion(models.Model):
     """One scoring criterion of a call; reviewers give 0..max_points for it."""
@@ -213,3 +265,112 @@ class CallStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id}: {self.old_status} → {self.new_status}"
+
+
+class CallPart(models.Model):
+    """Base of the rows a coordinator adds to a call, kept in the order set."""
+
+    call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+
+class EligibilityQuestion(CallPart):
+    """A yes/no question asked before the form: the wrong answer explains why one can't apply."""
+
+    call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="eligibility_questions")
+    text = models.CharField(_("question"), max_length=300)
+    required_answer = models.BooleanField(
+        _("the answer needed to apply is “yes”"),
+        default=True,
+        help_text=_("Untick if applicants must answer “no” (e.g. “Is your project commercial?”)."),
+    )
+    failure_explanation = models.TextField(
+        _("explanation for those who can't apply"),
+        help_text=_("Shown when the answer rules the applicant out; say why and, if possible, where else to go."),
+    )
+
+    class Meta(CallPart.Meta):
+        verbose_name = _("eligibility question")
+        verbose_name_plural = _("eligibility questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class QuestionKind(models.TextChoices):
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    CHOICE = "choice", _("Single choice")
+    YES_NO = "yes_no", _("Yes / no")
+    NUMBER = "number", _("Number")
+
+
+class CallQuestion(CallPart):
+    """A question of the call's own, answered in the application form."""
+
+    call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="questions")
+    label = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("hint for applicants"), max_length=500, blank=True)
+    kind = models.CharField(_("kind of answer"), max_length=16, choices=QuestionKind.choices)
+    required = models.BooleanField(_("required"), default=True)
+    max_length = models.PositiveIntegerField(
+        _("character limit"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(20000)],
+        help_text=_("For text answers; leave empty for 500 (short) or 3000 (long) characters."),
+    )
+    choices = models.TextField(
+        _("choices"), blank=True, help_text=_("For a single choice: one option per line.")
+    )
+
+    class Meta(CallPart.Meta):
+        verbose_name = _("call question")
+        verbose_name_plural = _("call questions")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    @property
+    def effective_max_length(self) -> int:
+        if self.max_length:
+            return self.max_length
+        return 3000 if self.kind == QuestionKind.LONG_TEXT else 500
+
+
+class AttachmentRequirement(CallPart):
+    """A kind of attachment the call asks for, e.g. a letter of support."""
+
+    call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="attachment_requirements")
+    name = models.CharField(_("attachment"), max_length=200)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+
+    class Meta(CallPart.Meta):
+        verbose_name = _("attachment requirement")
+        verbose_name_plural = _("attachment requirements")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FormalCheckItem(CallPart):
+    """One point of the coordinator's formal-check checklist for the call."""
+
+    call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="formal_check_items")
+    text = models.CharField(_("checklist item"), max_length=300)
+
+    class Meta(CallPart.Meta):
+        verbose_name = _("formal check item")
+        verbose_name_plural = _("formal check items")
+
+    def __str__(self) -> str:
+        return self.text

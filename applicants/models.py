@@ -1,0 +1,362 @@
+"""Applying: who applies, the application's working copy, its frozen versions, files and history."""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applicants.budget import line_total
+from applicants.enums import (
+    EDITABLE_STATUSES,
+    SUBMITTED_STATUSES,
+    WITHDRAWABLE_STATUSES,
+    ApplicantKind,
+    ApplicationStatus,
+    BudgetCategory,
+    FormalCheckOutcome,
+)
+from grants.models import AttachmentRequirement, GrantCall
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class ApplicantProfile(models.Model):
+    """Who applies: chosen once, editable, copied into every submitted version."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applicant_profile"
+    )
+    kind = models.CharField(_("who applies"), max_length=16, choices=ApplicantKind.choices)
+    contact_name = models.CharField(_("your full name"), max_length=200)
+    phone = models.CharField(_("phone (optional)"), max_length=30, blank=True)
+    city = models.CharField(_("town or city"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    group_name = models.CharField(_("name of the group"), max_length=200, blank=True)
+    patron_organisation = models.CharField(
+        _("patron organisation (optional)"), max_length=200, blank=True
+    )
+    organisation_name = models.CharField(_("organisation name"), max_length=300, blank=True)
+    krs = models.CharField(
+        _("KRS number"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d{10}$", _("The KRS number has exactly 10 digits."))],
+    )
+    nip = models.CharField(_("NIP"), max_length=13, blank=True)
+    regon = models.CharField(_("REGON"), max_length=14, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("applicant profile")
+        verbose_name_plural = _("applicant profiles")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == ApplicantKind.GROUP and self.group_name:
+            return self.group_name
+        if self.kind == ApplicantKind.NGO and self.organisation_name:
+            return self.organisation_name
+        return self.contact_name
+
+
+class GroupMember(models.Model):
+    """A member of an informal group; one of them leads it."""
+
+    profile = models.ForeignKey(ApplicantProfile, on_delete=models.CASCADE, related_name="members")
+    full_name = models.CharField(_("full name"), max_length=200)
+    age = models.PositiveSmallIntegerField(
+        _("age"), validators=[MinValueValidator(10), MaxValueValidator(120)]
+    )
+    is_leader = models.BooleanField(_("leader"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(applicant=user)
+
+    def submitted(self):
+        return self.filter(status__in=SUBMITTED_STATUSES)
+
+    def in_call(self, call):
+        return self.filter(call=call)
+
+
+class Application(models.Model):
+    """An application to a call: the applicant's working copy, plus its status.
+
+    What reviewers and coordinators read is the frozen ApplicationVersion made
+    at each submission; the working copy changes only while a draft or while a
+    correction is requested.
+    """
+
+    call = models.ForeignKey(GrantCall, on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="applications",
+    )
+    status = models.CharField(
+        _("status"), max_length=24, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    reference_number = models.CharField(
+        _("reference number"), max_length=30, unique=True, null=True, blank=True
+    )
+    number_in_call = models.PositiveIntegerField(null=True, blank=True)
+
+    title = models.CharField(_("project title"), max_length=200, blank=True)
+    summary = models.TextField(_("short summary"), max_length=1000, blank=True)
+    problem = models.TextField(_("problem the project addresses"), max_length=3000, blank=True)
+    goals = models.TextField(_("goals"), max_length=2000, blank=True)
+    target_group = models.TextField(_("who the project is for"), max_length=2000, blank=True)
+    activities = models.TextField(_("activities"), max_length=5000, blank=True)
+    expected_results = models.TextField(_("expected results"), max_length=3000, blank=True)
+    results_measurement = models.TextField(
+        _("how you will know it worked"), max_length=2000, blank=True
+    )
+    team_description = models.TextField(_("the team and its experience"), max_length=3000, blank=True)
+
+    total_cost = models.DecimalField(_("total cost"), default=Decimal("0"), **MONEY)
+    own_contribution = models.DecimalField(_("own contribution"), default=Decimal("0"), **MONEY)
+    requested_amount = models.DecimalField(_("requested amount"), default=Decimal("0"), **MONEY)
+
+    eligibility_answers = models.JSONField(default=dict, blank=True)
+    answers = models.JSONField(_("answers to the call's questions"), default=dict, blank=True)
+
+    # Copied from the profile at each submission, for lists, search and filters.
+    applicant_kind = models.CharField(max_length=16, choices=ApplicantKind.choices, blank=True)
+    applicant_name = models.CharField(max_length=300, blank=True)
+
+    correction_message = models.TextField(_("what to correct"), blank=True)
+    correction_deadline = models.DateTimeField(_("corrections due"), null=True, blank=True)
+    rejection_reasons = models.TextField(_("reasons for formal rejection"), blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
+    last_submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One live application per applicant per call: saving twice,
+            # refreshing or double-clicking "start" can never make a second.
+            models.UniqueConstraint(
+                fields=["call", "applicant"],
+                condition=~Q(status=ApplicationStatus.WITHDRAWN),
+                name="one_live_application_per_applicant_per_call",
+            ),
+            models.UniqueConstraint(
+                fields=["call", "number_in_call"], name="unique_number_in_call"
+            ),
+        ]
+        indexes = [models.Index(fields=["call", "status"])]
+
+    def __str__(self) -> str:
+        return self.reference_number or self.title or f"#{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("applicants:application_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def can_withdraw(self) -> bool:
+        return self.status in WITHDRAWABLE_STATUSES
+
+    @property
+    def correction_open(self) -> bool:
+        return (
+            self.status == ApplicationStatus.CORRECTION_REQUESTED
+            and self.correction_deadline is not None
+            and timezone.now() < self.correction_deadline
+        )
+
+    @property
+    def display_title(self) -> str:
+        return self.title or _("(untitled application)")
+
+
+class ScheduleItem(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="schedule")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    activity = models.CharField(_("activity"), max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "starts_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.activity
+
+
+class BudgetLine(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
+    category = models.CharField(_("category"), max_length=16, choices=BudgetCategory.choices)
+    item = models.CharField(_("item"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=30)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    unit_cost = models.DecimalField(
+        _("unit cost (zł)"), validators=[MinValueValidator(Decimal("0"))], **MONEY
+    )
+    own_contribution = models.DecimalField(
+        _("own contribution (zł)"),
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        **MONEY,
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.item
+
+    @property
+    def total(self) -> Decimal:
+        return line_total(self.quantity, self.unit_cost)
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # Random names on disk: the applicant's file name is kept in the database only.
+    return f"applications/{instance.application_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file attached to an application; kept after removal if a submitted version lists it."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    requirement = models.ForeignKey(
+        AttachmentRequirement,
+        verbose_name=_("what this file is"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_download_url(self) -> str:
+        return reverse(
+            "applicants:attachment_download",
+            kwargs={"pk": self.application_id, "attachment_pk": self.pk},
+        )
+
+
+class ApplicationVersion(models.Model):
+    """Exactly what was submitted, frozen: the text reviewers score and the PDF copy shows."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    content = models.JSONField()
+    consents = models.JSONField(default=list)
+    attachments = models.ManyToManyField(Attachment, related_name="versions", blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="unique_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} v{self.number}"
+
+
+class StatusChange(models.Model):
+    """Audit trail: one row per named operation on an application."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="status_changes")
+    old_status = models.CharField(max_length=24, choices=ApplicationStatus.choices, blank=True)
+    new_status = models.CharField(max_length=24, choices=ApplicationStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.old_status} → {self.new_status}"
+
+
+class FormalCheck(models.Model):
+    """The coordinator's formal check of one submitted version."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="formal_checks")
+    version = models.ForeignKey(ApplicationVersion, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(max_length=16, choices=FormalCheckOutcome.choices)
+    checklist = models.JSONField(default=list)
+    message = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.outcome}"
+
+
+class CallSequence(models.Model):
+    """The last reference number given in a call; locked while the next one is taken."""
+
+    call = models.OneToOneField(GrantCall, on_delete=models.CASCADE, related_name="+")
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.call_id}: {self.last_number}"

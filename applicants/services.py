@@ -1,0 +1,340 @@
+"""Writes to applications: starting, saving sections, submitting, the formal check, withdrawing.
+
+Every change of status goes through application_transition(), which checks the
+move against ALLOWED_TRANSITIONS, records who made it, and queues the e-mail
+after the transaction commits.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applicants.budget import budget_totals
+from applicants.enums import (
+    ALLOWED_TRANSITIONS,
+    EDITABLE_STATUSES,
+    ApplicationStatus,
+    FormalCheckOutcome,
+)
+from applicants.models import (
+    Application,
+    ApplicationVersion,
+    Attachment,
+    BudgetLine,
+    CallSequence,
+    FormalCheck,
+    ScheduleItem,
+    StatusChange,
+)
+from applicants.snapshot import application_snapshot
+from applicants.submission import SubmissionProblem, application_problems
+from applicants.tasks import notify_applicant_of_status, send_submission_confirmation
+from grants.models import GrantCall
+
+
+class InvalidTransition(Exception):
+    """An application was asked to move to a status not allowed from its current one."""
+
+    def __init__(self, old: str, new: str):
+        super().__init__(f"An application cannot move from {old!r} to {new!r}.")
+        self.old = old
+        self.new = new
+
+
+class ApplicationLocked(Exception):
+    """The working copy can't change: the application is neither a draft nor under correction."""
+
+
+class SubmissionRefused(Exception):
+    """The application can't be submitted; `problems` says why, field by field."""
+
+    def __init__(self, problems: Sequence[SubmissionProblem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = list(problems)
+
+
+NOTIFY_APPLICANT_ON = {
+    ApplicationStatus.CORRECTION_REQUESTED,
+    ApplicationStatus.FORMALLY_REJECTED,
+    ApplicationStatus.ACCEPTED_FOR_REVIEW,
+}
+
+
+@transaction.atomic
+def application_transition(
+    application: Application, to: str, *, by, note: str = "", changes: dict | None = None
+) -> Application:
+    """Move `application` to status `to` (with field `changes`), record it, queue the e-mail.
+
+    The row is locked first, so two coordinators acting at once can't both
+    move it from the same state.
+    """
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if to not in ALLOWED_TRANSITIONS[locked.status]:
+        raise InvalidTransition(locked.status, to)
+    change = StatusChange.objects.create(
+        application=locked, old_status=locked.status, new_status=to, by=by, note=note
+    )
+    locked.status = to
+    update_fields = ["status", "updated_at"]
+    for field, value in (changes or {}).items():
+        setattr(locked, field, value)
+        update_fields.append(field)
+    locked.save(update_fields=update_fields)
+    if to in NOTIFY_APPLICANT_ON:
+        transaction.on_commit(lambda: notify_applicant_of_status.enqueue(status_change_id=change.pk))
+    application.refresh_from_db()
+    return application
+
+
+def live_application(*, call: GrantCall, applicant) -> Application | None:
+    return (
+        Application.objects.filter(call=call, applicant=applicant)
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .first()
+    )
+
+
+def application_start(*, call: GrantCall, applicant, eligibility_answers: dict) -> Application:
+    """Return the applicant's live application to `call`, creating the draft if there is none.
+
+    Safe to call twice at the same moment: the database allows one live
+    application per applicant per call, and the loser of a race gets the winner's.
+    """
+    existing = live_application(call=call, applicant=applicant)
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                call=call, applicant=applicant, eligibility_answers=eligibility_answers
+            )
+            StatusChange.objects.create(
+                application=application, old_status="", new_status=ApplicationStatus.DRAFT, by=applicant
+            )
+    except IntegrityError:
+        application = live_application(call=call, applicant=applicant)
+        if application is None:
+            raise
+    return application
+
+
+def _ensure_editable(application: Application) -> None:
+    if application.status not in EDITABLE_STATUSES:
+        raise ApplicationLocked(application.pk)
+
+
+@transaction.atomic
+def application_update(*, application: Application, fields: dict) -> Application:
+    """Save some of the working copy's text fields; the other sections stay as they are."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _ensure_editable(application)
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.full_clean(exclude=["call", "applicant"], validate_unique=False, validate_constraints=False)
+    application.save(update_fields=[*fields, "updated_at"])
+    return application
+
+
+@transaction.atomic
+def application_schedule_save(*, application: Application, items: Iterable[dict]) -> None:
+    """Replace the schedule with `items` (dicts of starts_on, ends_on, activity), in order."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _ensure_editable(application)
+    application.schedule.all().delete()
+    ScheduleItem.objects.bulk_create(
+        ScheduleItem(application=application, position=position, **item)
+        for position, item in enumerate(items)
+    )
+    application.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def application_budget_save(*, application: Application, lines: Iterable[dict]) -> Application:
+    """Replace the budget with `lines` and store the totals computed here, on the server."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _ensure_editable(application)
+    lines = list(lines)
+    application.budget_lines.all().delete()
+    BudgetLine.objects.bulk_create(
+        BudgetLine(application=application, position=position, **line)
+        for position, line in enumerate(lines)
+    )
+    totals = budget_totals((line["quantity"], line["unit_cost"], line["own_contribution"]) for line in lines)
+    application.total_cost = totals.total_cost
+    application.own_contribution = totals.own_contribution
+    application.requested_amount = totals.requested_amount
+    application.save(update_fields=["total_cost", "own_contribution", "requested_amount", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def application_answers_save(*, application: Application, answers: dict) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _ensure_editable(application)
+    application.answers = {str(key): value for key, value in answers.items()}
+    application.save(update_fields=["answers", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def attachment_add(*, application: Application, upload, requirement=None, checked) -> Attachment:
+    """Store an uploaded file already checked by applicants.uploads.attachment_check()."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    _ensure_editable(application)
+    attachment = Attachment(
+        application=application,
+        requirement=requirement,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        extension=checked.extension,
+        size=checked.size,
+        sha256=checked.sha256,
+    )
+    attachment.file.save(checked.name, upload, save=False)
+    attachment.save()
+    application.save(update_fields=["updated_at"])
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: Attachment) -> None:
+    """Take a file off the working copy; a file that a submitted version lists is kept for it."""
+    application = Application.objects.select_for_update().get(pk=attachment.application_id)
+    _ensure_editable(application)
+    if attachment.versions.exists():
+        attachment.removed_at = timezone.now()
+        attachment.save(update_fields=["removed_at"])
+    else:
+        attachment.file.delete(save=False)
+        attachment.delete()
+
+
+def _next_reference(call: GrantCall) -> tuple[int, str]:
+    """Take the call's next number under a row lock: no gaps, no duplicates, in submission order.
+
+    The number is taken inside the submitting transaction, so a submission that
+    fails rolls its number back too.
+    """
+    CallSequence.objects.bulk_create([CallSequence(call=call)], ignore_conflicts=True)
+    sequence = CallSequence.objects.select_for_update().get(call=call)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    number = sequence.last_number
+    return number, f"{call.reference_code}/{call.reference_year}/{number:04d}"
+
+
+@transaction.atomic
+def application_submit(
+    *, application: Application, by, consents: Sequence[dict], arrived_at: datetime
+) -> ApplicationVersion:
+    """Submit (or, after a correction request, resubmit) the application as it stands.
+
+    `arrived_at` is the moment the request reached the server: the deadline is
+    judged then, not when this transaction gets the lock. Freezes the content as
+    a new version and queues the confirmation e-mail with its PDF copy.
+    """
+    application = (
+        Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    )
+    if application.status not in EDITABLE_STATUSES:
+        raise SubmissionRefused(
+            [SubmissionProblem("submit", "", _("This application has already been submitted."))]
+        )
+    problems = application_problems(application, arrived_at=arrived_at, consents=consents)
+    if problems:
+        raise SubmissionRefused(problems)
+
+    changes: dict = {"last_submitted_at": arrived_at}
+    profile = application.applicant.applicant_profile
+    changes["applicant_kind"] = profile.kind
+    changes["applicant_name"] = profile.display_name
+    if application.reference_number is None:
+        number, reference = _next_reference(application.call)
+        changes.update(number_in_call=number, reference_number=reference, first_submitted_at=arrived_at)
+    for field, value in changes.items():
+        setattr(application, field, value)
+
+    version = ApplicationVersion.objects.create(
+        application=application,
+        number=application.versions.count() + 1,
+        submitted_at=arrived_at,
+        submitted_by=by,
+        content=application_snapshot(application),
+        consents=[{**consent, "accepted_at": arrived_at.isoformat()} for consent in consents],
+    )
+    version.attachments.set(application.attachments.filter(removed_at__isnull=True))
+    note = "" if version.number == 1 else _("Corrected version %(number)s") % {"number": version.number}
+    application_transition(application, ApplicationStatus.SUBMITTED, by=by, note=note, changes=changes)
+    transaction.on_commit(lambda: send_submission_confirmation.enqueue(version_id=version.pk))
+    return version
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, by, note: str = "") -> Application:
+    """The applicant withdraws the application (any time before a decision)."""
+    return application_transition(application, ApplicationStatus.WITHDRAWN, by=by, note=note)
+
+
+@transaction.atomic
+def formal_check_record(
+    *,
+    application: Application,
+    outcome: str,
+    by,
+    checklist: Sequence[dict] = (),
+    message: str = "",
+    correction_deadline: datetime | None = None,
+) -> FormalCheck:
+    """Record the formal check of the latest submitted version and move the application on."""
+    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    version = application.versions.order_by("-number").first()
+    if version is None or application.status != ApplicationStatus.SUBMITTED:
+        raise InvalidTransition(application.status, outcome)
+    check = FormalCheck.objects.create(
+        application=application,
+        version=version,
+        outcome=outcome,
+        checklist=list(checklist),
+        message=message,
+        by=by,
+    )
+    if outcome == FormalCheckOutcome.ACCEPTED:
+        application_transition(application, ApplicationStatus.ACCEPTED_FOR_REVIEW, by=by, note=message)
+    elif outcome == FormalCheckOutcome.CORRECTION:
+        deadline = correction_deadline or timezone.now() + timedelta(days=application.call.correction_days)
+        application_transition(
+            application,
+            ApplicationStatus.CORRECTION_REQUESTED,
+            by=by,
+            note=message,
+            changes={"correction_message": message, "correction_deadline": deadline},
+        )
+    elif outcome == FormalCheckOutcome.REJECTED:
+        application_transition(
+            application,
+            ApplicationStatus.FORMALLY_REJECTED,
+            by=by,
+            note=message,
+            changes={"rejection_reasons": message},
+        )
+    else:
+        raise ValueError(f"Unknown outcome {outcome!r}")
+    return check
+
+
+def formal_check_accept_many(*, applications: Iterable[Application], by) -> int:
+    """Accept for review every given application that is waiting for the formal check."""
+    accepted = 0
+    for application in applications:
+        if application.status != ApplicationStatus.SUBMITTED:
+            continue
+        with transaction.atomic():
+            formal_check_record(
+                application=application, outcome=FormalCheckOutcome.ACCEPTED, by=by
+            )
+        accepted += 1
+    return accepted

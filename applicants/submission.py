@@ -1,0 +1,249 @@
+"""What stands between an application and its submission: every problem, by section and field."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from applicants.budget import budget_totals, own_share_meets
+from applicants.consents import submission_consents
+from applicants.enums import ApplicantKind, ApplicationStatus
+from applicants.models import Application, age_on
+from core.formatting import format_money
+from grants.enums import CallStatus
+from grants.models import QuestionKind
+
+
+@dataclass(frozen=True)
+class SubmissionProblem:
+    section: str  # the form section to fix it in (see applicants.sections)
+    field: str  # the field's name in that section's form, for the link's #anchor
+    message: str
+
+
+REQUIRED_TEXT = {
+    "basics": ["title", "summary"],
+    "problem": ["problem", "goals", "target_group"],
+    "activities": ["activities"],
+    "results": ["expected_results", "results_measurement"],
+    "team": ["team_description"],
+}
+
+MIN_GROUP_MEMBERS = 3
+
+
+def _moment(value: datetime) -> str:
+    return date_format(timezone.localtime(value), "j E Y, H:i")
+
+
+def deadline_problem(application: Application, arrived_at: datetime) -> SubmissionProblem | None:
+    """Whether a submission arriving at `arrived_at` is too late (or too early)."""
+    call = application.call
+    if application.status == ApplicationStatus.CORRECTION_REQUESTED:
+        deadline = application.correction_deadline
+        if deadline is not None and arrived_at >= deadline:
+            return SubmissionProblem(
+                "submit",
+                "",
+                _(
+                    "The time for corrections ended on %(moment)s Polish time. "
+                    "Your changes are kept, but the application can no longer be resubmitted."
+                )
+                % {"moment": _moment(deadline)},
+            )
+        return None
+    if call.accepts_submission_at(arrived_at):
+        return None
+    if call.status == CallStatus.OPEN and arrived_at < call.opens_at:
+        return SubmissionProblem(
+            "submit",
+            "",
+            _("The call opens on %(moment)s Polish time; you can submit from then on.")
+            % {"moment": _moment(call.opens_at)},
+        )
+    return SubmissionProblem(
+        "submit",
+        "",
+        _(
+            "The deadline passed on %(moment)s Polish time. Your draft is kept, "
+            "but it can no longer be submitted."
+        )
+        % {"moment": _moment(min(call.closes_at, arrived_at))},
+    )
+
+
+def _age_problems(call, ages: list[tuple[str, int]]) -> list[str]:
+    problems = []
+    for who, age in ages:
+        if call.min_age is not None and age < call.min_age:
+            problems.append(
+                _("%(who)s is %(age)s; this call is for people aged at least %(min)s.")
+                % {"who": who, "age": age, "min": call.min_age}
+            )
+        if call.max_age is not None and age > call.max_age:
+            problems.append(
+                _("%(who)s is %(age)s; this call is for people aged at most %(max)s.")
+                % {"who": who, "age": age, "max": call.max_age}
+            )
+    return problems
+
+
+def profile_problems(application: Application, arrived_at: datetime) -> list[SubmissionProblem]:
+    call = application.call
+    try:
+        profile = application.applicant.applicant_profile
+    except ObjectDoesNotExist:
+        return [SubmissionProblem("profile", "kind", _("Tell us who is applying: you, a group or an organisation."))]
+    problems: list[SubmissionProblem] = []
+    today = timezone.localtime(arrived_at).date()
+    if profile.kind == ApplicantKind.INDIVIDUAL:
+        if profile.date_of_birth is None:
+            problems.append(SubmissionProblem("profile", "date_of_birth", _("Enter your date of birth.")))
+        else:
+            for message in _age_problems(call, [(_("You"), age_on(profile.date_of_birth, today))]):
+                problems.append(SubmissionProblem("profile", "date_of_birth", message))
+    elif profile.kind == ApplicantKind.GROUP:
+        members = list(profile.members.all())
+        if not profile.group_name:
+            problems.append(SubmissionProblem("profile", "group_name", _("Give your group a name.")))
+        if len(members) < MIN_GROUP_MEMBERS:
+            problems.append(
+                SubmissionProblem(
+                    "profile",
+                    "members",
+                    _("An informal group needs at least %(count)s members.") % {"count": MIN_GROUP_MEMBERS},
+                )
+            )
+        if sum(1 for m in members if m.is_leader) != 1:
+            problems.append(SubmissionProblem("profile", "members", _("Mark exactly one member as the leader.")))
+        for message in _age_problems(call, [(m.full_name, m.age) for m in members]):
+            problems.append(SubmissionProblem("profile", "members", message))
+    elif profile.kind == ApplicantKind.NGO:
+        for field, message in [
+            ("organisation_name", _("Enter the organisation's name.")),
+            ("krs", _("Enter the organisation's KRS number.")),
+            ("nip", _("Enter the organisation's NIP.")),
+            ("regon", _("Enter the organisation's REGON.")),
+        ]:
+            if not getattr(profile, field):
+                problems.append(SubmissionProblem("profile", field, message))
+    return problems
+
+
+def content_problems(application: Application) -> list[SubmissionProblem]:
+    """Missing answers and broken call rules in the working copy (not the deadline)."""
+    call = application.call
+    problems: list[SubmissionProblem] = []
+    for section, fields in REQUIRED_TEXT.items():
+        for field in fields:
+            if not getattr(application, field).strip():
+                label = Application._meta.get_field(field).verbose_name
+                problems.append(
+                    SubmissionProblem(section, field, _("Fill in “%(label)s”.") % {"label": label})
+                )
+    if not application.schedule.exists():
+        problems.append(SubmissionProblem("activities", "schedule", _("Add at least one row to the schedule.")))
+
+    lines = list(application.budget_lines.all())
+    if not lines:
+        problems.append(SubmissionProblem("budget", "budget", _("Add at least one line to the budget.")))
+    else:
+        totals = budget_totals((line.quantity, line.unit_cost, line.own_contribution) for line in lines)
+        if totals.requested_amount < call.min_amount or totals.requested_amount > call.max_amount:
+            problems.append(
+                SubmissionProblem(
+                    "budget",
+                    "budget",
+                    _("You request %(amount)s; this call gives from %(min)s to %(max)s.")
+                    % {
+                        "amount": format_money(totals.requested_amount),
+                        "min": format_money(call.min_amount),
+                        "max": format_money(call.max_amount),
+                    },
+                )
+            )
+        if call.own_contribution_percent and not own_share_meets(totals, call.own_contribution_percent):
+            problems.append(
+                SubmissionProblem(
+                    "budget",
+                    "budget",
+                    _("Your own contribution is %(share)s%% of the total cost; this call requires at least %(required)s%%.")
+                    % {
+                        "share": f"{totals.own_share_percent}".replace(".", ","),
+                        "required": f"{call.own_contribution_percent.normalize():f}".replace(".", ","),
+                    },
+                )
+            )
+
+    for question in call.questions.all():
+        answer = application.answers.get(str(question.pk))
+        empty = answer is None or (isinstance(answer, str) and not answer.strip())
+        if question.required and empty:
+            problems.append(
+                SubmissionProblem(
+                    "questions", f"q{question.pk}", _("Answer “%(question)s”.") % {"question": question.label}
+                )
+            )
+        elif (
+            not empty
+            and question.kind in {QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT}
+            and len(str(answer)) > question.effective_max_length
+        ):
+            problems.append(
+                SubmissionProblem(
+                    "questions",
+                    f"q{question.pk}",
+                    _("The answer to “%(question)s” is longer than %(limit)s characters.")
+                    % {"question": question.label, "limit": question.effective_max_length},
+                )
+            )
+
+    attachments = list(application.attachments.filter(removed_at__isnull=True))
+    covered = {attachment.requirement_id for attachment in attachments}
+    for requirement in call.attachment_requirements.all():
+        if requirement.required and requirement.pk not in covered:
+            problems.append(
+                SubmissionProblem(
+                    "attachments", "file", _("Attach “%(name)s”.") % {"name": requirement.name}
+                )
+            )
+    if len(attachments) > call.max_attachments:
+        problems.append(
+            SubmissionProblem(
+                "attachments",
+                "file",
+                _("This call accepts at most %(count)s attachments.") % {"count": call.max_attachments},
+            )
+        )
+    return problems
+
+
+def consent_problems(application: Application, consents) -> list[SubmissionProblem]:
+    given = {consent["key"] for consent in consents}
+    return [
+        SubmissionProblem("submit", f"consent_{consent['key']}", _("Tick: %(label)s") % {"label": consent["label"]})
+        for consent in submission_consents(application.call)
+        if consent["key"] not in given
+    ]
+
+
+def application_problems(
+    application: Application, *, arrived_at: datetime, consents=None
+) -> list[SubmissionProblem]:
+    """Every reason the application can't be submitted at `arrived_at`, in form order.
+
+    With consents=None the consents are not checked (for the progress shown
+    while the applicant is still filling in the form).
+    """
+    problems = []
+    late = deadline_problem(application, arrived_at)
+    if late:
+        problems.append(late)
+    problems += profile_problems(application, arrived_at)
+    problems += content_problems(application)
+    if consents is not None:
+        problems += consent_problems(application, consents)
+    return problems
