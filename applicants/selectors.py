@@ -1,9 +1,14 @@
 """Reads of applications that pages need, scoped to who is asking, with what templates touch."""
 
-from django.db.models import Prefetch, QuerySet
+from collections.abc import Iterable, Mapping
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from applicants.enums import ApplicationStatus
+from applicants.filters import ApplicationListFilter
 from applicants.models import (
     ApplicantProfile,
     Application,
@@ -11,6 +16,7 @@ from applicants.models import (
     Attachment,
     StatusChange,
 )
+from grants.models import GrantCall
 
 
 def application_list_for_applicant(*, user) -> QuerySet[Application]:
@@ -57,3 +63,75 @@ def application_attachment_for(*, application: Application, attachment_pk: int) 
 
 def profile_for(user) -> ApplicantProfile | None:
     return ApplicantProfile.objects.filter(user=user).prefetch_related("members").first()
+
+
+# The coordinator's list of a call's applications: the sort keys of ?sort= and
+# the columns they order by. Text columns sort case-insensitively.
+APPLICATION_LIST_SORTS = {
+    "number": F("number_in_call"),
+    "title": Lower("title"),
+    "applicant": Lower("applicant_name"),
+    "amount": F("requested_amount"),
+    "submitted": F("last_submitted_at"),
+}
+APPLICATION_LIST_DEFAULT_SORT = "number"
+
+# Only what the list page and its CSV/XLSX exports read: the long texts and the
+# JSON answers stay in the database, and nothing is loaded row by row.
+APPLICATION_LIST_FIELDS = (
+    "id",
+    "call_id",
+    "status",
+    "reference_number",
+    "number_in_call",
+    "title",
+    "applicant_name",
+    "applicant_kind",
+    "requested_amount",
+    "total_cost",
+    "own_contribution",
+    "last_submitted_at",
+)
+
+
+def application_list_sort(sort: str | None) -> str:
+    """`sort` when it names a known column (optionally with "-" for descending), else the default."""
+    if sort and sort.removeprefix("-") in APPLICATION_LIST_SORTS:
+        return sort
+    return APPLICATION_LIST_DEFAULT_SORT
+
+
+def application_list_for_call(
+    *, call: GrantCall, filters: Mapping | None = None, sort: str | None = None
+) -> QuerySet[Application]:
+    """The call's applications submitted at least once (no drafts, no withdrawn), filtered and sorted.
+
+    `filters` is the query string (see ApplicationListFilter); invalid values are
+    left out. Ties are broken by the number in the call, so pages never overlap.
+    """
+    queryset = Application.objects.in_call(call).submitted().only(*APPLICATION_LIST_FIELDS)
+    queryset = ApplicationListFilter(filters, queryset=queryset).qs
+    key = application_list_sort(sort)
+    column = APPLICATION_LIST_SORTS[key.removeprefix("-")]
+    ordering = column.desc() if key.startswith("-") else column.asc()
+    return queryset.order_by(ordering, "number_in_call", "pk")
+
+
+def application_counts_for_call(*, call: GrantCall) -> dict[str, int]:
+    """How many of the call's applications are drafts in progress and how many were withdrawn."""
+    return Application.objects.in_call(call).aggregate(
+        drafts=Count("pk", filter=Q(status=ApplicationStatus.DRAFT)),
+        withdrawn=Count("pk", filter=Q(status=ApplicationStatus.WITHDRAWN)),
+    )
+
+
+def application_list_awaiting_formal_check(
+    *, call: GrantCall, pks: Iterable[int]
+) -> QuerySet[Application]:
+    """Those of `pks` that belong to this call and wait for the formal check; others are ignored."""
+    return (
+        Application.objects.in_call(call)
+        .filter(pk__in=list(pks), status=ApplicationStatus.SUBMITTED)
+        .only("id", "call_id", "status")
+        .order_by("number_in_call", "pk")
+    )

@@ -6,7 +6,7 @@ after the transaction commits.
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,16 +16,19 @@ from applicants.budget import budget_totals
 from applicants.enums import (
     ALLOWED_TRANSITIONS,
     EDITABLE_STATUSES,
+    ApplicantKind,
     ApplicationStatus,
     FormalCheckOutcome,
 )
 from applicants.models import (
+    ApplicantProfile,
     Application,
     ApplicationVersion,
     Attachment,
     BudgetLine,
     CallSequence,
     FormalCheck,
+    GroupMember,
     ScheduleItem,
     StatusChange,
 )
@@ -88,6 +91,19 @@ def application_transition(
         transaction.on_commit(lambda: notify_applicant_of_status.enqueue(status_change_id=change.pk))
     application.refresh_from_db()
     return application
+
+
+@transaction.atomic
+def profile_save(*, profile: ApplicantProfile, members: Sequence[dict]) -> ApplicantProfile:
+    """Save who applies; a group's members are replaced by `members`, in order."""
+    profile.full_clean()
+    profile.save()
+    profile.members.all().delete()
+    if profile.kind == ApplicantKind.GROUP:
+        GroupMember.objects.bulk_create(
+            GroupMember(profile=profile, position=position, **member) for position, member in enumerate(members)
+        )
+    return profile
 
 
 def live_application(*, call: GrantCall, applicant) -> Application | None:
@@ -264,7 +280,7 @@ def application_submit(
         submitted_at=arrived_at,
         submitted_by=by,
         content=application_snapshot(application),
-        consents=[{**consent, "accepted_at": arrived_at.isoformat()} for consent in consents],
+        consents=[{**consent, "accepted_at": arrived_at.astimezone(UTC).isoformat()} for consent in consents],
     )
     version.attachments.set(application.attachments.filter(removed_at__isnull=True))
     note = "" if version.number == 1 else _("Corrected version %(number)s") % {"number": version.number}

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401 -- filled in by the application-list work
+from django.urls import path
+
+from applicants.views.manage_list import ApplicationListView
 
 app_name = "application_list"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "manage/calls/<int:call_pk>/applications/",
+        ApplicationListView.as_view(),
+        name="list",
+    ),
+]

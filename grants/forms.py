@@ -1,13 +1,23 @@
-"""Forms coordinators use to design a call and its criteria."""
+"""Forms coordinators use to design a call, its criteria and its other parts."""
 
 from decimal import Decimal
 
 from django import forms
+from django.db import models
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import Criterion, GrantCall
+from grants.models import (
+    AttachmentRequirement,
+    CallPart,
+    CallQuestion,
+    Criterion,
+    EligibilityQuestion,
+    FormalCheckItem,
+    GrantCall,
+    QuestionKind,
+)
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -91,7 +101,23 @@ class GrantCallForm(forms.ModelForm):
         return cleaned
 
 
-class CriterionForm(forms.ModelForm):
+class OrderedRowForm(forms.ModelForm):
+    """A row of an ordered inline formset; `main_field` is the input that says the row is used.
+
+    static/js/formset.js numbers only the rows whose main input is filled in,
+    so an untouched extra row stays empty and is ignored.
+    """
+
+    main_field: str
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.main_field].widget.attrs["data-formset-main"] = True
+
+
+class CriterionForm(OrderedRowForm):
+    main_field = "name"
+
     class Meta:
         model = Criterion
         fields = ["name", "guidance", "max_points", "weight"]
@@ -104,10 +130,8 @@ class CriterionForm(forms.ModelForm):
         return weight
 
 
-class BaseCriterionFormSet(forms.BaseInlineFormSet):
-    def __init__(self, *args, require_criteria: bool = False, **kwargs):
-        self.require_criteria = require_criteria
-        super().__init__(*args, **kwargs)
+class OrderedInlineFormSet(forms.BaseInlineFormSet):
+    """An inline formset (can_order, can_delete) whose rows the coordinator puts in order."""
 
     def kept_forms(self) -> list[forms.Form]:
         """Filled-in forms not marked for deletion, in the order the coordinator set."""
@@ -125,6 +149,16 @@ class BaseCriterionFormSet(forms.BaseInlineFormSet):
                 self.forms.index(form),
             ),
         )
+
+    def deleted_instances(self) -> list[models.Model]:
+        """Saved rows the coordinator marked for deletion."""
+        return [form.instance for form in self.deleted_forms if form.instance.pk]
+
+
+class BaseCriterionFormSet(OrderedInlineFormSet):
+    def __init__(self, *args, require_criteria: bool = False, **kwargs):
+        self.require_criteria = require_criteria
+        super().__init__(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -146,6 +180,111 @@ CriterionFormSet = inlineformset_factory(
     can_delete=True,
     can_order=True,
 )
+
+
+# --- The call's own parts: screener, questions, attachments, checklist ------------
+# One form per model (their fields differ); the formset class, the view and the
+# templates are shared (see CALL_PARTS in grants/views/manage.py).
+
+
+class EligibilityQuestionForm(OrderedRowForm):
+    main_field = "text"
+
+    class Meta:
+        model = EligibilityQuestion
+        fields = ["text", "required_answer", "failure_explanation"]
+        widgets = {"failure_explanation": forms.Textarea(attrs={"rows": 2})}
+
+
+TEXT_KINDS = {QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT}
+
+
+class CallQuestionForm(OrderedRowForm):
+    main_field = "label"
+
+    class Meta:
+        model = CallQuestion
+        fields = ["label", "kind", "required", "max_length", "help_text", "choices"]
+        widgets = {"choices": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        # Choices and a character limit that don't fit the kind are refused rather
+        # than silently dropped: the coordinator may have picked the wrong kind,
+        # and nothing they typed should disappear without a word.
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if not kind:
+            return cleaned
+        options = [line.strip() for line in cleaned.get("choices", "").splitlines()]
+        options = [option for option in options if option]
+        if kind == QuestionKind.CHOICE:
+            if len(options) < 2:
+                self.add_error(
+                    "choices",
+                    forms.ValidationError(
+                        _("A single-choice question needs at least two options, one per line."),
+                        code="too_few_choices",
+                    ),
+                )
+            elif len(set(options)) < len(options):
+                self.add_error(
+                    "choices",
+                    forms.ValidationError(
+                        _("Each option must be different."), code="duplicate_choices"
+                    ),
+                )
+            else:
+                cleaned["choices"] = "\n".join(options)
+        elif options:
+            self.add_error(
+                "choices",
+                forms.ValidationError(
+                    _(
+                        "Options are only for a single-choice question; clear them or change the kind of answer."
+                    ),
+                    code="choices_not_allowed",
+                ),
+            )
+        if kind not in TEXT_KINDS and cleaned.get("max_length") is not None:
+            self.add_error(
+                "max_length",
+                forms.ValidationError(
+                    _(
+                        "A character limit is only for text answers; clear it or change the kind of answer."
+                    ),
+                    code="max_length_not_allowed",
+                ),
+            )
+        return cleaned
+
+
+class AttachmentRequirementForm(OrderedRowForm):
+    main_field = "name"
+
+    class Meta:
+        model = AttachmentRequirement
+        fields = ["name", "description", "required"]
+
+
+class FormalCheckItemForm(OrderedRowForm):
+    main_field = "text"
+
+    class Meta:
+        model = FormalCheckItem
+        fields = ["text"]
+
+
+def call_part_formset(model: type[CallPart], form: type[OrderedRowForm]):
+    """The formset class that edits every row of one part of a call on one page."""
+    return inlineformset_factory(
+        GrantCall,
+        model,
+        form=form,
+        formset=OrderedInlineFormSet,
+        extra=1,
+        can_delete=True,
+        can_order=True,
+    )
 
 
 class CallCloseForm(forms.Form):

@@ -50,6 +50,7 @@ class GrantCall(models.Model):
     reference_code = models.CharField(
         _("reference code"),
         max_length=10,
+        unique=True,
         help_text=_("Letters that start every application number, e.g. AC gives AC/2027/0001."),
         validators=[
             RegexValidator(r"^[A-Z]{1,10}$", _("Use 1 to 10 capital letters without diacritics."))

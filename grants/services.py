@@ -1,4 +1,4 @@
-"""Writes to grant calls: saving with criteria, publishing, closing."""
+"""Writes to grant calls: saving with criteria and other parts, publishing, closing."""
 
 from collections.abc import Sequence
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from grants.enums import ALLOWED_TRANSITIONS, CallStatus
 from grants.exceptions import InvalidCallTransition
-from grants.models import CallStatusChange, Criterion, GrantCall
+from grants.models import CallPart, CallStatusChange, Criterion, GrantCall
 
 
 @transaction.atomic
@@ -65,6 +65,43 @@ def call_save(
         criterion.full_clean()
         criterion.save()
     return call
+
+
+@transaction.atomic
+def call_parts_save(
+    *,
+    call: GrantCall,
+    part_model: type[CallPart],
+    rows_to_save: Sequence[CallPart],
+    rows_to_delete: Sequence[CallPart] = (),
+) -> None:
+    """Delete `rows_to_delete` and save `rows_to_save` as rows of one part of `call`.
+
+    Saved rows are numbered 0, 1, 2… in the order given. A row that other
+    records protect (e.g. answers already given) can't be deleted: a
+    ValidationError is raised and nothing changes.
+    """
+    for row in [*rows_to_save, *rows_to_delete]:
+        if not isinstance(row, part_model):
+            raise TypeError(f"Expected {part_model.__name__}, got {type(row).__name__}.")
+        if row.pk is not None and row.call_id != call.pk:
+            raise ValueError(f"{part_model.__name__} {row.pk} belongs to another call.")
+    for row in rows_to_delete:
+        try:
+            with transaction.atomic():
+                row.delete()
+        except ProtectedError as exc:
+            raise ValidationError(
+                _("“%(row)s” is already used by applications and can't be removed.") % {"row": row},
+                code="part_in_use",
+            ) from exc
+    for position, row in enumerate(rows_to_save):
+        row.call = call
+        row.position = position
+        # `call` was set just above from a saved call: checking that it exists
+        # would cost one query per row and can't fail.
+        row.full_clean(exclude=["call"])
+        row.save()
 
 
 def call_publish_problems(call: GrantCall) -> dict[str, list[str]]:

@@ -18,3 +18,14 @@ def pln(amount):
 def in_future(moment) -> bool:
     """True when an aware datetime lies after now."""
     return moment is not None and moment > timezone.now()
+
+
+@register.filter
+def filesize_pl(size) -> str:
+    """A file size in kB or MB, Polish-style decimals: 2,4 MB."""
+    if size is None:
+        return ""
+    size = int(size)
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))}\u00a0kB"
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",") + "\u00a0MB"

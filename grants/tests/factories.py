@@ -16,7 +16,7 @@ class GrantCallFactory(factory.django.DjangoModelFactory):
     programme = "Aktywni dla klimatu"
     title = factory.Sequence(lambda n: f"Nabór klimatyczny nr {n}")
     slug = factory.Sequence(lambda n: f"nabor-{n}")
-    reference_code = "AK"
+    reference_code = factory.Sequence(lambda n: "T" + "".join(chr(65 + int(d)) for d in str(n)))
     description = "Mini-granty na lokalne działania dla klimatu."
     eligibility = "Osoby w wieku 16–30 lat i grupy nieformalne."
     min_amount = Decimal("1000.00")

@@ -1,19 +1,144 @@
 """The coordinators' area (/manage/): designing, publishing and closing calls."""
 
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import redirect
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from grants.enums import CallStatus
 from grants.exceptions import InvalidCallTransition
-from grants.forms import CallCloseForm, CriterionFormSet, GrantCallForm
-from grants.models import GrantCall
+from grants.forms import (
+    AttachmentRequirementForm,
+    CallCloseForm,
+    CallQuestionForm,
+    CriterionFormSet,
+    EligibilityQuestionForm,
+    FormalCheckItemForm,
+    GrantCallForm,
+    OrderedRowForm,
+    call_part_formset,
+)
+from grants.models import (
+    AttachmentRequirement,
+    CallPart,
+    CallQuestion,
+    EligibilityQuestion,
+    FormalCheckItem,
+    GrantCall,
+)
 from grants.selectors import call_get_for_coordinator, call_list_for_coordinator
-from grants.services import call_close, call_publish, call_save
+from grants.services import call_close, call_parts_save, call_publish, call_save
+
+
+@dataclass(frozen=True)
+class CallPartSpec:
+    """How one kind of a call's own rows is edited in /manage/calls/<pk>/parts/<slug>/."""
+
+    model: type[CallPart]
+    form: type[OrderedRowForm]
+    title: Promise
+    intro: Promise
+    row_label: Promise  # heading of one row: "Question 3"
+    add_label: Promise
+
+    @cached_property
+    def formset(self):
+        return call_part_formset(self.model, self.form)
+
+
+# The slug is the last part of the page's address; the order is the order of the nav.
+CALL_PARTS: dict[str, CallPartSpec] = {
+    "screener": CallPartSpec(
+        model=EligibilityQuestion,
+        form=EligibilityQuestionForm,
+        title=gettext_lazy("Eligibility screener"),
+        intro=gettext_lazy(
+            "Yes/no questions asked before an applicant may start the form. "
+            "Whoever gives the wrong answer sees your explanation instead of the form."
+        ),
+        row_label=gettext_lazy("Question"),
+        add_label=gettext_lazy("Add a screener question"),
+    ),
+    "questions": CallPartSpec(
+        model=CallQuestion,
+        form=CallQuestionForm,
+        title=gettext_lazy("Questions of the call"),
+        intro=gettext_lazy(
+            "Questions of this call's own, asked in the application form after the standard ones."
+        ),
+        row_label=gettext_lazy("Question"),
+        add_label=gettext_lazy("Add a question"),
+    ),
+    "attachments": CallPartSpec(
+        model=AttachmentRequirement,
+        form=AttachmentRequirementForm,
+        title=gettext_lazy("Attachments the call asks for"),
+        intro=gettext_lazy(
+            "Kinds of files applicants attach, e.g. a letter of support. "
+            "Applicants can't submit without the required ones."
+        ),
+        row_label=gettext_lazy("Attachment"),
+        add_label=gettext_lazy("Add an attachment"),
+    ),
+    "checklist": CallPartSpec(
+        model=FormalCheckItem,
+        form=FormalCheckItemForm,
+        title=gettext_lazy("Formal-check checklist"),
+        intro=gettext_lazy("The points coordinators tick off when checking each application."),
+        row_label=gettext_lazy("Item"),
+        add_label=gettext_lazy("Add an item"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class CallPartLink:
+    slug: str
+    title: Promise
+    count: int
+
+
+def call_get_with_part_counts(*, pk: int) -> GrantCall:
+    """One call with `<slug>_count` for every part in CALL_PARTS, in a single query.
+
+    Subqueries rather than Count() over joins: four joins would multiply the rows.
+    This is a selector; it sits here because it is built from CALL_PARTS.
+    """
+    counts = {
+        f"{slug}_count": Coalesce(
+            Subquery(
+                spec.model.objects.filter(call=OuterRef("pk"))
+                .order_by()
+                .values("call")
+                .annotate(count=Count("pk"))
+                .values("count"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+        for slug, spec in CALL_PARTS.items()
+    }
+    return get_object_or_404(GrantCall.objects.annotate(**counts), pk=pk)
+
+
+def call_part_links(call: GrantCall) -> list[CallPartLink]:
+    """The nav entries of a call fetched with call_get_with_part_counts()."""
+    return [
+        CallPartLink(slug=slug, title=spec.title, count=getattr(call, f"{slug}_count"))
+        for slug, spec in CALL_PARTS.items()
+    ]
 
 
 class CoordinatorRequiredMixin(PermissionRequiredMixin):
@@ -36,8 +161,14 @@ class CallEditView(CoordinatorRequiredMixin, TemplateView):
 
     def get_call(self) -> GrantCall:
         if "pk" in self.kwargs:
-            return call_get_for_coordinator(pk=self.kwargs["pk"])
+            return call_get_with_part_counts(pk=self.kwargs["pk"])
         return GrantCall()
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if context["call"].pk:
+            context["part_links"] = call_part_links(context["call"])
+        return context
 
     def get(self, request, *args, **kwargs):
         call = self.get_call()
@@ -117,3 +248,61 @@ class CallCloseView(CoordinatorRequiredMixin, FormView):
         else:
             messages.success(self.request, _("The call “%s” is closed.") % self.call.title)
         return redirect("manage:home")
+
+
+class CallPartsEditView(CoordinatorRequiredMixin, TemplateView):
+    """Edit one part of a call (CALL_PARTS[part]): add, change, reorder and delete its rows."""
+
+    template_name = "grants/manage/call_parts.html"
+    prefix = "parts"
+
+    def get_part(self) -> CallPartSpec:
+        try:
+            return CALL_PARTS[self.kwargs["part"]]
+        except KeyError:
+            raise Http404("No such part of a call.") from None
+
+    def get(self, request, *args, **kwargs):
+        spec = self.get_part()
+        call = call_get_with_part_counts(pk=kwargs["pk"])
+        formset = spec.formset(instance=call, prefix=self.prefix)
+        return self.render_page(call, spec, formset)
+
+    def post(self, request, *args, **kwargs):
+        spec = self.get_part()
+        call = call_get_with_part_counts(pk=kwargs["pk"])
+        formset = spec.formset(request.POST, instance=call, prefix=self.prefix)
+        if formset.is_valid():
+            try:
+                call_parts_save(
+                    call=call,
+                    part_model=spec.model,
+                    rows_to_save=[form.save(commit=False) for form in formset.kept_forms()],
+                    rows_to_delete=formset.deleted_instances(),
+                )
+            except ValidationError as exc:
+                # The service rolled back, but the row objects kept the pks it
+                # gave or took away: bind the typed data again to fresh rows.
+                formset = spec.formset(request.POST, instance=call, prefix=self.prefix)
+                formset.is_valid()
+                formset.non_form_errors().extend(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("“%(part)s” of the call “%(call)s” is saved.")
+                    % {"part": spec.title, "call": call.title},
+                )
+                return redirect("manage:call_parts", pk=call.pk, part=self.kwargs["part"])
+        messages.error(request, _("The changes were not saved. Please correct the marked fields."))
+        return self.render_page(call, spec, formset)
+
+    def render_page(self, call: GrantCall, spec: CallPartSpec, formset):
+        return self.render_to_response(
+            self.get_context_data(
+                call=call,
+                part=spec,
+                part_slug=self.kwargs["part"],
+                part_links=call_part_links(call),
+                formset=formset,
+            )
+        )

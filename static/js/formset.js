@@ -1,4 +1,8 @@
-// Criteria editor: add rows and move them up or down.
+// Formset editor: add rows and, where rows have an "Order" field (criteria,
+// the parts of a call), move them up or down.
+// Each ordered row marks the input that says it is in use with
+// data-formset-main; only rows with that input filled in get an "Order"
+// number, so an untouched new row stays empty and the server ignores it.
 // Without JavaScript the form still works: one empty row is always offered
 // and the "Order" numbers decide the order.
 (function () {
@@ -8,6 +12,9 @@
     var list = fieldset.querySelector("[data-formset-list]");
     var template = fieldset.querySelector("[data-formset-template]");
     var total = fieldset.querySelector('input[name$="-TOTAL_FORMS"]');
+    // Set once rows were added or moved here: from then on the order on the
+    // page is the order to save.
+    var arranged = false;
 
     function rows() {
       return Array.prototype.slice.call(list.querySelectorAll("[data-formset-row]"));
@@ -16,10 +23,11 @@
     function renumber() {
       var position = 0;
       rows().forEach(function (row, index) {
-        row.querySelector("[data-formset-number]").textContent = String(index + 1);
-        var name = row.querySelector('input[name$="-name"]');
+        var number = row.querySelector("[data-formset-number]");
+        if (number) number.textContent = String(index + 1);
+        var main = row.querySelector("[data-formset-main]");
         var order = row.querySelector('input[name$="-ORDER"]');
-        if (order && name && name.value.trim() !== "") {
+        if (order && main && main.value.trim() !== "") {
           position += 1;
           order.value = String(position);
         }
@@ -31,9 +39,15 @@
       var html = template.innerHTML.replace(/__prefix__/g, String(index));
       list.insertAdjacentHTML("beforeend", html);
       total.value = String(index + 1);
+      arranged = true;
       renumber();
       var added = rows()[rows().length - 1];
-      added.querySelector('input[name$="-name"]').focus();
+      var first =
+        added.querySelector("[data-formset-main]") ||
+        added.querySelector("input:not([type=hidden]), select, textarea");
+      if (first) first.focus();
+      // Lets other scripts (e.g. budget.js) react to the new row.
+      added.dispatchEvent(new CustomEvent("formset:added", { bubbles: true }));
     });
 
     list.addEventListener("click", function (event) {
@@ -45,8 +59,18 @@
       } else if (button.hasAttribute("data-formset-down") && row.nextElementSibling) {
         list.insertBefore(row.nextElementSibling, row);
       }
+      arranged = true;
       renumber();
       button.focus();
     });
+
+    // Number again on submit, or a row filled in after the last move would
+    // keep no number and be saved last. Without a move, numbers typed into
+    // "Order" by hand are left as they are.
+    if (fieldset.form) {
+      fieldset.form.addEventListener("submit", function () {
+        if (arranged) renumber();
+      });
+    }
   });
 })();

@@ -1,0 +1,71 @@
+"""What changed between two submitted versions, word by word, for the coordinator."""
+
+import difflib
+import json
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from applicants.snapshot import TEXT_FIELDS
+
+FIELD_LABELS = {
+    "title": _("Project title"),
+    "summary": _("Short summary"),
+    "problem": _("Problem"),
+    "goals": _("Goals"),
+    "target_group": _("Who the project is for"),
+    "activities": _("Activities"),
+    "expected_results": _("Expected results"),
+    "results_measurement": _("How you will know it worked"),
+    "team_description": _("Team"),
+    "schedule": _("Schedule"),
+    "budget": _("Budget"),
+    "answers": _("Answers to the call's questions"),
+    "attachments": _("Attachments"),
+    "applicant": _("Applicant"),
+}
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: str  # "same", "removed" or "added"
+    text: str
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    field: str
+    label: str
+    segments: list[Segment]
+
+
+def _as_text(value) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def _word_diff(old: str, new: str) -> list[Segment]:
+    old_words, new_words = old.split(" "), new.split(" ")
+    segments: list[Segment] = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            segments.append(Segment("same", " ".join(old_words[a1:a2])))
+            continue
+        if a2 > a1:
+            segments.append(Segment("removed", " ".join(old_words[a1:a2])))
+        if b2 > b1:
+            segments.append(Segment("added", " ".join(new_words[b1:b2])))
+    return segments
+
+
+def version_diff(old: dict, new: dict) -> list[FieldDiff]:
+    """The fields that differ between two version contents, with word-level changes."""
+    fields = [*TEXT_FIELDS, "schedule", "budget", "answers", "attachments", "applicant"]
+    diffs = []
+    for field in fields:
+        old_text, new_text = _as_text(old.get(field, "")), _as_text(new.get(field, ""))
+        if old_text != new_text:
+            diffs.append(FieldDiff(field, str(FIELD_LABELS.get(field, field)), _word_diff(old_text, new_text)))
+    return diffs

@@ -1,0 +1,152 @@
+"""Downloads of a call's application list: CSV for any spreadsheet, XLSX for Excel.
+
+Both carry the same columns. Text typed by applicants can never become a
+formula in the coordinator's spreadsheet: in CSV a leading =, +, -, @ (or tab,
+carriage return) is neutralised with an apostrophe, in XLSX the cell is stored
+as a string.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from applicants.models import Application
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MONEY_FORMAT = '#,##0.00 "zł"'
+XLSX_MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
+# Width of each column in characters, in the order of export_headers().
+XLSX_COLUMN_WIDTHS = (16, 50, 32, 22, 16, 16, 16, 24, 18)
+
+
+def export_headers() -> list[str]:
+    return [
+        _("Reference number"),
+        _("Title"),
+        _("Applicant"),
+        _("Applicant type"),
+        _("Requested amount (zł)"),
+        _("Total cost (zł)"),
+        _("Own contribution (zł)"),
+        _("Status"),
+        _("Submitted at (Polish time)"),
+    ]
+
+
+def export_rows(applications: Iterable[Application]) -> Iterator[list]:
+    """One row per application: text as str, money as Decimal, the moment in Polish time."""
+    for application in applications:
+        submitted_at = application.last_submitted_at
+        yield [
+            application.reference_number or "",
+            application.title,
+            application.applicant_name,
+            str(application.get_applicant_kind_display()),
+            application.requested_amount,
+            application.total_cost,
+            application.own_contribution,
+            str(application.get_status_display()),
+            submitted_at.astimezone(WARSAW).replace(tzinfo=None) if submitted_at else None,
+        ]
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    # A list of applicants' names and amounts: never kept by a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def applications_csv_response(
+    applications: Iterable[Application], *, filename: str
+) -> HttpResponse:
+    """The applications as a CSV download that Polish Excel opens as it is.
+
+    UTF-8 with a byte-order mark (without it Excel reads the Polish letters as
+    Windows-1250) and ";" between columns (Excel in Polish expects it, as the
+    comma is the decimal separator there).
+    """
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(export_headers())
+    for row in export_rows(applications):
+        writer.writerow([_csv_value(value) for value in row])
+    return _attachment(response, filename)
+
+
+def _sheet_title(title: str) -> str:
+    """A valid sheet name: none of []:*?/\\ and at most 31 characters."""
+    return re.sub(r"[\[\]:*?/\\]", "", title)[:31].strip() or "Sheet"
+
+
+def _xlsx_cell(sheet, value) -> WriteOnlyCell:
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        # openpyxl turns any text that starts with "=" into a formula; keep it text.
+        cell.data_type = "s"
+        return cell
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, Decimal):
+        cell.number_format = XLSX_MONEY_FORMAT
+    elif isinstance(value, datetime):
+        cell.number_format = XLSX_MOMENT_FORMAT
+    return cell
+
+
+def applications_xlsx_response(
+    applications: Iterable[Application], *, filename: str, sheet_title: str
+) -> HttpResponse:
+    """The applications as an Excel workbook: a bold header row, amounts as numbers in zł.
+
+    The sheet is written row by row (openpyxl's write-only mode) and the file is
+    built in memory: a call has at most a few thousand applications.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
+    for index, width in enumerate(XLSX_COLUMN_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title in export_headers():
+        cell = _xlsx_cell(sheet, title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in export_rows(applications):
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _attachment(HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE), filename)

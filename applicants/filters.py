@@ -1,0 +1,85 @@
+"""Filters of the coordinator's application list, read from the query string."""
+
+import django_filters
+from crispy_forms.bootstrap import InlineCheckboxes
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from applicants.enums import SUBMITTED_STATUSES, ApplicantKind, ApplicationStatus
+from applicants.models import Application
+
+# In the order of the pipeline, not the set's arbitrary order.
+LISTED_STATUS_CHOICES = [
+    (status.value, status.label) for status in ApplicationStatus if status in SUBMITTED_STATUSES
+]
+
+
+class ApplicationListFilterForm(forms.Form):
+    """The filter form laid out compactly; the page supplies the <form method="get"> tag."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column("q", css_class="col-md-12 col-lg-4"),
+                Column("applicant_kind", css_class="col-md-4 col-lg-3"),
+                Column("amount_min", css_class="col-6 col-md-4 col-lg-2 col-xl-2"),
+                Column("amount_max", css_class="col-6 col-md-4 col-lg-3 col-xl-2"),
+            ),
+            InlineCheckboxes("status"),
+        )
+
+
+class ApplicationListFilter(django_filters.FilterSet):
+    """What a coordinator can narrow a call's list of applications down by.
+
+    Invalid values (a status that isn't listed, "abc" as an amount) are shown as
+    form errors and that one filter is left out; the others still apply.
+    """
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        max_length=100,
+        help_text=_("Part of the title, the reference number or the applicant's name."),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"),
+        choices=LISTED_STATUS_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    applicant_kind = django_filters.ChoiceFilter(
+        label=_("Applicant type"),
+        choices=ApplicantKind.choices,
+        empty_label=_("Any type"),
+    )
+    amount_min = django_filters.NumberFilter(
+        label=_("Requested amount from (zł)"),
+        field_name="requested_amount",
+        lookup_expr="gte",
+        min_value=0,
+    )
+    amount_max = django_filters.NumberFilter(
+        label=_("Requested amount up to (zł)"),
+        field_name="requested_amount",
+        lookup_expr="lte",
+        min_value=0,
+    )
+
+    class Meta:
+        model = Application
+        fields: list[str] = []
+        form = ApplicationListFilterForm
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(reference_number__icontains=value)
+            | Q(applicant_name__icontains=value)
+        )

@@ -1,0 +1,486 @@
+"""The applicant's pages: starting, filling in the sections, attachments, submitting, withdrawing."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from applicants.budget import budget_totals
+from applicants.forms import (
+    AttachmentForm,
+    BudgetFormSet,
+    EligibilityForm,
+    GroupMemberFormSet,
+    ProfileForm,
+    QuestionsForm,
+    ScheduleFormSet,
+    SubmitForm,
+    WithdrawForm,
+    text_section_form,
+)
+from applicants.models import ApplicantProfile, ApplicationVersion
+from applicants.sections import FORM_SECTIONS, SECTIONS_BY_SLUG, sections_for
+from applicants.selectors import (
+    application_attachment_for,
+    application_attachments,
+    application_get_for_owner,
+    application_list_for_applicant,
+    application_timeline,
+    application_versions,
+    profile_for,
+)
+from applicants.services import (
+    ApplicationLocked,
+    InvalidTransition,
+    SubmissionRefused,
+    application_answers_save,
+    application_budget_save,
+    application_schedule_save,
+    application_start,
+    application_submit,
+    application_update,
+    application_withdraw,
+    attachment_add,
+    attachment_remove,
+    live_application,
+    profile_save,
+)
+from applicants.submission import application_problems
+from applicants.uploads import attachment_check
+from grants.selectors import call_get_public
+
+
+def progress_for(application, *, arrived_at) -> dict:
+    """Sections with their problems, for the progress indicator and the submit page."""
+    problems = application_problems(application, arrived_at=arrived_at)
+    by_section: dict[str, list] = {}
+    for problem in problems:
+        by_section.setdefault(problem.section, []).append(problem)
+    sections = sections_for(application.call, has_questions=application.call.questions.exists())
+    rows = [
+        {
+            "section": section,
+            "url": section.url(application),
+            "problems": by_section.get(section.slug, []),
+            "complete": section.slug != "submit" and not by_section.get(section.slug),
+        }
+        for section in sections
+    ]
+    fillable = [row for row in rows if row["section"].slug != "submit"]
+    done = sum(1 for row in fillable if row["complete"])
+    return {
+        "rows": rows,
+        "problems": problems,
+        "done": done,
+        "total": len(fillable),
+        "percent": round(100 * done / len(fillable)) if fillable else 100,
+    }
+
+
+class ApplyView(LoginRequiredMixin, TemplateView):
+    """The call's eligibility screener, then a draft (never a second one)."""
+
+    template_name = "applicants/apply.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.call = call_get_public(slug=kwargs["slug"])
+        if request.user.is_authenticated:
+            existing = live_application(call=self.call, applicant=request.user)
+            if existing:
+                return redirect(existing.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return EligibilityForm(data, questions=self.call.eligibility_questions.all())
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", self.get_form())
+        return super().get_context_data(call=self.call, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if not self.call.is_accepting:
+            messages.error(request, _("This call is not accepting applications."))
+            return redirect(self.call.get_absolute_url())
+        form = self.get_form()
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        failures = form.failures()
+        if failures:
+            return self.render_to_response(self.get_context_data(form=form, failures=failures))
+        application = application_start(
+            call=self.call, applicant=request.user, eligibility_answers=form.answers()
+        )
+        if profile_for(request.user) is None:
+            messages.info(request, _("Your draft is ready. First, tell us who is applying."))
+            return redirect(reverse("applicants:profile") + f"?application={application.pk}")
+        messages.success(request, _("Your draft is ready. It is saved as you go, section by section."))
+        return redirect("applicants:section", pk=application.pk, section="basics")
+
+
+class MyApplicationsView(LoginRequiredMixin, TemplateView):
+    template_name = "applicants/my_applications.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(applications=application_list_for_applicant(user=self.request.user), **kwargs)
+
+
+class ProfileView(LoginRequiredMixin, TemplateView):
+    """Who applies: chosen once, editable; returns to the application it was opened from."""
+
+    template_name = "applicants/profile.html"
+
+    def get_next_url(self) -> str | None:
+        application_id = self.request.GET.get("application") or self.request.POST.get("application")
+        if application_id and application_id.isdigit():
+            try:
+                application = application_get_for_owner(user=self.request.user, pk=int(application_id))
+            except Http404:
+                return None
+            return reverse("applicants:section", kwargs={"pk": application.pk, "section": "basics"})
+        next_url = self.request.GET.get("next")
+        if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={self.request.get_host()}):
+            return next_url
+        return None
+
+    def build(self, data=None):
+        profile = profile_for(self.request.user) or ApplicantProfile(
+            user=self.request.user, contact_name=self.request.user.full_name
+        )
+        form = ProfileForm(data, instance=profile)
+        require_members = bool(data and data.get("kind") == "group")
+        members = GroupMemberFormSet(data, instance=profile, prefix="members", require_members=require_members)
+        return profile, form, members
+
+    def get(self, request, *args, **kwargs):
+        profile, form, members = self.build()
+        return self.render_to_response(self.get_context_data(form=form, members=members, profile=profile))
+
+    def post(self, request, *args, **kwargs):
+        profile, form, members = self.build(request.POST)
+        if form.is_valid() and members.is_valid():
+            profile_save(profile=form.save(commit=False), members=members.member_rows())
+            messages.success(request, _("Saved."))
+            return redirect(self.get_next_url() or reverse("applicants:profile"))
+        messages.error(request, _("Not saved yet. Please correct the marked fields."))
+        return self.render_to_response(self.get_context_data(form=form, members=members, profile=profile))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(application_id=self.request.GET.get("application", ""), **kwargs)
+
+
+class OwnApplicationMixin(LoginRequiredMixin):
+    """Loads the user's own application; anybody else's is a 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.application = application_get_for_owner(user=request.user, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def locked_response(self):
+        messages.error(
+            self.request,
+            _("This application has been submitted and can't be changed now."),
+        )
+        return redirect(self.application.get_absolute_url())
+
+
+class ApplicationDetailView(OwnApplicationMixin, TemplateView):
+    template_name = "applicants/application_detail.html"
+
+    def get_context_data(self, **kwargs):
+        application = self.application
+        context = super().get_context_data(**kwargs)
+        context.update(
+            application=application,
+            timeline=application_timeline(application),
+            versions=application_versions(application),
+        )
+        if application.is_editable:
+            context["progress"] = progress_for(application, arrived_at=self.request.arrived_at)
+        return context
+
+
+class SectionView(OwnApplicationMixin, TemplateView):
+    """One section of the form. Saving never requires the other sections to be complete."""
+
+    template_name = "applicants/section.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["section"] not in FORM_SECTIONS:
+            raise Http404
+        self.section = SECTIONS_BY_SLUG[kwargs["section"]]
+        return super().dispatch(request, *args, **kwargs)
+
+    def forms(self, data=None) -> dict:
+        application = self.application
+        slug = self.section.slug
+        forms = {}
+        if self.section.text_fields:
+            forms["form"] = text_section_form(self.section.text_fields)(data, instance=application)
+        if slug == "activities":
+            initial = [
+                {"starts_on": i.starts_on, "ends_on": i.ends_on, "activity": i.activity}
+                for i in application.schedule.all()
+            ]
+            forms["schedule"] = ScheduleFormSet(data, initial=initial, prefix="schedule")
+        if slug == "budget":
+            initial = [
+                {
+                    "category": line.category,
+                    "item": line.item,
+                    "unit": line.unit,
+                    "quantity": line.quantity,
+                    "unit_cost": line.unit_cost,
+                    "own_contribution": line.own_contribution,
+                }
+                for line in application.budget_lines.all()
+            ]
+            forms["budget"] = BudgetFormSet(data, initial=initial, prefix="budget")
+        if slug == "questions":
+            questions = list(application.call.questions.all())
+            if not questions:
+                raise Http404
+            forms["form"] = QuestionsForm(
+                data,
+                questions=questions,
+                initial={f"q{key}": value for key, value in application.answers.items()},
+            )
+        return forms
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            formset=kwargs.get("schedule") or kwargs.get("budget"),
+            application=self.application,
+            section=self.section,
+            progress=progress_for(self.application, arrived_at=self.request.arrived_at),
+            call=self.application.call,
+        )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        if not self.application.is_editable:
+            return self.locked_response()
+        return self.render_to_response(self.get_context_data(**self.forms()))
+
+    def post(self, request, *args, **kwargs):
+        if not self.application.is_editable:
+            return self.locked_response()
+        forms = self.forms(request.POST)
+        if all(form.is_valid() for form in forms.values()):
+            try:
+                self.save(forms)
+            except ApplicationLocked:
+                return self.locked_response()
+            except ValidationError as exc:
+                forms["form"].add_error(None, exc)
+            else:
+                messages.success(request, _("Saved."))
+                next_url = self.next_url(request.POST.get("go"))
+                return redirect(next_url)
+        messages.error(request, _("Not saved yet. Please correct the marked fields."))
+        return self.render_to_response(self.get_context_data(**forms))
+
+    def save(self, forms: dict) -> None:
+        application = self.application
+        slug = self.section.slug
+        if slug == "questions":
+            application_answers_save(application=application, answers=forms["form"].answers())
+            return
+        if "form" in forms:
+            application_update(application=application, fields=forms["form"].cleaned_data)
+        if "schedule" in forms:
+            application_schedule_save(application=application, items=forms["schedule"].rows())
+        if "budget" in forms:
+            application_budget_save(application=application, lines=forms["budget"].rows())
+
+    def next_url(self, go: str | None) -> str:
+        sections = [
+            s for s in sections_for(self.application.call, has_questions=self.application.call.questions.exists())
+        ]
+        if go == "next":
+            index = [s.slug for s in sections].index(self.section.slug)
+            if index + 1 < len(sections):
+                return sections[index + 1].url(self.application)
+        if go == "overview":
+            return self.application.get_absolute_url()
+        return self.request.path
+
+
+class AttachmentsView(OwnApplicationMixin, TemplateView):
+    template_name = "applicants/attachments.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            application=self.application,
+            attachments=application_attachments(self.application),
+            requirements=self.application.call.attachment_requirements.all(),
+            progress=progress_for(self.application, arrived_at=self.request.arrived_at),
+            section=SECTIONS_BY_SLUG["attachments"],
+            call=self.application.call,
+        )
+        context.setdefault("form", AttachmentForm(call=self.application.call))
+        return context
+
+    def get(self, request, *args, **kwargs):
+        if not self.application.is_editable:
+            return self.locked_response()
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        if not self.application.is_editable:
+            return self.locked_response()
+        call = self.application.call
+        form = AttachmentForm(request.POST, request.FILES, call=call)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if application_attachments(self.application).count() >= call.max_attachments:
+                form.add_error(
+                    "file",
+                    _("You can attach at most %(count)s files. Remove one first.") % {"count": call.max_attachments},
+                )
+            else:
+                try:
+                    checked = attachment_check(upload, max_mb=call.max_attachment_mb)
+                except ValidationError as exc:
+                    form.add_error("file", exc)
+                else:
+                    attachment_add(
+                        application=self.application,
+                        upload=upload,
+                        requirement=form.cleaned_data["requirement"],
+                        checked=checked,
+                    )
+                    messages.success(request, _("“%(name)s” is attached.") % {"name": checked.name})
+                    return redirect("applicants:attachments", pk=self.application.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class AttachmentRemoveView(OwnApplicationMixin, View):
+    def post(self, request, *args, **kwargs):
+        if not self.application.is_editable:
+            return self.locked_response()
+        attachment = application_attachment_for(application=self.application, attachment_pk=kwargs["attachment_pk"])
+        if attachment.removed_at is None:
+            attachment_remove(attachment=attachment)
+            messages.success(request, _("“%(name)s” is removed.") % {"name": attachment.original_name})
+        return redirect("applicants:attachments", pk=self.application.pk)
+
+
+def attachment_response(attachment) -> FileResponse:
+    """Send a stored attachment as a download, never rendered inline by the browser."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+class AttachmentDownloadView(OwnApplicationMixin, View):
+    def get(self, request, *args, **kwargs):
+        attachment = application_attachment_for(application=self.application, attachment_pk=kwargs["attachment_pk"])
+        return attachment_response(attachment)
+
+
+class SubmitView(OwnApplicationMixin, TemplateView):
+    """The last step: every problem listed with a link, the consents, the submit button."""
+
+    template_name = "applicants/submit.html"
+
+    def get_context_data(self, **kwargs):
+        application = self.application
+        context = super().get_context_data(**kwargs)
+        lines = list(application.budget_lines.all())
+        context.update(
+            application=application,
+            call=application.call,
+            section=SECTIONS_BY_SLUG["submit"],
+            progress=progress_for(application, arrived_at=self.request.arrived_at),
+            totals=budget_totals((line.quantity, line.unit_cost, line.own_contribution) for line in lines),
+        )
+        context.setdefault("form", SubmitForm(call=application.call))
+        return context
+
+    def get(self, request, *args, **kwargs):
+        if not self.application.is_editable:
+            return redirect(self.application.get_absolute_url())
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        if not self.application.is_editable:
+            return redirect(self.application.get_absolute_url())
+        form = SubmitForm(request.POST, call=self.application.call)
+        form.is_valid()
+        consents = form.accepted_consents() if hasattr(form, "cleaned_data") else []
+        try:
+            version = application_submit(
+                application=self.application,
+                by=request.user,
+                consents=consents,
+                arrived_at=request.arrived_at,
+            )
+        except SubmissionRefused as refused:
+            messages.error(request, _("The application was not submitted. See what is missing below."))
+            return self.render_to_response(
+                self.get_context_data(form=form, refused=refused.problems), status=400
+            )
+        application = version.application
+        messages.success(
+            request,
+            _("Submitted! Your application number is %(number)s. A confirmation with a PDF copy is on its way to %(email)s.")
+            % {"number": application.reference_number, "email": request.user.email},
+        )
+        return redirect(application.get_absolute_url())
+
+
+class WithdrawView(OwnApplicationMixin, TemplateView):
+    template_name = "applicants/withdraw.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", WithdrawForm())
+        return super().get_context_data(application=self.application, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if not self.application.can_withdraw:
+            return redirect(self.application.get_absolute_url())
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        form = WithdrawForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            application_withdraw(application=self.application, by=request.user, note=form.cleaned_data["reason"])
+        except InvalidTransition:
+            messages.error(request, _("This application can no longer be withdrawn."))
+        else:
+            messages.success(request, _("Your application is withdrawn."))
+        return redirect(self.application.get_absolute_url())
+
+
+class VersionPdfView(OwnApplicationMixin, View):
+    def get(self, request, *args, **kwargs):
+        from applicants.pdf import application_version_pdf
+
+        version = ApplicationVersion.objects.filter(application=self.application, number=kwargs["number"]).first()
+        if version is None:
+            raise Http404
+        pdf = application_version_pdf(version)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        filename = f"{self.application.reference_number.replace('/', '-')}-v{version.number}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+

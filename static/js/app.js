@@ -1,0 +1,39 @@
+// Small enhancements for every page. Everything works without JavaScript.
+(function () {
+  "use strict";
+
+  // Progress bars: widths come from data-width (inline styles are blocked by our CSP).
+  document.querySelectorAll("[data-width]").forEach(function (bar) {
+    bar.style.width = Math.max(0, Math.min(100, parseFloat(bar.dataset.width) || 0)) + "%";
+  });
+
+  // Character counters under text fields that have a limit.
+  document.querySelectorAll("[data-char-count][maxlength]").forEach(function (field) {
+    var max = parseInt(field.getAttribute("maxlength"), 10);
+    var counter = document.createElement("div");
+    counter.className = "form-text text-end char-counter";
+    counter.id = field.id + "_counter";
+    field.insertAdjacentElement("afterend", counter);
+    var described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", (described ? described + " " : "") + counter.id);
+    function update() {
+      var used = field.value.length;
+      counter.textContent = used + " / " + max;
+      counter.classList.toggle("text-danger", used > max * 0.95);
+    }
+    field.addEventListener("input", update);
+    update();
+  });
+
+  // Buttons that submit a form are disabled after the first click, so a
+  // double-click sends one request (the server is safe either way).
+  document.querySelectorAll("form[data-once]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sent) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sent = "1";
+    });
+  });
+})();
