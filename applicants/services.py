@@ -348,9 +348,11 @@ def formal_check_accept_many(*, applications: Iterable[Application], by) -> int:
     for application in applications:
         if application.status != ApplicationStatus.SUBMITTED:
             continue
-        with transaction.atomic():
-            formal_check_record(
-                application=application, outcome=FormalCheckOutcome.ACCEPTED, by=by
-            )
+        try:
+            with transaction.atomic():
+                formal_check_record(application=application, outcome=FormalCheckOutcome.ACCEPTED, by=by)
+        except InvalidTransition:
+            # Another coordinator moved it meanwhile; the others still go through.
+            continue
         accepted += 1
     return accepted

@@ -150,6 +150,25 @@ class OrderedInlineFormSet(forms.BaseInlineFormSet):
             ),
         )
 
+    def forms_in_order(self) -> list[forms.Form]:
+        """Every form, in the order the coordinator last arranged them on the page.
+
+        A page shown again with errors must not jump back to the old order:
+        sort by the "Order" numbers that were sent, empty ones last.
+        """
+        if not self.is_bound:
+            return list(self.forms)
+
+        def sent_order(indexed: tuple[int, forms.Form]) -> tuple[bool, int, int]:
+            index, form = indexed
+            try:
+                order = int(form["ORDER"].value())
+            except (TypeError, ValueError):
+                return (True, 0, index)
+            return (False, order, index)
+
+        return [form for _, form in sorted(enumerate(self.forms), key=sent_order)]
+
     def deleted_instances(self) -> list[models.Model]:
         """Saved rows the coordinator marked for deletion."""
         return [form.instance for form in self.deleted_forms if form.instance.pk]

@@ -32,9 +32,11 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     status = ApplicationStatus.SUBMITTED
     number_in_call = factory.Sequence(lambda n: n + 1)
     reference_number = factory.LazyAttribute(
-        lambda o: f"{o.call.reference_code}/2027/{o.number_in_call:04d}"
-        if o.number_in_call is not None
-        else None
+        lambda o: (
+            f"{o.call.reference_code}/2027/{o.number_in_call:04d}"
+            if o.number_in_call is not None
+            else None
+        )
     )
     title = factory.Sequence(lambda n: f"Zielone podwórko nr {n}")
     summary = "Posadzimy drzewa i zbudujemy ogród deszczowy z sąsiadami."

@@ -28,7 +28,7 @@ SORTABLE_COLUMNS = (
     ("title", gettext_lazy("Title")),
     ("applicant", gettext_lazy("Applicant")),
     ("amount", gettext_lazy("Requested amount")),
-    ("submitted", gettext_lazy("Submitted")),
+    ("submitted", gettext_lazy("Submitted at")),
 )
 
 

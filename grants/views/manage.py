@@ -75,9 +75,7 @@ CALL_PARTS: dict[str, CallPartSpec] = {
         model=CallQuestion,
         form=CallQuestionForm,
         title=gettext_lazy("Questions of the call"),
-        intro=gettext_lazy(
-            "Questions of this call's own, asked in the application form after the standard ones."
-        ),
+        intro=gettext_lazy("Questions of this call's own, answered in the application form."),
         row_label=gettext_lazy("Question"),
         add_label=gettext_lazy("Add a question"),
     ),
@@ -234,6 +232,9 @@ class CallCloseView(CoordinatorRequiredMixin, FormView):
     form_class = CallCloseForm
 
     def dispatch(self, request, *args, **kwargs):
+        # Permission first: a visitor learns nothing, not even whether the call exists.
+        if not self.has_permission():
+            return self.handle_no_permission()
         self.call = call_get_for_coordinator(pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
