@@ -37,7 +37,9 @@ class BudgetTotals:
         return to_grosze(self.own_contribution * 100 / self.total_cost)
 
 
-def budget_totals(lines: Iterable[tuple[Decimal | None, Decimal | None, Decimal | None]]) -> BudgetTotals:
+def budget_totals(
+    lines: Iterable[tuple[Decimal | None, Decimal | None, Decimal | None]],
+) -> BudgetTotals:
     """Totals of (quantity, unit cost, own contribution) lines."""
     total = ZERO
     own = ZERO

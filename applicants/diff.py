@@ -67,5 +67,9 @@ def version_diff(old: dict, new: dict) -> list[FieldDiff]:
     for field in fields:
         old_text, new_text = _as_text(old.get(field, "")), _as_text(new.get(field, ""))
         if old_text != new_text:
-            diffs.append(FieldDiff(field, str(FIELD_LABELS.get(field, field)), _word_diff(old_text, new_text)))
+            diffs.append(
+                FieldDiff(
+                    field, str(FIELD_LABELS.get(field, field)), _word_diff(old_text, new_text)
+                )
+            )
     return diffs

@@ -37,7 +37,9 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 # The applicant may change the working copy only in these states.
 EDITABLE_STATUSES = {S.DRAFT, S.CORRECTION_REQUESTED}
 # States in which the applicant may withdraw (any time before a decision).
-WITHDRAWABLE_STATUSES = {status for status, moves in ALLOWED_TRANSITIONS.items() if S.WITHDRAWN in moves}
+WITHDRAWABLE_STATUSES = {
+    status for status, moves in ALLOWED_TRANSITIONS.items() if S.WITHDRAWN in moves
+}
 # States after a submission (what reviewers and coordinators work with).
 SUBMITTED_STATUSES = {s for s in ApplicationStatus if s not in {S.DRAFT, S.WITHDRAWN}}
 

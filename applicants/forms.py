@@ -55,7 +55,9 @@ class ProfileForm(forms.ModelForm):
         kind = cleaned.get("kind")
         for field in self.KIND_FIELDS.get(kind, []):
             if not cleaned.get(field) and field not in self.errors:
-                self.add_error(field, _("This field is required for the kind of applicant you chose."))
+                self.add_error(
+                    field, _("This field is required for the kind of applicant you chose.")
+                )
         return cleaned
 
 
@@ -77,7 +79,9 @@ class BaseGroupMemberFormSet(forms.BaseInlineFormSet):
         kept = [
             form
             for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("full_name")
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("full_name")
         ]
         if len(kept) < 3:
             raise forms.ValidationError(_("An informal group needs at least 3 members."))
@@ -88,7 +92,9 @@ class BaseGroupMemberFormSet(forms.BaseInlineFormSet):
         return [
             {key: form.cleaned_data[key] for key in ("full_name", "age", "is_leader")}
             for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("full_name")
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("full_name")
         ]
 
 
@@ -125,7 +131,10 @@ class EligibilityForm(forms.Form):
 
     def answers(self) -> dict:
         return {
-            str(question.pk): {"question": question.text, "answer": self.cleaned_data.get(f"e{question.pk}")}
+            str(question.pk): {
+                "question": question.text,
+                "answer": self.cleaned_data.get(f"e{question.pk}"),
+            }
             for question in self.questions
         }
 
@@ -261,7 +270,10 @@ class QuestionsForm(forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
     requirement = forms.ModelChoiceField(
-        label=_("What is this file?"), queryset=None, required=False, empty_label=_("Other attachment")
+        label=_("What is this file?"),
+        queryset=None,
+        required=False,
+        empty_label=_("Other attachment"),
     )
 
     def __init__(self, *args, call: GrantCall, **kwargs):
@@ -308,7 +320,9 @@ class FormalCheckForm(forms.Form):
         ("correction", _("Request a correction")),
         ("rejected", _("Reject formally")),
     ]
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOME_CHOICES, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=OUTCOME_CHOICES, widget=forms.RadioSelect
+    )
     message = forms.CharField(
         label=_("Message to the applicant"),
         required=False,
@@ -333,13 +347,20 @@ class FormalCheckForm(forms.Form):
         cleaned = super().clean()
         outcome = cleaned.get("outcome")
         if outcome in {"correction", "rejected"} and not (cleaned.get("message") or "").strip():
-            self.add_error("message", _("Tell the applicant what to correct or why the application is rejected."))
+            self.add_error(
+                "message",
+                _("Tell the applicant what to correct or why the application is rejected."),
+            )
         if outcome == "accepted":
-            unticked = [item for item in self.checklist_items if not cleaned.get(f"check_{item.pk}")]
+            unticked = [
+                item for item in self.checklist_items if not cleaned.get(f"check_{item.pk}")
+            ]
             if unticked:
                 self.add_error(
                     None,
-                    _("Tick every checklist item before accepting, or request a correction instead."),
+                    _(
+                        "Tick every checklist item before accepting, or request a correction instead."
+                    ),
                 )
         return cleaned
 

@@ -122,7 +122,10 @@ class Application(models.Model):
         related_name="applications",
     )
     status = models.CharField(
-        _("status"), max_length=24, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+        _("status"),
+        max_length=24,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
     )
     reference_number = models.CharField(
         _("reference number"), max_length=30, unique=True, null=True, blank=True
@@ -139,7 +142,9 @@ class Application(models.Model):
     results_measurement = models.TextField(
         _("how you will know it worked"), max_length=2000, blank=True
     )
-    team_description = models.TextField(_("the team and its experience"), max_length=3000, blank=True)
+    team_description = models.TextField(
+        _("the team and its experience"), max_length=3000, blank=True
+    )
 
     total_cost = models.DecimalField(_("total cost"), default=Decimal("0"), **MONEY)
     own_contribution = models.DecimalField(_("own contribution"), default=Decimal("0"), **MONEY)
@@ -224,12 +229,17 @@ class ScheduleItem(models.Model):
 
 
 class BudgetLine(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="budget_lines"
+    )
     category = models.CharField(_("category"), max_length=16, choices=BudgetCategory.choices)
     item = models.CharField(_("item"), max_length=200)
     unit = models.CharField(_("unit"), max_length=30)
     quantity = models.DecimalField(
-        _("quantity"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+        _("quantity"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     unit_cost = models.DecimalField(
         _("unit cost (zł)"), validators=[MinValueValidator(Decimal("0"))], **MONEY
@@ -261,7 +271,9 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 class Attachment(models.Model):
     """A file attached to an application; kept after removal if a submitted version lists it."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
     requirement = models.ForeignKey(
         AttachmentRequirement,
         verbose_name=_("what this file is"),
@@ -319,10 +331,14 @@ class ApplicationVersion(models.Model):
 class StatusChange(models.Model):
     """Audit trail: one row per named operation on an application."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="status_changes")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="status_changes"
+    )
     old_status = models.CharField(max_length=24, choices=ApplicationStatus.choices, blank=True)
     new_status = models.CharField(max_length=24, choices=ApplicationStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
@@ -337,12 +353,16 @@ class StatusChange(models.Model):
 class FormalCheck(models.Model):
     """The coordinator's formal check of one submitted version."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="formal_checks")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="formal_checks"
+    )
     version = models.ForeignKey(ApplicationVersion, on_delete=models.CASCADE, related_name="+")
     outcome = models.CharField(max_length=16, choices=FormalCheckOutcome.choices)
     checklist = models.JSONField(default=list)
     message = models.TextField(blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

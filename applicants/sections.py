@@ -50,11 +50,18 @@ SECTIONS = [
         ["expected_results", "results_measurement"],
         _("What will be different after the project, and how will you know?"),
     ),
-    Section("team", _("Team"), ["team_description"], _("Who will do the work, and what have you done before?")),
+    Section(
+        "team",
+        _("Team"),
+        ["team_description"],
+        _("Who will do the work, and what have you done before?"),
+    ),
     Section(
         "budget",
         _("Budget"),
-        intro=_("List every cost. The requested amount is the total cost minus your own contribution."),
+        intro=_(
+            "List every cost. The requested amount is the total cost minus your own contribution."
+        ),
     ),
     Section("questions", _("Questions of the call")),
     Section("attachments", _("Attachments")),

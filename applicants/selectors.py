@@ -25,7 +25,12 @@ def application_list_for_applicant(*, user) -> QuerySet[Application]:
         Application.objects.owned_by(user)
         .select_related("call")
         .prefetch_related(
-            Prefetch("versions", queryset=ApplicationVersion.objects.only("id", "application_id", "number", "submitted_at")),
+            Prefetch(
+                "versions",
+                queryset=ApplicationVersion.objects.only(
+                    "id", "application_id", "number", "submitted_at"
+                ),
+            ),
         )
         .order_by("-updated_at", "-pk")
     )
@@ -33,7 +38,9 @@ def application_list_for_applicant(*, user) -> QuerySet[Application]:
 
 def application_get_for_owner(*, user, pk: int) -> Application:
     """One of the user's own applications; 404 for anyone else's (never a hint it exists)."""
-    return get_object_or_404(Application.objects.owned_by(user).select_related("call", "applicant"), pk=pk)
+    return get_object_or_404(
+        Application.objects.owned_by(user).select_related("call", "applicant"), pk=pk
+    )
 
 
 def application_get_for_coordinator(*, pk: int) -> Application:

@@ -88,7 +88,9 @@ def application_transition(
         update_fields.append(field)
     locked.save(update_fields=update_fields)
     if to in NOTIFY_APPLICANT_ON:
-        transaction.on_commit(lambda: notify_applicant_of_status.enqueue(status_change_id=change.pk))
+        transaction.on_commit(
+            lambda: notify_applicant_of_status.enqueue(status_change_id=change.pk)
+        )
     application.refresh_from_db()
     return application
 
@@ -101,7 +103,8 @@ def profile_save(*, profile: ApplicantProfile, members: Sequence[dict]) -> Appli
     profile.members.all().delete()
     if profile.kind == ApplicantKind.GROUP:
         GroupMember.objects.bulk_create(
-            GroupMember(profile=profile, position=position, **member) for position, member in enumerate(members)
+            GroupMember(profile=profile, position=position, **member)
+            for position, member in enumerate(members)
         )
     return profile
 
@@ -129,7 +132,10 @@ def application_start(*, call: GrantCall, applicant, eligibility_answers: dict) 
                 call=call, applicant=applicant, eligibility_answers=eligibility_answers
             )
             StatusChange.objects.create(
-                application=application, old_status="", new_status=ApplicationStatus.DRAFT, by=applicant
+                application=application,
+                old_status="",
+                new_status=ApplicationStatus.DRAFT,
+                by=applicant,
             )
     except IntegrityError:
         application = live_application(call=call, applicant=applicant)
@@ -150,7 +156,9 @@ def application_update(*, application: Application, fields: dict) -> Application
     _ensure_editable(application)
     for name, value in fields.items():
         setattr(application, name, value)
-    application.full_clean(exclude=["call", "applicant"], validate_unique=False, validate_constraints=False)
+    application.full_clean(
+        exclude=["call", "applicant"], validate_unique=False, validate_constraints=False
+    )
     application.save(update_fields=[*fields, "updated_at"])
     return application
 
@@ -179,11 +187,15 @@ def application_budget_save(*, application: Application, lines: Iterable[dict]) 
         BudgetLine(application=application, position=position, **line)
         for position, line in enumerate(lines)
     )
-    totals = budget_totals((line["quantity"], line["unit_cost"], line["own_contribution"]) for line in lines)
+    totals = budget_totals(
+        (line["quantity"], line["unit_cost"], line["own_contribution"]) for line in lines
+    )
     application.total_cost = totals.total_cost
     application.own_contribution = totals.own_contribution
     application.requested_amount = totals.requested_amount
-    application.save(update_fields=["total_cost", "own_contribution", "requested_amount", "updated_at"])
+    application.save(
+        update_fields=["total_cost", "own_contribution", "requested_amount", "updated_at"]
+    )
     return application
 
 
@@ -270,7 +282,9 @@ def application_submit(
     changes["applicant_name"] = profile.display_name
     if application.reference_number is None:
         number, reference = _next_reference(application.call)
-        changes.update(number_in_call=number, reference_number=reference, first_submitted_at=arrived_at)
+        changes.update(
+            number_in_call=number, reference_number=reference, first_submitted_at=arrived_at
+        )
     for field, value in changes.items():
         setattr(application, field, value)
 
@@ -280,11 +294,20 @@ def application_submit(
         submitted_at=arrived_at,
         submitted_by=by,
         content=application_snapshot(application),
-        consents=[{**consent, "accepted_at": arrived_at.astimezone(UTC).isoformat()} for consent in consents],
+        consents=[
+            {**consent, "accepted_at": arrived_at.astimezone(UTC).isoformat()}
+            for consent in consents
+        ],
     )
     version.attachments.set(application.attachments.filter(removed_at__isnull=True))
-    note = "" if version.number == 1 else _("Corrected version %(number)s") % {"number": version.number}
-    application_transition(application, ApplicationStatus.SUBMITTED, by=by, note=note, changes=changes)
+    note = (
+        ""
+        if version.number == 1
+        else _("Corrected version %(number)s") % {"number": version.number}
+    )
+    application_transition(
+        application, ApplicationStatus.SUBMITTED, by=by, note=note, changes=changes
+    )
     transaction.on_commit(lambda: send_submission_confirmation.enqueue(version_id=version.pk))
     return version
 
@@ -306,7 +329,9 @@ def formal_check_record(
     correction_deadline: datetime | None = None,
 ) -> FormalCheck:
     """Record the formal check of the latest submitted version and move the application on."""
-    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    )
     version = application.versions.order_by("-number").first()
     if version is None or application.status != ApplicationStatus.SUBMITTED:
         raise InvalidTransition(application.status, outcome)
@@ -319,9 +344,13 @@ def formal_check_record(
         by=by,
     )
     if outcome == FormalCheckOutcome.ACCEPTED:
-        application_transition(application, ApplicationStatus.ACCEPTED_FOR_REVIEW, by=by, note=message)
+        application_transition(
+            application, ApplicationStatus.ACCEPTED_FOR_REVIEW, by=by, note=message
+        )
     elif outcome == FormalCheckOutcome.CORRECTION:
-        deadline = correction_deadline or timezone.now() + timedelta(days=application.call.correction_days)
+        deadline = correction_deadline or timezone.now() + timedelta(
+            days=application.call.correction_days
+        )
         application_transition(
             application,
             ApplicationStatus.CORRECTION_REQUESTED,
@@ -350,7 +379,9 @@ def formal_check_accept_many(*, applications: Iterable[Application], by) -> int:
             continue
         try:
             with transaction.atomic():
-                formal_check_record(application=application, outcome=FormalCheckOutcome.ACCEPTED, by=by)
+                formal_check_record(
+                    application=application, outcome=FormalCheckOutcome.ACCEPTED, by=by
+                )
         except InvalidTransition:
             # Another coordinator moved it meanwhile; the others still go through.
             continue

@@ -52,7 +52,11 @@ def application_snapshot(application: Application) -> dict:
         },
         **{field: getattr(application, field) for field in TEXT_FIELDS},
         "schedule": [
-            {"starts_on": item.starts_on.isoformat(), "ends_on": item.ends_on.isoformat(), "activity": item.activity}
+            {
+                "starts_on": item.starts_on.isoformat(),
+                "ends_on": item.ends_on.isoformat(),
+                "activity": item.activity,
+            }
             for item in application.schedule.all()
         ],
         "budget": {
@@ -90,9 +94,9 @@ def application_snapshot(application: Application) -> dict:
                 "sha256": attachment.sha256,
                 "requirement": attachment.requirement.name if attachment.requirement else "",
             }
-            for attachment in application.attachments.filter(removed_at__isnull=True).select_related(
-                "requirement"
-            )
+            for attachment in application.attachments.filter(
+                removed_at__isnull=True
+            ).select_related("requirement")
         ],
         "eligibility_answers": application.eligibility_answers,
     }

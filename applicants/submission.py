@@ -96,29 +96,40 @@ def profile_problems(application: Application, arrived_at: datetime) -> list[Sub
     try:
         profile = application.applicant.applicant_profile
     except ObjectDoesNotExist:
-        return [SubmissionProblem("profile", "kind", _("Tell us who is applying: you, a group or an organisation."))]
+        return [
+            SubmissionProblem(
+                "profile", "kind", _("Tell us who is applying: you, a group or an organisation.")
+            )
+        ]
     problems: list[SubmissionProblem] = []
     today = timezone.localtime(arrived_at).date()
     if profile.kind == ApplicantKind.INDIVIDUAL:
         if profile.date_of_birth is None:
-            problems.append(SubmissionProblem("profile", "date_of_birth", _("Enter your date of birth.")))
+            problems.append(
+                SubmissionProblem("profile", "date_of_birth", _("Enter your date of birth."))
+            )
         else:
             for message in _age_problems(call, [(_("You"), age_on(profile.date_of_birth, today))]):
                 problems.append(SubmissionProblem("profile", "date_of_birth", message))
     elif profile.kind == ApplicantKind.GROUP:
         members = list(profile.members.all())
         if not profile.group_name:
-            problems.append(SubmissionProblem("profile", "group_name", _("Give your group a name.")))
+            problems.append(
+                SubmissionProblem("profile", "group_name", _("Give your group a name."))
+            )
         if len(members) < MIN_GROUP_MEMBERS:
             problems.append(
                 SubmissionProblem(
                     "profile",
                     "members",
-                    _("An informal group needs at least %(count)s members.") % {"count": MIN_GROUP_MEMBERS},
+                    _("An informal group needs at least %(count)s members.")
+                    % {"count": MIN_GROUP_MEMBERS},
                 )
             )
         if sum(1 for m in members if m.is_leader) != 1:
-            problems.append(SubmissionProblem("profile", "members", _("Mark exactly one member as the leader.")))
+            problems.append(
+                SubmissionProblem("profile", "members", _("Mark exactly one member as the leader."))
+            )
         for message in _age_problems(call, [(m.full_name, m.age) for m in members]):
             problems.append(SubmissionProblem("profile", "members", message))
     elif profile.kind == ApplicantKind.NGO:
@@ -145,13 +156,19 @@ def content_problems(application: Application) -> list[SubmissionProblem]:
                     SubmissionProblem(section, field, _("Fill in “%(label)s”.") % {"label": label})
                 )
     if not application.schedule.exists():
-        problems.append(SubmissionProblem("activities", "schedule", _("Add at least one row to the schedule.")))
+        problems.append(
+            SubmissionProblem("activities", "schedule", _("Add at least one row to the schedule."))
+        )
 
     lines = list(application.budget_lines.all())
     if not lines:
-        problems.append(SubmissionProblem("budget", "budget", _("Add at least one line to the budget.")))
+        problems.append(
+            SubmissionProblem("budget", "budget", _("Add at least one line to the budget."))
+        )
     else:
-        totals = budget_totals((line.quantity, line.unit_cost, line.own_contribution) for line in lines)
+        totals = budget_totals(
+            (line.quantity, line.unit_cost, line.own_contribution) for line in lines
+        )
         if totals.requested_amount < call.min_amount or totals.requested_amount > call.max_amount:
             problems.append(
                 SubmissionProblem(
@@ -165,15 +182,21 @@ def content_problems(application: Application) -> list[SubmissionProblem]:
                     },
                 )
             )
-        if call.own_contribution_percent and not own_share_meets(totals, call.own_contribution_percent):
+        if call.own_contribution_percent and not own_share_meets(
+            totals, call.own_contribution_percent
+        ):
             problems.append(
                 SubmissionProblem(
                     "budget",
                     "budget",
-                    _("Your own contribution is %(share)s%% of the total cost; this call requires at least %(required)s%%.")
+                    _(
+                        "Your own contribution is %(share)s%% of the total cost; this call requires at least %(required)s%%."
+                    )
                     % {
                         "share": f"{totals.own_share_percent}".replace(".", ","),
-                        "required": f"{call.own_contribution_percent.normalize():f}".replace(".", ","),
+                        "required": f"{call.own_contribution_percent.normalize():f}".replace(
+                            ".", ","
+                        ),
                     },
                 )
             )
@@ -184,7 +207,9 @@ def content_problems(application: Application) -> list[SubmissionProblem]:
         if question.required and empty:
             problems.append(
                 SubmissionProblem(
-                    "questions", f"q{question.pk}", _("Answer “%(question)s”.") % {"question": question.label}
+                    "questions",
+                    f"q{question.pk}",
+                    _("Answer “%(question)s”.") % {"question": question.label},
                 )
             )
         elif (
@@ -215,7 +240,8 @@ def content_problems(application: Application) -> list[SubmissionProblem]:
             SubmissionProblem(
                 "attachments",
                 "file",
-                _("This call accepts at most %(count)s attachments.") % {"count": call.max_attachments},
+                _("This call accepts at most %(count)s attachments.")
+                % {"count": call.max_attachments},
             )
         )
     return problems
@@ -224,7 +250,11 @@ def content_problems(application: Application) -> list[SubmissionProblem]:
 def consent_problems(application: Application, consents) -> list[SubmissionProblem]:
     given = {consent["key"] for consent in consents}
     return [
-        SubmissionProblem("submit", f"consent_{consent['key']}", _("Tick: %(label)s") % {"label": consent["label"]})
+        SubmissionProblem(
+            "submit",
+            f"consent_{consent['key']}",
+            _("Tick: %(label)s") % {"label": consent["label"]},
+        )
         for consent in submission_consents(application.call)
         if consent["key"] not in given
     ]

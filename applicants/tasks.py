@@ -25,14 +25,14 @@ def send_submission_confirmation(*, version_id: int) -> bool:
     """
     from applicants.pdf import application_version_pdf  # WeasyPrint loads only in workers
 
-    claimed = ApplicationVersion.objects.filter(pk=version_id, confirmation_sent_at__isnull=True).update(
-        confirmation_sent_at=timezone.now()
-    )
+    claimed = ApplicationVersion.objects.filter(
+        pk=version_id, confirmation_sent_at__isnull=True
+    ).update(confirmation_sent_at=timezone.now())
     if not claimed:
         return False
-    version = ApplicationVersion.objects.select_related("application__call", "application__applicant").get(
-        pk=version_id
-    )
+    version = ApplicationVersion.objects.select_related(
+        "application__call", "application__applicant"
+    ).get(pk=version_id)
     application = version.application
     applicant = application.applicant
     if applicant is None:

@@ -94,7 +94,9 @@ def attachment_check(upload, *, max_mb: int) -> CheckedUpload:
     name = upload.name or ""
     if "/" in name or "\\" in name or name.startswith(".") or ".." in name:
         raise ValidationError(
-            _("The file name “%(name)s” isn't allowed. Rename the file (letters, digits, dots and dashes) and try again.")
+            _(
+                "The file name “%(name)s” isn't allowed. Rename the file (letters, digits, dots and dashes) and try again."
+            )
             % {"name": name},
             code="bad_name",
         )

@@ -8,8 +8,16 @@ urlpatterns = [
     path("calls/<slug:slug>/apply/", applicant.ApplyView.as_view(), name="apply"),
     path("profile/", applicant.ProfileView.as_view(), name="profile"),
     path("applications/", applicant.MyApplicationsView.as_view(), name="my_applications"),
-    path("applications/<int:pk>/", applicant.ApplicationDetailView.as_view(), name="application_detail"),
-    path("applications/<int:pk>/attachments/", applicant.AttachmentsView.as_view(), name="attachments"),
+    path(
+        "applications/<int:pk>/",
+        applicant.ApplicationDetailView.as_view(),
+        name="application_detail",
+    ),
+    path(
+        "applications/<int:pk>/attachments/",
+        applicant.AttachmentsView.as_view(),
+        name="attachments",
+    ),
     path(
         "applications/<int:pk>/attachments/<int:attachment_pk>/",
         applicant.AttachmentDownloadView.as_view(),
@@ -28,7 +36,11 @@ urlpatterns = [
         name="version_pdf",
     ),
     path("applications/<int:pk>/<slug:section>/", applicant.SectionView.as_view(), name="section"),
-    path("manage/applications/<int:pk>/", manage.ApplicationManageView.as_view(), name="manage_detail"),
+    path(
+        "manage/applications/<int:pk>/",
+        manage.ApplicationManageView.as_view(),
+        name="manage_detail",
+    ),
     path(
         "manage/applications/<int:pk>/formal-check/",
         manage.FormalCheckView.as_view(),

@@ -120,7 +120,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file too (not Django's shared in-memory database), so that
     # concurrent writers behave in tests as they do in production.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-mikrogranty-{os.getpid()}.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(VAR_DIR / f"test-mikrogranty-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (sessions stay in the database; login throttling uses the cache) ---

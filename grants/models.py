@@ -111,7 +111,9 @@ class GrantCall(models.Model):
         null=True,
         blank=True,
         validators=[MaxValueValidator(120)],
-        help_text=_("Checked at submission for individual applicants and group members; leave empty for no limit."),
+        help_text=_(
+            "Checked at submission for individual applicants and group members; leave empty for no limit."
+        ),
     )
     max_age = models.PositiveSmallIntegerField(
         _("maximum age of applicants"),
@@ -133,12 +135,16 @@ class GrantCall(models.Model):
         _("days to send corrections"),
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
-        help_text=_("Default time an applicant has to correct an application after the formal check."),
+        help_text=_(
+            "Default time an applicant has to correct an application after the formal check."
+        ),
     )
     privacy_notice = models.TextField(
         _("privacy notice (RODO information clause)"),
         default=DEFAULT_PRIVACY_NOTICE,
-        help_text=_("Shown to applicants before they submit; the text they accepted is kept with the application."),
+        help_text=_(
+            "Shown to applicants before they submit; the text they accepted is kept with the application."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=CallStatus.choices, default=CallStatus.DRAFT
@@ -282,7 +288,9 @@ class CallPart(models.Model):
 class EligibilityQuestion(CallPart):
     """A yes/no question asked before the form: the wrong answer explains why one can't apply."""
 
-    call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="eligibility_questions")
+    call = models.ForeignKey(
+        GrantCall, on_delete=models.CASCADE, related_name="eligibility_questions"
+    )
     text = models.CharField(_("question"), max_length=300)
     required_answer = models.BooleanField(
         _("the answer needed to apply is “yes”"),
@@ -291,7 +299,9 @@ class EligibilityQuestion(CallPart):
     )
     failure_explanation = models.TextField(
         _("explanation for those who can't apply"),
-        help_text=_("Shown when the answer rules the applicant out; say why and, if possible, where else to go."),
+        help_text=_(
+            "Shown when the answer rules the applicant out; say why and, if possible, where else to go."
+        ),
     )
 
     class Meta(CallPart.Meta):
@@ -350,7 +360,9 @@ class CallQuestion(CallPart):
 class AttachmentRequirement(CallPart):
     """A kind of attachment the call asks for, e.g. a letter of support."""
 
-    call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="attachment_requirements")
+    call = models.ForeignKey(
+        GrantCall, on_delete=models.CASCADE, related_name="attachment_requirements"
+    )
     name = models.CharField(_("attachment"), max_length=200)
     description = models.CharField(_("description"), max_length=500, blank=True)
     required = models.BooleanField(_("required"), default=False)

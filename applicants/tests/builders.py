@@ -34,7 +34,11 @@ TEXTS = {
 
 def profile_for(user, *, kind=ApplicantKind.INDIVIDUAL, born=date(2005, 5, 1)) -> ApplicantProfile:
     return ApplicantProfile.objects.create(
-        user=user, kind=kind, contact_name=user.full_name or "Ala Nowak", city="Lublin", date_of_birth=born
+        user=user,
+        kind=kind,
+        contact_name=user.full_name or "Ala Nowak",
+        city="Lublin",
+        date_of_birth=born,
     )
 
 
@@ -50,7 +54,9 @@ def complete_draft(*, call=None, user=None, budget=None, texts=None):
     application_update(application=application, fields={**TEXTS, **(texts or {})})
     application_schedule_save(
         application=application,
-        items=[{"starts_on": date(2027, 4, 1), "ends_on": date(2027, 4, 30), "activity": "Warsztaty"}],
+        items=[
+            {"starts_on": date(2027, 4, 1), "ends_on": date(2027, 4, 30), "activity": "Warsztaty"}
+        ],
     )
     lines = budget or [
         {

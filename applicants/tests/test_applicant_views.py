@@ -79,15 +79,49 @@ def test_apply_to_a_closed_call_is_refused(client):
     ("kind", "data", "field"),
     [
         ("individual", {}, "date_of_birth"),
-        ("ngo", {"organisation_name": "Fundacja Zielona", "krs": "123", "nip": "5260250274", "regon": "123456785"}, "krs"),
-        ("ngo", {"organisation_name": "Fundacja Zielona", "krs": "0000123456", "nip": "1234567890", "regon": "123456785"}, "nip"),
-        ("ngo", {"organisation_name": "Fundacja Zielona", "krs": "0000123456", "nip": "5260250274", "regon": "123456789"}, "regon"),
+        (
+            "ngo",
+            {
+                "organisation_name": "Fundacja Zielona",
+                "krs": "123",
+                "nip": "5260250274",
+                "regon": "123456785",
+            },
+            "krs",
+        ),
+        (
+            "ngo",
+            {
+                "organisation_name": "Fundacja Zielona",
+                "krs": "0000123456",
+                "nip": "1234567890",
+                "regon": "123456785",
+            },
+            "nip",
+        ),
+        (
+            "ngo",
+            {
+                "organisation_name": "Fundacja Zielona",
+                "krs": "0000123456",
+                "nip": "5260250274",
+                "regon": "123456789",
+            },
+            "regon",
+        ),
     ],
 )
 def test_profile_validation_shows_errors_beside_fields_and_keeps_input(client, kind, data, field):
     client.force_login(UserFactory())
     post = {"kind": kind, "contact_name": "Ola Nowak", "city": "Gdańsk", "phone": "", **data}
-    post.update({"members-TOTAL_FORMS": "0", "members-INITIAL_FORMS": "0", "members-MIN_NUM_FORMS": "0", "members-MAX_NUM_FORMS": "1000"})
+    post.update(
+        {
+            "members-TOTAL_FORMS": "0",
+            "members-INITIAL_FORMS": "0",
+            "members-MIN_NUM_FORMS": "0",
+            "members-MAX_NUM_FORMS": "1000",
+        }
+    )
     response = client.post(reverse("applicants:profile"), post)
     assert response.status_code == 200
     assert field in response.context["form"].errors
@@ -99,9 +133,17 @@ def test_ngo_profile_with_valid_numbers_is_saved(client):
     user = UserFactory()
     client.force_login(user)
     post = {
-        "kind": "ngo", "contact_name": "Ola Nowak", "city": "Gdańsk", "organisation_name": "Fundacja Zielona",
-        "krs": "0000123456", "nip": "526-025-02-74", "regon": "123456785",
-        "members-TOTAL_FORMS": "0", "members-INITIAL_FORMS": "0", "members-MIN_NUM_FORMS": "0", "members-MAX_NUM_FORMS": "1000",
+        "kind": "ngo",
+        "contact_name": "Ola Nowak",
+        "city": "Gdańsk",
+        "organisation_name": "Fundacja Zielona",
+        "krs": "0000123456",
+        "nip": "526-025-02-74",
+        "regon": "123456785",
+        "members-TOTAL_FORMS": "0",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
     }
     response = client.post(reverse("applicants:profile"), post)
     assert response.status_code == 302
@@ -113,11 +155,21 @@ def test_group_needs_three_members_and_one_leader(client):
     user = UserFactory()
     client.force_login(user)
     post = {
-        "kind": "group", "contact_name": "Ola Nowak", "city": "Gdańsk", "group_name": "Zielone Podwórko",
-        "members-TOTAL_FORMS": "3", "members-INITIAL_FORMS": "0", "members-MIN_NUM_FORMS": "0", "members-MAX_NUM_FORMS": "1000",
-        "members-0-full_name": "Ola Nowak", "members-0-age": "17", "members-0-is_leader": "on",
-        "members-1-full_name": "Jan Kowal", "members-1-age": "18",
-        "members-2-full_name": "", "members-2-age": "",
+        "kind": "group",
+        "contact_name": "Ola Nowak",
+        "city": "Gdańsk",
+        "group_name": "Zielone Podwórko",
+        "members-TOTAL_FORMS": "3",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000",
+        "members-0-full_name": "Ola Nowak",
+        "members-0-age": "17",
+        "members-0-is_leader": "on",
+        "members-1-full_name": "Jan Kowal",
+        "members-1-age": "18",
+        "members-2-full_name": "",
+        "members-2-age": "",
     }
     response = client.post(reverse("applicants:profile"), post)
     assert response.status_code == 200
@@ -150,9 +202,12 @@ def test_schedule_with_end_before_start_is_refused_and_kept(client):
         reverse("applicants:section", args=[application.pk, "activities"]),
         {
             "activities": "Warsztaty",
-            "schedule-TOTAL_FORMS": "1", "schedule-INITIAL_FORMS": "0",
-            "schedule-MIN_NUM_FORMS": "0", "schedule-MAX_NUM_FORMS": "1000",
-            "schedule-0-starts_on": "2027-05-10", "schedule-0-ends_on": "2027-05-01",
+            "schedule-TOTAL_FORMS": "1",
+            "schedule-INITIAL_FORMS": "0",
+            "schedule-MIN_NUM_FORMS": "0",
+            "schedule-MAX_NUM_FORMS": "1000",
+            "schedule-0-starts_on": "2027-05-10",
+            "schedule-0-ends_on": "2027-05-01",
             "schedule-0-activity": "Sadzenie drzew",
         },
     )
@@ -167,11 +222,22 @@ def test_budget_totals_are_computed_on_the_server(client):
     response = client.post(
         reverse("applicants:section", args=[application.pk, "budget"]),
         {
-            "budget-TOTAL_FORMS": "2", "budget-INITIAL_FORMS": "0", "budget-MIN_NUM_FORMS": "0", "budget-MAX_NUM_FORMS": "1000",
-            "budget-0-category": "materials", "budget-0-item": "Farby", "budget-0-unit": "l",
-            "budget-0-quantity": "3", "budget-0-unit_cost": "33.335", "budget-0-own_contribution": "0",
-            "budget-1-category": "services", "budget-1-item": "Autobus", "budget-1-unit": "kurs",
-            "budget-1-quantity": "2", "budget-1-unit_cost": "1200", "budget-1-own_contribution": "400",
+            "budget-TOTAL_FORMS": "2",
+            "budget-INITIAL_FORMS": "0",
+            "budget-MIN_NUM_FORMS": "0",
+            "budget-MAX_NUM_FORMS": "1000",
+            "budget-0-category": "materials",
+            "budget-0-item": "Farby",
+            "budget-0-unit": "l",
+            "budget-0-quantity": "3",
+            "budget-0-unit_cost": "33.335",
+            "budget-0-own_contribution": "0",
+            "budget-1-category": "services",
+            "budget-1-item": "Autobus",
+            "budget-1-unit": "kurs",
+            "budget-1-quantity": "2",
+            "budget-1-unit_cost": "1200",
+            "budget-1-own_contribution": "400",
             "go": "stay",
         },
     )
@@ -181,11 +247,22 @@ def test_budget_totals_are_computed_on_the_server(client):
     response = client.post(
         reverse("applicants:section", args=[application.pk, "budget"]),
         {
-            "budget-TOTAL_FORMS": "2", "budget-INITIAL_FORMS": "0", "budget-MIN_NUM_FORMS": "0", "budget-MAX_NUM_FORMS": "1000",
-            "budget-0-category": "materials", "budget-0-item": "Farby", "budget-0-unit": "l",
-            "budget-0-quantity": "3", "budget-0-unit_cost": "33.33", "budget-0-own_contribution": "0",
-            "budget-1-category": "services", "budget-1-item": "Autobus", "budget-1-unit": "kurs",
-            "budget-1-quantity": "2", "budget-1-unit_cost": "1200", "budget-1-own_contribution": "400",
+            "budget-TOTAL_FORMS": "2",
+            "budget-INITIAL_FORMS": "0",
+            "budget-MIN_NUM_FORMS": "0",
+            "budget-MAX_NUM_FORMS": "1000",
+            "budget-0-category": "materials",
+            "budget-0-item": "Farby",
+            "budget-0-unit": "l",
+            "budget-0-quantity": "3",
+            "budget-0-unit_cost": "33.33",
+            "budget-0-own_contribution": "0",
+            "budget-1-category": "services",
+            "budget-1-item": "Autobus",
+            "budget-1-unit": "kurs",
+            "budget-1-quantity": "2",
+            "budget-1-unit_cost": "1200",
+            "budget-1-own_contribution": "400",
             "go": "stay",
         },
     )
@@ -202,9 +279,16 @@ def test_own_contribution_above_line_total_is_refused(client):
     response = client.post(
         reverse("applicants:section", args=[application.pk, "budget"]),
         {
-            "budget-TOTAL_FORMS": "1", "budget-INITIAL_FORMS": "0", "budget-MIN_NUM_FORMS": "0", "budget-MAX_NUM_FORMS": "1000",
-            "budget-0-category": "materials", "budget-0-item": "Farby", "budget-0-unit": "l",
-            "budget-0-quantity": "1", "budget-0-unit_cost": "100", "budget-0-own_contribution": "150",
+            "budget-TOTAL_FORMS": "1",
+            "budget-INITIAL_FORMS": "0",
+            "budget-MIN_NUM_FORMS": "0",
+            "budget-MAX_NUM_FORMS": "1000",
+            "budget-0-category": "materials",
+            "budget-0-item": "Farby",
+            "budget-0-unit": "l",
+            "budget-0-quantity": "1",
+            "budget-0-unit_cost": "100",
+            "budget-0-own_contribution": "150",
         },
     )
     assert "own_contribution" in response.context["budget"].forms[0].errors
@@ -278,10 +362,14 @@ def test_a_path_in_the_uploaded_name_never_leaves_the_media_folder(client, setti
     client.force_login(application.applicant)
     boundary = "BoUnDaRy"
     body = (
-        f"--{boundary}\r\n"
-        'Content-Disposition: form-data; name="file"; filename="../../x.pdf"\r\n'
-        "Content-Type: application/pdf\r\n\r\n"
-    ).encode() + PDF_BYTES + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="file"; filename="../../x.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + PDF_BYTES
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     response = client.generic(
         "POST",
         reverse("applicants:attachments", args=[application.pk]),
@@ -313,13 +401,21 @@ def test_attachment_count_is_limited_by_the_call(client):
 
 def test_required_attachment_must_be_uploaded_before_submitting(client):
     call = GrantCallFactory()
-    requirement = AttachmentRequirement.objects.create(call=call, name="List poparcia", required=True)
+    requirement = AttachmentRequirement.objects.create(
+        call=call, name="List poparcia", required=True
+    )
     application = complete_draft(call=call)
     client.force_login(application.applicant)
-    response = client.post(reverse("applicants:submit", args=[application.pk]), {"consent_privacy": "on", "consent_truth": "on"})
+    response = client.post(
+        reverse("applicants:submit", args=[application.pk]),
+        {"consent_privacy": "on", "consent_truth": "on"},
+    )
     assert "List poparcia" in response.text
     upload(client, application, "list.pdf", PDF_BYTES, requirement)
-    response = client.post(reverse("applicants:submit", args=[application.pk]), {"consent_privacy": "on", "consent_truth": "on"})
+    response = client.post(
+        reverse("applicants:submit", args=[application.pk]),
+        {"consent_privacy": "on", "consent_truth": "on"},
+    )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
@@ -351,7 +447,10 @@ def test_nobody_but_the_owner_and_coordinators_sees_an_application(client, who):
     application = complete_draft(texts={"title": "Tajny projekt sąsiedzki"})
     client.force_login(application.applicant)
     upload(client, application, "tajny.pdf", PDF_BYTES)
-    client.post(reverse("applicants:submit", args=[application.pk]), {"consent_privacy": "on", "consent_truth": "on"})
+    client.post(
+        reverse("applicants:submit", args=[application.pk]),
+        {"consent_privacy": "on", "consent_truth": "on"},
+    )
     attachment = Attachment.objects.get()
     client.logout()
     if who != "anonymous":
@@ -362,7 +461,9 @@ def test_nobody_but_the_owner_and_coordinators_sees_an_application(client, who):
         for method in (client.get, client.post):
             response = method(url)
             if who == "anonymous":
-                assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+                assert response.status_code == 302 and "/accounts/login/" in response["Location"], (
+                    url
+                )
             else:
                 assert response.status_code in {403, 404}, url
             body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -381,7 +482,10 @@ def test_owner_and_coordinator_see_the_application(client):
     pdf = client.get(reverse("applicants:version_pdf", args=[application.pk, 1]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     client.force_login(CoordinatorFactory())
-    assert "Jawny projekt" in client.get(reverse("applicants:manage_detail", args=[application.pk])).text
+    assert (
+        "Jawny projekt"
+        in client.get(reverse("applicants:manage_detail", args=[application.pk])).text
+    )
 
 
 def test_my_applications_lists_only_mine_with_fixed_queries(client, django_assert_max_num_queries):

@@ -40,7 +40,10 @@ def test_own_share_is_a_percentage_between_0_and_100(lines):
     assert Decimal("0") <= totals.own_share_percent <= Decimal("100")
 
 
-@given(st.lists(budget_lines(), min_size=1, max_size=10), st.decimals(min_value=0, max_value=99, places=2))
+@given(
+    st.lists(budget_lines(), min_size=1, max_size=10),
+    st.decimals(min_value=0, max_value=99, places=2),
+)
 def test_own_share_rule_is_exact_not_rounded(lines, required):
     totals = budget_totals(lines)
     meets = own_share_meets(totals, required)

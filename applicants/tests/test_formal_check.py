@@ -28,7 +28,9 @@ def coordinator():
     return CoordinatorFactory()
 
 
-def test_request_correction_then_resubmit_keeps_both_versions(client, coordinator, django_capture_on_commit_callbacks):
+def test_request_correction_then_resubmit_keeps_both_versions(
+    client, coordinator, django_capture_on_commit_callbacks
+):
     application = submitted_application()
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
@@ -42,8 +44,15 @@ def test_request_correction_then_resubmit_keeps_both_versions(client, coordinato
     assert application.correction_deadline > timezone.now() + timedelta(days=6)
     assert any("list poparcia" in message.body.lower() for message in mail.outbox)
 
-    application_update(application=application, fields={"summary": "Zbudujemy dwa ogrody deszczowe przy szkole."})
-    application_submit(application=application, by=application.applicant, consents=CONSENTS, arrived_at=timezone.now())
+    application_update(
+        application=application, fields={"summary": "Zbudujemy dwa ogrody deszczowe przy szkole."}
+    )
+    application_submit(
+        application=application,
+        by=application.applicant,
+        consents=CONSENTS,
+        arrived_at=timezone.now(),
+    )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
     versions = list(application.versions.order_by("number"))
@@ -61,14 +70,21 @@ def test_resubmission_after_the_correction_deadline_is_refused(coordinator):
     application = submitted_application()
     deadline = timezone.now() + timedelta(days=2)
     formal_check_record(
-        application=application, outcome="correction", by=coordinator, message="Popraw budżet.", correction_deadline=deadline
+        application=application,
+        outcome="correction",
+        by=coordinator,
+        message="Popraw budżet.",
+        correction_deadline=deadline,
     )
     application.refresh_from_db()
     from applicants.services import SubmissionRefused
 
     with pytest.raises(SubmissionRefused):
         application_submit(
-            application=application, by=application.applicant, consents=CONSENTS, arrived_at=deadline + timedelta(seconds=1)
+            application=application,
+            by=application.applicant,
+            consents=CONSENTS,
+            arrived_at=deadline + timedelta(seconds=1),
         )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.CORRECTION_REQUESTED
@@ -90,7 +106,9 @@ def test_formal_rejection_records_reasons_and_shows_them_to_the_applicant(client
 def test_rejection_without_reasons_is_refused_beside_the_field(client, coordinator):
     application = submitted_application()
     client.force_login(coordinator)
-    response = client.post(reverse("applicants:formal_check", args=[application.pk]), {"outcome": "rejected"})
+    response = client.post(
+        reverse("applicants:formal_check", args=[application.pk]), {"outcome": "rejected"}
+    )
     assert response.status_code == 400
     assert "message" in response.context["check_form"].errors
     application.refresh_from_db()
@@ -99,11 +117,16 @@ def test_rejection_without_reasons_is_refused_beside_the_field(client, coordinat
 
 def test_accepting_needs_every_checklist_item_ticked(client, coordinator):
     application = submitted_application()
-    first = FormalCheckItem.objects.create(call=application.call, text="Budżet w limicie", position=0)
-    second = FormalCheckItem.objects.create(call=application.call, text="Podpisane oświadczenia", position=1)
+    first = FormalCheckItem.objects.create(
+        call=application.call, text="Budżet w limicie", position=0
+    )
+    second = FormalCheckItem.objects.create(
+        call=application.call, text="Podpisane oświadczenia", position=1
+    )
     client.force_login(coordinator)
     response = client.post(
-        reverse("applicants:formal_check", args=[application.pk]), {"outcome": "accepted", f"check_{first.pk}": "on"}
+        reverse("applicants:formal_check", args=[application.pk]),
+        {"outcome": "accepted", f"check_{first.pk}": "on"},
     )
     assert response.status_code == 400
     client.post(
@@ -113,13 +136,20 @@ def test_accepting_needs_every_checklist_item_ticked(client, coordinator):
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ACCEPTED_FOR_REVIEW
     check = FormalCheck.objects.get()
-    assert check.checklist == [{"item": "Budżet w limicie", "ok": True}, {"item": "Podpisane oświadczenia", "ok": True}]
+    assert check.checklist == [
+        {"item": "Budżet w limicie", "ok": True},
+        {"item": "Podpisane oświadczenia", "ok": True},
+    ]
 
 
 def test_every_status_change_is_recorded_with_who_when_from_to(coordinator):
     application = submitted_application()
     formal_check_record(application=application, outcome="accepted", by=coordinator, message="OK")
-    changes = list(StatusChange.objects.filter(application=application).values_list("old_status", "new_status", "by"))
+    changes = list(
+        StatusChange.objects.filter(application=application).values_list(
+            "old_status", "new_status", "by"
+        )
+    )
     assert changes == [
         ("", "draft", application.applicant_id),
         ("draft", "submitted", application.applicant_id),
@@ -131,7 +161,9 @@ def test_moves_not_in_the_allowed_transitions_are_refused(coordinator):
     application = submitted_application()
     with pytest.raises(InvalidTransition):
         application_transition(application, ApplicationStatus.DRAFT, by=coordinator)
-    formal_check_record(application=application, outcome="rejected", by=coordinator, message="Brak zgody.")
+    formal_check_record(
+        application=application, outcome="rejected", by=coordinator, message="Brak zgody."
+    )
     with pytest.raises(InvalidTransition):
         application_transition(application, ApplicationStatus.ACCEPTED_FOR_REVIEW, by=coordinator)
     with pytest.raises(InvalidTransition):
@@ -140,7 +172,9 @@ def test_moves_not_in_the_allowed_transitions_are_refused(coordinator):
 
 def test_coordinator_page_shows_the_audit_trail_with_names(client, coordinator):
     application = submitted_application()
-    formal_check_record(application=application, outcome="accepted", by=coordinator, message="Kompletny wniosek")
+    formal_check_record(
+        application=application, outcome="accepted", by=coordinator, message="Kompletny wniosek"
+    )
     client.force_login(coordinator)
     page = client.get(reverse("applicants:manage_detail", args=[application.pk])).text
     assert coordinator.display_name in page

@@ -34,7 +34,9 @@ def test_submit_gives_reference_number_and_freezes_the_content(django_capture_on
         closes_at=datetime(2027, 3, 15, 23, 59, tzinfo=WARSAW),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        application = submitted_application(call=call, arrived_at=datetime(2027, 2, 1, 12, tzinfo=WARSAW))
+        application = submitted_application(
+            call=call, arrived_at=datetime(2027, 2, 1, 12, tzinfo=WARSAW)
+        )
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.reference_number == "AK/2027/0001"
     version = application.versions.get()
@@ -82,7 +84,12 @@ def test_every_problem_is_listed_at_once():
     application = complete_draft(call=call, texts={"title": "", "goals": ""})
     application_update(application=application, fields={"summary": " "})
     with pytest.raises(SubmissionRefused) as refused:
-        application_submit(application=application, by=application.applicant, consents=[], arrived_at=timezone.now())
+        application_submit(
+            application=application,
+            by=application.applicant,
+            consents=[],
+            arrived_at=timezone.now(),
+        )
     sections = {problem.section for problem in refused.value.problems}
     assert {"basics", "problem", "submit"} <= sections
     assert len(refused.value.problems) >= 5
@@ -93,28 +100,63 @@ def test_every_problem_is_listed_at_once():
 
 @pytest.mark.parametrize(
     ("amount", "ok"),
-    [(Decimal("999.99"), False), (Decimal("1000"), True), (Decimal("5000"), True), (Decimal("5000.01"), False)],
+    [
+        (Decimal("999.99"), False),
+        (Decimal("1000"), True),
+        (Decimal("5000"), True),
+        (Decimal("5000.01"), False),
+    ],
 )
 def test_requested_amount_must_be_within_the_calls_limits(amount, ok):
     call = GrantCallFactory(min_amount=Decimal("1000"), max_amount=Decimal("5000"))
-    line = {"category": "materials", "item": "Farby", "unit": "kpl.", "quantity": Decimal("1"),
-            "unit_cost": amount, "own_contribution": Decimal("0")}
+    line = {
+        "category": "materials",
+        "item": "Farby",
+        "unit": "kpl.",
+        "quantity": Decimal("1"),
+        "unit_cost": amount,
+        "own_contribution": Decimal("0"),
+    }
     application = complete_draft(call=call, budget=[line])
     if ok:
-        application_submit(application=application, by=application.applicant, consents=CONSENTS, arrived_at=timezone.now())
+        application_submit(
+            application=application,
+            by=application.applicant,
+            consents=CONSENTS,
+            arrived_at=timezone.now(),
+        )
     else:
         with pytest.raises(SubmissionRefused) as refused:
-            application_submit(application=application, by=application.applicant, consents=CONSENTS, arrived_at=timezone.now())
-        assert any("this call gives from" in m or "ten nabór" in m.lower() or "nabór" in m for m in messages_of(refused))
+            application_submit(
+                application=application,
+                by=application.applicant,
+                consents=CONSENTS,
+                arrived_at=timezone.now(),
+            )
+        assert any(
+            "this call gives from" in m or "ten nabór" in m.lower() or "nabór" in m
+            for m in messages_of(refused)
+        )
 
 
 def test_own_contribution_must_reach_the_calls_share():
     call = GrantCallFactory(own_contribution_percent=Decimal("10"))
-    line = {"category": "materials", "item": "Farby", "unit": "kpl.", "quantity": Decimal("1"),
-            "unit_cost": Decimal("2000"), "own_contribution": Decimal("199.99")}
+    line = {
+        "category": "materials",
+        "item": "Farby",
+        "unit": "kpl.",
+        "quantity": Decimal("1"),
+        "unit_cost": Decimal("2000"),
+        "own_contribution": Decimal("199.99"),
+    }
     application = complete_draft(call=call, budget=[line])
     with pytest.raises(SubmissionRefused) as refused:
-        application_submit(application=application, by=application.applicant, consents=CONSENTS, arrived_at=timezone.now())
+        application_submit(
+            application=application,
+            by=application.applicant,
+            consents=CONSENTS,
+            arrived_at=timezone.now(),
+        )
     assert [p.section for p in refused.value.problems] == ["budget"]
 
 
@@ -126,16 +168,25 @@ def test_age_range_is_checked_at_submission_date():
     profile_for(user, born=datetime(1990, 1, 1).date())
     application = complete_draft(call=call, user=user)
     with pytest.raises(SubmissionRefused) as refused:
-        application_submit(application=application, by=user, consents=CONSENTS, arrived_at=timezone.now())
+        application_submit(
+            application=application, by=user, consents=CONSENTS, arrived_at=timezone.now()
+        )
     assert [p.field for p in refused.value.problems] == ["date_of_birth"]
 
 
 def test_required_call_question_must_be_answered():
     call = GrantCallFactory()
-    question = CallQuestion.objects.create(call=call, label="Skąd wiesz o naborze?", kind=QuestionKind.SHORT_TEXT)
+    question = CallQuestion.objects.create(
+        call=call, label="Skąd wiesz o naborze?", kind=QuestionKind.SHORT_TEXT
+    )
     application = complete_draft(call=call)
     with pytest.raises(SubmissionRefused) as refused:
-        application_submit(application=application, by=application.applicant, consents=CONSENTS, arrived_at=timezone.now())
+        application_submit(
+            application=application,
+            by=application.applicant,
+            consents=CONSENTS,
+            arrived_at=timezone.now(),
+        )
     assert [p.field for p in refused.value.problems] == [f"q{question.pk}"]
 
 
@@ -148,9 +199,19 @@ def test_deadline_one_second_before_and_after(closes_at):
     call = GrantCallFactory(opens_at=closes_at - timedelta(days=30), closes_at=closes_at)
     early = complete_draft(call=call)
     late = complete_draft(call=call)
-    application_submit(application=early, by=early.applicant, consents=CONSENTS, arrived_at=closes_at - timedelta(seconds=1))
+    application_submit(
+        application=early,
+        by=early.applicant,
+        consents=CONSENTS,
+        arrived_at=closes_at - timedelta(seconds=1),
+    )
     with pytest.raises(SubmissionRefused) as refused:
-        application_submit(application=late, by=late.applicant, consents=CONSENTS, arrived_at=closes_at + timedelta(seconds=1))
+        application_submit(
+            application=late,
+            by=late.applicant,
+            consents=CONSENTS,
+            arrived_at=closes_at + timedelta(seconds=1),
+        )
     assert refused.value.problems[0].section == "submit"
     assert "23:59" in refused.value.problems[0].message
     late.refresh_from_db()
@@ -160,7 +221,8 @@ def test_deadline_one_second_before_and_after(closes_at):
 
 def test_submit_view_refuses_after_the_deadline_and_keeps_the_draft(client):
     call = GrantCallFactory(
-        opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(seconds=1)
+        opens_at=timezone.now() - timedelta(days=30),
+        closes_at=timezone.now() - timedelta(seconds=1),
     )
     application = complete_draft(call=call)
     client.force_login(application.applicant)
@@ -169,13 +231,17 @@ def test_submit_view_refuses_after_the_deadline_and_keeps_the_draft(client):
         {"consent_privacy": "on", "consent_truth": "on"},
     )
     assert response.status_code == 400
-    assert "nie można go już złożyć" in response.text or "can no longer be submitted" in response.text
+    assert (
+        "nie można go już złożyć" in response.text or "can no longer be submitted" in response.text
+    )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.DRAFT
 
 
 def test_draft_saved_after_the_deadline_is_kept(client):
-    call = GrantCallFactory(opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(hours=1))
+    call = GrantCallFactory(
+        opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(hours=1)
+    )
     application = complete_draft(call=call)
     client.force_login(application.applicant)
     response = client.post(
@@ -230,7 +296,12 @@ def test_concurrent_submissions_get_distinct_consecutive_numbers():
     def submit(application):
         try:
             barrier.wait(timeout=10)
-            application_submit(application=application, by=application.applicant, consents=CONSENTS, arrived_at=arrived_at)
+            application_submit(
+                application=application,
+                by=application.applicant,
+                consents=CONSENTS,
+                arrived_at=arrived_at,
+            )
         except BaseException as exc:  # noqa: BLE001 -- reported by the assertion below
             errors.append(exc)
         finally:

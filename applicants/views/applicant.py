@@ -120,7 +120,9 @@ class ApplyView(LoginRequiredMixin, TemplateView):
         if profile_for(request.user) is None:
             messages.info(request, _("Your draft is ready. First, tell us who is applying."))
             return redirect(reverse("applicants:profile") + f"?application={application.pk}")
-        messages.success(request, _("Your draft is ready. It is saved as you go, section by section."))
+        messages.success(
+            request, _("Your draft is ready. It is saved as you go, section by section.")
+        )
         return redirect("applicants:section", pk=application.pk, section="basics")
 
 
@@ -128,7 +130,9 @@ class MyApplicationsView(LoginRequiredMixin, TemplateView):
     template_name = "applicants/my_applications.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(applications=application_list_for_applicant(user=self.request.user), **kwargs)
+        return super().get_context_data(
+            applications=application_list_for_applicant(user=self.request.user), **kwargs
+        )
 
 
 class ProfileView(LoginRequiredMixin, TemplateView):
@@ -140,12 +144,16 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         application_id = self.request.GET.get("application") or self.request.POST.get("application")
         if application_id and application_id.isdigit():
             try:
-                application = application_get_for_owner(user=self.request.user, pk=int(application_id))
+                application = application_get_for_owner(
+                    user=self.request.user, pk=int(application_id)
+                )
             except Http404:
                 return None
             return reverse("applicants:section", kwargs={"pk": application.pk, "section": "basics"})
         next_url = self.request.GET.get("next")
-        if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={self.request.get_host()}):
+        if next_url and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={self.request.get_host()}
+        ):
             return next_url
         return None
 
@@ -155,12 +163,16 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         )
         form = ProfileForm(data, instance=profile)
         require_members = bool(data and data.get("kind") == "group")
-        members = GroupMemberFormSet(data, instance=profile, prefix="members", require_members=require_members)
+        members = GroupMemberFormSet(
+            data, instance=profile, prefix="members", require_members=require_members
+        )
         return profile, form, members
 
     def get(self, request, *args, **kwargs):
         profile, form, members = self.build()
-        return self.render_to_response(self.get_context_data(form=form, members=members, profile=profile))
+        return self.render_to_response(
+            self.get_context_data(form=form, members=members, profile=profile)
+        )
 
     def post(self, request, *args, **kwargs):
         profile, form, members = self.build(request.POST)
@@ -169,10 +181,14 @@ class ProfileView(LoginRequiredMixin, TemplateView):
             messages.success(request, _("Saved."))
             return redirect(self.get_next_url() or reverse("applicants:profile"))
         messages.error(request, _("Not saved yet. Please correct the marked fields."))
-        return self.render_to_response(self.get_context_data(form=form, members=members, profile=profile))
+        return self.render_to_response(
+            self.get_context_data(form=form, members=members, profile=profile)
+        )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(application_id=self.request.GET.get("application", ""), **kwargs)
+        return super().get_context_data(
+            application_id=self.request.GET.get("application", ""), **kwargs
+        )
 
 
 class OwnApplicationMixin(LoginRequiredMixin):
@@ -201,7 +217,7 @@ class ApplicationDetailView(OwnApplicationMixin, TemplateView):
         context.update(
             application=application,
             timeline=application_timeline(application),
-            versions=application_versions(application),
+            versions=list(application_versions(application)),
         )
         if application.is_editable:
             context["progress"] = progress_for(application, arrived_at=self.request.arrived_at)
@@ -304,7 +320,10 @@ class SectionView(OwnApplicationMixin, TemplateView):
 
     def next_url(self, go: str | None) -> str:
         sections = [
-            s for s in sections_for(self.application.call, has_questions=self.application.call.questions.exists())
+            s
+            for s in sections_for(
+                self.application.call, has_questions=self.application.call.questions.exists()
+            )
         ]
         if go == "next":
             index = [s.slug for s in sections].index(self.section.slug)
@@ -346,7 +365,8 @@ class AttachmentsView(OwnApplicationMixin, TemplateView):
             if application_attachments(self.application).count() >= call.max_attachments:
                 form.add_error(
                     "file",
-                    _("You can attach at most %(count)s files. Remove one first.") % {"count": call.max_attachments},
+                    _("You can attach at most %(count)s files. Remove one first.")
+                    % {"count": call.max_attachments},
                 )
             else:
                 try:
@@ -369,10 +389,14 @@ class AttachmentRemoveView(OwnApplicationMixin, View):
     def post(self, request, *args, **kwargs):
         if not self.application.is_editable:
             return self.locked_response()
-        attachment = application_attachment_for(application=self.application, attachment_pk=kwargs["attachment_pk"])
+        attachment = application_attachment_for(
+            application=self.application, attachment_pk=kwargs["attachment_pk"]
+        )
         if attachment.removed_at is None:
             attachment_remove(attachment=attachment)
-            messages.success(request, _("“%(name)s” is removed.") % {"name": attachment.original_name})
+            messages.success(
+                request, _("“%(name)s” is removed.") % {"name": attachment.original_name}
+            )
         return redirect("applicants:attachments", pk=self.application.pk)
 
 
@@ -391,7 +415,9 @@ def attachment_response(attachment) -> FileResponse:
 
 class AttachmentDownloadView(OwnApplicationMixin, View):
     def get(self, request, *args, **kwargs):
-        attachment = application_attachment_for(application=self.application, attachment_pk=kwargs["attachment_pk"])
+        attachment = application_attachment_for(
+            application=self.application, attachment_pk=kwargs["attachment_pk"]
+        )
         return attachment_response(attachment)
 
 
@@ -409,7 +435,9 @@ class SubmitView(OwnApplicationMixin, TemplateView):
             call=application.call,
             section=SECTIONS_BY_SLUG["submit"],
             progress=progress_for(application, arrived_at=self.request.arrived_at),
-            totals=budget_totals((line.quantity, line.unit_cost, line.own_contribution) for line in lines),
+            totals=budget_totals(
+                (line.quantity, line.unit_cost, line.own_contribution) for line in lines
+            ),
         )
         context.setdefault("form", SubmitForm(call=application.call))
         return context
@@ -433,14 +461,18 @@ class SubmitView(OwnApplicationMixin, TemplateView):
                 arrived_at=request.arrived_at,
             )
         except SubmissionRefused as refused:
-            messages.error(request, _("The application was not submitted. See what is missing below."))
+            messages.error(
+                request, _("The application was not submitted. See what is missing below.")
+            )
             return self.render_to_response(
                 self.get_context_data(form=form, refused=refused.problems), status=400
             )
         application = version.application
         messages.success(
             request,
-            _("Submitted! Your application number is %(number)s. A confirmation with a PDF copy is on its way to %(email)s.")
+            _(
+                "Submitted! Your application number is %(number)s. A confirmation with a PDF copy is on its way to %(email)s."
+            )
             % {"number": application.reference_number, "email": request.user.email},
         )
         return redirect(application.get_absolute_url())
@@ -463,7 +495,9 @@ class WithdrawView(OwnApplicationMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         try:
-            application_withdraw(application=self.application, by=request.user, note=form.cleaned_data["reason"])
+            application_withdraw(
+                application=self.application, by=request.user, note=form.cleaned_data["reason"]
+            )
         except InvalidTransition:
             messages.error(request, _("This application can no longer be withdrawn."))
         else:
@@ -475,7 +509,9 @@ class VersionPdfView(OwnApplicationMixin, View):
     def get(self, request, *args, **kwargs):
         from applicants.pdf import application_version_pdf
 
-        version = ApplicationVersion.objects.filter(application=self.application, number=kwargs["number"]).first()
+        version = ApplicationVersion.objects.filter(
+            application=self.application, number=kwargs["number"]
+        ).first()
         if version is None:
             raise Http404
         pdf = application_version_pdf(version)
@@ -483,4 +519,3 @@ class VersionPdfView(OwnApplicationMixin, View):
         filename = f"{self.application.reference_number.replace('/', '-')}-v{version.number}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-

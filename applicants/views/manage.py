@@ -67,9 +67,13 @@ class FormalCheckView(CoordinatorMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         application = self.application
-        form = FormalCheckForm(request.POST, checklist_items=application.call.formal_check_items.all())
+        form = FormalCheckForm(
+            request.POST, checklist_items=application.call.formal_check_items.all()
+        )
         if not form.is_valid():
-            messages.error(request, _("The formal check is not saved. Please correct the marked fields."))
+            messages.error(
+                request, _("The formal check is not saved. Please correct the marked fields.")
+            )
             view = ApplicationManageView(request=request, kwargs=kwargs, args=args)
             view.application = application
             return view.render_to_response(view.get_context_data(check_form=form), status=400)
@@ -95,7 +99,9 @@ class FormalCheckView(CoordinatorMixin, TemplateView):
 
 class ManageAttachmentDownloadView(CoordinatorMixin, View):
     def get(self, request, *args, **kwargs):
-        attachment = application_attachment_for(application=self.application, attachment_pk=kwargs["attachment_pk"])
+        attachment = application_attachment_for(
+            application=self.application, attachment_pk=kwargs["attachment_pk"]
+        )
         return attachment_response(attachment)
 
 
