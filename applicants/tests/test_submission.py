@@ -302,7 +302,7 @@ def test_concurrent_submissions_get_distinct_consecutive_numbers():
                 consents=CONSENTS,
                 arrived_at=arrived_at,
             )
-        except BaseException as exc:  # noqa: BLE001 -- reported by the assertion below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
