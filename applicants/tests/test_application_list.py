@@ -333,7 +333,7 @@ def test_application_list_sorts_by_column(coordinator_client, call, sort, expect
 
 
 def test_application_list_sort_headers_keep_filters_and_announce_state(coordinator_client, call):
-    ApplicationFactory(call=call)
+    ApplicationFactory(call=call, title="Zielona ława")  # matches q=a, so the table is shown
 
     response = coordinator_client.get(list_url(call, "q=a&sort=title&page=1"))
 
@@ -560,8 +560,13 @@ def make_mixed_applications(call, count: int, start: int) -> None:
     kinds = list(ApplicantKind)
     statuses = [S.SUBMITTED, S.ACCEPTED_FOR_REVIEW, S.CORRECTION_REQUESTED]
     for i in range(start, start + count):
+        # Every title matches the "q=a" search, so both measurements render rows.
         ApplicationFactory(
-            call=call, applicant_kind=kinds[i % 3], status=statuses[i % 3], version=False
+            call=call,
+            title=f"Zielona ława nr {i}",
+            applicant_kind=kinds[i % 3],
+            status=statuses[i % 3],
+            version=False,
         )
 
 
