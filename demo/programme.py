@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.enums import COORDINATORS_GROUP
 from accounts.models import User
+from demo.applications import demo_applications_load
 from grants.enums import CallStatus
 from grants.models import CallStatusChange, Criterion, GrantCall
 
@@ -272,7 +273,7 @@ def _ensure_call(spec: DemoCall, *, opens_at, closes_at, status: str, by: User) 
 
 @transaction.atomic
 def demo_load() -> dict[str, object]:
-    """Create or refresh the demo people and calls; running it twice changes nothing more."""
+    """Create or refresh the demo people, calls and applications; running it twice changes nothing more."""
     coordinators, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
     people = {person.email: _ensure_person(person, coordinators) for person in PEOPLE}
     coordinator = people["koordynator@example.org"]
@@ -300,4 +301,7 @@ def demo_load() -> dict[str, object]:
             by=coordinator,
         ),
     }
-    return {"people": people, "calls": calls}
+    applications = demo_applications_load(
+        calls=calls, people=people, coordinator=coordinator, password=DEMO_PASSWORD
+    )
+    return {"people": people, "calls": calls, "applications": applications}

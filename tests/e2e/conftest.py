@@ -93,3 +93,8 @@ def no_foreign_requests(page, live_server):
     page.on("request", record)
     yield
     assert foreign == []
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
