@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "accounts",
     "grants",
     "applicants",
+    "reviews",
     "demo",
 ]
 
@@ -268,3 +269,5 @@ LOGGING = {
 
 # --- The programme running this instance (letterheads, e-mails) ---------------
 PROGRAMME_OPERATOR = os.environ.get("MIKROGRANTY_OPERATOR", "Mikrogranty")
+# Where links in e-mails point (invitations, reminders).
+SITE_URL = os.environ.get("MIKROGRANTY_SITE_URL", "http://127.0.0.1:8000")

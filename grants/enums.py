@@ -32,3 +32,10 @@ class CallPhase(models.TextChoices):
     UPCOMING = "upcoming", _("Upcoming")
     ACCEPTING = "accepting", _("Accepting applications")
     CLOSED = "closed", _("Closed")
+
+
+class FinalScoreRule(models.TextChoices):
+    """How an application's final score is formed from its reviews."""
+
+    MEAN_ALL = "mean_all", _("Mean of all reviews")
+    CLOSEST_TWO = "closest_two", _("Mean of the two closest reviews")

@@ -55,7 +55,9 @@ class GrantCallForm(forms.ModelForm):
             "reviewers_per_application",
             "discrepancy_threshold",
             "min_score",
+            "final_score_rule",
             "privacy_notice",
+            "impartiality_declaration",
         ]
         widgets = {
             "opens_at": DateTimeLocalInput(),
@@ -63,6 +65,7 @@ class GrantCallForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 6}),
             "eligibility": forms.Textarea(attrs={"rows": 4}),
             "privacy_notice": forms.Textarea(attrs={"rows": 5}),
+            "impartiality_declaration": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {
             "opens_at": _("Polish time (Europe/Warsaw)."),

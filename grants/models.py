@@ -10,9 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants.enums import CallPhase, CallStatus
+from grants.enums import CallPhase, CallStatus, FinalScoreRule
 
 PUBLIC_STATUSES = [s for s in CallStatus if s != CallStatus.DRAFT]
+
+DEFAULT_IMPARTIALITY_DECLARATION = (
+    "Oświadczam, że nie jestem autorem ani współautorem tego wniosku, nie należę do grupy ani "
+    "organizacji, która go składa, nie łączą mnie z wnioskodawcami relacje rodzinne, zawodowe ani "
+    "towarzyskie, które mogłyby budzić wątpliwości co do mojej bezstronności, i nie odniosę "
+    "korzyści z przyznania grantu. Zachowam treść wniosku i ocen w poufności."
+)
 
 DEFAULT_PRIVACY_NOTICE = (
     "Administratorem Twoich danych osobowych jest operator programu. Przetwarzamy je, aby "
@@ -145,6 +152,18 @@ class GrantCall(models.Model):
         help_text=_(
             "Shown to applicants before they submit; the text they accepted is kept with the application."
         ),
+    )
+    final_score_rule = models.CharField(
+        _("final score"),
+        max_length=16,
+        choices=FinalScoreRule.choices,
+        default=FinalScoreRule.MEAN_ALL,
+        help_text=_("With three or more reviews, the two closest can be used so one outlier weighs less."),
+    )
+    impartiality_declaration = models.TextField(
+        _("reviewers' declaration of impartiality"),
+        default=DEFAULT_IMPARTIALITY_DECLARATION,
+        help_text=_("Each reviewer accepts this text for each application before seeing its content."),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=CallStatus.choices, default=CallStatus.DRAFT

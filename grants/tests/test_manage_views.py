@@ -49,6 +49,8 @@ def call_post_data(**overrides):
         "max_attachment_mb": "10",
         "correction_days": "7",
         "privacy_notice": "Administratorem danych jest operator programu.",
+        "final_score_rule": "mean_all",
+        "impartiality_declaration": "Oświadczam, że jestem bezstronny.",
         "criteria-TOTAL_FORMS": "2",
         "criteria-INITIAL_FORMS": "0",
         "criteria-MIN_NUM_FORMS": "0",

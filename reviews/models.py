@@ -1,0 +1,208 @@
+"""Scoring: reviewer pools per call, assignments with conflict declarations, reviews and their points."""
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applicants.models import Application
+from grants.models import Criterion, GrantCall
+from reviews.enums import AssignmentStatus, Recommendation, ReviewStatus
+
+
+class PoolMember(models.Model):
+    """A reviewer in a call's pool: may be assigned that call's applications."""
+
+    call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="pool")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pools"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["call", "reviewer"], name="one_pool_membership")
+        ]
+        ordering = ["added_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} @ {self.call}"
+
+
+def invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to join a call's pool, for people who have no account yet."""
+
+    call = models.ForeignKey(
+        GrantCall, on_delete=models.CASCADE, related_name="reviewer_invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    token = models.CharField(max_length=64, unique=True, default=invitation_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["invited_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} @ {self.call}"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.DECLARED])
+
+    def for_reviewer(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(reviewer=user)
+
+
+class ReviewAssignment(models.Model):
+    """One reviewer asked to score one application; declared impartial before seeing it."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="review_assignments"
+    )
+    call = models.ForeignKey(
+        GrantCall, on_delete=models.CASCADE, related_name="+"
+    )  # for per-call queries
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
+    )
+    status = models.CharField(
+        max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.ASSIGNED
+    )
+    due_at = models.DateTimeField(_("due"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+    declaration_text = models.TextField(blank=True)
+    declared_at = models.DateTimeField(null=True, blank=True)
+    conflict_reason = models.TextField(_("reason"), blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            # One live assignment per reviewer and application (a released one may stay beside it).
+            models.UniqueConstraint(
+                fields=["application", "reviewer"],
+                condition=Q(status__in=["assigned", "declared"]),
+                name="one_active_assignment_per_reviewer",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["call", "reviewer"]),
+            models.Index(fields=["call", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.reviewer_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {AssignmentStatus.ASSIGNED, AssignmentStatus.DECLARED}
+
+
+class Review(models.Model):
+    """A reviewer's scores and words for one assignment; read-only once submitted."""
+
+    assignment = models.OneToOneField(
+        ReviewAssignment, on_delete=models.CASCADE, related_name="review"
+    )
+    status = models.CharField(
+        max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    comment_for_applicant = models.TextField(
+        _("comment for the applicant"), max_length=5000, blank=True
+    )
+    note_for_committee = models.TextField(
+        _("note for the committee only"), max_length=5000, blank=True
+    )
+    recommendation = models.CharField(
+        _("recommendation"), max_length=20, choices=Recommendation.choices, blank=True
+    )
+    # The weighted total on a 0–100 scale, stored when the review is submitted.
+    total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"Review {self.pk} ({self.status})"
+
+
+class ReviewScore(models.Model):
+    """Points and the justification for one criterion. Protects the criterion from deletion."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="review_scores")
+    points = models.PositiveSmallIntegerField(
+        _("points"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    justification = models.TextField(_("justification"), max_length=3000, blank=True)
+
+    class Meta:
+        ordering = ["criterion__position", "criterion_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.points}"
+
+
+class ReviewEvent(models.Model):
+    """Audit trail of reviews: declarations, conflicts, submissions, reopenings, reassignments."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
+        DECLARED = "declared", _("Impartiality declared")
+        CONFLICT = "conflict", _("Conflict of interest declared")
+        SUBMITTED = "submitted", _("Review submitted")
+        REOPENED = "reopened", _("Review reopened")
+        REMOVED = "removed", _("Assignment removed")
+
+    assignment = models.ForeignKey(
+        ReviewAssignment, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.kind}"
+
+
+ZERO = Decimal("0")

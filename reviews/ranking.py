@@ -1,0 +1,190 @@
+"""The ranking of a call, computed in the database in one query.
+
+For every application accepted for review: the mean, spread and number of
+submitted reviews, the final score (mean of all, or mean of the two closest),
+the discrepancy flag, a normalised score that removes each reviewer's own
+leniency or severity (z-scores against their own mean and spread, mapped back
+onto the 0–100 scale of the whole call), the running total of requested
+amounts in ranking order, and where the call's budget runs out.
+
+One SQL statement with common table expressions and window functions, which
+SQLite (3.25+) and PostgreSQL both run; STDDEV_POP is native in PostgreSQL and
+registered by Django's SQLite backend. The reference arithmetic lives in
+reviews.scoring and the tests hold this query to it.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+
+from applicants.enums import ApplicationStatus
+from grants.enums import FinalScoreRule
+from grants.models import GrantCall
+
+RANKED_STATUSES = [
+    ApplicationStatus.ACCEPTED_FOR_REVIEW,
+    ApplicationStatus.IN_REVIEW,
+    ApplicationStatus.REVIEWED,
+]
+
+ORDERS = {
+    # Unscored applications go last; ties by reference number.
+    "final": "CASE WHEN s.final_score IS NULL THEN 1 ELSE 0 END, s.final_score DESC, a.number_in_call",
+    "normalised": "CASE WHEN s.normalised IS NULL THEN 1 ELSE 0 END, s.normalised DESC, a.number_in_call",
+}
+
+RANKING_SQL = """
+WITH r AS (
+    SELECT rv.id AS review_id, ra.application_id, ra.reviewer_id, CAST(rv.total AS DOUBLE PRECISION) AS total
+    FROM reviews_review rv
+    JOIN reviews_reviewassignment ra ON ra.id = rv.assignment_id
+    WHERE ra.call_id = %(call_id)s AND rv.status = 'submitted' AND ra.status IN ('assigned', 'declared')
+),
+reviewer_stats AS (
+    SELECT reviewer_id, AVG(total) AS m, STDDEV_POP(total) AS sd, COUNT(*) AS n
+    FROM r GROUP BY reviewer_id
+),
+call_stats AS (
+    SELECT AVG(total) AS m, STDDEV_POP(total) AS sd FROM r
+),
+rz AS (
+    SELECT r.application_id, r.review_id, r.total,
+           CASE WHEN rs.n > 1 AND rs.sd > 1e-9 THEN (r.total - rs.m) / rs.sd ELSE 0 END AS z
+    FROM r JOIN reviewer_stats rs ON rs.reviewer_id = r.reviewer_id
+),
+pairs AS (
+    SELECT r1.application_id, (r1.total + r2.total) / 2.0 AS pair_mean,
+           ROW_NUMBER() OVER (
+               PARTITION BY r1.application_id
+               ORDER BY ABS(r1.total - r2.total), (r1.total + r2.total) DESC
+           ) AS rn
+    FROM r r1 JOIN r r2 ON r1.application_id = r2.application_id AND r1.review_id < r2.review_id
+),
+agg AS (
+    SELECT application_id, AVG(total) AS mean, MAX(total) - MIN(total) AS spread,
+           COUNT(*) AS reviews, AVG(z) AS mean_z
+    FROM rz GROUP BY application_id
+),
+scored AS (
+    SELECT agg.application_id, agg.mean, agg.spread, agg.reviews,
+           CASE WHEN %(closest_two)s = 1 AND agg.reviews >= 3 THEN p.pair_mean ELSE agg.mean END AS final_score,
+           cs.m + COALESCE(cs.sd, 0) * agg.mean_z AS normalised
+    FROM agg
+    CROSS JOIN call_stats cs
+    LEFT JOIN pairs p ON p.application_id = agg.application_id AND p.rn = 1
+),
+assigned AS (
+    SELECT application_id, COUNT(*) AS active
+    FROM reviews_reviewassignment
+    WHERE call_id = %(call_id)s AND status IN ('assigned', 'declared')
+    GROUP BY application_id
+),
+ranked AS (
+    SELECT a.id, a.reference_number, a.title, a.applicant_name, a.applicant_kind, a.status,
+           a.requested_amount, a.number_in_call,
+           s.mean, s.spread, COALESCE(s.reviews, 0) AS reviews, s.final_score, s.normalised,
+           COALESCE(asg.active, 0) AS assigned_reviewers,
+           ROW_NUMBER() OVER (ORDER BY {order}) AS position,
+           SUM(a.requested_amount) OVER (ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+               AS running_total
+    FROM applicants_application a
+    LEFT JOIN scored s ON s.application_id = a.id
+    LEFT JOIN assigned asg ON asg.application_id = a.id
+    WHERE a.call_id = %(call_id)s AND a.status IN ({statuses})
+)
+SELECT * FROM ranked ORDER BY position
+"""
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    id: int
+    position: int
+    reference_number: str
+    title: str
+    applicant_name: str
+    applicant_kind: str
+    status: str
+    requested_amount: Decimal
+    running_total: Decimal
+    reviews: int
+    assigned_reviewers: int
+    mean: float | None
+    spread: float | None
+    final_score: float | None
+    normalised: float | None
+    flagged: bool
+    below_threshold: bool
+    above_funding_line: bool
+
+
+@dataclass(frozen=True)
+class Ranking:
+    call: GrantCall
+    order: str
+    rows: list[RankingRow]
+
+    @property
+    def funding_line_after(self) -> int | None:
+        """Position of the last application the budget covers in full (None if none fits)."""
+        inside = [row.position for row in self.rows if row.above_funding_line]
+        return max(inside) if inside else None
+
+    @property
+    def flagged_count(self) -> int:
+        return sum(1 for row in self.rows if row.flagged)
+
+
+def _money(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01")) if value is not None else Decimal("0.00")
+
+
+def call_ranking(call: GrantCall, *, order: str = "final") -> Ranking:
+    """Every application of `call` accepted for review, ranked; one query whatever the size."""
+    if order not in ORDERS:
+        order = "final"
+    statuses = ", ".join(f"'{status.value}'" for status in RANKED_STATUSES)  # constants, not input
+    sql = RANKING_SQL.format(order=ORDERS[order], statuses=statuses)
+    params = {
+        "call_id": call.pk,
+        "closest_two": 1 if call.final_score_rule == FinalScoreRule.CLOSEST_TWO else 0,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column[0] for column in cursor.description]
+        raw = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+    threshold = float(call.discrepancy_threshold)
+    min_score = float(call.min_score)
+    budget = call.total_budget
+    rows = []
+    for item in raw:
+        final = float(item["final_score"]) if item["final_score"] is not None else None
+        spread = float(item["spread"]) if item["spread"] is not None else None
+        running_total = _money(item["running_total"])
+        rows.append(
+            RankingRow(
+                id=item["id"],
+                position=item["position"],
+                reference_number=item["reference_number"] or "",
+                title=item["title"],
+                applicant_name=item["applicant_name"],
+                applicant_kind=item["applicant_kind"],
+                status=item["status"],
+                requested_amount=_money(item["requested_amount"]),
+                running_total=running_total,
+                reviews=item["reviews"],
+                assigned_reviewers=item["assigned_reviewers"],
+                mean=float(item["mean"]) if item["mean"] is not None else None,
+                spread=spread,
+                final_score=final,
+                normalised=float(item["normalised"]) if item["normalised"] is not None else None,
+                flagged=spread is not None and item["reviews"] >= 2 and spread > threshold + 1e-9,
+                below_threshold=final is not None and final < min_score - 1e-9,
+                # Ranked by score, so everything before a row scored at least as well.
+                above_funding_line=final is not None
+                and final >= min_score - 1e-9
+                and running_total <= budget,
+            )
+        )
+    return Ranking(call=call, order=order, rows=rows)

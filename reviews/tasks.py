@@ -1,0 +1,106 @@
+"""E-mails of the review stage, sent by the task worker. Tasks take ids and are idempotent."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks import task
+
+from accounts.models import User
+
+
+def _subject(template: str, context: dict) -> str:
+    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(
+        render_to_string(template, context).split()
+    )
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@task()
+def send_pool_invitation(*, invitation_id: int) -> bool:
+    """Invite someone to review a call: a link to accept (signing up first if needed)."""
+    from reviews.models import Invitation
+
+    invitation = Invitation.objects.select_related("call", "invited_by").get(pk=invitation_id)
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    with translation.override(user.language if user else settings.LANGUAGE_CODE):
+        context = {
+            "invitation": invitation,
+            "call": invitation.call,
+            "user": user,
+            "url": _absolute(reverse("reviews:invitation", kwargs={"token": invitation.token}))
+            if not invitation.accepted_at
+            else _absolute(reverse("reviews:dashboard")),
+        }
+        EmailMessage(
+            subject=_subject("reviews/email/invitation_subject.txt", context),
+            body=render_to_string("reviews/email/invitation_body.txt", context),
+            to=[invitation.email],
+        ).send()
+    return True
+
+
+@task()
+def remind_reviewer(*, assignment_id: int) -> bool:
+    """Remind a reviewer of a review due soon; nothing if it is done or was reminded already."""
+    from reviews.enums import AssignmentStatus, ReviewStatus
+    from reviews.models import ReviewAssignment
+
+    claimed = (
+        ReviewAssignment.objects.filter(
+            pk=assignment_id,
+            reminder_sent_at__isnull=True,
+            status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.DECLARED],
+        )
+        .exclude(review__status=ReviewStatus.SUBMITTED)
+        .update(reminder_sent_at=timezone.now())
+    )
+    if not claimed:
+        return False
+    assignment = ReviewAssignment.objects.select_related("reviewer", "call", "application").get(
+        pk=assignment_id
+    )
+    try:
+        with translation.override(assignment.reviewer.language):
+            context = {
+                "assignment": assignment,
+                "url": _absolute(reverse("reviews:assignment", kwargs={"pk": assignment.pk})),
+            }
+            EmailMessage(
+                subject=_subject("reviews/email/reminder_subject.txt", context),
+                body=render_to_string("reviews/email/reminder_body.txt", context),
+                to=[assignment.reviewer.email],
+            ).send()
+    except Exception:
+        ReviewAssignment.objects.filter(pk=assignment_id).update(reminder_sent_at=None)
+        raise
+    return True
+
+
+@task()
+def notify_coordinators_of_conflict(*, assignment_id: int) -> int:
+    """Tell the call's coordinators that a reviewer declared a conflict and the application needs someone else."""
+    from reviews.models import ReviewAssignment
+
+    assignment = ReviewAssignment.objects.select_related("reviewer", "call", "application").get(
+        pk=assignment_id
+    )
+    recipients = list(User.objects.coordinators().values_list("email", flat=True))
+    if not recipients:
+        return 0
+    context = {
+        "assignment": assignment,
+        "url": _absolute(
+            reverse("review_manage:application", kwargs={"pk": assignment.application_id})
+        ),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        return EmailMessage(
+            subject=_subject("reviews/email/conflict_subject.txt", context),
+            body=render_to_string("reviews/email/conflict_body.txt", context),
+            to=recipients,
+        ).send()
