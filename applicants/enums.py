@@ -18,6 +18,11 @@ class ApplicationStatus(models.TextChoices):
     ACCEPTED_FOR_REVIEW = "accepted_for_review", _("Accepted for review")
     IN_REVIEW = "in_review", _("In review")
     REVIEWED = "reviewed", _("Reviewed")
+    # Set when the committee's decisions are published (decisions app).
+    AWARDED = "awarded", _("Grant awarded")
+    RESERVE = "reserve", _("Reserve list")
+    REJECTED = "rejected", _("Not funded")
+    DECLINED = "declined", _("Grant declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -28,9 +33,13 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     S.SUBMITTED: {S.ACCEPTED_FOR_REVIEW, S.CORRECTION_REQUESTED, S.FORMALLY_REJECTED, S.WITHDRAWN},
     S.CORRECTION_REQUESTED: {S.SUBMITTED, S.FORMALLY_REJECTED, S.WITHDRAWN},
     S.FORMALLY_REJECTED: set(),
-    S.ACCEPTED_FOR_REVIEW: {S.IN_REVIEW, S.WITHDRAWN},
-    S.IN_REVIEW: {S.REVIEWED, S.WITHDRAWN},
-    S.REVIEWED: {S.WITHDRAWN},
+    S.ACCEPTED_FOR_REVIEW: {S.IN_REVIEW, S.AWARDED, S.RESERVE, S.REJECTED, S.WITHDRAWN},
+    S.IN_REVIEW: {S.REVIEWED, S.AWARDED, S.RESERVE, S.REJECTED, S.WITHDRAWN},
+    S.REVIEWED: {S.AWARDED, S.RESERVE, S.REJECTED, S.WITHDRAWN},
+    S.RESERVE: {S.AWARDED, S.REJECTED},
+    S.AWARDED: {S.DECLINED},
+    S.REJECTED: set(),
+    S.DECLINED: set(),
     S.WITHDRAWN: set(),
 }
 

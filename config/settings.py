@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
+    "simple_history",
     "django_tasks",
     "django_tasks_db",
     # Our apps, in pipeline order: each imports only from those above it.
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "grants",
     "applicants",
     "reviews",
+    "decisions",
     "demo",
 ]
 
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -56,6 +56,8 @@ class GrantCallForm(forms.ModelForm):
             "discrepancy_threshold",
             "min_score",
             "final_score_rule",
+            "acceptance_days",
+            "public_results",
             "privacy_notice",
             "impartiality_declaration",
         ]

@@ -38,6 +38,13 @@ from reviews.tasks import (
 
 REMINDER_BEFORE_DUE = timedelta(days=2)
 
+# Applications that may be given reviewers: accepted in the formal check, not yet decided.
+REVIEW_STAGE_STATUSES = (
+    ApplicationStatus.ACCEPTED_FOR_REVIEW,
+    ApplicationStatus.IN_REVIEW,
+    ApplicationStatus.REVIEWED,
+)
+
 
 class ReviewLocked(Exception):
     """A submitted review can't change until a coordinator reopens it."""
@@ -105,6 +112,10 @@ def _schedule_reminder(assignment: ReviewAssignment) -> None:
     run_after = assignment.due_at - REMINDER_BEFORE_DUE
     if run_after <= timezone.now():
         return  # too close to the deadline for a reminder to help; the dashboard shows it
+    if not remind_reviewer.get_backend().supports_defer:
+        # A backend that runs tasks at once (the immediate one, in tests) can't wait until
+        # then, and `using(run_after=…)` would raise; a reminder sent now would be wrong.
+        return
     task = remind_reviewer.using(run_after=run_after)
     transaction.on_commit(lambda: task.enqueue(assignment_id=assignment.pk))
 
@@ -205,11 +216,19 @@ def _assignment_create(
     return assignment
 
 
+def _require_review_stage(application: Application) -> None:
+    if application.status not in REVIEW_STAGE_STATUSES:
+        raise ValidationError(
+            _("Reviewers can be assigned only to applications accepted for review and not yet decided.")
+        )
+
+
 @transaction.atomic
 def assignment_add(
     *, application: Application, reviewer: User, due_at: datetime, by
 ) -> ReviewAssignment:
     """Assign one more reviewer by hand; refuses conflicts and people outside the call's pool."""
+    _require_review_stage(application)
     if not PoolMember.objects.filter(call_id=application.call_id, reviewer=reviewer).exists():
         raise ValidationError(_("This person is not in the call's pool of reviewers."))
     candidates = _candidate_applications([application])
@@ -265,6 +284,7 @@ def extra_reviewer_add(
     *, application: Application, due_at: datetime, by
 ) -> ReviewAssignment | None:
     """One more reviewer for a disputed application: the least loaded one who may review it."""
+    _require_review_stage(application)
     call = application.call
     existing = list(
         ReviewAssignment.objects.filter(call=call)

@@ -50,6 +50,7 @@ def call_post_data(**overrides):
         "correction_days": "7",
         "privacy_notice": "Administratorem danych jest operator programu.",
         "final_score_rule": "mean_all",
+        "acceptance_days": "7",
         "impartiality_declaration": "Oświadczam, że jestem bezstronny.",
         "criteria-TOTAL_FORMS": "2",
         "criteria-INITIAL_FORMS": "0",

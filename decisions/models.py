@@ -1,0 +1,201 @@
+"""Awards and letters: the committee's decisions, the numbered PDF letters, the outbox."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from applicants.models import Application
+from decisions.enums import DecisionOutcome, LetterKind, LetterState, OutboxState
+from grants.models import GrantCall
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Decision(models.Model):
+    """The committee's record for one application: a draft until the call's results are published."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="decision"
+    )
+    call = models.ForeignKey(GrantCall, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=DecisionOutcome.choices)
+    amount = models.DecimalField(
+        _("awarded amount (zł)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        **MONEY,
+    )
+    justification = models.TextField(
+        _("justification for the applicant"), max_length=5000, blank=True
+    )
+    reserve_position = models.PositiveIntegerField(
+        _("place on the reserve list"), null=True, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acceptance_deadline = models.DateTimeField(_("accept by"), null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    letter_state = models.CharField(
+        max_length=10, choices=LetterState.choices, default=LetterState.NONE
+    )
+    letter_error = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["call", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(outcome="awarded", amount__isnull=False) | ~Q(outcome="awarded")),
+                name="award_has_amount",
+            ),
+        ]
+        indexes = [models.Index(fields=["call", "outcome"])]
+
+    def __str__(self) -> str:
+        return f"{self.application} – {self.outcome}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def is_reduced(self) -> bool:
+        return (
+            self.outcome == DecisionOutcome.AWARDED
+            and self.amount is not None
+            and self.amount < self.application.requested_amount
+        )
+
+    @property
+    def counts_against_budget(self) -> bool:
+        return self.outcome == DecisionOutcome.AWARDED and self.declined_at is None
+
+    @property
+    def letter_kind(self) -> str:
+        if self.outcome == DecisionOutcome.AWARDED:
+            return LetterKind.REDUCED_AWARD if self.is_reduced else LetterKind.AWARD
+        return {
+            DecisionOutcome.RESERVE: LetterKind.RESERVE,
+            DecisionOutcome.REJECTED: LetterKind.REJECTION,
+            DecisionOutcome.FORMALLY_REJECTED: LetterKind.FORMAL_REJECTION,
+        }[self.outcome]
+
+
+class LetterTemplate(models.Model):
+    """A call's wording for one kind of letter in one language: Markdown with {{ placeholders }}."""
+
+    call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="letter_templates")
+    kind = models.CharField(_("letter"), max_length=20, choices=LetterKind.choices)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Markdown (no HTML). Placeholders: {{ applicant }}, {{ title }}, {{ reference_number }}, "
+            "{{ amount }}, {{ amount_in_words }}, {{ requested_amount }}, {{ acceptance_deadline }}, "
+            "{{ reserve_position }}, {{ justification }}, {{ call }}, {{ programme }}."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "kind", "language"], name="one_template_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} – {self.kind} ({self.language})"
+
+
+def letter_path(instance: "DecisionLetter", filename: str) -> str:
+    return f"letters/{instance.decision.call_id}/{instance.number.replace('/', '-')}-v{instance.version}.pdf"
+
+
+class DecisionLetter(models.Model):
+    """One issued PDF letter. Immutable: a correction is a new version; old versions stay."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="letters")
+    number = models.CharField(_("letter number"), max_length=40)
+    version = models.PositiveSmallIntegerField(default=1)
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    kind = models.CharField(max_length=20, choices=LetterKind.choices)
+    pdf = models.FileField(upload_to=letter_path, max_length=300)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.TextField(_("reason for a new version"), blank=True)
+
+    class Meta:
+        ordering = ["decision", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "version"], name="one_letter_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} v{self.version}"
+
+
+class OutboxMessage(models.Model):
+    """An e-mail to an applicant about a decision: what was sent, what failed, resendable."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="messages")
+    letter = models.ForeignKey(
+        DecisionLetter, on_delete=models.PROTECT, null=True, related_name="messages"
+    )
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    state = models.CharField(max_length=10, choices=OutboxState.choices, default=OutboxState.QUEUED)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject} ({self.state})"
+
+
+class Publication(models.Model):
+    """One press of "publish": which decisions, by whom, and whether a public results page is shown."""
+
+    call = models.ForeignKey(GrantCall, on_delete=models.PROTECT, related_name="publications")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    decisions = models.ManyToManyField(Decision, related_name="publications")
+    public_results = models.BooleanField(_("publish a public results page"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return f"{self.call} @ {self.published_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,176 @@
+"""Reads of the review stage that the reviewer's pages need, scoped to who is asking."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from applicants.models import Application, ApplicationVersion, Attachment
+from grants.models import Criterion, GrantCall
+from reviews.enums import AssignmentStatus, ReviewStatus
+from reviews.models import Invitation, Review, ReviewAssignment
+
+# What the dashboard shows of an assignment and what it hangs off; the long texts
+# of the application stay in the database.
+DASHBOARD_FIELDS = (
+    "id",
+    "status",
+    "due_at",
+    "reviewer_id",
+    "call__id",
+    "call__title",
+    "call__programme",
+    "application__id",
+    "application__reference_number",
+    "application__title",
+    "review__id",
+    "review__status",
+    "review__submitted_at",
+)
+
+
+def assignment_list_for_reviewer(*, user) -> QuerySet[ReviewAssignment]:
+    """The user's live assignments across calls, by call and due date, with everything the dashboard shows.
+
+    One query: the call, the application and the review (if any) are joined in.
+    """
+    return (
+        ReviewAssignment.objects.for_reviewer(user)
+        .active()
+        .select_related("call", "application", "review")
+        .only(*DASHBOARD_FIELDS)
+        .order_by("call__closes_at", "call_id", "due_at", "pk")
+    )
+
+
+@dataclass
+class DashboardRow:
+    """One assignment on the dashboard, with the state the reviewer sees."""
+
+    assignment: ReviewAssignment
+    state: str  # "to_declare" | "drafting" | "submitted"
+    overdue: bool
+
+    @property
+    def may_show_title(self) -> bool:
+        # The title is part of the application's content: only after the declaration.
+        return self.assignment.status == AssignmentStatus.DECLARED
+
+
+@dataclass
+class DashboardCall:
+    """A call's assignments of one reviewer and how far along they are."""
+
+    call: GrantCall
+    rows: list[DashboardRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for row in self.rows if row.state == "submitted")
+
+    @property
+    def to_declare(self) -> int:
+        return sum(1 for row in self.rows if row.state == "to_declare")
+
+    @property
+    def drafting(self) -> int:
+        return sum(1 for row in self.rows if row.state == "drafting")
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for row in self.rows if row.overdue)
+
+
+def _review_of(assignment: ReviewAssignment) -> Review | None:
+    try:
+        return assignment.review
+    except Review.DoesNotExist:
+        return None
+
+
+def review_dashboard_for(*, user, now=None) -> list[DashboardCall]:
+    """The reviewer's dashboard: live assignments grouped by call, each with its state."""
+    now = now or timezone.now()
+    groups: dict[int, DashboardCall] = {}
+    for assignment in assignment_list_for_reviewer(user=user):
+        review = _review_of(assignment)
+        if assignment.status == AssignmentStatus.ASSIGNED:
+            state = "to_declare"
+        elif review is not None and review.status == ReviewStatus.SUBMITTED:
+            state = "submitted"
+        else:
+            state = "drafting"
+        group = groups.setdefault(assignment.call_id, DashboardCall(call=assignment.call))
+        group.rows.append(
+            DashboardRow(
+                assignment=assignment,
+                state=state,
+                overdue=state != "submitted" and assignment.due_at < now,
+            )
+        )
+    return list(groups.values())
+
+
+def assignment_get_for_reviewer(*, user, pk: int) -> ReviewAssignment:
+    """One of the user's live assignments; 404 for anybody else's and for released ones."""
+    return get_object_or_404(
+        ReviewAssignment.objects.for_reviewer(user)
+        .active()
+        .select_related("call", "application"),
+        pk=pk,
+    )
+
+
+def assignment_for_application(*, user, application_pk: int) -> ReviewAssignment:
+    """The user's live assignment for an application; 404 if there is none."""
+    assignment = (
+        ReviewAssignment.objects.for_reviewer(user)
+        .active()
+        .filter(application_id=application_pk)
+        .select_related("call", "application")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def review_for_assignment(assignment: ReviewAssignment) -> Review | None:
+    """The reviewer's own review of this assignment (never anyone else's), with its scores."""
+    return (
+        Review.objects.filter(assignment=assignment)
+        .prefetch_related("scores__criterion")
+        .first()
+    )
+
+
+def criteria_for_review(call: GrantCall) -> list[Criterion]:
+    return list(call.criteria.order_by("position", "pk"))
+
+
+def latest_version(application: Application) -> ApplicationVersion:
+    """The most recent submitted version: exactly what the reviewer scores."""
+    version = application.versions.order_by("-number").first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def version_attachment(*, version: ApplicationVersion, attachment_pk: int) -> Attachment:
+    """A file listed by this version; 404 for any other (even one of the same application)."""
+    attachment = version.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def invitation_get(*, token: str) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.select_related("call", "invited_by", "accepted_by"), token=token
+    )

@@ -1,0 +1,266 @@
+"""The reviewer's pages: the dashboard, declaring impartiality, scoring, the files, invitations."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from applicants.views.applicant import attachment_response
+from reviews.enums import AssignmentStatus, ReviewStatus
+from reviews.forms import DeclarationForm, ReviewForm
+from reviews.selectors import (
+    assignment_for_application,
+    assignment_get_for_reviewer,
+    criteria_for_review,
+    invitation_get,
+    latest_version,
+    review_dashboard_for,
+    review_for_assignment,
+    version_attachment,
+)
+from reviews.services import (
+    NotDeclared,
+    ReviewLocked,
+    assignment_declare,
+    invitation_accept,
+    review_save,
+    review_submit,
+)
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """"My reviews": every live assignment of the user, by call, with how far along each is."""
+
+    template_name = "reviews/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            groups=review_dashboard_for(user=self.request.user), **kwargs
+        )
+
+
+class NotFoundUnlessAllowedMixin(PermissionRequiredMixin):
+    """Anonymous visitors go to the login page; anyone else without the permission gets a 404,
+    never a hint that the assignment or application exists."""
+
+    def get_permission_object(self):
+        return self.assignment
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            raise Http404
+        return redirect_to_login(self.request.get_full_path())
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.assignment = self.load_assignment(**kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def load_assignment(self, **kwargs):
+        raise NotImplementedError
+
+
+class AssignmentView(NotFoundUnlessAllowedMixin, TemplateView):
+    """One assignment: first the declaration of impartiality, then the application and the review."""
+
+    permission_required = "reviews.view_assignment"
+
+    def load_assignment(self, **kwargs):
+        return assignment_get_for_reviewer(user=self.request.user, pk=kwargs["pk"])
+
+    def get_template_names(self):
+        if self.assignment.status == AssignmentStatus.ASSIGNED:
+            return ["reviews/assignment_declare.html"]
+        return ["reviews/assignment_review.html"]
+
+    def get_context_data(self, **kwargs):
+        assignment = self.assignment
+        context = super().get_context_data(
+            assignment=assignment, call=assignment.call, **kwargs
+        )
+        if assignment.status == AssignmentStatus.ASSIGNED:
+            # Nothing of the application's content before the declaration.
+            context["reference_number"] = assignment.application.reference_number
+            context.setdefault("form", DeclarationForm())
+            return context
+        version = latest_version(assignment.application)
+        criteria = criteria_for_review(assignment.call)
+        review = self.review
+        context.update(
+            application=assignment.application,
+            version=version,
+            content=version.content,
+            criteria=criteria,
+            review=review,
+        )
+        if review is not None and review.status == ReviewStatus.SUBMITTED:
+            scores = {score.criterion_id: score for score in review.scores.all()}
+            context["score_rows"] = [
+                {"criterion": criterion, "score": scores.get(criterion.pk)}
+                for criterion in criteria
+            ]
+        else:
+            context.setdefault("form", ReviewForm(criteria=criteria, review=review))
+        return context
+
+    @property
+    def review(self):
+        if not hasattr(self, "_review"):
+            self._review = review_for_assignment(self.assignment)
+        return self._review
+
+    def post(self, request, *args, **kwargs):
+        if self.assignment.status == AssignmentStatus.ASSIGNED:
+            return self.declare()
+        if "declare" in request.POST:
+            return redirect("reviews:assignment", pk=self.assignment.pk)  # declared already
+        return self.score()
+
+    def declare(self):
+        form = DeclarationForm(self.request.POST)
+        if form.is_valid():
+            try:
+                assignment = assignment_declare(
+                    assignment=self.assignment,
+                    impartial=form.impartial,
+                    reason=form.cleaned_data["reason"],
+                    by=self.request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if assignment.status == AssignmentStatus.CONFLICT:
+                    messages.success(
+                        self.request, _("Thank you — the coordinator will assign someone else.")
+                    )
+                    return redirect("reviews:dashboard")
+                if assignment.status == AssignmentStatus.DECLARED:
+                    messages.success(
+                        self.request,
+                        _("Thank you. The application is below; your review is saved as you go."),
+                    )
+                    return redirect("reviews:assignment", pk=assignment.pk)
+                return redirect("reviews:dashboard")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def locked_response(self):
+        messages.error(
+            self.request,
+            _(
+                "This review is submitted and can't be changed. If something must be corrected, ask the coordinator to reopen it."
+            ),
+        )
+        self._review = review_for_assignment(self.assignment)
+        return self.render_to_response(self.get_context_data(), status=403)
+
+    def score(self):
+        review = self.review
+        if review is not None and review.status == ReviewStatus.SUBMITTED:
+            return self.locked_response()
+        criteria = criteria_for_review(self.assignment.call)
+        form = ReviewForm(self.request.POST, criteria=criteria)
+        submitting = self.request.POST.get("action") == "submit"
+        if not form.is_valid():
+            messages.error(self.request, _("Not saved yet. Please correct the marked fields."))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        data = form.service_data()
+        try:
+            if submitting:
+                review_submit(assignment=self.assignment, by=self.request.user, **data)
+            else:
+                review_save(assignment=self.assignment, **data)
+        except ReviewLocked:
+            return self.locked_response()
+        except NotDeclared:
+            return redirect("reviews:assignment", pk=self.assignment.pk)
+        except ValidationError as exc:
+            if submitting:
+                # The refused submission rolled back; keep what was typed as a draft.
+                review_save(assignment=self.assignment, **data)
+            form.add_error(None, exc)
+            messages.error(
+                self.request,
+                _("Your review is saved as a draft but not submitted yet. Please complete the marked fields."),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        if submitting:
+            messages.success(self.request, _("Thank you! Your review is submitted."))
+        else:
+            messages.success(self.request, _("Draft saved."))
+        return redirect("reviews:assignment", pk=self.assignment.pk)
+
+
+class ReviewerApplicationMixin(NotFoundUnlessAllowedMixin):
+    """The application of the user's live assignment, once impartiality is declared."""
+
+    permission_required = "reviews.read_application"
+
+    def load_assignment(self, **kwargs):
+        return assignment_for_application(user=self.request.user, application_pk=kwargs["pk"])
+
+
+class AttachmentView(ReviewerApplicationMixin, View):
+    """A file of the version the reviewer scores (only files that version lists)."""
+
+    def get(self, request, *args, **kwargs):
+        version = latest_version(self.assignment.application)
+        attachment = version_attachment(version=version, attachment_pk=kwargs["attachment_pk"])
+        return attachment_response(attachment)
+
+
+class ApplicationPdfView(ReviewerApplicationMixin, View):
+    """The PDF copy of the version the reviewer scores."""
+
+    def get(self, request, *args, **kwargs):
+        from applicants.pdf import application_version_pdf  # the PDF engine loads only when used
+
+        application = self.assignment.application
+        version = latest_version(application)
+        response = HttpResponse(application_version_pdf(version), content_type="application/pdf")
+        number = (application.reference_number or str(application.pk)).replace("/", "-")
+        response["Content-Disposition"] = f'attachment; filename="{number}-v{version.number}.pdf"'
+        return response
+
+
+class InvitationView(TemplateView):
+    """The e-mailed link: who invites to which call; sign up or log in, then join the pool."""
+
+    template_name = "reviews/invitation.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.invitation = invitation_get(token=kwargs["token"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        invitation = self.invitation
+        user = self.request.user
+        used = invitation.accepted_at is not None
+        accepted_by_me = used and user.is_authenticated and invitation.accepted_by_id == user.pk
+        return super().get_context_data(
+            invitation=invitation,
+            call=invitation.call,
+            used_by_someone_else=used and not accepted_by_me,
+            accepted_by_me=accepted_by_me,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            invitation_accept(invitation=self.invitation, user=request.user)
+        except ValidationError:
+            return self.render_to_response(self.get_context_data(), status=409)
+        messages.success(
+            request,
+            _("You are in the pool of reviewers of “%(call)s”. Your assignments will appear here.")
+            % {"call": self.invitation.call.title},
+        )
+        return redirect("reviews:dashboard")
