@@ -8,6 +8,8 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("grants.urls")),
     path("manage/", include("grants.urls_manage")),
+    # Before applicants.urls: its applications/<pk>/<section>/ would swallow …/decision/.
+    path("", include("decisions.urls_applicant")),
     path("", include("applicants.urls")),
     path("", include("applicants.urls_list")),
     path("", include("applicants.urls_privacy")),

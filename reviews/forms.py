@@ -22,7 +22,8 @@ class DeclarationForm(forms.Form):
         label=_("What is the conflict of interest?"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        # Required for a conflict only; the server says so beside the field.
+        widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
         help_text=_("Only the programme coordinators read this."),
     )
 

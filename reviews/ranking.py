@@ -4,8 +4,9 @@ For every application accepted for review: the mean, spread and number of
 submitted reviews, the final score (mean of all, or mean of the two closest),
 the discrepancy flag, a normalised score that removes each reviewer's own
 leniency or severity (z-scores against their own mean and spread, mapped back
-onto the 0–100 scale of the whole call), the running total of requested
-amounts in ranking order, and where the call's budget runs out.
+onto the 0–100 scale of the whole call), the running total of the amounts
+requested by fundable applications (scored, at or above the call's minimum) in
+ranking order, and where the call's budget runs out.
 
 One SQL statement with common table expressions and window functions, which
 SQLite (3.25+) and PostgreSQL both run; STDDEV_POP is native in PostgreSQL and
@@ -22,31 +23,46 @@ from applicants.enums import ApplicationStatus
 from grants.enums import FinalScoreRule
 from grants.models import GrantCall
 
+ZERO = Decimal("0.00")
+
 RANKED_STATUSES = [
     ApplicationStatus.ACCEPTED_FOR_REVIEW,
     ApplicationStatus.IN_REVIEW,
     ApplicationStatus.REVIEWED,
 ]
 
+# Scores are compared rounded to 6 decimals: the same mean reached by different
+# sums differs in the last binary digit (33.33 + 66.67 and 50 + 50 do), and
+# that noise must not decide a tie the reference number decides.
 ORDERS = {
     # Unscored applications go last; ties by reference number.
-    "final": "CASE WHEN s.final_score IS NULL THEN 1 ELSE 0 END, s.final_score DESC, a.number_in_call",
-    "normalised": "CASE WHEN s.normalised IS NULL THEN 1 ELSE 0 END, s.normalised DESC, a.number_in_call",
+    "final": (
+        "CASE WHEN s.final_score IS NULL THEN 1 ELSE 0 END, "
+        "ROUND(CAST(s.final_score AS NUMERIC), 6) DESC, a.number_in_call, a.id"
+    ),
+    "normalised": (
+        "CASE WHEN s.normalised IS NULL THEN 1 ELSE 0 END, "
+        "ROUND(CAST(s.normalised AS NUMERIC), 6) DESC, a.number_in_call, a.id"
+    ),
 }
 
 RANKING_SQL = """
 WITH r AS (
-    SELECT rv.id AS review_id, ra.application_id, ra.reviewer_id, CAST(rv.total AS DOUBLE PRECISION) AS total
+    SELECT rv.id AS review_id, ra.call_id, ra.application_id, ra.reviewer_id,
+           CAST(rv.total AS DOUBLE PRECISION) AS total
     FROM reviews_review rv
     JOIN reviews_reviewassignment ra ON ra.id = rv.assignment_id
     WHERE ra.call_id = %(call_id)s AND rv.status = 'submitted' AND ra.status IN ('assigned', 'declared')
+          AND rv.total IS NOT NULL
 ),
 reviewer_stats AS (
     SELECT reviewer_id, AVG(total) AS m, STDDEV_POP(total) AS sd, COUNT(*) AS n
     FROM r GROUP BY reviewer_id
 ),
 call_stats AS (
-    SELECT AVG(total) AS m, STDDEV_POP(total) AS sd FROM r
+    -- Grouped so that a call without reviews gives no row instead of aggregating an empty
+    -- set: Django's STDDEV_POP for SQLite (statistics.pstdev) raises on no values.
+    SELECT AVG(total) AS m, STDDEV_POP(total) AS sd FROM r GROUP BY call_id
 ),
 rz AS (
     SELECT r.application_id, r.review_id, r.total,
@@ -55,9 +71,11 @@ rz AS (
 ),
 pairs AS (
     SELECT r1.application_id, (r1.total + r2.total) / 2.0 AS pair_mean,
+           -- Totals have two decimals: gaps are compared in whole hundredths, or binary
+           -- noise (45.33 - 22.01 > 68.65 - 45.33) would break a tie the other way.
            ROW_NUMBER() OVER (
                PARTITION BY r1.application_id
-               ORDER BY ABS(r1.total - r2.total), (r1.total + r2.total) DESC
+               ORDER BY ROUND(ABS(r1.total - r2.total) * 100), (r1.total + r2.total) DESC
            ) AS rn
     FROM r r1 JOIN r r2 ON r1.application_id = r2.application_id AND r1.review_id < r2.review_id
 ),
@@ -86,7 +104,11 @@ ranked AS (
            s.mean, s.spread, COALESCE(s.reviews, 0) AS reviews, s.final_score, s.normalised,
            COALESCE(asg.active, 0) AS assigned_reviewers,
            ROW_NUMBER() OVER (ORDER BY {order}) AS position,
-           SUM(a.requested_amount) OVER (ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+           -- Only what can be funded uses up the budget: an application without a final
+           -- score or below the minimum adds nothing (in the normalised order it can
+           -- stand above fundable ones).
+           SUM(CASE WHEN s.final_score >= %(fundable_from)s THEN a.requested_amount ELSE 0 END)
+               OVER (ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
                AS running_total
     FROM applicants_application a
     LEFT JOIN scored s ON s.application_id = a.id
@@ -117,6 +139,18 @@ class RankingRow:
     flagged: bool
     below_threshold: bool
     above_funding_line: bool
+    # The call's reviewers per application, or more if more are assigned.
+    reviews_expected: int = 0
+
+    @property
+    def fundable(self) -> bool:
+        """Scored and at or above the call's minimum: its request counts in the running total."""
+        return self.final_score is not None and not self.below_threshold
+
+    @property
+    def complete(self) -> bool:
+        """Every expected review is in."""
+        return self.final_score is not None and self.reviews >= self.reviews_expected
 
 
 @dataclass(frozen=True)
@@ -135,9 +169,33 @@ class Ranking:
     def flagged_count(self) -> int:
         return sum(1 for row in self.rows if row.flagged)
 
+    @property
+    def above_line_count(self) -> int:
+        return sum(1 for row in self.rows if row.above_funding_line)
+
+    @property
+    def below_threshold_count(self) -> int:
+        return sum(1 for row in self.rows if row.below_threshold)
+
+    @property
+    def requested_above_line(self) -> Decimal:
+        return sum((row.requested_amount for row in self.rows if row.above_funding_line), ZERO)
+
+    @property
+    def budget_left_at_line(self) -> Decimal:
+        return self.call.total_budget - self.requested_above_line
+
+    @property
+    def reviews_submitted(self) -> int:
+        return sum(row.reviews for row in self.rows)
+
+    @property
+    def reviews_expected(self) -> int:
+        return sum(row.reviews_expected for row in self.rows)
+
 
 def _money(value) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal("0.01")) if value is not None else Decimal("0.00")
+    return Decimal(str(value)).quantize(Decimal("0.01")) if value is not None else ZERO
 
 
 def call_ranking(call: GrantCall, *, order: str = "final") -> Ranking:
@@ -146,16 +204,18 @@ def call_ranking(call: GrantCall, *, order: str = "final") -> Ranking:
         order = "final"
     statuses = ", ".join(f"'{status.value}'" for status in RANKED_STATUSES)  # constants, not input
     sql = RANKING_SQL.format(order=ORDERS[order], statuses=statuses)
+    min_score = float(call.min_score)
     params = {
         "call_id": call.pk,
         "closest_two": 1 if call.final_score_rule == FinalScoreRule.CLOSEST_TWO else 0,
+        # The same tolerance as below_threshold, so the SQL and the flags agree.
+        "fundable_from": min_score - 1e-9,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         columns = [column[0] for column in cursor.description]
         raw = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
     threshold = float(call.discrepancy_threshold)
-    min_score = float(call.min_score)
     budget = call.total_budget
     rows = []
     for item in raw:
@@ -181,10 +241,12 @@ def call_ranking(call: GrantCall, *, order: str = "final") -> Ranking:
                 normalised=float(item["normalised"]) if item["normalised"] is not None else None,
                 flagged=spread is not None and item["reviews"] >= 2 and spread > threshold + 1e-9,
                 below_threshold=final is not None and final < min_score - 1e-9,
-                # Ranked by score, so everything before a row scored at least as well.
+                # The running total counts only fundable requests in ranking order, so
+                # the fundable rows that fit come first among the fundable ones.
                 above_funding_line=final is not None
                 and final >= min_score - 1e-9
                 and running_total <= budget,
+                reviews_expected=max(item["assigned_reviewers"], call.reviewers_per_application),
             )
         )
     return Ranking(call=call, order=order, rows=rows)

@@ -86,6 +86,14 @@ class DashboardCall:
     def overdue(self) -> int:
         return sum(1 for row in self.rows if row.overdue)
 
+    @property
+    def left(self) -> int:
+        return self.total - self.submitted
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.submitted / self.total) if self.total else 0
+
 
 def _review_of(assignment: ReviewAssignment) -> Review | None:
     try:

@@ -1,0 +1,79 @@
+"""The applicant's side of a decision: the outcome, the reviews' feedback, the letter, accept or decline."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from applicants.selectors import application_get_for_owner
+from decisions.feedback import review_feedback
+from decisions.models import Decision
+from decisions.services import award_accept, award_decline
+
+
+class OwnPublishedDecisionMixin(LoginRequiredMixin):
+    """The user's own application's decision, once published; 404 for anyone else or before."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.application = application_get_for_owner(user=request.user, pk=kwargs["pk"])
+        self.decision = (
+            Decision.objects.filter(application=self.application, published_at__isnull=False)
+            .select_related("call")
+            .first()
+        )
+        if self.decision is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DecisionView(OwnPublishedDecisionMixin, TemplateView):
+    template_name = "decisions/applicant/decision.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            application=self.application,
+            decision=self.decision,
+            letter=self.decision.letters.order_by("-version").first(),
+            feedback=review_feedback(self.application),
+            **kwargs,
+        )
+
+
+class LetterDownloadView(OwnPublishedDecisionMixin, View):
+    """The current version of the letter (older versions stay with the coordinators)."""
+
+    def get(self, request, *args, **kwargs):
+        letter = self.decision.letters.order_by("-version").first()
+        if letter is None:
+            raise Http404
+        response = FileResponse(
+            letter.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"{letter.number.replace('/', '-')}.pdf",
+            content_type="application/pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class AwardAnswerView(OwnPublishedDecisionMixin, View):
+    def post(self, request, *args, **kwargs):
+        answer = request.POST.get("answer")
+        try:
+            if answer == "accept":
+                award_accept(decision=self.decision, by=request.user)
+                messages.success(request, _("Thank you! You have accepted the grant. We will be in touch about the agreement."))
+            elif answer == "decline" and request.POST.get("confirm") == "yes":
+                award_decline(decision=self.decision, by=request.user)
+                messages.success(request, _("You have declined the grant. Thank you for letting us know."))
+            else:
+                messages.error(request, _("To decline, tick the confirmation box."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("decisions_applicant:decision", pk=self.application.pk)

@@ -1,0 +1,277 @@
+"""Reads of the review stage that the coordinator's pages need, with everything their templates touch."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import User
+from applicants.models import Application
+from grants.models import GrantCall
+from reviews import scoring
+from reviews.assignment import (
+    CandidateApplication,
+    CandidateReviewer,
+    may_review,
+    organisation_keys,
+)
+from reviews.enums import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    AssignmentStatus,
+    ReviewProgress,
+    ReviewStatus,
+)
+from reviews.models import Invitation, Review, ReviewAssignment, ReviewEvent, ReviewScore
+from reviews.services import REVIEW_STAGE_STATUSES
+
+EXTRA_REVIEWER_DAYS = 7
+
+# --- the pool --------------------------------------------------------------------------------
+
+
+def pool_progress(*, call: GrantCall, now: datetime | None = None) -> QuerySet[User]:
+    """The call's pool members, each with `<state>_count` of their assignments in the call.
+
+    One query: conditional counts over the reviewer's assignments (LEFT JOIN),
+    so a member with no assignments yet is listed with zeros. "Assigned" counts
+    every live assignment; "declared" those of them with impartiality declared
+    (so it includes the drafted and submitted ones).
+    """
+    now = now or timezone.now()
+    in_call = Q(review_assignments__call=call)
+    active = in_call & Q(review_assignments__status__in=ACTIVE_ASSIGNMENT_STATUSES)
+    submitted = Q(review_assignments__review__status=ReviewStatus.SUBMITTED)
+    return (
+        User.objects.filter(pools__call=call)
+        .annotate(
+            assigned_count=Count("review_assignments", filter=active),
+            declared_count=Count(
+                "review_assignments",
+                filter=in_call & Q(review_assignments__status=AssignmentStatus.DECLARED),
+            ),
+            drafted_count=Count(
+                "review_assignments",
+                filter=active & Q(review_assignments__review__status=ReviewStatus.DRAFT),
+            ),
+            submitted_count=Count("review_assignments", filter=active & submitted),
+            overdue_count=Count(
+                "review_assignments",
+                filter=active & Q(review_assignments__due_at__lt=now) & ~submitted,
+            ),
+            conflict_count=Count(
+                "review_assignments",
+                filter=in_call & Q(review_assignments__status=AssignmentStatus.CONFLICT),
+            ),
+        )
+        .order_by(Lower("full_name"), Lower("email"), "pk")
+    )
+
+
+def invitation_list_pending(*, call: GrantCall) -> QuerySet[Invitation]:
+    """Invitations to the call's pool not accepted yet, newest first."""
+    return (
+        Invitation.objects.filter(call=call, accepted_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("-invited_at", "-pk")
+    )
+
+
+# --- progress per application ----------------------------------------------------------------
+
+
+def assignment_progress(assignment: ReviewAssignment, *, now: datetime) -> ReviewProgress:
+    """Where a live assignment stands; `review` must be select_related (None when not started)."""
+    review = getattr(assignment, "review", None)
+    if review is not None and review.status == ReviewStatus.SUBMITTED:
+        return ReviewProgress.SUBMITTED
+    if assignment.due_at < now:
+        return ReviewProgress.OVERDUE
+    if review is not None:
+        return ReviewProgress.DRAFTED
+    if assignment.status == AssignmentStatus.DECLARED:
+        return ReviewProgress.DECLARED
+    return ReviewProgress.ASSIGNED
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    assignment: ReviewAssignment
+    progress: ReviewProgress | None  # None for assignments no longer live (conflict, removed)
+
+
+@dataclass(frozen=True)
+class ApplicationProgress:
+    application: Application
+    rows: list[AssignmentRow]
+    still_needed: int
+
+
+def application_list_in_review(*, call: GrantCall) -> QuerySet[Application]:
+    """The call's applications in the review stage with their live assignments in `active_assignments`.
+
+    Two queries whatever the number of applications: the applications, then
+    their live assignments with reviewer and review joined in.
+    """
+    return (
+        Application.objects.filter(call=call, status__in=REVIEW_STAGE_STATUSES)
+        .only("id", "call_id", "status", "reference_number", "number_in_call", "title")
+        .prefetch_related(
+            Prefetch(
+                "review_assignments",
+                queryset=ReviewAssignment.objects.active()
+                .select_related("reviewer", "review")
+                .order_by(Lower("reviewer__full_name"), "pk"),
+                to_attr="active_assignments",
+            )
+        )
+        .order_by("number_in_call", "pk")
+    )
+
+
+def application_progress(
+    applications, *, call: GrantCall, now: datetime | None = None
+) -> list[ApplicationProgress]:
+    """Progress rows for applications from application_list_in_review() (no further queries)."""
+    now = now or timezone.now()
+    result = []
+    for application in applications:
+        rows = [
+            AssignmentRow(assignment, assignment_progress(assignment, now=now))
+            for assignment in application.active_assignments
+        ]
+        still_needed = max(0, call.reviewers_per_application - len(rows))
+        result.append(ApplicationProgress(application, rows, still_needed))
+    return result
+
+
+# --- one application -------------------------------------------------------------------------
+
+
+def application_get_for_reviews(*, pk: int) -> Application:
+    return get_object_or_404(
+        Application.objects.select_related("call", "applicant__applicant_profile"), pk=pk
+    )
+
+
+def application_assignments(application: Application) -> list[ReviewAssignment]:
+    """Every assignment of the application, live or not, with reviewer, review and scores."""
+    return list(
+        ReviewAssignment.objects.filter(application=application)
+        .select_related("reviewer", "review")
+        .prefetch_related(
+            Prefetch(
+                "review__scores",
+                queryset=ReviewScore.objects.select_related("criterion"),
+            )
+        )
+        .order_by("assigned_at", "pk")
+    )
+
+
+def application_events(application: Application) -> QuerySet[ReviewEvent]:
+    return (
+        ReviewEvent.objects.filter(assignment__application=application)
+        .select_related("by", "assignment__reviewer")
+        .order_by("at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    """The application's submitted reviews in numbers."""
+
+    submitted: list[Review]
+    live: int  # live assignments
+    still_needed: int
+    mean: float | None
+    spread: float | None
+    discrepant: bool
+
+
+def review_summary(
+    application: Application, assignments: list[ReviewAssignment]
+) -> ReviewSummary:
+    """Mean, spread and the discrepancy flag of the submitted reviews of live assignments."""
+    live = [a for a in assignments if a.is_active]
+    submitted = [
+        a.review
+        for a in live
+        if getattr(a, "review", None) is not None and a.review.status == ReviewStatus.SUBMITTED
+    ]
+    totals = [float(review.total) for review in submitted if review.total is not None]
+    call = application.call
+    return ReviewSummary(
+        submitted=submitted,
+        live=len(live),
+        still_needed=max(0, call.reviewers_per_application - len(live)),
+        mean=scoring.mean(totals),
+        spread=scoring.spread(totals),
+        discrepant=scoring.is_discrepant(totals, float(call.discrepancy_threshold)),
+    )
+
+
+def assignment_rows(
+    assignments: list[ReviewAssignment], *, now: datetime | None = None
+) -> list[AssignmentRow]:
+    now = now or timezone.now()
+    return [
+        AssignmentRow(a, assignment_progress(a, now=now) if a.is_active else None)
+        for a in assignments
+    ]
+
+
+def reviewers_not_on(application: Application) -> QuerySet[User]:
+    """Pool members of the application's call without a live assignment to it."""
+    live = ReviewAssignment.objects.filter(application=application).active()
+    return (
+        User.objects.filter(pools__call_id=application.call_id)
+        .exclude(pk__in=live.values("reviewer_id"))
+        .select_related("applicant_profile")
+        .order_by(Lower("full_name"), Lower("email"), "pk")
+    )
+
+
+def reviewers_who_may_review(
+    application: Application, assignments: list[ReviewAssignment]
+) -> list[User]:
+    """reviewers_not_on() less those who may not review it: own application, own organisation, a conflict."""
+    profile = getattr(application.applicant, "applicant_profile", None)
+    candidate = CandidateApplication(
+        application.pk,
+        application.applicant_id,
+        _keys(profile),
+    )
+    conflicts = {
+        (a.application_id, a.reviewer_id)
+        for a in assignments
+        if a.status == AssignmentStatus.CONFLICT
+    }
+    return [
+        user
+        for user in reviewers_not_on(application)
+        if may_review(
+            candidate,
+            CandidateReviewer(user.pk, _keys(getattr(user, "applicant_profile", None))),
+            conflicts,
+        )
+    ]
+
+
+def _keys(profile) -> frozenset[str]:
+    if profile is None:
+        return frozenset()
+    return organisation_keys(krs=profile.krs, organisation_name=profile.organisation_name)
+
+
+def extra_reviewer_due_at(
+    assignments: list[ReviewAssignment], *, now: datetime | None = None
+) -> datetime:
+    """When an added reviewer's review is due: with the others (their latest due date), but
+    never sooner than EXTRA_REVIEWER_DAYS from now, so nobody starts out overdue."""
+    now = now or timezone.now()
+    soonest = now + timedelta(days=EXTRA_REVIEWER_DAYS)
+    latest = max((a.due_at for a in assignments if a.is_active), default=None)
+    return max(latest, soonest) if latest else soonest
