@@ -1,0 +1,546 @@
+"""`make bench`: how fast the pages committees and applicants use are, and how fast letters render.
+
+Builds a synthetic programme in its own database (never the development one),
+serves it with gunicorn (2 workers, DEBUG off, the production settings) on
+127.0.0.1, and measures with logged-in HTTP clients. Prints one line per
+figure, `BENCH <name> <value> <unit>`, and writes the same to var/bench.json.
+It never fails on a timing: the targets are for people to read.
+
+    python scripts/bench.py [--size 2000] [--reviewers 10] [--letters 200] [--requests 30]
+
+The synthetic data is written with bulk_create (fast, and it is read-path
+data); the letters go through the real bulk path: publishing queues one task
+per decision and two `db_worker` processes render them.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-password-2026"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size", type=int, default=int(os.environ.get("SIZE", "2000")))
+    parser.add_argument("--reviewers", type=int, default=10)
+    parser.add_argument("--reviews-per-application", type=int, default=2)
+    parser.add_argument("--letters", type=int, default=int(os.environ.get("LETTERS", "200")))
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=2)
+    return parser.parse_args()
+
+
+def bench_environment(var_dir: Path, port: int) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", secrets.token_urlsafe(50)),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_SECURE_COOKIES": "0",
+            "MIKROGRANTY_VAR_DIR": str(var_dir),
+            "DJANGO_EMAIL": "file",
+            "DJANGO_LOG_LEVEL": "ERROR",
+        }
+    )
+    env.setdefault("DATABASE_URL", f"sqlite:///{var_dir / 'bench.sqlite3'}")
+    env["MIKROGRANTY_BENCH_PORT"] = str(port)
+    return env
+
+
+def setup_django(env: dict) -> None:
+    os.environ.update(env)
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+
+
+def build_programme(size: int, reviewers: int, per_application: int) -> dict:
+    """A call with `size` applications accepted for review from `size` applicants, scored by `reviewers`."""
+    import random
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from accounts.enums import COORDINATORS_GROUP
+    from accounts.models import User
+    from applicants.models import ApplicantProfile, Application, ApplicationVersion, StatusChange
+    from grants.enums import CallStatus
+    from grants.models import Criterion, GrantCall
+    from reviews.models import PoolMember, Review, ReviewAssignment, ReviewScore
+
+    rng = random.Random(2026)  # noqa: S311 -- synthetic data, not a secret
+    now = timezone.now()
+    password = make_password(PASSWORD, salt="benchsalt")
+    coordinator = User.objects.create(
+        email="bench.koordynator@example.org", full_name="Koordynatorka", password=password
+    )
+    coordinator.groups.add(Group.objects.get_or_create(name=COORDINATORS_GROUP)[0])
+    call = GrantCall.objects.create(
+        programme="Aktywni dla klimatu",
+        title="Nabór testowy (benchmark)",
+        slug="benchmark",
+        reference_code="BN",
+        description="Syntetyczny nabór do pomiarów.",
+        eligibility="Każdy.",
+        min_amount=Decimal("1000"),
+        max_amount=Decimal("5000"),
+        total_budget=Decimal(size) * Decimal("1500"),
+        opens_at=now - timedelta(days=60),
+        closes_at=now - timedelta(days=10),
+        status=CallStatus.CLOSED,
+        reviewers_per_application=per_application,
+        created_by=coordinator,
+    )
+    criteria = [
+        Criterion.objects.create(
+            call=call, name=name, max_points=10, weight=Decimal(weight), position=i
+        )
+        for i, (name, weight) in enumerate(
+            [
+                ("Diagnoza", "1.5"),
+                ("Działania", "1"),
+                ("Społeczność", "1.5"),
+                ("Budżet", "1"),
+                ("Trwałość", "1"),
+            ]
+        )
+    ]
+    applicants = User.objects.bulk_create(
+        User(
+            email=f"bench.wnioskodawca{i:05d}@example.org",
+            full_name=f"Wnioskodawca {i}",
+            password=password,
+        )
+        for i in range(size)
+    )
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, verified=True, primary=True)
+        for user in applicants
+    )
+    ApplicantProfile.objects.bulk_create(
+        ApplicantProfile(user=user, kind="individual", contact_name=user.full_name, city="Lublin")
+        for user in applicants
+    )
+    review_users = User.objects.bulk_create(
+        User(
+            email=f"bench.recenzent{i:02d}@example.org",
+            full_name=f"Recenzent {i}",
+            password=password,
+        )
+        for i in range(reviewers)
+    )
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, verified=True, primary=True)
+        for user in [*review_users, coordinator]
+    )
+    PoolMember.objects.bulk_create(PoolMember(call=call, reviewer=user) for user in review_users)
+    text = "Zbudujemy ogród deszczowy i nauczymy sąsiadów, jak zatrzymywać wodę. " * 8
+    applications = Application.objects.bulk_create(
+        Application(
+            call=call,
+            applicant=user,
+            status="in_review",
+            reference_number=f"BN/2026/{i + 1:04d}",
+            number_in_call=i + 1,
+            title=f"Projekt klimatyczny nr {i + 1}",
+            summary=text[:900],
+            problem=text,
+            goals=text[:1500],
+            target_group=text[:500],
+            activities=text,
+            expected_results=text[:1500],
+            results_measurement=text[:800],
+            team_description=text[:900],
+            total_cost=Decimal(rng.randrange(1500, 5500)),
+            own_contribution=Decimal("0"),
+            requested_amount=Decimal(rng.randrange(1000, 5000)),
+            applicant_kind="individual",
+            applicant_name=user.full_name,
+            first_submitted_at=now - timedelta(days=20),
+            last_submitted_at=now - timedelta(days=20),
+        )
+        for i, user in enumerate(applicants)
+    )
+    content_template = {
+        field: text[:500] for field in ("summary", "problem", "goals", "target_group", "activities")
+    }
+    ApplicationVersion.objects.bulk_create(
+        ApplicationVersion(
+            application=application,
+            number=1,
+            submitted_at=now - timedelta(days=20),
+            submitted_by_id=application.applicant_id,
+            content={
+                **content_template,
+                "title": application.title,
+                "reference_number": application.reference_number,
+                "applicant": {
+                    "kind": "individual",
+                    "display_name": application.applicant_name,
+                    "city": "Lublin",
+                    "members": [],
+                    "contact_name": application.applicant_name,
+                    "email": "",
+                },
+                "expected_results": "",
+                "results_measurement": "",
+                "team_description": "",
+                "schedule": [],
+                "answers": [],
+                "attachments": [],
+                "budget": {
+                    "lines": [],
+                    "total_cost": str(application.total_cost),
+                    "own_contribution": "0.00",
+                    "requested_amount": str(application.requested_amount),
+                    "own_share_percent": "0.00",
+                },
+            },
+            confirmation_sent_at=now,
+        )
+        for application in applications
+    )
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            application=application, old_status=old, new_status=new, at=now - timedelta(days=20)
+        )
+        for application in applications
+        for old, new in [
+            ("", "draft"),
+            ("draft", "submitted"),
+            ("submitted", "accepted_for_review"),
+            ("accepted_for_review", "in_review"),
+        ]
+    )
+    leniency = {user.pk: rng.uniform(-1.5, 1.5) for user in review_users}
+    assignments = []
+    for index, application in enumerate(applications):
+        for k in range(per_application):
+            reviewer = review_users[(index * per_application + k) % reviewers]
+            assignments.append(
+                ReviewAssignment(
+                    application=application,
+                    call=call,
+                    reviewer=reviewer,
+                    status="declared",
+                    due_at=now + timedelta(days=5),
+                    declared_at=now - timedelta(days=5),
+                    declaration_text=call.impartiality_declaration,
+                )
+            )
+    assignments = ReviewAssignment.objects.bulk_create(assignments)
+    reviews, scores = [], []
+    from reviews.scoring import weighted_total
+
+    for assignment in assignments:
+        quality = rng.uniform(3, 9) + leniency[assignment.reviewer_id]
+        points = [max(0, min(10, round(quality + rng.uniform(-1.5, 1.5)))) for _ in criteria]
+        total = weighted_total(
+            (p, c.max_points, c.weight) for p, c in zip(points, criteria, strict=True)
+        )
+        reviews.append(
+            Review(
+                assignment=assignment,
+                status="submitted",
+                total=total,
+                submitted_at=now,
+                recommendation="fund",
+                comment_for_applicant="Ciekawy projekt.",
+            )
+        )
+        scores.append(points)
+    reviews = Review.objects.bulk_create(reviews)
+    ReviewScore.objects.bulk_create(
+        ReviewScore(
+            review=review, criterion=criterion, points=p, justification="Uzasadnienie oceny."
+        )
+        for review, points in zip(reviews, scores, strict=True)
+        for criterion, p in zip(criteria, points, strict=True)
+    )
+    return {
+        "call_id": call.pk,
+        "coordinator": coordinator.email,
+        "reviewer": review_users[0].email,
+        "applicant": applicants[size // 2].email,
+        "application_id": applications[size // 2].pk,
+    }
+
+
+def wait_for(url: str, timeout: float = 30) -> None:
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"the server at {url} did not start")
+
+
+def logged_in_session(base: str, email: str):
+    import requests
+
+    session = requests.Session()
+    session.get(base + "/accounts/login/", timeout=10)
+    token = session.cookies.get("csrftoken")
+    response = session.post(
+        base + "/accounts/login/",
+        data={"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": base + "/accounts/login/"},
+        timeout=10,
+        allow_redirects=False,
+    )
+    if response.status_code != 302:
+        raise SystemExit(f"login failed for {email}: {response.status_code}")
+    return session
+
+
+def measure(session, url: str, count: int) -> dict:
+    for _ in range(3):  # warm-up
+        session.get(url, timeout=30)
+    timings = []
+    for _ in range(count):
+        started = time.perf_counter()
+        response = session.get(url, timeout=30)
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+    timings.sort()
+    return {
+        "p50": statistics.median(timings),
+        "p90": timings[max(0, int(len(timings) * 0.9) - 1)],
+        "bytes": len(response.content),
+    }
+
+
+def query_count(path: str, email: str) -> int:
+    """The same page through Django's test client in this process, counting SQL queries."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    if email:
+        client.force_login(User.objects.get(email=email))
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(queries)
+
+
+def peak_rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def bench_letters(env: dict, count: int, workers: int, call_id: int) -> dict:
+    """Publish `count` decisions and let `workers` db_worker processes render the letters."""
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounts.models import User
+    from applicants.models import Application
+    from decisions.letters import render_letter_pdf
+    from decisions.models import Decision
+    from decisions.services import results_publish
+
+    coordinator = User.objects.get(email="bench.koordynator@example.org")
+    applications = list(Application.objects.filter(call_id=call_id).order_by("pk")[:count])
+    Decision.objects.bulk_create(
+        Decision(
+            application=a,
+            call_id=call_id,
+            outcome="rejected",
+            justification="Wynik poniżej progu.",
+            decided_by=coordinator,
+        )
+        for a in applications
+    )
+    # Floor: the same letter template in a tight loop, one process, shared FontConfiguration.
+    sample = (
+        Decision.objects.select_related("application__applicant", "call")
+        .filter(call_id=call_id)
+        .first()
+    )
+    render_letter_pdf(
+        sample, language="pl", number="BN/FLOOR/D1", issued_at=timezone.now()
+    )  # warm-up
+    floor_runs = min(20, count)
+    started = time.perf_counter()
+    cpu_started = time.process_time()
+    for i in range(floor_runs):
+        render_letter_pdf(sample, language="pl", number=f"BN/FLOOR/D{i}", issued_at=timezone.now())
+    floor_wall = (time.perf_counter() - started) / floor_runs
+    floor_cpu = (time.process_time() - cpu_started) / floor_runs
+
+    with transaction.atomic():
+        results_publish(call=Application.objects.get(pk=applications[0].pk).call, by=coordinator)
+    worker_env = dict(env, DJANGO_TASKS_BACKEND="django_tasks_db.DatabaseBackend")
+    started = time.perf_counter()
+    processes = [
+        subprocess.Popen(  # noqa: S603 -- our own manage.py
+            [sys.executable, "manage.py", "db_worker", "--batch", "--interval", "0.1"],
+            cwd=BASE_DIR,
+            env=worker_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(workers)
+    ]
+    peaks = []
+    while any(p.poll() is None for p in processes):
+        peaks.append([peak_rss_mb(p.pid) for p in processes])
+        if time.perf_counter() - started > 900:
+            for p in processes:
+                p.kill()
+            raise SystemExit("letters took longer than 15 minutes")
+        time.sleep(0.5)
+    elapsed = time.perf_counter() - started
+    issued = Decision.objects.filter(call_id=call_id, letter_state="issued").count()
+    per_letter = elapsed / max(issued, 1)
+    return {
+        "letters_issued": issued,
+        "letters_per_second": issued / elapsed if elapsed else 0,
+        "letters_seconds_per_letter_wall": per_letter,
+        "letters_floor_seconds_per_letter": floor_wall,
+        "letters_floor_cpu_seconds_per_letter": floor_cpu,
+        # Two workers share the work: per letter each worker spends workers × wall time.
+        "letters_ratio_to_floor": (per_letter * workers) / floor_wall if floor_wall else 0,
+        "letters_worker_peak_rss_mb": max((max(row) for row in peaks if row), default=0.0),
+    }
+
+
+def main() -> int:
+    args = parse_args()
+    var_dir = BASE_DIR / "var" / "bench"
+    shutil.rmtree(var_dir, ignore_errors=True)
+    var_dir.mkdir(parents=True)
+    port = free_port()
+    env = bench_environment(var_dir, port)
+    manage = [sys.executable, "manage.py"]
+    for command in (
+        ["migrate", "-v0"],
+        ["createcachetable"],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
+        subprocess.run(manage + command, cwd=BASE_DIR, env=env, check=True)  # noqa: S603 -- our own manage.py
+    setup_django(env)
+    started = time.perf_counter()
+    people = build_programme(args.size, args.reviewers, args.reviews_per_application)
+    build_seconds = time.perf_counter() - started
+
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603 -- gunicorn from our venv, loopback only
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+    )
+    figures: dict[str, tuple[float, str]] = {"build_seconds": (build_seconds, "s")}
+    try:
+        wait_for(base + "/")
+        call_id, application_id = people["call_id"], people["application_id"]
+        pages = [
+            ("application_list", f"/manage/calls/{call_id}/applications/", people["coordinator"]),
+            ("ranking", f"/manage/calls/{call_id}/ranking/", people["coordinator"]),
+            ("application_page", f"/manage/applications/{application_id}/", people["coordinator"]),
+            ("reviewer_dashboard", "/reviews/", people["reviewer"]),
+            ("applicant_dashboard", "/applications/", people["applicant"]),
+            ("home", "/", ""),
+        ]
+        sessions = {}
+        for name, path, email in pages:
+            if email and email not in sessions:
+                sessions[email] = logged_in_session(base, email)
+            import requests
+
+            session = sessions[email] if email else requests.Session()
+            result = measure(session, base + path, args.requests)
+            figures[f"{name}_p50"] = (result["p50"], "ms")
+            figures[f"{name}_p90"] = (result["p90"], "ms")
+            figures[f"{name}_queries"] = (query_count(path, email), "count")
+            figures[f"{name}_kb"] = (result["bytes"] / 1024, "kB")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    if args.letters:
+        for name, value in bench_letters(
+            env, args.letters, args.workers, people["call_id"]
+        ).items():
+            unit = {
+                "letters_issued": "count",
+                "letters_per_second": "letters/s",
+                "letters_ratio_to_floor": "x",
+                "letters_worker_peak_rss_mb": "MB",
+            }.get(name, "s")
+            figures[name] = (value, unit)
+
+    report = {
+        "size": args.size,
+        "reviews": args.size * args.reviews_per_application,
+        "cores": os.cpu_count(),
+        "database": env["DATABASE_URL"].split(":", 1)[0],
+        "figures": {},
+    }
+    for name, (value, unit) in figures.items():
+        shown = round(value, 2) if unit not in {"count"} else int(value)
+        print(f"BENCH {name} {shown} {unit}")
+        report["figures"][name] = {"value": shown, "unit": unit}
+    out = BASE_DIR / "var" / "bench.json"
+    out.write_text(json.dumps(report, indent=2))
+    print(f"written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
