@@ -9,7 +9,7 @@ as a string.
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -145,6 +145,75 @@ def applications_xlsx_response(
     count = 0
     for row in export_rows(applications):
         sheet.append([_xlsx_cell(sheet, value) for value in row])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _attachment(HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE), filename)
+
+
+# --- Any other table of a call (e.g. the ranking), with the same safeguards -----------------
+
+XLSX_SCORE_FORMAT = "0.00"
+
+
+def _csv_cell(value) -> str:
+    # A number is written as it is: "-1.5" is no formula and needs no apostrophe.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return _csv_value(value)
+
+
+def table_csv_response(
+    headers: Sequence[str], rows: Iterable[Sequence], *, filename: str
+) -> HttpResponse:
+    """Any table as a CSV download made like the application list's (BOM, ";", safe text).
+
+    Values: str (formula-safe), Decimal (money, two decimals), int or float, datetime, None.
+    """
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return _attachment(response, filename)
+
+
+def table_xlsx_response(
+    headers: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    filename: str,
+    sheet_title: str,
+    column_widths: Sequence[int] = (),
+) -> HttpResponse:
+    """Any table as an Excel workbook made like the application list's.
+
+    Text stays text (never a formula), Decimal is money in zł, a float is shown
+    with two decimals.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
+    for index, width in enumerate(column_widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title in headers:
+        cell = _xlsx_cell(sheet, title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = _xlsx_cell(sheet, value)
+            if isinstance(value, float):
+                cell.number_format = XLSX_SCORE_FORMAT
+            cells.append(cell)
+        sheet.append(cells)
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     buffer = io.BytesIO()

@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "accounts.context_processors.roles",
+                "reviews.context_processors.review_navigation",
             ],
         },
     },
@@ -129,15 +131,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (sessions stay in the database; login throttling uses the cache) ---
-# The database cache is shared by every process on every machine, so the
-# failed-login limits hold behind several web workers.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "mikrogranty_cache",
+# --- Cache (login throttling) and sessions ----------------------------------------
+# Whatever the cache, it is shared by every process on every machine, so the
+# failed-login limits hold behind several web workers: the database cache by
+# default, Redis when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0).
+# Sessions stay in the database; with Redis they are also cached there
+# (cached_db), so a lost Redis logs nobody out.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "mikrogranty",
+        }
     }
-}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mikrogranty_cache",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -190,8 +207,29 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "staticfiles")
 # that check permissions (no MEDIA_URL route is exposed).
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
+# With MIKROGRANTY_S3_BUCKET set, uploads and letters go to S3-compatible object
+# storage instead (django-storages). Objects stay private (no ACL, signed URLs
+# only), names never overwrite each other, and the app still never links to a
+# file: downloads go through the same permission-checked views, which open()
+# the object. boto3 finds its credentials itself (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or an instance role).
+S3_BUCKET = os.environ.get("MIKROGRANTY_S3_BUCKET", "")
+if S3_BUCKET:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("MIKROGRANTY_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MIKROGRANTY_S3_REGION") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

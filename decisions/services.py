@@ -120,6 +120,14 @@ def decision_record(
             )
     else:
         amount = None
+    if (
+        outcome == DecisionOutcome.RESERVE
+        and reserve_position is None
+        and existing
+        and existing.outcome == DecisionOutcome.RESERVE
+    ):
+        # Saving a reserve-list decision again (e.g. a new justification) keeps its place.
+        reserve_position = existing.reserve_position
     if outcome == DecisionOutcome.RESERVE and reserve_position is None:
         reserve_position = (
             Decision.objects.filter(call=call, outcome=DecisionOutcome.RESERVE).aggregate(
@@ -141,8 +149,12 @@ def decision_record(
     return decision
 
 
+@transaction.atomic
 def decisions_award_above_line(*, call: GrantCall, by) -> int:
-    """Award the requested amount to every application above the ranking's funding line."""
+    """Award the requested amount to every application above the ranking's funding line.
+
+    All or nothing: if one award doesn't fit the budget, none is recorded.
+    """
     from reviews.ranking import call_ranking
 
     awarded = 0

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.enums import COORDINATORS_GROUP
 from accounts.models import User
 from demo.applications import demo_applications_load
+from demo.reviews import demo_reviews_load
 from grants.enums import CallStatus
 from grants.models import CallStatusChange, Criterion, GrantCall
 
@@ -304,4 +305,7 @@ def demo_load() -> dict[str, object]:
     applications = demo_applications_load(
         calls=calls, people=people, coordinator=coordinator, password=DEMO_PASSWORD
     )
-    return {"people": people, "calls": calls, "applications": applications}
+    reviews = demo_reviews_load(
+        calls=calls, people=people, coordinator=coordinator, password=DEMO_PASSWORD
+    )
+    return {"people": people, "calls": calls, "applications": applications, "reviews": reviews}

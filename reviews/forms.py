@@ -102,8 +102,10 @@ class ReviewForm(forms.Form):
                     }
                 ),
                 error_messages={
-                    "min_value": _("Give from 0 to %(max)s points.") % {"max": criterion.max_points},
-                    "max_value": _("Give from 0 to %(max)s points.") % {"max": criterion.max_points},
+                    "min_value": _("Give from 0 to %(max)s points.")
+                    % {"max": criterion.max_points},
+                    "max_value": _("Give from 0 to %(max)s points.")
+                    % {"max": criterion.max_points},
                     "invalid": _("Give a whole number of points."),
                 },
             )

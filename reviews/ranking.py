@@ -48,7 +48,9 @@ ORDERS = {
 
 RANKING_SQL = """
 WITH r AS (
-    SELECT rv.id AS review_id, ra.call_id, ra.application_id, ra.reviewer_id,
+    -- A submitted review always has its total; the guard keeps a stray NULL from reaching
+    -- STDDEV_POP, which on SQLite is Python's statistics.pstdev and fails on None.
+    SELECT rv.id AS review_id, ra.application_id, ra.reviewer_id,
            CAST(rv.total AS DOUBLE PRECISION) AS total
     FROM reviews_review rv
     JOIN reviews_reviewassignment ra ON ra.id = rv.assignment_id
@@ -60,9 +62,7 @@ reviewer_stats AS (
     FROM r GROUP BY reviewer_id
 ),
 call_stats AS (
-    -- Grouped so that a call without reviews gives no row instead of aggregating an empty
-    -- set: Django's STDDEV_POP for SQLite (statistics.pstdev) raises on no values.
-    SELECT AVG(total) AS m, STDDEV_POP(total) AS sd FROM r GROUP BY call_id
+    SELECT AVG(total) AS m, STDDEV_POP(total) AS sd FROM r
 ),
 rz AS (
     SELECT r.application_id, r.review_id, r.total,
@@ -168,6 +168,11 @@ class Ranking:
     @property
     def flagged_count(self) -> int:
         return sum(1 for row in self.rows if row.flagged)
+
+    @property
+    def budget_runs_out(self) -> bool:
+        """Some application that could be funded doesn't fit in the budget any more."""
+        return any(row.fundable and not row.above_funding_line for row in self.rows)
 
     @property
     def above_line_count(self) -> int:

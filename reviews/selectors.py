@@ -128,9 +128,7 @@ def review_dashboard_for(*, user, now=None) -> list[DashboardCall]:
 def assignment_get_for_reviewer(*, user, pk: int) -> ReviewAssignment:
     """One of the user's live assignments; 404 for anybody else's and for released ones."""
     return get_object_or_404(
-        ReviewAssignment.objects.for_reviewer(user)
-        .active()
-        .select_related("call", "application"),
+        ReviewAssignment.objects.for_reviewer(user).active().select_related("call", "application"),
         pk=pk,
     )
 
@@ -152,9 +150,7 @@ def assignment_for_application(*, user, application_pk: int) -> ReviewAssignment
 def review_for_assignment(assignment: ReviewAssignment) -> Review | None:
     """The reviewer's own review of this assignment (never anyone else's), with its scores."""
     return (
-        Review.objects.filter(assignment=assignment)
-        .prefetch_related("scores__criterion")
-        .first()
+        Review.objects.filter(assignment=assignment).prefetch_related("scores__criterion").first()
     )
 
 

@@ -96,6 +96,12 @@ def invitation_accept(*, invitation: Invitation, user: User) -> PoolMember:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at and invitation.accepted_by_id != user.pk:
         raise ValidationError(_("This invitation has already been used."))
+    if user.email.casefold() != invitation.email.casefold():
+        # A forwarded link doesn't make someone a reviewer: the invitee signs in as themselves.
+        raise ValidationError(
+            _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
+            % {"email": invitation.email}
+        )
     member = pool_add(call=invitation.call, reviewer=user, by=invitation.invited_by)
     if not invitation.accepted_at:
         invitation.accepted_at = timezone.now()

@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401 -- filled in by the ranking page
+from django.urls import path
+
+from reviews.views.ranking import RankingView
 
 app_name = "ranking"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("manage/calls/<int:pk>/ranking/", RankingView.as_view(), name="ranking"),
+]

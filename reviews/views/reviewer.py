@@ -35,7 +35,7 @@ from reviews.services import (
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
-    """"My reviews": every live assignment of the user, by call, with how far along each is."""
+    """The "My reviews" page: every live assignment of the user, by call, and how far along each is."""
 
     template_name = "reviews/dashboard.html"
 
@@ -82,9 +82,7 @@ class AssignmentView(NotFoundUnlessAllowedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         assignment = self.assignment
-        context = super().get_context_data(
-            assignment=assignment, call=assignment.call, **kwargs
-        )
+        context = super().get_context_data(assignment=assignment, call=assignment.call, **kwargs)
         if assignment.status == AssignmentStatus.ASSIGNED:
             # Nothing of the application's content before the declaration.
             context["reference_number"] = assignment.application.reference_number
@@ -187,7 +185,9 @@ class AssignmentView(NotFoundUnlessAllowedMixin, TemplateView):
             form.add_error(None, exc)
             messages.error(
                 self.request,
-                _("Your review is saved as a draft but not submitted yet. Please complete the marked fields."),
+                _(
+                    "Your review is saved as a draft but not submitted yet. Please complete the marked fields."
+                ),
             )
             return self.render_to_response(self.get_context_data(form=form), status=400)
         if submitting:

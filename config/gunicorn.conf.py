@@ -1,0 +1,39 @@
+"""gunicorn settings for the web process: `gunicorn config.wsgi -c config/gunicorn.conf.py`.
+
+gunicorn reads this file before Django starts, so these few process settings
+come from the environment here rather than from config/settings.py:
+
+- HOST, PORT: where to listen (default 127.0.0.1:8000; put a reverse proxy
+  that terminates HTTPS in front and let it set X-Forwarded-Proto);
+- WEB_CONCURRENCY: worker processes (default 2 × cores + 1, at most 8);
+- GUNICORN_THREADS: threads per worker (default 4).
+
+Requests that render a PDF (an application's copy) take a moment; threads let a
+worker answer other pages meanwhile, and several workers use every core.
+"""
+
+import os
+
+
+def _cores() -> int:
+    # The cores this process may run on (a container's limit), not the host's.
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", str(min(2 * _cores() + 1, 8))))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+# Restart each worker now and then, so that memory a long-lived process
+# accumulates (PDF rendering, fonts) is given back; the jitter keeps the
+# workers from restarting all at once.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"

@@ -1,0 +1,324 @@
+"""Reads of the decision stage that the coordinator's pages need, in a fixed number of queries."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from applicants.enums import ApplicationStatus
+from applicants.models import Application
+from decisions.enums import DecisionOutcome, LetterState
+from decisions.models import Decision, DecisionLetter, OutboxMessage
+from decisions.services import awarded_total, budget_left, next_on_reserve
+from grants.models import GrantCall
+from reviews.ranking import Ranking, RankingRow, call_ranking
+
+# The outcomes the committee chooses between on merit (formal rejection has its own table).
+MERIT_OUTCOMES = [DecisionOutcome.AWARDED, DecisionOutcome.RESERVE, DecisionOutcome.REJECTED]
+
+
+def decision_map_for_call(*, call: GrantCall) -> dict[int, Decision]:
+    """Every decision of the call keyed by application id, in one query.
+
+    The application comes along because Decision.is_reduced compares with its
+    requested amount.
+    """
+    decisions = Decision.objects.filter(call=call).select_related("application")
+    return {decision.application_id: decision for decision in decisions}
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """One ranked application and the committee's decision on it (None while undecided)."""
+
+    ranking: RankingRow
+    decision: Decision | None
+    # Drawn under this row: the ranking's funding line.
+    funding_line_below: bool
+
+
+@dataclass(frozen=True)
+class FormalRejectionRow:
+    application: Application
+    decision: Decision | None
+
+
+@dataclass
+class CallDecisions:
+    """What the committee's page shows for one call."""
+
+    call: GrantCall
+    ranking: Ranking
+    rows: list[DecisionRow]
+    formal_rejections: list[FormalRejectionRow]
+    awarded: Decimal
+    drafts: int
+    published: int
+    outcome_counts: dict[str, int] = field(default_factory=dict)
+    declined_amount: Decimal = Decimal("0.00")
+    next_on_reserve: Decision | None = None
+
+    @property
+    def budget_left(self) -> Decimal:
+        return self.call.total_budget - self.awarded
+
+    @property
+    def above_line_to_award(self) -> int:
+        """Rows above the funding line that "award everything above the line" would change."""
+        return sum(
+            1
+            for row in self.rows
+            if row.ranking.above_funding_line
+            and not (
+                row.decision
+                and (row.decision.is_published or row.decision.outcome == DecisionOutcome.AWARDED)
+            )
+        )
+
+
+def call_decisions(*, call: GrantCall) -> CallDecisions:
+    """The ranking with each row's decision, the formally rejected applications and the budget.
+
+    A fixed number of queries whatever the number of applications: the ranking
+    (one), every decision of the call (one), the formally rejected applications
+    (one), the awarded total (one), and when an award was declined, the next on
+    the reserve list (two).
+    """
+    ranking = call_ranking(call)
+    decisions = decision_map_for_call(call=call)
+    line_after = ranking.funding_line_after
+    rows = [
+        DecisionRow(
+            ranking=row,
+            decision=decisions.get(row.id),
+            funding_line_below=line_after is not None and row.position == line_after,
+        )
+        for row in ranking.rows
+    ]
+    formally_rejected = Application.objects.filter(
+        call=call, status=ApplicationStatus.FORMALLY_REJECTED
+    ).order_by("number_in_call", "pk")
+    formal_rejections = [
+        FormalRejectionRow(application=application, decision=decisions.get(application.pk))
+        for application in formally_rejected
+    ]
+    published = sum(1 for decision in decisions.values() if decision.is_published)
+    declined = [
+        decision
+        for decision in decisions.values()
+        if decision.outcome == DecisionOutcome.AWARDED and decision.declined_at is not None
+    ]
+    page = CallDecisions(
+        call=call,
+        ranking=ranking,
+        rows=rows,
+        formal_rejections=formal_rejections,
+        awarded=awarded_total(call),
+        drafts=len(decisions) - published,
+        published=published,
+        outcome_counts=dict(Counter(decision.outcome for decision in decisions.values())),
+        declined_amount=sum((decision.amount for decision in declined), Decimal("0.00")),
+    )
+    if declined:
+        page.next_on_reserve = next_on_reserve(call)
+    return page
+
+
+def decisions_unpublished(*, call: GrantCall) -> list[Decision]:
+    """The call's draft decisions, in the order the committee sees them (by reference number)."""
+    return list(
+        Decision.objects.filter(call=call, published_at__isnull=True)
+        .select_related("application")
+        .order_by("application__number_in_call", "pk")
+    )
+
+
+def decisions_of_call(*, call: GrantCall) -> QuerySet[Decision]:
+    """Every decision of the call: what the publish form may be given (published ones are skipped)."""
+    return Decision.objects.filter(call=call)
+
+
+@dataclass(frozen=True)
+class LetterProgress:
+    """How far the letters of the call's published decisions have got."""
+
+    done: int
+    failed: int
+    left: int
+    failed_decisions: list[Decision]
+
+    @property
+    def total(self) -> int:
+        return self.done + self.failed + self.left
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def percent_failed(self) -> int:
+        return round(100 * self.failed / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.left == 0
+
+
+def letter_progress(*, call: GrantCall) -> LetterProgress:
+    """Counts of the published decisions by letter state (one query) and the failed ones (one)."""
+    counts = dict(
+        Decision.objects.filter(call=call, published_at__isnull=False)
+        .order_by()
+        .values_list("letter_state")
+        .annotate(n=Count("pk"))
+    )
+    failed_decisions = list(
+        Decision.objects.filter(
+            call=call, published_at__isnull=False, letter_state=LetterState.FAILED
+        )
+        .select_related("application")
+        .order_by("application__number_in_call", "pk")
+    )
+    return LetterProgress(
+        done=counts.get(LetterState.ISSUED, 0),
+        failed=counts.get(LetterState.FAILED, 0),
+        left=counts.get(LetterState.QUEUED, 0) + counts.get(LetterState.NONE, 0),
+        failed_decisions=failed_decisions,
+    )
+
+
+def outbox_for_call(*, call: GrantCall) -> QuerySet[OutboxMessage]:
+    """The call's e-mails about decisions, newest first, with their letter and application."""
+    return (
+        OutboxMessage.objects.filter(decision__call=call)
+        .select_related("letter", "decision__application")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def outbox_message_get(*, pk: int) -> OutboxMessage:
+    return get_object_or_404(OutboxMessage.objects.select_related("decision"), pk=pk)
+
+
+def letters_current_for_call(*, call: GrantCall) -> QuerySet[DecisionLetter]:
+    """The newest version of every letter of the call (older versions stay, but aren't current)."""
+    newest = (
+        DecisionLetter.objects.filter(decision=OuterRef("decision"))
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    return (
+        DecisionLetter.objects.filter(decision__call=call, version=Subquery(newest))
+        .select_related("decision__application")
+        .order_by("decision__application__number_in_call", "decision_id")
+    )
+
+
+def decision_get_for_coordinator(*, pk: int) -> Decision:
+    return get_object_or_404(
+        Decision.objects.select_related("application__applicant", "call", "decided_by"), pk=pk
+    )
+
+
+def letter_get_for_coordinator(*, pk: int) -> DecisionLetter:
+    return get_object_or_404(DecisionLetter.objects.select_related("decision"), pk=pk)
+
+
+def letters_of_decision(*, decision: Decision) -> list[DecisionLetter]:
+    """Every version of the decision's letter, newest first."""
+    return list(decision.letters.select_related("issued_by").order_by("-version"))
+
+
+def reserve_offer_possible(*, decision: Decision) -> bool:
+    """Whether a published reserve-list decision can be offered the grant: the money is there."""
+    return (
+        decision.outcome == DecisionOutcome.RESERVE
+        and decision.is_published
+        and decision.application.status == ApplicationStatus.RESERVE
+        and decision.application.requested_amount <= budget_left(decision.call)
+    )
+
+
+def decisions_published_without_letter(*, call: GrantCall) -> QuerySet[Decision]:
+    """Published decisions of the call for which no letter was issued yet."""
+    return (
+        Decision.objects.filter(call=call, published_at__isnull=False, letters__isnull=True)
+        .select_related("application__applicant", "call")
+        .order_by("application__number_in_call", "pk")
+    )
+
+
+# Fields of a decision shown in its history, in this order, with their labels.
+HISTORY_FIELDS = {
+    "outcome": _("Outcome"),
+    "amount": _("Amount"),
+    "justification": _("Justification"),
+    "reserve_position": _("Place on the reserve list"),
+    "published_at": _("Published"),
+    "acceptance_deadline": _("Accept by"),
+    "accepted_at": _("Accepted"),
+    "declined_at": _("Declined"),
+    "letter_state": _("Letter"),
+}
+
+
+@dataclass(frozen=True)
+class HistoryChange:
+    field: str
+    label: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One saved state of a decision: who, when, and what changed from the state before."""
+
+    at: object
+    by: object
+    kind: str  # "+" created, "~" changed, "-" deleted
+    changes: list[HistoryChange]
+
+
+def _shown(record, name: str):
+    value = getattr(record, name)
+    if name == "outcome" and value:
+        return DecisionOutcome(value).label
+    if name == "letter_state" and value:
+        return LetterState(value).label
+    return value
+
+
+def decision_history(*, decision: Decision) -> list[HistoryEntry]:
+    """The decision's saved states, oldest first, each with what changed (one query)."""
+    records = list(decision.history.select_related("history_user").order_by("history_date", "pk"))
+    entries = []
+    previous = None
+    for record in records:
+        changes = []
+        for name, label in HISTORY_FIELDS.items():
+            old = getattr(previous, name) if previous is not None else None
+            new = getattr(record, name)
+            if old != new:
+                changes.append(
+                    HistoryChange(
+                        field=name,
+                        label=label,
+                        old=_shown(previous, name) if previous is not None else None,
+                        new=_shown(record, name),
+                    )
+                )
+        if previous is None or changes:
+            entries.append(
+                HistoryEntry(
+                    at=record.history_date,
+                    by=record.history_user,
+                    kind=record.history_type,
+                    changes=changes,
+                )
+            )
+        previous = record
+    return entries

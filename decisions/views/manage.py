@@ -1,0 +1,460 @@
+"""The coordinator's decision pages: the committee's decisions, publication, letters, the outbox.
+
+Every view is coordinator-only, and the permission is checked before anything
+is looked up (PermissionRequiredMixin.dispatch runs before get/post): a visitor
+learns nothing, not even whether a call or a decision exists.
+"""
+
+import tempfile
+import zipfile
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import TemplateView
+
+from applicants.enums import ApplicationStatus
+from applicants.models import Application
+from applicants.services import InvalidTransition
+from decisions.enums import DecisionOutcome
+from decisions.forms import DecisionForm, LetterCorrectionForm, PublishForm, decision_form_prefix
+from decisions.selectors import (
+    call_decisions,
+    decision_get_for_coordinator,
+    decision_history,
+    decisions_of_call,
+    decisions_unpublished,
+    letter_get_for_coordinator,
+    letter_progress,
+    letters_current_for_call,
+    letters_of_decision,
+    outbox_for_call,
+    outbox_message_get,
+    reserve_offer_possible,
+)
+from decisions.services import (
+    decision_record,
+    decisions_award_above_line,
+    reserve_offer,
+    results_publish,
+)
+from decisions.tasks import issue_letter, send_decision_email
+from grants.selectors import call_get_for_coordinator
+from grants.views.manage import (
+    CoordinatorRequiredMixin,
+    call_get_with_part_counts,
+    call_part_links,
+)
+
+# Letters are written to a temporary file that stays in memory up to this size.
+ZIP_IN_MEMORY_BYTES = 20 * 1024 * 1024
+
+
+def letter_file_name(number: str) -> str:
+    """A letter's file name: its number with "/" (not allowed in file names) made "-"."""
+    return f"{number.replace('/', '-')}.pdf"
+
+
+def call_page_url(call_pk: int, anchor: str = "") -> str:
+    url = reverse("decisions:call", kwargs={"pk": call_pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+class CallDecisionsView(CoordinatorRequiredMixin, TemplateView):
+    """The committee's page: the ranking, each row's decision and a form to record it."""
+
+    template_name = "decisions/manage/call_decisions.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page(call_pk=kwargs["pk"])
+
+    def render_page(self, *, call_pk: int, bound_form=None, bound_for=None, status=200):
+        """The page; `bound_form` (with the typed data and errors) replaces row `bound_for`'s form."""
+        call = call_get_with_part_counts(pk=call_pk)
+        page = call_decisions(call=call)
+        rows = []
+        for row in page.rows:
+            decision = row.decision
+            if decision is not None and decision.is_published:
+                form = None  # published decisions are frozen
+            elif bound_form is not None and row.ranking.id == bound_for:
+                form = bound_form
+            else:
+                form = DecisionForm.for_row(
+                    application_id=row.ranking.id,
+                    requested_amount=row.ranking.requested_amount,
+                    decision=decision,
+                )
+            rows.append({"row": row, "form": form})
+        return self.render_to_response(
+            self.get_context_data(
+                call=call,
+                part_links=call_part_links(call),
+                page=page,
+                rows=rows,
+                bound_for=bound_for,
+            ),
+            status=status,
+        )
+
+
+class DecisionRecordView(CoordinatorRequiredMixin, View):
+    """POST one row's form: record (or change) the draft decision on one application.
+
+    On a refusal the committee's page is shown again with the error beside the
+    field and everything typed kept.
+    """
+
+    def post(self, request, *args, **kwargs):
+        application = get_object_or_404(Application.objects.all(), pk=kwargs["pk"])
+        if application.status == ApplicationStatus.FORMALLY_REJECTED:
+            return self.record_formal_rejection(application)
+        form = DecisionForm(request.POST, prefix=decision_form_prefix(application.pk))
+        if form.is_valid():
+            outcome = form.cleaned_data["outcome"]
+            try:
+                decision_record(
+                    application=application,
+                    outcome=outcome,
+                    amount=form.cleaned_data["amount"],
+                    justification=form.cleaned_data["justification"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                if not hasattr(error, "error_dict"):
+                    # Not about a field (e.g. published meanwhile): the row has no form now.
+                    messages.error(request, " ".join(error.messages))
+                    return redirect(call_page_url(application.call_id, f"row-{application.pk}"))
+                form.add_service_errors(error)
+            else:
+                messages.success(
+                    request,
+                    _("The decision on %(number)s is saved: %(outcome)s.")
+                    % {
+                        "number": application.reference_number,
+                        "outcome": DecisionOutcome(outcome).label,
+                    },
+                )
+                return redirect(call_page_url(application.call_id, f"row-{application.pk}"))
+        messages.error(
+            request,
+            _("The decision on %(number)s was not saved. See the marked fields in its row.")
+            % {"number": application.reference_number},
+        )
+        page = CallDecisionsView(request=request, args=args, kwargs={"pk": application.call_id})
+        return page.render_page(
+            call_pk=application.call_id, bound_form=form, bound_for=application.pk, status=400
+        )
+
+    def record_formal_rejection(self, application: Application):
+        """One click: the outcome is the formal check's, and so is the justification."""
+        try:
+            decision_record(
+                application=application,
+                outcome=DecisionOutcome.FORMALLY_REJECTED,
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(
+                self.request,
+                _("The formal rejection of %(number)s is recorded.")
+                % {"number": application.reference_number},
+            )
+        return redirect(call_page_url(application.call_id, "formal-rejections"))
+
+
+class AwardAboveLineView(CoordinatorRequiredMixin, View):
+    def post(self, request, *args, **kwargs):
+        call = call_get_for_coordinator(pk=kwargs["pk"])
+        try:
+            awarded = decisions_award_above_line(call=call, by=request.user)
+        except ValidationError as error:
+            messages.error(
+                request,
+                _("Nothing was awarded: %(reason)s") % {"reason": " ".join(error.messages)},
+            )
+        else:
+            if awarded:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d application above the funding line is awarded the requested amount.",
+                        "%(count)d applications above the funding line are awarded the requested amount.",
+                        awarded,
+                    )
+                    % {"count": awarded},
+                )
+            else:
+                messages.info(request, _("Everything above the funding line is awarded already."))
+        return redirect(call_page_url(call.pk))
+
+
+class PublishView(CoordinatorRequiredMixin, TemplateView):
+    """GET: what will be published. POST: publish the ticked decisions and queue their letters."""
+
+    template_name = "decisions/manage/publish.html"
+
+    def get(self, request, *args, **kwargs):
+        call = call_get_with_part_counts(pk=kwargs["pk"])
+        unpublished = decisions_unpublished(call=call)
+        form = PublishForm(
+            decisions=decisions_of_call(call=call),
+            initial={
+                "decisions": [decision.pk for decision in unpublished],
+                "public_results": call.public_results,
+            },
+        )
+        selected = {decision.pk for decision in unpublished}
+        return self.render_page(call, unpublished, form, selected)
+
+    def post(self, request, *args, **kwargs):
+        call = call_get_with_part_counts(pk=kwargs["pk"])
+        form = PublishForm(request.POST, decisions=decisions_of_call(call=call))
+        if form.is_valid():
+            try:
+                publication = results_publish(
+                    call=call,
+                    by=request.user,
+                    decisions=form.cleaned_data["decisions"],
+                    public_results=form.cleaned_data["public_results"],
+                )
+            except (ValidationError, InvalidTransition):
+                # An application changed (e.g. was withdrawn) since its decision was recorded.
+                messages.error(
+                    request,
+                    _(
+                        "Nothing was published: one of the applications has changed since its "
+                        "decision was recorded. Check the decisions and try again."
+                    ),
+                )
+                return redirect("decisions:call", pk=call.pk)
+            if publication is None:
+                messages.info(
+                    request, _("Nothing new to publish: those decisions are published already.")
+                )
+            else:
+                count = publication.decisions.count()
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d decision is published. Its letter is being issued and e-mailed.",
+                        "%(count)d decisions are published. Their letters are being issued and e-mailed.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+            return redirect("decisions:progress", pk=call.pk)
+        selected = set()
+        for value in request.POST.getlist("decisions"):
+            if value.isdigit():
+                selected.add(int(value))
+        messages.error(request, _("Nothing was published. Please correct the marked fields."))
+        return self.render_page(call, decisions_unpublished(call=call), form, selected, status=400)
+
+    def render_page(self, call, unpublished, form, selected, status=200):
+        counts = {outcome: 0 for outcome in DecisionOutcome.values}
+        for decision in unpublished:
+            counts[decision.outcome] += 1
+        return self.render_to_response(
+            self.get_context_data(
+                call=call,
+                part_links=call_part_links(call),
+                unpublished=unpublished,
+                outcome_counts=[
+                    (outcome.label, counts[outcome.value]) for outcome in DecisionOutcome
+                ],
+                form=form,
+                selected=selected,
+            ),
+            status=status,
+        )
+
+
+class ProgressView(CoordinatorRequiredMixin, TemplateView):
+    template_name = "decisions/manage/progress.html"
+
+    def get_context_data(self, **kwargs):
+        call = call_get_with_part_counts(pk=self.kwargs["pk"])
+        return super().get_context_data(
+            call=call,
+            part_links=call_part_links(call),
+            progress=letter_progress(call=call),
+            **kwargs,
+        )
+
+
+class ProgressCountsView(CoordinatorRequiredMixin, TemplateView):
+    """The htmx fragment the progress page polls; without the polling trigger once all is done."""
+
+    template_name = "decisions/manage/progress_counts.html"
+
+    def get_context_data(self, **kwargs):
+        call = call_get_for_coordinator(pk=self.kwargs["pk"])
+        return super().get_context_data(call=call, progress=letter_progress(call=call), **kwargs)
+
+
+class LetterRetryView(CoordinatorRequiredMixin, View):
+    """Queue a failed letter again; the task returns an existing letter rather than a second one."""
+
+    def post(self, request, *args, **kwargs):
+        decision = decision_get_for_coordinator(pk=kwargs["pk"])
+        if not decision.is_published:
+            messages.error(request, _("Letters are issued for published decisions only."))
+        else:
+            transaction.on_commit(lambda: issue_letter.enqueue(decision_id=decision.pk))
+            messages.success(
+                request,
+                _("The letter for %(number)s is queued again.")
+                % {"number": decision.application.reference_number},
+            )
+        return redirect("decisions:progress", pk=decision.call_id)
+
+
+class OutboxView(CoordinatorRequiredMixin, TemplateView):
+    template_name = "decisions/manage/outbox.html"
+
+    def get_context_data(self, **kwargs):
+        call = call_get_with_part_counts(pk=self.kwargs["pk"])
+        return super().get_context_data(
+            call=call,
+            part_links=call_part_links(call),
+            outbox=outbox_for_call(call=call),
+            **kwargs,
+        )
+
+
+class OutboxResendView(CoordinatorRequiredMixin, View):
+    def post(self, request, *args, **kwargs):
+        message = outbox_message_get(pk=kwargs["pk"])
+        if message.letter_id is None:
+            messages.error(request, _("This message has no letter to send."))
+        else:
+            transaction.on_commit(
+                lambda: send_decision_email.enqueue(letter_id=message.letter_id, resend=True)
+            )
+            messages.success(
+                request, _("The e-mail to %(to)s is queued again.") % {"to": message.to}
+            )
+        return redirect("decisions:outbox", pk=message.decision.call_id)
+
+
+class LettersZipView(CoordinatorRequiredMixin, View):
+    """Every current letter of the call in one ZIP, one PDF per decision."""
+
+    def get(self, request, *args, **kwargs):
+        call = call_get_for_coordinator(pk=kwargs["pk"])
+        letters = list(letters_current_for_call(call=call))
+        if not letters:
+            messages.info(request, _("No letter has been issued for this call yet."))
+            return redirect("decisions:progress", pk=call.pk)
+        # A spooled file: small calls stay in memory, big ones go to disk, never both whole.
+        archive = tempfile.SpooledTemporaryFile(max_size=ZIP_IN_MEMORY_BYTES)  # noqa: SIM115 -- FileResponse closes it
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+            for letter in letters:
+                with letter.pdf.open("rb") as pdf:
+                    zipped.writestr(letter_file_name(letter.number), pdf.read())
+        archive.seek(0)
+        response = FileResponse(
+            archive,
+            as_attachment=True,
+            filename=f"{call.slug}-pisma.zip",
+            content_type="application/zip",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class DecisionDetailView(CoordinatorRequiredMixin, TemplateView):
+    """One decision: its history, every version of its letter, corrections and a reserve offer."""
+
+    template_name = "decisions/manage/decision_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        decision = decision_get_for_coordinator(pk=kwargs["pk"])
+        letters = letters_of_decision(decision=decision)
+        form = LetterCorrectionForm(used_notes=[letter.note for letter in letters])
+        return self.render_page(decision, letters, form)
+
+    def render_page(self, decision, letters, form, status=200):
+        return self.render_to_response(
+            self.get_context_data(
+                decision=decision,
+                application=decision.application,
+                call=decision.call,
+                history=decision_history(decision=decision),
+                letters=letters,
+                correction_form=form,
+                can_offer=reserve_offer_possible(decision=decision),
+            ),
+            status=status,
+        )
+
+
+class LetterCorrectView(DecisionDetailView):
+    """POST a note: a corrected letter is issued as a new version; the old one is kept."""
+
+    def get(self, request, *args, **kwargs):
+        return redirect("decisions:detail", pk=kwargs["pk"])
+
+    def post(self, request, *args, **kwargs):
+        decision = decision_get_for_coordinator(pk=kwargs["pk"])
+        letters = letters_of_decision(decision=decision)
+        form = LetterCorrectionForm(request.POST, used_notes=[letter.note for letter in letters])
+        if not decision.is_published:
+            form.add_error(None, _("Letters are issued for published decisions only."))
+        if form.is_valid():
+            note = form.cleaned_data["note"]
+            transaction.on_commit(
+                lambda: issue_letter.enqueue(decision_id=decision.pk, correction_note=note)
+            )
+            messages.success(
+                request, _("A corrected letter is being issued. The earlier version is kept.")
+            )
+            return redirect("decisions:detail", pk=decision.pk)
+        messages.error(request, _("No corrected letter was issued. Please correct the marked fields."))
+        return self.render_page(decision, letters, form, status=400)
+
+
+class ReserveOfferView(CoordinatorRequiredMixin, View):
+    def post(self, request, *args, **kwargs):
+        decision = decision_get_for_coordinator(pk=kwargs["pk"])
+        try:
+            reserve_offer(decision=decision, by=request.user)
+        except (ValidationError, InvalidTransition) as error:
+            reason = (
+                " ".join(error.messages)
+                if isinstance(error, ValidationError)
+                else _("The application is no longer on the reserve list.")
+            )
+            messages.error(request, reason)
+        else:
+            messages.success(
+                request,
+                _("%(number)s is offered the grant. A new letter is being issued and e-mailed.")
+                % {"number": decision.application.reference_number},
+            )
+        return redirect("decisions:detail", pk=decision.pk)
+
+
+class LetterPdfView(CoordinatorRequiredMixin, View):
+    """Any version of a letter, as a download."""
+
+    def get(self, request, *args, **kwargs):
+        letter = letter_get_for_coordinator(pk=kwargs["pk"])
+        response = FileResponse(
+            letter.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"{letter.number.replace('/', '-')}-v{letter.version}.pdf",
+            content_type="application/pdf",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -1,0 +1,135 @@
+"""Forms of the coordinator's review pages: inviting reviewers, assigning them, reopening reviews."""
+
+import re
+from datetime import datetime, timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from grants.forms import DateTimeLocalInput
+
+# Addresses are separated by new lines, commas, semicolons or spaces (none is valid inside one).
+ADDRESS_SEPARATORS = re.compile(r"[\s,;]+")
+AUTO_ASSIGN_DAYS = 14
+
+
+def end_of_day_in(days: int, *, now: datetime | None = None) -> datetime:
+    """23:59 Polish time `days` days from now: the default due date of reviews."""
+    local = timezone.localtime(now or timezone.now()) + timedelta(days=days)
+    return local.replace(hour=23, minute=59, second=0, microsecond=0)
+
+
+class PoolInviteForm(forms.Form):
+    emails = forms.CharField(
+        label=_("E-mail addresses"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off", "spellcheck": "false"}),
+        help_text=_(
+            "One address per line, or separated by commas. People who already have an "
+            "account join the pool at once; everyone else gets an invitation link by e-mail."
+        ),
+    )
+
+    def clean_emails(self) -> list[str]:
+        """Every address, once (case aside), in the order typed; refuses all if one is invalid."""
+        addresses: dict[str, str] = {}
+        invalid = []
+        for address in ADDRESS_SEPARATORS.split(self.cleaned_data["emails"]):
+            if not address:
+                continue
+            try:
+                validate_email(address)
+            except ValidationError:
+                invalid.append(address)
+            else:
+                addresses.setdefault(address.lower(), address)
+        if invalid:
+            raise ValidationError(
+                ngettext(
+                    "This address is not valid: %(addresses)s. Nobody was invited.",
+                    "These addresses are not valid: %(addresses)s. Nobody was invited.",
+                    len(invalid),
+                )
+                % {"addresses": ", ".join(invalid)},
+                code="invalid_email",
+            )
+        if not addresses:
+            raise ValidationError(_("Enter at least one e-mail address."), code="required")
+        return list(addresses.values())
+
+
+class DueDateField(forms.DateTimeField):
+    widget = DateTimeLocalInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Reviews due"))
+        kwargs.setdefault("help_text", _("Polish time."))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        due_at = super().clean(value)
+        if due_at is not None and due_at <= timezone.now():
+            raise ValidationError(_("Choose a moment in the future."), code="past")
+        return due_at
+
+
+class AutoAssignForm(forms.Form):
+    due_at = DueDateField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"due_at": end_of_day_in(AUTO_ASSIGN_DAYS)})
+        super().__init__(*args, **kwargs)
+
+
+class ReviewerChoiceForm(forms.Form):
+    """Choose a reviewer from `offered`; anyone in `reviewers` is accepted, for the service to judge.
+
+    The list offers only those who may review the application, but the field
+    accepts every pool member not yet on it: when the page was stale (someone
+    declared a conflict meanwhile), the coordinator then reads the service's
+    reason beside the field instead of a bare "invalid choice".
+    """
+
+    reviewer = forms.ModelChoiceField(queryset=None, label=_("Reviewer"))
+
+    def __init__(self, *args, reviewers, offered=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+        self.offer(offered)
+
+    def offer(self, users) -> None:
+        """Set whom the list shows (the choices offered, not the ones accepted)."""
+        self.fields["reviewer"].widget.choices = [("", "—")] + [
+            (user.pk, reviewer_label(user)) for user in users
+        ]
+
+
+def reviewer_label(user) -> str:
+    return f"{user.display_name} <{user.email}>" if user.full_name else user.email
+
+
+class AssignmentAddForm(ReviewerChoiceForm):
+    due_at = DueDateField(label=_("Review due"))
+
+
+class AssignmentReplaceForm(ReviewerChoiceForm):
+    def __init__(self, *args, replacing, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Named, since every row of the table has a form like this one.
+        self.fields["reviewer"].label = _("Replace %(name)s with") % {
+            "name": replacing.display_name
+        }
+
+
+class ReviewReopenForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why it is reopened (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the audit trail below."),
+    )

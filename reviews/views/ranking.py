@@ -1,0 +1,198 @@
+"""The coordinator's ranking of a call: scores, flags and the funding line; filters and downloads."""
+
+from collections.abc import Iterator, Sequence
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from applicants.exports import table_csv_response, table_xlsx_response
+from grants.views.manage import call_get_with_part_counts, call_part_links
+from reviews.ranking import ORDERS, Ranking, RankingRow, call_ranking
+
+RANKING_ROWS_PER_PAGE = 100
+DEFAULT_ORDER = "final"
+# Width of each exported column in characters, in the order of ranking_export_headers().
+XLSX_COLUMN_WIDTHS = (9, 16, 50, 32, 16, 16, 10, 10, 12, 14, 10, 12, 14, 14)
+
+
+class RankingFilterForm(forms.Form):
+    """What the committee can narrow the ranking down to; positions stay those of the whole call."""
+
+    q = forms.CharField(
+        label=gettext_lazy("Search"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("Part of the title, the reference number or the applicant's name."),
+    )
+    flagged = forms.BooleanField(label=gettext_lazy("Only flagged discrepancies"), required=False)
+    below_minimum = forms.BooleanField(
+        label=gettext_lazy("Only below the minimum score"), required=False
+    )
+    incomplete = forms.BooleanField(
+        label=gettext_lazy("Only unscored or with reviews missing"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(Column("q", css_class="col-md-12 col-lg-5")),
+            Row(
+                Column("flagged", css_class="col-md-auto"),
+                Column("below_minimum", css_class="col-md-auto"),
+                Column("incomplete", css_class="col-md-auto"),
+            ),
+        )
+
+
+def rows_matching(
+    rows: Sequence[RankingRow],
+    *,
+    q: str = "",
+    flagged: bool = False,
+    below_minimum: bool = False,
+    incomplete: bool = False,
+) -> list[RankingRow]:
+    """The rows that pass every filter given, in ranking order, untouched."""
+    needle = q.strip().casefold()
+    matching = []
+    for row in rows:
+        if flagged and not row.flagged:
+            continue
+        if below_minimum and not row.below_threshold:
+            continue
+        if incomplete and row.complete:
+            continue
+        if needle and not any(
+            needle in text.casefold()
+            for text in (row.title, row.reference_number, row.applicant_name)
+        ):
+            continue
+        matching.append(row)
+    return matching
+
+
+def ranking_export_headers() -> list[str]:
+    return [
+        _("Position"),
+        _("Reference number"),
+        _("Title"),
+        _("Applicant"),
+        _("Requested amount (zł)"),
+        _("Running total (zł)"),
+        _("Reviews submitted"),
+        _("Reviewers assigned"),
+        _("Final score"),
+        _("Normalised score"),
+        _("Spread"),
+        _("Flagged discrepancy"),
+        _("Below the minimum score"),
+        _("Above the funding line"),
+    ]
+
+
+def _score(value: float | None) -> float | None:
+    return round(value, 2) if value is not None else None
+
+
+def ranking_export_rows(ranking: Ranking) -> Iterator[list]:
+    """One row per application of the whole ranking, in its order.
+
+    Scores rounded to hundredths; the running total left empty where the
+    application's request does not count (no final score, or below the minimum).
+    """
+    yes, no = _("yes"), _("no")
+    for row in ranking.rows:
+        yield [
+            row.position,
+            row.reference_number,
+            row.title,
+            row.applicant_name,
+            row.requested_amount,
+            row.running_total if row.fundable else None,
+            row.reviews,
+            row.assigned_reviewers,
+            _score(row.final_score),
+            _score(row.normalised),
+            _score(row.spread),
+            yes if row.flagged else no,
+            yes if row.below_threshold else no,
+            yes if row.above_funding_line else no,
+        ]
+
+
+def funding_line_placement(rows: Sequence[RankingRow], line_after: int | None) -> int:
+    """How many of `rows` (filtered or not) stand above the funding line: it is drawn after them.
+
+    Rows keep their ranking order, so those at or above the line's position come first.
+    """
+    if line_after is None:
+        return 0
+    return sum(1 for row in rows if row.position <= line_after)
+
+
+class RankingView(PermissionRequiredMixin, TemplateView):
+    """GET: the call's ranking, filtered and paged (or the whole of it as ?export=csv|xlsx)."""
+
+    permission_required = "reviews.manage_reviews"
+    template_name = "reviews/ranking.html"
+
+    def get(self, request, *args, **kwargs):
+        # With the counts the call's nav shows: the same one query as a plain lookup.
+        call = call_get_with_part_counts(pk=kwargs["pk"])
+        order = request.GET.get("order", DEFAULT_ORDER)
+        if order not in ORDERS:
+            order = DEFAULT_ORDER
+        ranking = call_ranking(call, order=order)
+
+        export = request.GET.get("export")
+        if export == "csv":
+            return table_csv_response(
+                ranking_export_headers(),
+                ranking_export_rows(ranking),
+                filename=f"{call.slug}-ranking.csv",
+            )
+        if export == "xlsx":
+            return table_xlsx_response(
+                ranking_export_headers(),
+                ranking_export_rows(ranking),
+                filename=f"{call.slug}-ranking.xlsx",
+                sheet_title=_("Ranking"),
+                column_widths=XLSX_COLUMN_WIDTHS,
+            )
+
+        # An invalid filter is shown as an error and left out; the others still apply.
+        form = RankingFilterForm(request.GET)
+        form.is_valid()
+        filters = form.cleaned_data
+        rows = rows_matching(ranking.rows, **filters)
+        filtering = any(filters.values())
+        paginator = Paginator(rows, RANKING_ROWS_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        above = funding_line_placement(rows, ranking.funding_line_after)
+        clear_url = request.path if order == DEFAULT_ORDER else f"{request.path}?order={order}"
+        return self.render_to_response(
+            self.get_context_data(
+                call=call,
+                part_links=call_part_links(call),
+                ranking=ranking,
+                order=order,
+                filter_form=form,
+                filtering=filtering,
+                clear_url=clear_url,
+                page_obj=page,
+                rows=page.object_list,
+                page_range=paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+                # The funding line is drawn above the page's first row or after one of its rows.
+                line_on_top=above == 0 and page.number == 1 and bool(rows),
+                line_after_row=rows[above - 1].id if above else None,
+            )
+        )
