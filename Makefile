@@ -1,13 +1,15 @@
-# Mikrogranty — two commands: `make run` and `make test` (see README.md).
+# Mikrogranty — two commands: `make run` and `make test` (see README.md);
+# `make loadtest [DB=postgres]` for the deadline rush.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DB ?= sqlite
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-dev sysdeps messages migrate demo lint serve clean
+.PHONY: run test loadtest install install-dev sysdeps messages migrate demo lint serve clean
 
 run: install sysdeps messages migrate demo serve
 
@@ -52,6 +54,17 @@ serve:
 # --- tests ---------------------------------------------------------------------
 test: install-dev sysdeps messages
 	@bash scripts/run_tests.sh
+
+# The deadline rush against gunicorn (scripts/loadtest.py): SQLite in var/loadtest/, or
+# with DB=postgres a throwaway PostgreSQL 15 cluster that is deleted afterwards.
+loadtest: install messages
+ifeq ($(DB),postgres)
+	@bash scripts/pg_throwaway.sh run mikrogranty_loadtest -- $(PY) scripts/loadtest.py $(LOADTEST_ARGS)
+else ifeq ($(DB),sqlite)
+	@env -u DATABASE_URL $(PY) scripts/loadtest.py $(LOADTEST_ARGS)
+else
+	@echo "DB must be sqlite or postgres, not '$(DB)'"; exit 2
+endif
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

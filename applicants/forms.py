@@ -189,7 +189,12 @@ ScheduleFormSet = formset_factory(ScheduleItemForm, formset=RowsFormSet, extra=1
 
 
 class BudgetLineForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=BudgetCategory.choices)
+    # The initial value is what a browser sends for the untouched empty row (a select
+    # sends its first option); without it that row counts as changed, is validated
+    # and every later save of a budget with lines fails on "required" errors.
+    category = forms.ChoiceField(
+        label=_("Category"), choices=BudgetCategory.choices, initial=BudgetCategory.MATERIALS
+    )
     item = forms.CharField(label=_("Item"), max_length=200)
     unit = forms.CharField(label=_("Unit"), max_length=30, help_text=_("e.g. piece, hour, set"))
     quantity = forms.DecimalField(

@@ -2,7 +2,8 @@
 
 Every setting that differs between machines is read here, from the environment,
 with a default that works on one machine out of the box (SQLite in var/, e-mail
-to the console, the database task queue). Nothing else reads os.environ.
+to the console, the database task queue). Nothing else reads os.environ, except
+config/gunicorn.conf.py (gunicorn's own process settings, read before Django).
 """
 
 import os
@@ -184,6 +185,14 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mikrogranty] "
 # Failed logins: at most 5 per account per 5 minutes and 10 per IP per minute.
+# allauth's other per-IP limits stay at its defaults (e.g. 30 logins per IP per minute).
+# Behind a reverse proxy every request comes from the proxy's address, and those
+# per-IP limits would count the whole site as one visitor: on deadline day the
+# 31st applicant of the minute could not log in. DJANGO_TRUSTED_PROXY_COUNT is the
+# number of our proxies appending to X-Forwarded-For (1 for nginx in front of
+# gunicorn); 0, the default, ignores the header, which anyone can forge when no proxy
+# of ours sets it.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",

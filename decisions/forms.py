@@ -54,6 +54,9 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, css in self.WIDGET_CLASSES.items():
             self.fields[name].widget.attrs["class"] = css
+        # The labels are visually hidden in the row; the placeholders say what goes where.
+        self.fields["amount"].widget.attrs["placeholder"] = _("zł")
+        self.fields["justification"].widget.attrs["placeholder"] = _("Justification")
 
     def add_error(self, field, error):
         """Mark the fields in error for the eye (is-invalid) and for screen readers."""
@@ -96,7 +99,9 @@ class PublishForm(forms.Form):
     public_results = forms.BooleanField(
         label=_("Publish a public results page"),
         required=False,
-        help_text=_("Titles, applicants' names and amounts of the funded projects, on the call's page."),
+        help_text=_(
+            "Titles, applicants' names and amounts of the funded projects, on the call's page."
+        ),
     )
 
     def __init__(self, *args, decisions, **kwargs):
@@ -126,4 +131,3 @@ class LetterCorrectionForm(forms.Form):
                 _("A letter with this note was issued already. Describe this correction.")
             )
         return note
-

@@ -15,8 +15,7 @@ sanitised to a few plain tags without attributes.
 
 import re
 import secrets
-from dataclasses import dataclass
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -26,7 +25,6 @@ import markdown
 import nh3
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -35,17 +33,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applicants.models import Application
 from core.formatting import format_money
 from core.pdf import render_pdf
 from decisions.enums import DecisionOutcome, LetterKind
+from decisions.feedback import CriterionFeedback, ReviewFeedback, review_feedback
 from decisions.models import Decision, LetterTemplate
 from decisions.wording import amount_in_words
-from grants.enums import FinalScoreRule
 from grants.models import GrantCall
-from reviews.enums import ACTIVE_ASSIGNMENT_STATUSES, ReviewStatus
-from reviews.models import Review
-from reviews.scoring import closest_two_mean, mean, round2, weighted_total
+from reviews.scoring import round2, weighted_total
 
 LETTER_TEMPLATE = "decisions/pdf/letter.html"
 LETTER_TEXTS_DIR = Path(settings.BASE_DIR) / "templates" / "decisions" / "letter_texts"
@@ -89,7 +84,9 @@ HEADINGS = {
 def _language_code(language: str) -> str:
     code = (language or "").split("-")[0].lower()
     if code not in dict(settings.LANGUAGES):
-        raise ValueError(f"Letters are written in {', '.join(dict(settings.LANGUAGES))}, not {language!r}")
+        raise ValueError(
+            f"Letters are written in {', '.join(dict(settings.LANGUAGES))}, not {language!r}"
+        )
     return code
 
 
@@ -120,21 +117,43 @@ def unknown_placeholders(markdown_text: str) -> list[str]:
     return list(dict.fromkeys(name for name in names if name not in PLACEHOLDERS))
 
 
-def _value_html(value) -> str:
+# Values that must not break across lines: "AK/2026/0042" split after a slash reads badly.
+UNBROKEN_PLACEHOLDERS = {"reference_number", "amount", "requested_amount", "acceptance_deadline"}
+
+
+def _value_html(name: str, value) -> str:
+    """A placeholder's value as HTML: escaped text, its line breaks kept."""
     if value is None:
         return ""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-    return escape(text).replace("\n", "<br>\n")
+    html = escape(text).replace("\n", "<br>\n")
+    if name in UNBROKEN_PLACEHOLDERS and html:
+        return f'<span class="nowrap">{html}</span>'
+    return html
+
+
+def _sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=BODY_TAGS | {"span"},
+        attributes={},
+        allowed_classes={"span": {"nowrap"}},
+        clean_content_tags={"script", "style"},
+        strip_comments=True,
+        link_rel=None,
+    )
 
 
 def render_body(markdown_text: str, context: Mapping) -> SafeString:
     """A letter's Markdown text as sanitised HTML, with its placeholders filled in from `context`.
 
-    Values are inserted only after the Markdown has been rendered, HTML-escaped,
-    so an applicant's title is shown exactly as typed: neither HTML nor Markdown
-    in it takes effect. The result keeps only BODY_TAGS, without attributes;
-    scripts and styles disappear with their content. A {{ name }} that is not a
-    placeholder, or has no value in `context`, stays visible as typed.
+    The coordinator's text is rendered and sanitised with each placeholder held
+    by a plain-text marker; the values, HTML-escaped, replace the markers only
+    afterwards, so an applicant's title is shown exactly as typed: neither HTML
+    nor Markdown in it takes effect. The result keeps only BODY_TAGS (and the
+    letter's own no-wrap spans), without attributes; scripts and styles
+    disappear with their content. A {{ name }} that is not a placeholder, or
+    has no value in `context`, stays visible as typed.
     """
     nonce = secrets.token_hex(8)  # a coordinator can't type the marker by accident or on purpose
     values: list[str] = []
@@ -143,23 +162,18 @@ def render_body(markdown_text: str, context: Mapping) -> SafeString:
         name = match.group(1)
         if name not in PLACEHOLDERS or name not in context:
             return match.group(0)
-        values.append(_value_html(context[name]))
+        values.append(_value_html(name, context[name]))
         return f"mgph{nonce}n{len(values) - 1}x"
 
     marked = PLACEHOLDER_PATTERN.sub(mark, markdown_text.replace("\r\n", "\n"))
-    html = markdown.markdown(marked, extensions=["sane_lists"], output_format="html")
+    html = _sanitise(markdown.markdown(marked, extensions=["sane_lists"], output_format="html"))
     html = re.sub(rf"mgph{nonce}n(\d+)x", lambda match: values[int(match.group(1))], html)
-    cleaned = nh3.clean(
-        html,
-        tags=BODY_TAGS,
-        attributes={},
-        clean_content_tags={"script", "style"},
-        strip_comments=True,
-        link_rel=None,
-    )
+    # Sanitised once more with the values in: they are escaped, so this changes nothing
+    # unless something above goes wrong; the letter layout trusts this output as HTML.
+    html = _sanitise(html)
     # A paragraph that was only an empty placeholder (e.g. no justification) leaves no gap.
-    cleaned = re.sub(r"<p>\s*</p>\s*", "", cleaned)
-    return mark_safe(cleaned)  # noqa: S308 (sanitised by nh3 just above: BODY_TAGS only, no attributes)
+    html = re.sub(r"<p>\s*</p>\s*", "", html)
+    return mark_safe(html)  # noqa: S308 (sanitised by nh3 just above: BODY_TAGS only, no attributes)
 
 
 # --- What a letter shows ----------------------------------------------------------------
@@ -171,79 +185,22 @@ def _moment(value: datetime | None, format_string: str) -> str:
     return date_format(timezone.localtime(value, WARSAW), format_string)
 
 
-def _mean_points(points: list[int]) -> Decimal | None:
-    if not points:
-        return None
-    return (Decimal(sum(points)) / len(points)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def _final_score(call: GrantCall, totals: list[Decimal]) -> Decimal | None:
-    """The final score as the ranking computes it: mean of all reviews, or of the two closest."""
-    values = [float(total) for total in totals]
-    if not values:
-        return None
-    if call.final_score_rule == FinalScoreRule.CLOSEST_TWO:
-        return round2(closest_two_mean(values))
-    return round2(mean(values))
-
-
-def _scores_and_reviews(
-    criteria: Iterable, reviews: list[dict]
-) -> tuple[list[dict], list[dict]]:
-    """Per criterion: mean points and maximum; per review: its anonymous label, points and words.
-
-    `reviews` are dicts of {"points": {criterion id: (points, justification)}, "comment": str},
-    in the order the letter numbers them.
-    """
-    criteria = list(criteria)
-    scores = [
-        {
-            "name": criterion.name,
-            "mean": _mean_points(
-                [
-                    review["points"][criterion.pk][0]
-                    for review in reviews
-                    if criterion.pk in review["points"] and review["points"][criterion.pk][0] is not None
-                ]
-            ),
-            "max_points": criterion.max_points,
-        }
-        for criterion in criteria
+def _review_sections(feedback: ReviewFeedback) -> list[dict]:
+    """The reviewers' words grouped by reviewer, "Reviewer 1", "Reviewer 2"… as the applicant's page numbers them."""
+    # review_feedback() labels reviewers "1", "2"…: never a name or an e-mail.
+    sections: dict[str, dict] = {}
+    for criterion in feedback.criteria:
+        for label, text in criterion.justifications:
+            sections.setdefault(label, {"scores": [], "comment": ""})["scores"].append(
+                {"criterion": criterion.name, "justification": text}
+            )
+    for label, text in feedback.comments:
+        sections.setdefault(label, {"scores": [], "comment": ""})["comment"] = text
+    ordered = sorted(sections, key=lambda label: (int(label) if label.isdigit() else 0, label))
+    return [
+        {"label": _("Reviewer %(number)s") % {"number": label}, **sections[label]}
+        for label in ordered
     ]
-    sections = []
-    for number, review in enumerate(reviews, start=1):
-        sections.append(
-            {
-                # Never the reviewer's name or e-mail: the applicant sees a number only.
-                "label": _("Reviewer %(number)s") % {"number": number},
-                "scores": [
-                    {
-                        "criterion": criterion.name,
-                        "points": review["points"][criterion.pk][0],
-                        "max_points": criterion.max_points,
-                        "justification": review["points"][criterion.pk][1],
-                    }
-                    for criterion in criteria
-                    if criterion.pk in review["points"]
-                ],
-                "comment": review["comment"],
-            }
-        )
-    return scores, sections
-
-
-def _submitted_reviews(application: Application) -> QuerySet[Review]:
-    """The reviews that count: submitted, of assignments still active. The committee note is never loaded."""
-    return (
-        Review.objects.filter(
-            assignment__application=application,
-            assignment__status__in=ACTIVE_ASSIGNMENT_STATUSES,
-            status=ReviewStatus.SUBMITTED,
-        )
-        .defer("note_for_committee")
-        .prefetch_related("scores")
-        .order_by("submitted_at", "pk")
-    )
 
 
 def _context(
@@ -261,14 +218,13 @@ def _context(
     acceptance_deadline: datetime | None,
     reserve_position: int | None,
     justification: str,
-    criteria: Iterable,
-    reviews: list[dict],
-    final_score: Decimal | None,
+    feedback: ReviewFeedback | None,
     preview: bool = False,
 ) -> dict:
     """The letter's context from plain values; the placeholders' values are ready-made strings."""
     is_award = kind in (LetterKind.AWARD, LetterKind.REDUCED_AWARD)
-    scores, review_sections = _scores_and_reviews(criteria, reviews)
+    review_sections = _review_sections(feedback) if feedback else []
+    has_scores = feedback is not None and any(c.mean_points is not None for c in feedback.criteria)
     return {
         # The placeholders a letter's text may use (see PLACEHOLDERS).
         "applicant": applicant,
@@ -297,9 +253,12 @@ def _context(
         "number": number,
         "place": getattr(settings, "PROGRAMME_PLACE", "Warszawa"),
         "date": _moment(issued_at, "j E Y"),
-        "scores": scores if review_sections else [],
+        "scores": [
+            {"name": c.name, "mean": c.mean_points, "max_points": c.max_points}
+            for c in (feedback.criteria if has_scores else [])
+        ],
         "reviews": review_sections,
-        "final_score": final_score,
+        "final_score": feedback.final_score if has_scores else None,
         "preview": preview,
     }
 
@@ -316,24 +275,16 @@ def letter_context(decision: Decision, *, language: str, number: str, issued_at:
     """Everything the letter for `decision` shows, worded in `language`. Reads only; changes nothing.
 
     The applicant's name, the title and the reference number come from the latest
-    submitted version (what was decided on); scores from the submitted reviews of
-    active assignments; reviewers appear as "Reviewer 1", "Reviewer 2"… by the
-    order their reviews arrived, never by name, and their notes for the committee
-    are not read at all.
+    submitted version (what was decided on); the scores, the reviewers' words and
+    their numbers ("Reviewer 1", "Reviewer 2"…, never a name) from
+    decisions.feedback.review_feedback(), so the letter and the applicant's
+    decision page agree. Notes for the committee are never shown.
     """
     language = _language_code(language)
     application = decision.application
     call = decision.call
     version = application.versions.order_by("-number").first()
     content = version.content if version else {}
-    reviews = [
-        {
-            "points": {score.criterion_id: (score.points, score.justification) for score in review.scores.all()},
-            "comment": review.comment_for_applicant,
-            "total": review.total,
-        }
-        for review in _submitted_reviews(application)
-    ]
     justification = decision.justification
     if not justification and decision.outcome == DecisionOutcome.FORMALLY_REJECTED:
         justification = application.rejection_reasons
@@ -356,9 +307,8 @@ def letter_context(decision: Decision, *, language: str, number: str, issued_at:
             acceptance_deadline=_acceptance_deadline(decision, issued_at),
             reserve_position=decision.reserve_position,
             justification=justification,
-            criteria=call.criteria.order_by("position", "pk"),
-            reviews=reviews,
-            final_score=_final_score(call, [r["total"] for r in reviews if r["total"] is not None]),
+            # The same numbers and reviewer labels as the applicant's decision page.
+            feedback=review_feedback(application),
         )
 
 
@@ -373,11 +323,17 @@ def _letter_html(body_text: str, context: dict) -> str:
     )
     return render_to_string(
         LETTER_TEMPLATE,
-        {**context, "body": body, "show_justification": not cites_justification and bool(context["justification"])},
+        {
+            **context,
+            "body": body,
+            "show_justification": not cites_justification and bool(context["justification"]),
+        },
     )
 
 
-def render_letter_pdf(decision: Decision, *, language: str, number: str, issued_at: datetime) -> bytes:
+def render_letter_pdf(
+    decision: Decision, *, language: str, number: str, issued_at: datetime
+) -> bytes:
     """The PDF letter for `decision` in `language` (PDF/A-3u, tagged). Reads only; saves nothing."""
     language = _language_code(language)
     with translation.override(language):
@@ -404,7 +360,10 @@ SAMPLE = {
         },
         "review": [
             ("Pomysł jasno odpowiada na lokalny problem.", "Świetny pomysł, powodzenia!"),
-            ("Warto dopisać, kto zajmie się ogrodem po zakończeniu projektu.", "Dopracujcie harmonogram."),
+            (
+                "Warto dopisać, kto zajmie się ogrodem po zakończeniu projektu.",
+                "Dopracujcie harmonogram.",
+            ),
         ],
         "criteria": [("Pomysł", 10), ("Budżet", 5)],
     },
@@ -427,14 +386,38 @@ SAMPLE = {
 }
 
 
-@dataclass(frozen=True)
-class _SampleCriterion:
-    """Stands in for a Criterion when a call has none yet."""
+def _sample_feedback(call: GrantCall, sample: dict) -> ReviewFeedback:
+    """Two made-up reviews over the call's criteria (or two sample ones): 80% and 60% of the points."""
+    criteria = [(c.name, c.max_points, c.weight) for c in call.criteria.order_by("position", "pk")]
+    if not criteria:
+        criteria = [(name, top, Decimal("1")) for name, top in sample["criteria"]]
+    shares = (Decimal("0.8"), Decimal("0.6"))
 
-    pk: int
-    name: str
-    max_points: int
-    weight: Decimal = Decimal("1")
+    def points(top: int, share: Decimal) -> int:
+        return int((top * share).to_integral_value(ROUND_HALF_UP))
+
+    labelled = [(str(number), words) for number, words in enumerate(sample["review"], start=1)]
+    return ReviewFeedback(
+        criteria=[
+            CriterionFeedback(
+                name,
+                top,
+                (Decimal(sum(points(top, share) for share in shares)) / len(shares)).quantize(
+                    Decimal("0.1")
+                ),
+                [(label, justification) for label, (justification, _comment) in labelled],
+            )
+            for name, top, _weight in criteria
+        ],
+        comments=[(label, comment) for label, (_justification, comment) in labelled],
+        final_score=round2(
+            sum(
+                weighted_total((points(top, share), top, weight) for _name, top, weight in criteria)
+                for share in shares
+            )
+            / len(shares)
+        ),
+    )
 
 
 def render_preview_pdf(call: GrantCall, kind: str, language: str, body: str) -> bytes:
@@ -447,18 +430,7 @@ def render_preview_pdf(call: GrantCall, kind: str, language: str, body: str) -> 
     if kind not in LetterKind.values:
         raise ValueError(f"Unknown kind of letter: {kind!r}")
     sample = SAMPLE[language]
-    criteria = list(call.criteria.order_by("position", "pk")) if call.pk else []
-    if not criteria:
-        criteria = [_SampleCriterion(-n, name, top) for n, (name, top) in enumerate(sample["criteria"], 1)]
-    reviews = []
-    if kind != LetterKind.FORMAL_REJECTION:
-        for share, (justification, comment) in zip((Decimal("0.8"), Decimal("0.6")), sample["review"], strict=True):
-            points = {
-                c.pk: (int((c.max_points * share).to_integral_value(ROUND_HALF_UP)), justification)
-                for c in criteria
-            }
-            total = weighted_total((points[c.pk][0], c.max_points, c.weight) for c in criteria)
-            reviews.append({"points": points, "comment": comment, "total": total})
+    feedback = None if kind == LetterKind.FORMAL_REJECTION else _sample_feedback(call, sample)
     is_award = kind in (LetterKind.AWARD, LetterKind.REDUCED_AWARD)
     now = timezone.now()
     reference_number = f"{call.reference_code or 'AK'}/{timezone.localtime(now, WARSAW).year}/0042"
@@ -473,13 +445,15 @@ def render_preview_pdf(call: GrantCall, kind: str, language: str, body: str) -> 
             title=sample["title"],
             reference_number=reference_number,
             amount=Decimal("3500") if is_award else None,
-            requested_amount=Decimal("4200") if kind == LetterKind.REDUCED_AWARD else Decimal("3500"),
-            acceptance_deadline=now + timedelta(days=call.acceptance_days or 7) if is_award else None,
+            requested_amount=Decimal("4200")
+            if kind == LetterKind.REDUCED_AWARD
+            else Decimal("3500"),
+            acceptance_deadline=now + timedelta(days=call.acceptance_days or 7)
+            if is_award
+            else None,
             reserve_position=3 if kind == LetterKind.RESERVE else None,
             justification=sample["justification"][kind],
-            criteria=criteria,
-            reviews=reviews,
-            final_score=_final_score(call, [r["total"] for r in reviews]),
+            feedback=feedback,
             preview=True,
         )
         html = _letter_html(body, context)
@@ -518,12 +492,13 @@ def letter_template_get(*, call: GrantCall, kind: str, language: str) -> LetterT
 
 
 @transaction.atomic
-def letter_template_save(*, call: GrantCall, kind: str, language: str, body: str, by) -> LetterTemplate:
+def letter_template_save(
+    *, call: GrantCall, kind: str, language: str, body: str, by
+) -> LetterTemplate:
     """Create or replace the call's text for one kind of letter in one language (history keeps the old)."""
-    template = (
-        LetterTemplate.objects.select_for_update().filter(call=call, kind=kind, language=language).first()
-        or LetterTemplate(call=call, kind=kind, language=language)
-    )
+    template = LetterTemplate.objects.select_for_update().filter(
+        call=call, kind=kind, language=language
+    ).first() or LetterTemplate(call=call, kind=kind, language=language)
     template.body = body
     template.updated_by = by
     template.full_clean()
@@ -534,6 +509,7 @@ def letter_template_save(*, call: GrantCall, kind: str, language: str, body: str
 @transaction.atomic
 def letter_template_reset(*, call: GrantCall, kind: str, language: str) -> bool:
     """Go back to the default text: delete the call's own text (history keeps it). True if one existed."""
-    deleted, _details = LetterTemplate.objects.filter(call=call, kind=kind, language=language).delete()
+    deleted, _details = LetterTemplate.objects.filter(
+        call=call, kind=kind, language=language
+    ).delete()
     return deleted > 0
-

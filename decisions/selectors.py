@@ -2,14 +2,18 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from applicants.enums import ApplicationStatus
 from applicants.models import Application
+from core.formatting import format_money
 from decisions.enums import DecisionOutcome, LetterState
 from decisions.models import Decision, DecisionLetter, OutboxMessage
 from decisions.services import awarded_total, budget_left, next_on_reserve
@@ -64,6 +68,11 @@ class CallDecisions:
     @property
     def budget_left(self) -> Decimal:
         return self.call.total_budget - self.awarded
+
+    @property
+    def line_on_top(self) -> bool:
+        """No application is above the funding line: the line is drawn above the first row."""
+        return bool(self.rows) and self.ranking.funding_line_after is None
 
     @property
     def above_line_to_award(self) -> int:
@@ -217,6 +226,11 @@ def letters_current_for_call(*, call: GrantCall) -> QuerySet[DecisionLetter]:
     )
 
 
+def letter_file_name(letter: DecisionLetter) -> str:
+    """A current letter's file name in downloads: its number with "/" (not allowed) made "-"."""
+    return f"{letter.number.replace('/', '-')}.pdf"
+
+
 def decision_get_for_coordinator(*, pk: int) -> Decision:
     return get_object_or_404(
         Decision.objects.select_related("application__applicant", "call", "decided_by"), pk=pk
@@ -284,11 +298,18 @@ class HistoryEntry:
 
 
 def _shown(record, name: str):
+    """A field's value as the history shows it: labels, money in złoty, moments in Polish time."""
     value = getattr(record, name)
-    if name == "outcome" and value:
+    if value is None or value == "":
+        return ""
+    if name == "outcome":
         return DecisionOutcome(value).label
-    if name == "letter_state" and value:
+    if name == "letter_state":
         return LetterState(value).label
+    if name == "amount":
+        return format_money(value)
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "j E Y, H:i")
     return value
 
 
@@ -300,9 +321,10 @@ def decision_history(*, decision: Decision) -> list[HistoryEntry]:
     for record in records:
         changes = []
         for name, label in HISTORY_FIELDS.items():
-            old = getattr(previous, name) if previous is not None else None
             new = getattr(record, name)
-            if old != new:
+            # The first state lists what was filled in; later ones what differs from the one before.
+            changed = new not in (None, "") if previous is None else getattr(previous, name) != new
+            if changed:
                 changes.append(
                     HistoryChange(
                         field=name,

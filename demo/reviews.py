@@ -8,18 +8,18 @@ and submit reviews; the coordinator adds an extra reviewer to an application
 the reviewers disagree about. So statuses, totals, the audit trail and the
 applications' move to "in review" and "reviewed" are the real thing.
 
-Three kinds of field are set afterwards, none of them a status:
+Only two kinds of field are set afterwards, and neither is a status:
 
-* the moments of the story (assignments, declarations, drafts, submissions,
-  the applications' status changes) are moved back to when it happened, since
-  the services stamp them "now";
-* due dates: the services are given a due date in the past and the real one is
-  written afterwards. A due date in the past queues no reminder, so loading
-  the demo queues none (the task backend of the tests cannot defer tasks
-  anyway); the overdue assignments are marked as reminded back then;
-* nothing else. The coordinators' notice of each conflict is queued as usual
-  and is e-mailed once by the task worker: that task has no "already sent"
-  mark the demo could set, the way it does for the applicants' e-mails.
+* the moments of the story (pool memberships, assignments, declarations,
+  drafts, submissions, the applications' status changes) are moved back to
+  when they happened, since the services stamp them "now";
+* due dates: the services are given a due date in the past, which queues no
+  reminder, and the real one is written afterwards. So loading the demo
+  queues no reminders (the task backend of the tests could not defer them
+  anyway), and the overdue assignments are marked as reminded back then.
+
+The coordinators' notice of each conflict is marked as sent when it was
+declared, like the applicants' e-mails, so the task worker sends nothing.
 
 Reviewers have a bias (one lenient, one strict), so the normalised score of
 the ranking differs from the plain one. Every random choice comes from a
@@ -390,6 +390,7 @@ def _declare_conflicts(
         # The reasons speak of a group's teacher and an organisation's board: pick such an applicant.
         chosen = next((a for a in own if a.application.applicant_kind == kind), own[0])
         assignment_declare(assignment=chosen, impartial=False, reason=reason, by=users[email])
+        ReviewAssignment.objects.filter(pk=chosen.pk).update(conflict_notified_at=timezone.now())
         applications.add(chosen.application_id)
         if replaced:
             declared_at = when.main_assigned + timedelta(days=1, hours=3)
@@ -416,7 +417,7 @@ def _plan(active: list[ReviewAssignment], stories: dict[int, Story], rng: random
             story = stories[assignment.pk]
             story.stage = person.pace[min(index, len(person.pace) - 1)]
             aim = quality[assignment.application_id] + person.bias + rng.gauss(0, 5)
-            story.target = min(max(aim, 15), 94)  # nobody gives a perfect 100
+            story.target = min(max(aim, 15), 90)  # so that perfect scores stay rare
 
 
 def _plan_disputes(

@@ -100,6 +100,7 @@ class ReviewAssignment(models.Model):
     conflict_reason = models.TextField(_("reason"), blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    conflict_notified_at = models.DateTimeField(null=True, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 

@@ -191,9 +191,7 @@ class ReviewSummary:
     discrepant: bool
 
 
-def review_summary(
-    application: Application, assignments: list[ReviewAssignment]
-) -> ReviewSummary:
+def review_summary(application: Application, assignments: list[ReviewAssignment]) -> ReviewSummary:
     """Mean, spread and the discrepancy flag of the submitted reviews of live assignments."""
     live = [a for a in assignments if a.is_active]
     submitted = [

@@ -225,7 +225,9 @@ def _assignment_create(
 def _require_review_stage(application: Application) -> None:
     if application.status not in REVIEW_STAGE_STATUSES:
         raise ValidationError(
-            _("Reviewers can be assigned only to applications accepted for review and not yet decided.")
+            _(
+                "Reviewers can be assigned only to applications accepted for review and not yet decided."
+            )
         )
 
 
@@ -311,9 +313,9 @@ def extra_reviewer_add(
     _application_id, reviewer_id = plan.pairs[0]
     # An application already "reviewed" keeps that status (the pipeline never moves
     # backwards); the ranking counts the extra review once it is submitted.
-    return _assignment_create(
-        application=application, reviewer_id=reviewer_id, due_at=due_at, by=by
-    )
+    assignment = _assignment_create(application=application, reviewer_id=reviewer_id, due_at=due_at, by=by)
+    _start_review_stage(application, by=by)
+    return assignment
 
 
 # --- declarations ---------------------------------------------------------------------

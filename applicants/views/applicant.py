@@ -461,6 +461,11 @@ class SubmitView(OwnApplicationMixin, TemplateView):
                 arrived_at=request.arrived_at,
             )
         except SubmissionRefused as refused:
+            self.application.refresh_from_db(fields=["status"])
+            if not self.application.is_editable:
+                # A double click (or a second tab) waited for the row lock while the first
+                # request submitted: it is submitted, so never answer "not submitted".
+                return redirect(self.application.get_absolute_url())
             messages.error(
                 request, _("The application was not submitted. See what is missing below.")
             )

@@ -74,14 +74,18 @@ def _expected_polish_noun(zloty: int) -> str:
     return "złote" if last_two % 10 in (2, 3, 4) else "złotych"
 
 
-@given(zloty=st.integers(min_value=0, max_value=10**9), grosze=st.integers(min_value=0, max_value=99))
+@given(
+    zloty=st.integers(min_value=0, max_value=10**9), grosze=st.integers(min_value=0, max_value=99)
+)
 def test_amount_in_words_polish_is_the_number_the_inflected_noun_and_the_grosze(zloty, grosze):
     words = amount_in_words(Decimal(zloty) + Decimal(grosze) / 100, "pl")
 
     assert words == f"{num2words(zloty, lang='pl')} {_expected_polish_noun(zloty)} {grosze:02d}/100"
 
 
-@given(zloty=st.integers(min_value=0, max_value=10**9), grosze=st.integers(min_value=0, max_value=99))
+@given(
+    zloty=st.integers(min_value=0, max_value=10**9), grosze=st.integers(min_value=0, max_value=99)
+)
 def test_amount_in_words_english_has_no_commas_and_ends_with_the_grosze(zloty, grosze):
     words = amount_in_words(Decimal(zloty) + Decimal(grosze) / 100, "en")
 

@@ -30,6 +30,7 @@ from decisions.selectors import (
     decision_history,
     decisions_of_call,
     decisions_unpublished,
+    letter_file_name,
     letter_get_for_coordinator,
     letter_progress,
     letters_current_for_call,
@@ -56,11 +57,6 @@ from grants.views.manage import (
 ZIP_IN_MEMORY_BYTES = 20 * 1024 * 1024
 
 
-def letter_file_name(number: str) -> str:
-    """A letter's file name: its number with "/" (not allowed in file names) made "-"."""
-    return f"{number.replace('/', '-')}.pdf"
-
-
 def call_page_url(call_pk: int, anchor: str = "") -> str:
     url = reverse("decisions:call", kwargs={"pk": call_pk})
     return f"{url}#{anchor}" if anchor else url
@@ -74,7 +70,9 @@ class CallDecisionsView(CoordinatorRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         return self.render_page(call_pk=kwargs["pk"])
 
-    def render_page(self, *, call_pk: int, bound_form=None, bound_for=None, status=200):
+    def render_page(
+        self, *, call_pk: int, bound_form=None, bound_for=None, bound_number="", status=200
+    ):
         """The page; `bound_form` (with the typed data and errors) replaces row `bound_for`'s form."""
         call = call_get_with_part_counts(pk=call_pk)
         page = call_decisions(call=call)
@@ -98,7 +96,9 @@ class CallDecisionsView(CoordinatorRequiredMixin, TemplateView):
                 part_links=call_part_links(call),
                 page=page,
                 rows=rows,
-                bound_for=bound_for,
+                bound_form=bound_form,
+                bound_number=bound_number,
+                bound_in_ranking=any(item["form"] is bound_form for item in rows),
             ),
             status=status,
         )
@@ -142,14 +142,13 @@ class DecisionRecordView(CoordinatorRequiredMixin, View):
                     },
                 )
                 return redirect(call_page_url(application.call_id, f"row-{application.pk}"))
-        messages.error(
-            request,
-            _("The decision on %(number)s was not saved. See the marked fields in its row.")
-            % {"number": application.reference_number},
-        )
         page = CallDecisionsView(request=request, args=args, kwargs={"pk": application.call_id})
         return page.render_page(
-            call_pk=application.call_id, bound_form=form, bound_for=application.pk, status=400
+            call_pk=application.call_id,
+            bound_form=form,
+            bound_for=application.pk,
+            bound_number=application.reference_number,
+            status=400,
         )
 
     def record_formal_rejection(self, application: Application):
@@ -360,7 +359,7 @@ class LettersZipView(CoordinatorRequiredMixin, View):
         with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
             for letter in letters:
                 with letter.pdf.open("rb") as pdf:
-                    zipped.writestr(letter_file_name(letter.number), pdf.read())
+                    zipped.writestr(letter_file_name(letter), pdf.read())
         archive.seek(0)
         response = FileResponse(
             archive,
@@ -419,7 +418,9 @@ class LetterCorrectView(DecisionDetailView):
                 request, _("A corrected letter is being issued. The earlier version is kept.")
             )
             return redirect("decisions:detail", pk=decision.pk)
-        messages.error(request, _("No corrected letter was issued. Please correct the marked fields."))
+        messages.error(
+            request, _("No corrected letter was issued. Please correct the marked fields.")
+        )
         return self.render_page(decision, letters, form, status=400)
 
 

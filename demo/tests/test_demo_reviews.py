@@ -4,7 +4,6 @@ import tempfile
 from io import StringIO
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.test import TestCase, override_settings
@@ -59,20 +58,6 @@ def test_load_demo_twice_adds_no_assignments_reviews_or_events(settings, tmp_pat
     load_demo()
     assert review_stage_counted() == first
     assert first["ReviewAssignment"] > 80
-
-
-@pytest.mark.django_db
-def test_load_demo_mails_only_the_coordinators_notices_of_conflicts(
-    settings, tmp_path, django_capture_on_commit_callbacks
-):
-    # The conflict notice has no "already sent" mark the demo could set (see demo/reviews.py).
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    with django_capture_on_commit_callbacks(execute=True):
-        load_demo()
-    conflicts = ReviewAssignment.objects.filter(status=AssignmentStatus.CONFLICT).count()
-    assert len(mail.outbox) == conflicts == 2
-    assert all(message.to == ["koordynator@example.org"] for message in mail.outbox)
 
 
 class DemoReviewsTests(TestCase):

@@ -191,10 +191,12 @@ def test_pool_invite_refuses_an_invalid_address_beside_the_field(coordinator_cli
 
 
 def test_pool_shows_progress_per_reviewer(coordinator_client, call):
-    application, pool = in_review(call, reviewers=2)
+    application, _pool = in_review(call, reviewers=2)
     first, second = live(application).order_by("pk")
     submit_review(first, {"Pomysł": 8, "Budżet": 4})
-    assignment_declare(assignment=second, impartial=False, reason="Znam wnioskodawcę", by=second.reviewer)
+    assignment_declare(
+        assignment=second, impartial=False, reason="Znam wnioskodawcę", by=second.reviewer
+    )
     response = coordinator_client.get(reverse("review_manage:pool", args=[call.pk]))
     members = {member.pk: member for member in response.context["members"]}
     done = members[first.reviewer_id]
@@ -209,7 +211,9 @@ def test_pool_counts_overdue_assignments(coordinator_client, call):
     late, on_time = live(application).order_by("pk")
     ReviewAssignment.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=1))
     submit_review(on_time, {"Pomysł": 5, "Budżet": 5})
-    ReviewAssignment.objects.filter(pk=on_time.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    ReviewAssignment.objects.filter(pk=on_time.pk).update(
+        due_at=timezone.now() - timedelta(hours=1)
+    )
     response = coordinator_client.get(reverse("review_manage:pool", args=[call.pk]))
     members = {member.pk: member for member in response.context["members"]}
     assert members[late.reviewer_id].overdue_count == 1
@@ -372,13 +376,15 @@ def test_adding_a_reviewer_who_declared_a_conflict_is_refused_beside_the_field(
 
 
 def test_add_list_offers_only_reviewers_who_may_review(coordinator_client, call):
-    application, pool = in_review(call, reviewers=2)
+    application, _pool = in_review(call, reviewers=2)
     outsider = UserFactory(full_name="Recenzentka Spoza")
     pool_add(call=call, reviewer=outsider, by=CoordinatorFactory())
     applicant_as_reviewer = application.applicant
     pool_add(call=call, reviewer=applicant_as_reviewer, by=CoordinatorFactory())
     response = coordinator_client.get(page_url(application))
-    offered = [value for value, _label in response.context["add_form"].fields["reviewer"].widget.choices]
+    offered = [
+        value for value, _label in response.context["add_form"].fields["reviewer"].widget.choices
+    ]
     assert offered == ["", outsider.pk]
 
 
@@ -588,6 +594,8 @@ def test_call_edit_page_refuses_to_delete_a_scored_criterion(coordinator_client,
     data["criteria-1-DELETE"] = "on"
     response = coordinator_client.post(reverse("manage:call_edit", args=[call.pk]), data)
     assert response.status_code == 200
-    assert any("already has review scores" in e for e in response.context["formset"].non_form_errors())
+    assert any(
+        "already has review scores" in e for e in response.context["formset"].non_form_errors()
+    )
     assert "already has review scores" in response.text
     assert call.criteria.count() == 2

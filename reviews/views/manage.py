@@ -101,7 +101,9 @@ class PoolView(CallPageMixin, TemplateView):
         if not form.is_valid():
             messages.error(request, _("Nobody was invited. Please correct the marked field."))
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        added, invited = pool_invite(call=self.call, emails=form.cleaned_data["emails"], by=request.user)
+        added, invited = pool_invite(
+            call=self.call, emails=form.cleaned_data["emails"], by=request.user
+        )
         if added:
             messages.success(
                 request,
@@ -144,9 +146,13 @@ class AssignmentsView(CallPageMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = AutoAssignForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("No reviewers were assigned. Please correct the marked field."))
+            messages.error(
+                request, _("No reviewers were assigned. Please correct the marked field.")
+            )
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        result = assignments_auto(call=self.call, due_at=form.cleaned_data["due_at"], by=request.user)
+        result = assignments_auto(
+            call=self.call, due_at=form.cleaned_data["due_at"], by=request.user
+        )
         created = ngettext(
             "%(count)d assignment created.", "%(count)d assignments created.", result["created"]
         ) % {"count": result["created"]}
@@ -212,7 +218,10 @@ class ApplicationReviewsView(ReviewCoordinatorMixin, TemplateView):
             rows.append((row, replace_form))
         summary = review_summary(application, assignments)
         reviews = [
-            (review, form_for(f"reopen-{review.pk}", lambda prefix: ReviewReopenForm(prefix=prefix)))
+            (
+                review,
+                form_for(f"reopen-{review.pk}", lambda prefix: ReviewReopenForm(prefix=prefix)),
+            )
             for review in summary.submitted
         ]
         add_form = None

@@ -1,0 +1,127 @@
+"""Awards never exceed the call's budget, even when coordinators award at the same moment.
+
+Real transactions and real threads, each with its own database connection: on
+PostgreSQL the call's row lock serialises the awards, on SQLite the IMMEDIATE
+transactions do. Run on both (bash /tmp/pgrun.sh for PostgreSQL).
+"""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from accounts.tests.factories import CoordinatorFactory
+from applicants.enums import ApplicationStatus
+from applicants.tests.factories import ApplicationFactory
+from decisions.enums import DecisionOutcome
+from decisions.models import Decision
+from decisions.services import (
+    BudgetExceeded,
+    award_decline,
+    awarded_total,
+    decision_record,
+    results_publish,
+)
+from grants.tests.factories import GrantCallFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+THREADS = 6
+
+
+@pytest.fixture(autouse=True)
+def _media_and_fake_pdf(settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(
+        "decisions.letters.render_letter_pdf",
+        lambda decision, **kwargs: b"%PDF-1.7\n%%EOF\n",
+    )
+
+
+@pytest.fixture
+def call_and_applications():
+    """A budget of 10 000 zł and six reviewed applications asking for 3 000 zł each."""
+    call = GrantCallFactory(total_budget=Decimal("10000"), min_amount=Decimal("1000"))
+    applications = [
+        ApplicationFactory(
+            call=call, status=ApplicationStatus.REVIEWED, requested_amount=Decimal("3000")
+        )
+        for _ in range(THREADS)
+    ]
+    return call, applications
+
+
+def award_all_at_once(applications, coordinators):
+    """Each application awarded 3 000 zł from its own thread, all released together."""
+    barrier = threading.Barrier(len(applications))
+    outcomes: dict[int, str] = {}
+
+    def award(application, coordinator):
+        try:
+            barrier.wait(timeout=30)
+            decision_record(
+                application=application,
+                outcome=DecisionOutcome.AWARDED,
+                amount=Decimal("3000"),
+                by=coordinator,
+            )
+            outcomes[application.pk] = "awarded"
+        except BudgetExceeded:
+            outcomes[application.pk] = "budget exceeded"
+        except Exception as exc:  # reported by the assertion below, with its type
+            outcomes[application.pk] = f"{type(exc).__name__}: {exc}"
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [
+        threading.Thread(target=award, args=(application, coordinator))
+        for application, coordinator in zip(applications, coordinators, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes
+
+
+def test_concurrent_awards_never_exceed_the_budget(call_and_applications):
+    call, applications = call_and_applications
+    coordinators = [CoordinatorFactory() for _ in applications]
+
+    outcomes = award_all_at_once(applications, coordinators)
+
+    assert sorted(outcomes.values()) == ["awarded"] * 3 + ["budget exceeded"] * 3, outcomes
+    assert Decision.objects.filter(call=call, outcome=DecisionOutcome.AWARDED).count() == 3
+    assert awarded_total(call) == Decimal("9000.00")
+    assert awarded_total(call) <= call.total_budget
+
+
+def test_declined_award_frees_the_money_for_a_fourth(call_and_applications):
+    call, applications = call_and_applications
+    coordinators = [CoordinatorFactory() for _ in applications]
+    outcomes = award_all_at_once(applications, coordinators)
+    awarded = [a for a in applications if outcomes[a.pk] == "awarded"]
+    waiting = [a for a in applications if outcomes[a.pk] != "awarded"]
+    coordinator = coordinators[0]
+    with pytest.raises(BudgetExceeded):
+        decision_record(
+            application=waiting[0],
+            outcome=DecisionOutcome.AWARDED,
+            amount=Decimal("3000"),
+            by=coordinator,
+        )
+    declined = Decision.objects.get(application=awarded[0])
+    results_publish(call=call, by=coordinator, decisions=[declined])
+
+    award_decline(decision=declined, by=awarded[0].applicant)
+    fourth = decision_record(
+        application=waiting[0],
+        outcome=DecisionOutcome.AWARDED,
+        amount=Decimal("3000"),
+        by=coordinator,
+    )
+
+    assert fourth.amount == Decimal("3000.00")
+    assert awarded_total(call) == Decimal("9000.00")
+    assert Decision.objects.filter(call=call, outcome=DecisionOutcome.AWARDED).count() == 4
