@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("reviews.urls_manage")),
     path("", include("reviews.urls_ranking")),
+    path("", include("decisions.urls_letters")),
     path("", include("decisions.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from applicants.models import Application
+from grants.enums import FinalScoreRule
 from reviews.enums import ReviewStatus
 from reviews.models import Review
+from reviews.scoring import closest_two_mean, round2
+from reviews.scoring import mean as mean_of
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,11 @@ def review_feedback(application: Application) -> ReviewFeedback:
         mean = (Decimal(sum(points)) / len(points)).quantize(Decimal("0.1")) if points else None
         criteria.append(CriterionFeedback(criterion.name, criterion.max_points, mean, words))
     comments = [(labels[r.pk], r.comment_for_applicant) for r in reviews if r.comment_for_applicant.strip()]
-    totals = [r.total for r in reviews if r.total is not None]
-    final = (sum(totals) / len(totals)).quantize(Decimal("0.01")) if totals else None
+    totals = [float(r.total) for r in reviews if r.total is not None]
+    # The same rule as the ranking, so the letter and the committee's table agree.
+    if application.call.final_score_rule == FinalScoreRule.CLOSEST_TWO:
+        final = closest_two_mean(totals)
+    else:
+        final = mean_of(totals)
+    final = round2(final) if final is not None else None
     return ReviewFeedback(criteria=criteria, comments=comments, final_score=final)

@@ -49,7 +49,9 @@ def closest_two_mean(values: Sequence[float]) -> float | None:
     best = None
     ordered = sorted(values)
     for low, high in itertools.pairwise(ordered):
-        key = (high - low, -(low + high))
+        # Totals are kept to the hundredth: compare gaps in whole hundredths, so a tie
+        # is a tie (in binary floats 45.33 − 22.01 and 68.65 − 45.33 differ).
+        key = (round((high - low) * 100), -(low + high))
         if best is None or key < best[0]:
             best = (key, (low + high) / 2)
     return best[1]

@@ -153,8 +153,11 @@ def test_workers_sharing_the_queue_issue_every_letter_exactly_once(database_queu
     assert exit_codes == [0] * worker_count, logs
     # Every task ran once, successfully: the letters' and, after them, the e-mails'.
     results = list(DBTaskResult.objects.all())
+    unsuccessful = [r for r in results if r.status != TaskResultStatus.SUCCESSFUL]
+    assert not unsuccessful, (
+        f"{len(unsuccessful)} not successful, e.g. {unsuccessful[0].status}: {unsuccessful[0].traceback}"
+    )
     assert Counter(r.task_path for r in results) == {ISSUE_LETTER: LETTERS, SEND_EMAIL: LETTERS}
-    assert {r.status for r in results} == {TaskResultStatus.SUCCESSFUL}, logs
     assert all(len(r.worker_ids) == 1 for r in results)
     # Exactly one letter per decision, each a stored PDF, and one e-mail each.
     letters_per_decision = Counter(DecisionLetter.objects.values_list("decision_id", flat=True))
