@@ -54,7 +54,9 @@ def review_feedback(application: Application) -> ReviewFeedback:
                         words.append((labels[review.pk], score.justification))
         mean = (Decimal(sum(points)) / len(points)).quantize(Decimal("0.1")) if points else None
         criteria.append(CriterionFeedback(criterion.name, criterion.max_points, mean, words))
-    comments = [(labels[r.pk], r.comment_for_applicant) for r in reviews if r.comment_for_applicant.strip()]
+    comments = [
+        (labels[r.pk], r.comment_for_applicant) for r in reviews if r.comment_for_applicant.strip()
+    ]
     totals = [float(r.total) for r in reviews if r.total is not None]
     # The same rule as the ranking, so the letter and the committee's table agree.
     if application.call.final_score_rule == FinalScoreRule.CLOSEST_TWO:

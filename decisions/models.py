@@ -163,8 +163,9 @@ class OutboxMessage(models.Model):
     """An e-mail to an applicant about a decision: what was sent, what failed, resendable."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="messages")
-    letter = models.ForeignKey(
-        DecisionLetter, on_delete=models.PROTECT, null=True, related_name="messages"
+    # One message per letter: a resend sends the same message again.
+    letter = models.OneToOneField(
+        DecisionLetter, on_delete=models.PROTECT, null=True, related_name="message"
     )
     to = models.EmailField()
     subject = models.CharField(max_length=300)

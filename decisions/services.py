@@ -192,7 +192,12 @@ def results_publish(
     from decisions.tasks import issue_letter
 
     call = _lock_call(call)
-    queryset = Decision.objects.select_for_update().filter(call=call, published_at__isnull=True)
+    # A withdrawn application has nothing to publish: its draft decision stays a draft.
+    queryset = (
+        Decision.objects.select_for_update()
+        .filter(call=call, published_at__isnull=True)
+        .exclude(application__status=ApplicationStatus.WITHDRAWN)
+    )
     if decisions is not None:
         queryset = queryset.filter(pk__in=[d.pk for d in decisions])
     to_publish = list(queryset.select_related("application"))
@@ -366,3 +371,13 @@ def reserve_offer(*, decision: Decision, by, amount: Decimal | None = None) -> D
         )
     )
     return decision
+
+
+def letter_retry(*, decision: Decision) -> None:
+    """Queue a failed (or stuck) letter again; the task returns an existing letter, never a second one."""
+    from decisions.tasks import issue_letter
+
+    Decision.objects.filter(pk=decision.pk, letter_state=LetterState.FAILED).update(
+        letter_state=LetterState.QUEUED, letter_error=""
+    )
+    transaction.on_commit(lambda: issue_letter.enqueue(decision_id=decision.pk))

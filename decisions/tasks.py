@@ -59,26 +59,30 @@ def send_decision_email(*, letter_id: int, resend: bool = False) -> bool:
     )
     if not claimed:
         return False
-    with translation.override(letter.language):
-        context = {
-            "decision": decision,
-            "letter": letter,
-            "application": decision.application,
-            "user": applicant,
-        }
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(
-            render_to_string("decisions/email/decision_subject.txt", context).split()
-        )
-        email = EmailMessage(
-            subject=subject,
-            body=render_to_string("decisions/email/decision_body.txt", context),
-            to=[applicant.email],
-        )
-        with letter.pdf.open("rb") as pdf:
-            email.attach(f"{letter.number.replace('/', '-')}.pdf", pdf.read(), "application/pdf")
+    subject = ""
     try:
+        with translation.override(letter.language):
+            context = {
+                "decision": decision,
+                "letter": letter,
+                "application": decision.application,
+                "user": applicant,
+            }
+            subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(
+                render_to_string("decisions/email/decision_subject.txt", context).split()
+            )
+            email = EmailMessage(
+                subject=subject,
+                body=render_to_string("decisions/email/decision_body.txt", context),
+                to=[applicant.email],
+            )
+            with letter.pdf.open("rb") as pdf:
+                email.attach(
+                    f"{letter.number.replace('/', '-')}.pdf", pdf.read(), "application/pdf"
+                )
         email.send()
     except Exception as exc:
+        # Anything failing after the claim leaves the message FAILED, so Retry/Resend can claim it again.
         OutboxMessage.objects.filter(pk=message.pk).update(
             state=OutboxState.FAILED, error=str(exc)[:2000], subject=subject
         )

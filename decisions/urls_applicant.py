@@ -6,6 +6,12 @@ app_name = "decisions_applicant"
 
 urlpatterns = [
     path("applications/<int:pk>/decision/", applicant.DecisionView.as_view(), name="decision"),
-    path("applications/<int:pk>/decision/letter.pdf", applicant.LetterDownloadView.as_view(), name="letter"),
-    path("applications/<int:pk>/decision/answer/", applicant.AwardAnswerView.as_view(), name="answer"),
+    path(
+        "applications/<int:pk>/decision/letter.pdf",
+        applicant.LetterDownloadView.as_view(),
+        name="letter",
+    ),
+    path(
+        "applications/<int:pk>/decision/answer/", applicant.AwardAnswerView.as_view(), name="answer"
+    ),
 ]

@@ -335,6 +335,9 @@ def start_processes(args, env: dict[str, str], var_dir: Path, port: int) -> list
             "10",
             "--keep-alive",
             "5",
+            # gunicorn's control socket defaults to one path in the home folder, shared
+            # with any other gunicorn on the machine.
+            "--no-control-socket",
         ],
         cwd=ROOT,
         env=full_env,
@@ -398,6 +401,8 @@ TEXT_FIELDS = {
     "team": ["team_description"],
 }
 SECTION_ORDER = ["basics", "problem", "activities", "results", "team", "budget"]
+# Saved at the same moment from two tabs by some applicants, last before submitting.
+TWO_TABS = ("problem", "budget")
 BUDGET_LINE_VALUES = {
     "category": "materials",
     "item": "Farby i pędzle",
@@ -909,13 +914,15 @@ class Rush:
                         page = browser.get(path)
                     if not self.checked(run, page, f"{slug_} page"):
                         return
-                    page = self.save_section(browser, run, page, path, slug_, round_number)
+                    page = self.save_section(browser, run, page, path, slug_, f"r{round_number}")
                     if not self.checked(run, page, f"saving {slug_}"):
                         return
                 if round_number == 1:
                     if not self.attach(browser, run, pk, index, rng, page):
                         return
                     page = None
+            if run.double_start and not self.two_tabs(browser, run, pk):
+                return
 
             # The last look before pressing the button.
             self.pause(rng)
@@ -957,14 +964,35 @@ class Rush:
         finally:
             browser.close()
 
-    def save_section(self, browser, run, page, path, slug, round_number) -> Response | None:
+    def two_tabs(self, browser: Browser, run: ApplicantRun, pk: int) -> bool:
+        """Two tabs save two sections at the same moment; neither save may be lost."""
+        tabs = [browser, browser.twin()]
+        paths = [f"/applications/{pk}/{slug}/" for slug in TWO_TABS]
+        pages = [tab.get(path) for tab, path in zip(tabs, paths, strict=True)]
+        if not all(self.checked(run, page, "a section page") for page in pages):
+            return False
+        with ThreadPoolExecutor(2) as pair:
+            saved = list(
+                pair.map(
+                    lambda job: self.save_section(*job, "tabs"),
+                    [
+                        (tab, run, page, path, slug)
+                        for tab, page, path, slug in zip(tabs, pages, paths, TWO_TABS, strict=True)
+                    ],
+                )
+            )
+        tabs[1].close()
+        return all(self.checked(run, answer, "saving in two tabs") for answer in saved)
+
+    def save_section(self, browser, run, page, path, slug, revision: str) -> Response | None:
+        """Type this revision's values over the page's form and save; remember what was saved."""
         form = page_form(page.body, path=path)
         values: dict[str, str] = {}
-        texts = complete_texts(run.email, f"r{round_number}")
+        texts = complete_texts(run.email, revision)
         for name in TEXT_FIELDS.get(slug, []):
             values[name] = texts[name]
         if slug == "activities":
-            activity = f"Warsztaty {run.email} r{round_number}"
+            activity = f"Warsztaty {run.email} {revision}"
             values.update(
                 {
                     "schedule-0-starts_on": "2027-05-01",
@@ -973,7 +1001,7 @@ class Rush:
                 }
             )
         if slug == "budget":
-            item = f"Farby i pędzle {run.email} r{round_number}"
+            item = f"Farby i pędzle {run.email} {revision}"
             values.update(
                 {
                     "budget-0-category": BUDGET_LINE_VALUES["category"],

@@ -68,10 +68,17 @@ class AwardAnswerView(OwnPublishedDecisionMixin, View):
         try:
             if answer == "accept":
                 award_accept(decision=self.decision, by=request.user)
-                messages.success(request, _("Thank you! You have accepted the grant. We will be in touch about the agreement."))
+                messages.success(
+                    request,
+                    _(
+                        "Thank you! You have accepted the grant. We will be in touch about the agreement."
+                    ),
+                )
             elif answer == "decline" and request.POST.get("confirm") == "yes":
                 award_decline(decision=self.decision, by=request.user)
-                messages.success(request, _("You have declined the grant. Thank you for letting us know."))
+                messages.success(
+                    request, _("You have declined the grant. Thank you for letting us know.")
+                )
             else:
                 messages.error(request, _("To decline, tick the confirmation box."))
         except ValidationError as exc:

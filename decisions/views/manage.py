@@ -42,6 +42,7 @@ from decisions.selectors import (
 from decisions.services import (
     decision_record,
     decisions_award_above_line,
+    letter_retry,
     reserve_offer,
     results_publish,
 )
@@ -308,7 +309,7 @@ class LetterRetryView(CoordinatorRequiredMixin, View):
         if not decision.is_published:
             messages.error(request, _("Letters are issued for published decisions only."))
         else:
-            transaction.on_commit(lambda: issue_letter.enqueue(decision_id=decision.pk))
+            letter_retry(decision=decision)
             messages.success(
                 request,
                 _("The letter for %(number)s is queued again.")
