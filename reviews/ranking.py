@@ -32,8 +32,8 @@ RANKED_STATUSES = [
 ]
 
 # Scores are compared rounded to 6 decimals: the same mean reached by different
-# sums differs in the last binary digit (33.33 + 66.67 and 50 + 50 do), and
-# that noise must not decide a tie the reference number decides.
+# sums can differ in the last binary digit ((10 + 55.46) / 2 is 32.730000000000004,
+# not 32.73), and that noise must not decide a tie the reference number decides.
 ORDERS = {
     # Unscored applications go last; ties by reference number.
     "final": (
@@ -49,7 +49,7 @@ ORDERS = {
 # {m} is MATERIALIZED on PostgreSQL: each step is then computed once. Left to itself,
 # PostgreSQL inlines a step used once and, when its row estimates are off (a call's
 # reviews just written, statistics not yet refreshed), re-runs the call's averages for
-# every pair of rows: 500 applications took 100 seconds instead of 50 milliseconds.
+# every pair of rows: 500 applications took 100 seconds instead of 30 milliseconds.
 # SQLite computes them once as it is (and knows MATERIALIZED only from 3.35).
 RANKING_SQL = """
 WITH r AS {m} (

@@ -249,7 +249,7 @@ def test_ranking_page_links_each_reference_number_to_the_application(
         url = reverse("review_manage:application", args=[application.pk])
     except NoReverseMatch:
         url = reverse("applicants:manage_detail", args=[application.pk])
-    assert f'<a href="{url}">{application.reference_number}</a>' in response.text
+    assert f'<a class="link-body-emphasis" href="{url}">{application.reference_number}</a>' in response.text
 
 
 def test_ranking_page_has_an_accessible_table(coordinator_client, call, three_for_two):
