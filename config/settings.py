@@ -319,5 +319,7 @@ LOGGING = {
 
 # --- The programme running this instance (letterheads, e-mails) ---------------
 PROGRAMME_OPERATOR = os.environ.get("MIKROGRANTY_OPERATOR", "Mikrogranty")
+PROGRAMME_ADDRESS = os.environ.get("MIKROGRANTY_ADDRESS", "")
+PROGRAMME_PLACE = os.environ.get("MIKROGRANTY_PLACE", "Warszawa")
 # Where links in e-mails point (invitations, reminders).
 SITE_URL = os.environ.get("MIKROGRANTY_SITE_URL", "http://127.0.0.1:8000")

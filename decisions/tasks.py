@@ -53,7 +53,10 @@ def send_decision_email(*, letter_id: int, resend: bool = False) -> bool:
     except IntegrityError:
         message = OutboxMessage.objects.get(letter=letter)
     # Claim the message: of two workers running this task, only one sends.
-    sendable = [OutboxState.QUEUED, OutboxState.FAILED] + ([OutboxState.SENT] if resend else [])
+    # A coordinator's resend also takes over a message stuck "sending" after a worker died.
+    sendable = [OutboxState.QUEUED, OutboxState.FAILED] + (
+        [OutboxState.SENT, OutboxState.SENDING] if resend else []
+    )
     claimed = OutboxMessage.objects.filter(pk=message.pk, state__in=sendable).update(
         state=OutboxState.SENDING, attempts=F("attempts") + 1
     )

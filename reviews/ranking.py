@@ -25,10 +25,16 @@ from grants.models import GrantCall
 
 ZERO = Decimal("0.00")
 
+# Published outcomes stay in the ranking: the committee's table doesn't lose
+# rows (or move its funding line) when results are published.
 RANKED_STATUSES = [
     ApplicationStatus.ACCEPTED_FOR_REVIEW,
     ApplicationStatus.IN_REVIEW,
     ApplicationStatus.REVIEWED,
+    ApplicationStatus.AWARDED,
+    ApplicationStatus.RESERVE,
+    ApplicationStatus.REJECTED,
+    ApplicationStatus.DECLINED,
 ]
 
 # Scores are compared rounded to 6 decimals: the same mean reached by different
