@@ -1,5 +1,5 @@
 # Mikrogranty — two commands: `make run` and `make test` (see README.md);
-# `make loadtest [DB=postgres]` for the deadline rush.
+# `make loadtest [DB=postgres]` for the deadline rush, `make bench [SIZE=…]` for speed.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,7 +9,7 @@ PORT ?= 8000
 DB ?= sqlite
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test loadtest install install-dev sysdeps messages migrate demo lint serve clean
+.PHONY: run test loadtest bench install install-dev sysdeps messages migrate demo lint serve clean
 
 run: install sysdeps messages migrate demo serve
 
@@ -54,6 +54,16 @@ serve:
 # --- tests ---------------------------------------------------------------------
 test: install-dev sysdeps messages
 	@bash scripts/run_tests.sh
+
+# Page timings, SQL query counts and letter rendering at scale (scripts/bench.py):
+# `make bench [SIZE=2000] [DB=postgres]`; prints BENCH lines and writes var/bench.json.
+SIZE ?= 2000
+bench: install-dev messages
+ifeq ($(DB),postgres)
+	@bash scripts/pg_throwaway.sh run mikrogranty_bench -- $(PY) scripts/bench.py --size $(SIZE) $(BENCH_ARGS)
+else
+	@env -u DATABASE_URL $(PY) scripts/bench.py --size $(SIZE) $(BENCH_ARGS)
+endif
 
 # The deadline rush against gunicorn (scripts/loadtest.py): SQLite in var/loadtest/, or
 # with DB=postgres a throwaway PostgreSQL 15 cluster that is deleted afterwards.

@@ -37,6 +37,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -95,6 +96,7 @@ from demo.texts import (
     SCHOOL_THEMES,
     SCHOOLS,
     SHADY_STOPS,
+    TEXT_FIELDS,
     WNIOSKODAWCA1,
     DemoApplicant,
     Theme,
@@ -110,6 +112,12 @@ SEED = "aktywni-dla-klimatu/decyzje"
 ASSIGNMENT_SEED = 2026  # assignments_auto's tie-break, the same in every database
 WARSAW = ZoneInfo("Europe/Warsaw")
 ACCEPTED_MESSAGE = "Wniosek jest kompletny — przekazujemy go do oceny merytorycznej."
+# The statuses publishing moves applications to.
+OUTCOME_STATUSES = [
+    ApplicationStatus.AWARDED,
+    ApplicationStatus.RESERVE,
+    ApplicationStatus.REJECTED,
+]
 
 # --- What the cycling call's applicants proposed -------------------------------------
 
@@ -369,7 +377,6 @@ class Story:
     justifications: dict
     comments: dict
     notes: dict
-    at_school: bool  # the themes name a school
     reserve_places: int
     lowers_one_award: bool
     decided_days_ago: int
@@ -403,7 +410,6 @@ CYCLING = Story(
     justifications={**JUSTIFICATIONS, "Bezpieczeństwo uczestników": SAFETY},
     comments=COMMENTS,
     notes=NOTES,
-    at_school=True,
     reserve_places=3,
     lowers_one_award=True,
     decided_days_ago=9,
@@ -430,7 +436,6 @@ PILOT = Story(
     justifications=PILOT_JUSTIFICATIONS,
     comments=PILOT_COMMENTS,
     notes={},
-    at_school=False,
     reserve_places=0,
     lowers_one_award=False,
     decided_days_ago=340,
@@ -497,7 +502,12 @@ def _applications(
     made = {}
     with _reopened(call):
         for index, (entry, arrived_at) in enumerate(zip(story.entries, arrivals, strict=True)):
-            school = SCHOOLS[(index * 2) % len(SCHOOLS)] if story.at_school else None
+            names_school = any(
+                "{school" in getattr(entry.theme, name)
+                for name in TEXT_FIELDS
+                if name != "team_description"
+            )
+            school = SCHOOLS[(index * 2) % len(SCHOOLS)] if names_school else None
             plan = Plan(
                 call=call,
                 person=entry.person,
@@ -580,8 +590,9 @@ def _reviews(
             **_review_data(criteria, target, rng, story),
         )
 
+    assignments = list(ReviewAssignment.objects.filter(call=call).select_related("review"))
     reviews = []
-    for assignment in ReviewAssignment.objects.filter(call=call).select_related("review"):
+    for assignment in assignments:
         declared, submitted = moments[assignment.pk]
         assignment.assigned_at, assignment.due_at = when.assigned, when.due
         assignment.declared_at = declared
@@ -589,9 +600,7 @@ def _reviews(
         review.created_at = declared + (submitted - declared) / 3
         review.updated_at = review.submitted_at = submitted
         reviews.append(review)
-        ReviewAssignment.objects.filter(pk=assignment.pk).update(
-            assigned_at=when.assigned, due_at=when.due, declared_at=declared
-        )
+    ReviewAssignment.objects.bulk_update(assignments, ["assigned_at", "due_at", "declared_at"])
     Review.objects.bulk_update(reviews, ["created_at", "updated_at", "submitted_at"])
     events = list(ReviewEvent.objects.filter(assignment__call=call))
     for event in events:
@@ -605,10 +614,9 @@ def _reviews(
 
     # Applications went "in review" with the assignment, "reviewed" with their last review.
     last_review: dict[int, datetime] = {}
-    for assignment_id, application_id in ReviewAssignment.objects.filter(call=call).values_list(
-        "pk", "application_id"
-    ):
-        submitted = moments[assignment_id][1]
+    for assignment in assignments:
+        submitted = moments[assignment.pk][1]
+        application_id = assignment.application_id
         last_review[application_id] = max(last_review.get(application_id, submitted), submitted)
     changes = list(
         StatusChange.objects.filter(
@@ -645,12 +653,20 @@ def _weakest_criterion(application: Application) -> str:
     return min(scored, key=lambda c: c.mean_points / c.max_points).name
 
 
-def _lower_one_award(awards: list[Application], *, by: User) -> None:
-    """The committee lowers the lowest-ranked award that pays for a treat (or, failing that, cuts 10%)."""
-    for application in reversed(awards):
-        treats = [line.total for line in application.budget_lines.all() if line.category == "catering"]
-        if application.applicant.email != WNIOSKODAWCA1.email and treats:
-            cut = sum(treats)
+def _lower_one_award(awards: list[Application], *, room: Decimal | None, by: User) -> None:
+    """Lower the lowest-ranked award that pays for a treat the rules don't fund.
+
+    `room` is what the cut must stay under, so the money saved doesn't yet reach
+    the first on the reserve list (the committee would have funded it instead).
+    Without such a treat, the lowest-ranked award is cut by a tenth.
+    """
+    others = [a for a in reversed(awards) if a.applicant.email != WNIOSKODAWCA1.email]
+    for application in others:
+        cut = sum(
+            (line.total for line in application.budget_lines.all() if line.category == "catering"),
+            Decimal("0.00"),
+        )
+        if cut and (room is None or cut < room):
             justification = (
                 f"Komisja przyznała grant pomniejszony o koszt poczęstunku ({format_money(cut)}). "
                 "Regulamin naboru pozwala finansować poczęstunek tylko podczas wydarzeń otwartych "
@@ -659,8 +675,8 @@ def _lower_one_award(awards: list[Application], *, by: User) -> None:
             )
             break
     else:
-        application = next(a for a in reversed(awards) if a.applicant.email != WNIOSKODAWCA1.email)
-        cut = (application.requested_amount / 10).quantize(10)
+        application = others[0]
+        cut = (application.requested_amount / 10).quantize(Decimal("1"))
         justification = (
             "Komisja uznała część kosztów sprzętu za zawyżoną wobec cen rynkowych i obniżyła "
             f"grant o {format_money(cut)}."
@@ -711,7 +727,12 @@ def _decide(call: GrantCall, story: Story, *, coordinator: User) -> None:
         )
     if story.lowers_one_award:
         awards = Application.objects.in_bulk([row.id for row in above])
-        _lower_one_award([awards[row.id] for row in above], by=coordinator)
+        room = None
+        if reserve:
+            left_at_line = call.total_budget - sum(row.requested_amount for row in above)
+            first = next(row for row in below if row.id in reserve)
+            room = first.requested_amount - left_at_line
+        _lower_one_award([awards[row.id] for row in above], room=room, by=coordinator)
     formally_rejected = call.applications.filter(
         status=ApplicationStatus.FORMALLY_REJECTED
     ).order_by("number_in_call")
@@ -721,7 +742,7 @@ def _decide(call: GrantCall, story: Story, *, coordinator: User) -> None:
         )
 
 
-def _answer(call: GrantCall, story: Story, when: Timeline, now: datetime) -> dict[int, datetime]:
+def _answer(call: GrantCall, story: Story, when: Timeline) -> dict[int, datetime]:
     """Awardees accept or decline; wnioskodawca1 hasn't answered. Returns when each answered."""
     rng = _rng("answers", story.slug)
     awards = [
@@ -740,10 +761,16 @@ def _answer(call: GrantCall, story: Story, when: Timeline, now: datetime) -> dic
         award_decline(decision=declined, by=declined.application.applicant)
         answered[declined.pk] = _at(when.today - timedelta(days=story.declined_days_ago), 16, 40)
         awards.remove(declined)
-    window = min(timedelta(days=call.acceptance_days), now - when.published) * 0.8
+    # Accepted at a waking hour of a day before the deadline and before today.
+    first_day = _local_day(when.published)
+    last_day = min(
+        first_day + timedelta(days=call.acceptance_days - 1), when.today - timedelta(days=1)
+    )
     for decision in awards:
         award_accept(decision=decision, by=decision.application.applicant)
-        answered[decision.pk] = when.published + timedelta(hours=3) + window * rng.random()
+        day = first_day + timedelta(days=rng.randint(0, (last_day - first_day).days))
+        hour = rng.randint(11 if day == first_day else 8, 21)
+        answered[decision.pk] = _at(day, hour, rng.randint(0, 59))
     return answered
 
 
@@ -811,7 +838,7 @@ def _backdate_decisions(
     changes = list(
         StatusChange.objects.filter(
             application__call=call,
-            new_status__in=[*(s for s in ApplicationStatus if s in _PUBLISHED), "declined"],
+            new_status__in=[*OUTCOME_STATUSES, ApplicationStatus.DECLINED],
         )
     )
     declined_at = {d.application_id: d.declined_at for d in decisions.values() if d.declined_at}
@@ -829,9 +856,6 @@ def _backdate_decisions(
         .values_list("application", "last")
     ):
         Application.objects.filter(pk=application_id).update(updated_at=last)
-
-
-_PUBLISHED = {ApplicationStatus.AWARDED, ApplicationStatus.RESERVE, ApplicationStatus.REJECTED}
 
 
 def _letters(call: GrantCall, when: Timeline) -> None:
@@ -873,15 +897,13 @@ def _decided_call(call: GrantCall, story: Story, *, users, reviewers, coordinato
         closes_on=_local_day(call.closes_at), today=timezone.localdate(now, WARSAW), story=story
     )
     entries = _applications(call, story, when, users=users, coordinator=coordinator)
-    _reviews(
-        call, story, when, entries=entries, reviewers=reviewers, coordinator=coordinator
-    )
+    _reviews(call, story, when, entries=entries, reviewers=reviewers, coordinator=coordinator)
     _decide(call, story, coordinator=coordinator)
     # The call's settings as the coordinator left them before publishing.
     GrantCall.objects.filter(pk=call.pk).update(acceptance_days=story.acceptance_days)
     call.refresh_from_db()
     results_publish(call=call, by=coordinator, public_results=True)
-    answered = _answer(call, story, when, now)
+    answered = _answer(call, story, when)
     _backdate_decisions(call, when, answered=answered, coordinator=coordinator)
     # After the dates are moved back, so the letters name the story's deadline to accept.
     _letters(call, when)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.enums import COORDINATORS_GROUP
 from accounts.models import User
 from demo.applications import demo_applications_load
+from demo.decisions import demo_decisions_load
 from demo.reviews import demo_reviews_load
 from grants.enums import CallStatus
 from grants.models import CallStatusChange, Criterion, GrantCall
@@ -117,6 +118,57 @@ CRITERIA_HEAT = [
 ]
 
 
+CRITERIA_CYCLING = [
+    (
+        "Pomysł i jego znaczenie dla klimatu",
+        "Ile dojazdów samochodem zastąpi rower i czy zmiana zostanie po projekcie?",
+        10,
+        "2",
+    ),
+    (
+        "Udział młodzieży",
+        "Czy uczniowie współtworzą projekt od pomysłu do realizacji?",
+        10,
+        "1.5",
+    ),
+    (
+        "Plan działań i harmonogram",
+        "Czy plan jest konkretny i wykonalny w czasie trwania programu?",
+        10,
+        "1",
+    ),
+    (
+        "Bezpieczeństwo uczestników",
+        "Opiekunowie, kaski, sprawne rowery, sprawdzone trasy: czy projekt o tym pamięta?",
+        10,
+        "1",
+    ),
+    ("Budżet", "Czy koszty są uzasadnione i adekwatne do działań?", 5, "1"),
+]
+
+CRITERIA_PILOT = [
+    (
+        "Diagnoza problemu",
+        "Czy wiadomo, gdzie i komu doskwiera upał, susza lub ulewy — i skąd to wiadomo?",
+        10,
+        "1.5",
+    ),
+    (
+        "Trwałość rozwiązania",
+        "Czy zieleń, woda lub cień zostaną na lata i kto o nie zadba?",
+        10,
+        "1.5",
+    ),
+    (
+        "Udział sąsiadów",
+        "Czy mieszkańcy współtworzą projekt, a nie tylko z niego korzystają?",
+        10,
+        "1",
+    ),
+    ("Budżet", "Czy koszty są niezbędne i racjonalne?", 5, "1"),
+]
+
+
 @dataclass
 class DemoCall:
     slug: str
@@ -201,6 +253,44 @@ UPCOMING_CALL = DemoCall(
     max_amount="8000",
     total_budget="80000",
     own_contribution_percent="10",
+)
+
+DECIDED_CALL = DemoCall(
+    slug="rowerowa-szkola",
+    reference_code="ROW",  # "RS" is the browser tests' own new call
+    title="Rowerowa szkoła — mini-granty na rowerowe dojazdy",
+    description=(
+        "Mini-granty na uczniowskie projekty, dzięki którym do szkoły łatwiej i bezpieczniej "
+        "dojechać rowerem: rowerownie, rowerowe autobusy, szkolne serwisy, mapy bezpiecznych "
+        "tras, zajęcia dla młodszych. Nabór jest rozstrzygnięty — wyniki są opublikowane."
+    ),
+    eligibility=(
+        "Grupy co najmniej 3 uczniów i uczennic szkół ponadpodstawowych z opiekunem, a także "
+        "młodzi aktywiści i organizacje pozarządowe, które realizują projekt razem ze szkołą."
+    ),
+    criteria=CRITERIA_CYCLING,
+    min_amount="1000",
+    max_amount="5000",
+    total_budget="30000",
+)
+
+PILOT_CALL = DemoCall(
+    slug="klimatyczne-podworka",
+    reference_code="KP",
+    title="Klimatyczne podwórka — edycja pilotażowa",
+    description=(
+        "Pilotażowy nabór programu: mini-granty na zieleń, wodę i cień w najbliższym "
+        "sąsiedztwie — na podwórkach, skwerach, przystankach i działkach. Nabór jest "
+        "rozstrzygnięty; jego doświadczenia wykorzystaliśmy, przygotowując nabór „Chłodne "
+        "podwórka”."
+    ),
+    eligibility=(
+        "Grupy nieformalne, wspólnoty mieszkaniowe, młodzi aktywiści i organizacje pozarządowe."
+    ),
+    criteria=CRITERIA_PILOT,
+    min_amount="1000",
+    max_amount="5000",
+    total_budget="12000",
 )
 
 
@@ -308,4 +398,26 @@ def demo_load() -> dict[str, object]:
     reviews = demo_reviews_load(
         calls=calls, people=people, coordinator=coordinator, password=DEMO_PASSWORD
     )
-    return {"people": people, "calls": calls, "applications": applications, "reviews": reviews}
+    # Two calls decided in the past: this year's, with its results just out, and the pilot's.
+    calls["decided"] = _ensure_call(
+        DECIDED_CALL,
+        opens_at=_warsaw_day_start(today - timedelta(days=150)),
+        closes_at=_warsaw_day_end(today - timedelta(days=90)),
+        status=CallStatus.CLOSED,
+        by=coordinator,
+    )
+    calls["pilot"] = _ensure_call(
+        PILOT_CALL,
+        opens_at=_warsaw_day_start(today - timedelta(days=430)),
+        closes_at=_warsaw_day_end(today - timedelta(days=375)),
+        status=CallStatus.CLOSED,
+        by=coordinator,
+    )
+    decisions = demo_decisions_load(calls=calls, people=people, coordinator=coordinator)
+    return {
+        "people": people,
+        "calls": calls,
+        "applications": applications,
+        "reviews": reviews,
+        "decisions": decisions,
+    }

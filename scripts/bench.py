@@ -284,6 +284,11 @@ def build_programme(size: int, reviewers: int, per_application: int) -> dict:
         for review, points in zip(reviews, scores, strict=True)
         for criterion, p in zip(criteria, points, strict=True)
     )
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics after a bulk load, as autovacuum would give
     return {
         "call_id": call.pk,
         "coordinator": coordinator.email,

@@ -193,6 +193,9 @@ def seed(args) -> World:
     from grants.services import call_close, call_parts_save, call_publish, call_save
     from reviews.services import assignments_auto, pool_add
 
+    if User.objects.exists():
+        # DATABASE_URL points at a database with people in it: never seed into that.
+        raise SystemExit("The load test needs an empty database; this one has users in it.")
     # One hash for everybody: hashing 50 passwords one by one takes half a minute.
     password_hash = make_password(PASSWORD)
 
@@ -580,6 +583,7 @@ class Recorder:
         self.problems: list[str] = []
         self.folder = folder
         self.kept = 0
+        self.reconnects = 0
         self._lock = threading.Lock()
 
     def sample(self, sample: Sample) -> None:
@@ -589,6 +593,10 @@ class Recorder:
     def problem(self, text: str) -> None:
         with self._lock:
             self.problems.append(text)
+
+    def count_reconnect(self) -> None:
+        with self._lock:
+            self.reconnects += 1
 
     def keep_page(self, who: str, method: str, path: str, response) -> None:
         """Save the first few unexpected answers in var/loadtest/unexpected/ to read later."""
@@ -674,6 +682,7 @@ class Browser:
                 self.close()
                 if not reused or attempt == 2:
                     raise
+                self.recorder.count_reconnect()
         raise AssertionError("unreachable")
 
     def request(
@@ -1379,7 +1388,11 @@ def report(rush: Rush, runs: list[ApplicantRun], database: str, started: float) 
             )
     statuses = Counter(s.status for s in samples)
     print(f"  answers: {dict(sorted(statuses.items()))}")
-    print(f"  errors: {server_errors} answered 5xx, {no_answer} without an answer")
+    print(
+        f"  errors: {server_errors} answered 5xx, {no_answer} without an answer "
+        f"({rush.recorder.reconnects} requests sent again on a new connection after the "
+        "server had closed a kept-alive one, as browsers do)"
+    )
     return figures
 
 

@@ -41,8 +41,9 @@ def test_every_demo_account_can_log_in(client):
 
 def test_demo_coordinator_reaches_the_manage_area_and_sees_three_calls(client):
     call_command("load_demo", stdout=StringIO())
-    phases = sorted(call.phase() for call in GrantCall.objects.all())
-    assert phases == sorted([CallPhase.ACCEPTING, CallPhase.UPCOMING, CallPhase.CLOSED])
+    phases = {call.phase() for call in GrantCall.objects.all()}
+    assert {CallPhase.ACCEPTING, CallPhase.UPCOMING, CallPhase.CLOSED} <= phases
+    assert sum(1 for call in GrantCall.objects.all() if call.phase() == CallPhase.ACCEPTING) == 1
     for call in GrantCall.objects.all():
         assert 4 <= call.criteria.count() <= 6
         assert call.programme == "Aktywni dla klimatu"
