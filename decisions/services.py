@@ -234,7 +234,11 @@ def letter_number(decision: Decision, version: int) -> str:
 
 
 def letter_issue(
-    *, decision: Decision, by=None, correction_note: str | None = None
+    *,
+    decision: Decision,
+    by=None,
+    correction_note: str | None = None,
+    issued_at=None,
 ) -> DecisionLetter:
     """Render and store the decision's letter once; a correction (with a note) issues the next version.
 
@@ -252,7 +256,7 @@ def letter_issue(
     applicant = decision.application.applicant
     language = applicant.language if applicant else "pl"
     number = letter_number(decision, version)
-    issued_at = timezone.now()
+    issued_at = issued_at or timezone.now()  # a past date only for imported or demo records
     with translation.override(language):
         pdf = render_letter_pdf(decision, language=language, number=number, issued_at=issued_at)
     letter = DecisionLetter(

@@ -12,7 +12,9 @@ was rejected on merit. So her account holds an award letter and a rejection
 letter.
 
 Everything is made through the services the people of the story would use:
-the applications are submitted and checked with demo.applications' plans; the
+the applications are submitted before the deadline and checked with
+demo.applications' plans (the closed call reopened inside the transaction for
+the replayed submissions, as there, so nobody ever sees it open); the
 reviewers of demo.reviews declare and submit their reviews; the coordinator
 awards everything above the funding line, lowers one award, places the reserve
 list, rejects the rest and publishes; applicants accept or decline; each letter
@@ -22,7 +24,9 @@ afterwards, as in the other demo modules, and never a status:
 * the moments of the story, since the services stamp them "now": reviews,
   decisions (and their history), publication, answers, letters, e-mails;
 * the e-mails of the letters: the outbox holds each one as sent a minute after
-  its letter, so the tasks that publishing queues find nothing to send.
+  its letter, so the tasks that publishing queues find nothing to send;
+* the call's days to accept an award, as its coordinator set them before
+  publishing (two weeks, so wnioskodawca1 can still answer for a week).
 
 Not moved back: the date printed in a letter is the day it was rendered (the
 load day), because letter_issue takes no date; the record says when it was
@@ -51,7 +55,7 @@ from applicants.models import Application, StatusChange
 from core.formatting import format_money
 from decisions.enums import DecisionOutcome, OutboxState
 from decisions.feedback import review_feedback
-from decisions.models import Decision, DecisionLetter, OutboxMessage, Publication
+from decisions.models import Decision, OutboxMessage, Publication
 from decisions.services import (
     award_accept,
     award_decline,
@@ -701,29 +705,23 @@ def _decide(call: GrantCall, story: Story, *, coordinator: User) -> None:
     minimum = f"{call.min_score:.0f}"
     for row in below:
         application = Application.objects.get(pk=row.id)
-        funded = _projects_above(len(above))
-        if row.id in reserve:
-            outcome = DecisionOutcome.RESERVE
+        scored = f"Wniosek uzyskał średnio {_score(row.final_score)} pkt na 100"
+        if row.below_threshold:
             justification = (
-                f"Wniosek uzyskał średnio {_score(row.final_score)} pkt na 100 (próg "
-                f"dofinansowania: {minimum} pkt), ale budżet naboru wystarczył na {funded}."
-            )
-        elif not row.below_threshold:
-            outcome = DecisionOutcome.REJECTED
-            justification = (
-                f"Wniosek uzyskał średnio {_score(row.final_score)} pkt na 100 (próg "
-                f"dofinansowania: {minimum} pkt), ale budżet naboru wystarczył na {funded}."
-            )
-        else:
-            outcome = DecisionOutcome.REJECTED
-            justification = (
-                f"Wniosek uzyskał średnio {_score(row.final_score)} pkt na 100, a do "
-                f"dofinansowania potrzeba co najmniej {minimum} pkt. Recenzenci najniżej "
-                f"ocenili kryterium „{_weakest_criterion(application)}” — ich uwagi "
+                f"{scored}, a do dofinansowania potrzeba co najmniej {minimum} pkt. Recenzenci "
+                f"najniżej ocenili kryterium „{_weakest_criterion(application)}” — ich uwagi "
                 "znajdziecie dalej w tym piśmie."
             )
+        else:  # good enough, but the money ran out
+            justification = (
+                f"{scored} (próg dofinansowania: {minimum} pkt), ale budżet naboru wystarczył "
+                f"na {_projects_above(len(above))}."
+            )
         decision_record(
-            application=application, outcome=outcome, justification=justification, by=coordinator
+            application=application,
+            outcome=DecisionOutcome.RESERVE if row.id in reserve else DecisionOutcome.REJECTED,
+            justification=justification,
+            by=coordinator,
         )
     if story.lowers_one_award:
         awards = Application.objects.in_bulk([row.id for row in above])
@@ -867,9 +865,8 @@ def _letters(call: GrantCall, when: Timeline) -> None:
         .order_by("application__number_in_call")
     )
     for index, decision in enumerate(decisions):
-        letter = letter_issue(decision=decision)
         issued_at = when.published + timedelta(minutes=2, seconds=20 * index)
-        DecisionLetter.objects.filter(pk=letter.pk).update(issued_at=issued_at)
+        letter = letter_issue(decision=decision, issued_at=issued_at)
         applicant = decision.application.applicant
         # The subject the task would have written (decisions.tasks.send_decision_email).
         context = {

@@ -43,12 +43,12 @@ RANKED_STATUSES = [
 ORDERS = {
     # Unscored applications go last; ties by reference number.
     "final": (
-        "CASE WHEN s.final_score IS NULL THEN 1 ELSE 0 END, "
-        "ROUND(CAST(s.final_score AS NUMERIC), 6) DESC, a.number_in_call, a.id"
+        "CASE WHEN j.final_score IS NULL THEN 1 ELSE 0 END, "
+        "ROUND(CAST(j.final_score AS NUMERIC), 6) DESC, j.number_in_call, j.id"
     ),
     "normalised": (
-        "CASE WHEN s.normalised IS NULL THEN 1 ELSE 0 END, "
-        "ROUND(CAST(s.normalised AS NUMERIC), 6) DESC, a.number_in_call, a.id"
+        "CASE WHEN j.normalised IS NULL THEN 1 ELSE 0 END, "
+        "ROUND(CAST(j.normalised AS NUMERIC), 6) DESC, j.number_in_call, j.id"
     ),
 }
 
@@ -115,22 +115,50 @@ assigned AS {m} (
     WHERE call_id = %(call_id)s AND status IN ('assigned', 'declared')
     GROUP BY application_id
 ),
+-- Applications, their scores and their reviewer counts side by side, one row each: a
+-- UNION ALL grouped by application (a sort) rather than joins on the computed steps,
+-- which SQLite would run as a scan per application (quadratic at thousands of rows).
+combined AS (
+    SELECT a.id AS application_id, 1 AS is_application, a.reference_number, a.title,
+           a.applicant_name, a.applicant_kind, a.status, a.requested_amount, a.number_in_call,
+           CAST(NULL AS DOUBLE PRECISION) AS mean, CAST(NULL AS DOUBLE PRECISION) AS spread,
+           CAST(NULL AS BIGINT) AS reviews, CAST(NULL AS DOUBLE PRECISION) AS final_score,
+           CAST(NULL AS DOUBLE PRECISION) AS normalised, CAST(NULL AS BIGINT) AS active
+    FROM applicants_application a
+    WHERE a.call_id = %(call_id)s AND a.status IN ({statuses})
+    UNION ALL
+    SELECT application_id, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           mean, spread, reviews, final_score, normalised, NULL
+    FROM scored
+    UNION ALL
+    SELECT application_id, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           NULL, NULL, NULL, NULL, NULL, active
+    FROM assigned
+),
+joined AS {m} (
+    SELECT application_id AS id, MAX(reference_number) AS reference_number, MAX(title) AS title,
+           MAX(applicant_name) AS applicant_name, MAX(applicant_kind) AS applicant_kind,
+           MAX(status) AS status, MAX(requested_amount) AS requested_amount,
+           MAX(number_in_call) AS number_in_call, MAX(mean) AS mean, MAX(spread) AS spread,
+           MAX(reviews) AS reviews, MAX(final_score) AS final_score, MAX(normalised) AS normalised,
+           MAX(active) AS active
+    FROM combined
+    GROUP BY application_id
+    HAVING MAX(is_application) = 1
+),
 ranked AS (
-    SELECT a.id, a.reference_number, a.title, a.applicant_name, a.applicant_kind, a.status,
-           a.requested_amount, a.number_in_call,
-           s.mean, s.spread, COALESCE(s.reviews, 0) AS reviews, s.final_score, s.normalised,
-           COALESCE(asg.active, 0) AS assigned_reviewers,
+    SELECT j.id, j.reference_number, j.title, j.applicant_name, j.applicant_kind, j.status,
+           j.requested_amount, j.number_in_call,
+           j.mean, j.spread, COALESCE(j.reviews, 0) AS reviews, j.final_score, j.normalised,
+           COALESCE(j.active, 0) AS assigned_reviewers,
            ROW_NUMBER() OVER (ORDER BY {order}) AS position,
            -- Only what can be funded uses up the budget: an application without a final
            -- score or below the minimum adds nothing (in the normalised order it can
            -- stand above fundable ones).
-           SUM(CASE WHEN s.final_score >= %(fundable_from)s THEN a.requested_amount ELSE 0 END)
+           SUM(CASE WHEN j.final_score >= %(fundable_from)s THEN j.requested_amount ELSE 0 END)
                OVER (ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
                AS running_total
-    FROM applicants_application a
-    LEFT JOIN scored s ON s.application_id = a.id
-    LEFT JOIN assigned asg ON asg.application_id = a.id
-    WHERE a.call_id = %(call_id)s AND a.status IN ({statuses})
+    FROM joined j
 )
 SELECT * FROM ranked ORDER BY position
 """
