@@ -344,3 +344,23 @@ def decision_history(*, decision: Decision) -> list[HistoryEntry]:
             )
         previous = record
     return entries
+
+
+def public_awards(*, call):
+    """Published, not declined awards of a call: what the public results page lists."""
+    return (
+        Decision.objects.filter(
+            call=call,
+            outcome=DecisionOutcome.AWARDED,
+            published_at__isnull=False,
+            declined_at__isnull=True,
+        )
+        .select_related("application")
+        .only(
+            "amount",
+            "application__title",
+            "application__applicant_name",
+            "application__reference_number",
+        )
+        .order_by("application__number_in_call")
+    )

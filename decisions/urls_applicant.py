@@ -5,6 +5,9 @@ from decisions.views import applicant
 app_name = "decisions_applicant"
 
 urlpatterns = [
+    path(
+        "calls/<slug:slug>/results/", applicant.PublicResultsView.as_view(), name="public_results"
+    ),
     path("applications/<int:pk>/decision/", applicant.DecisionView.as_view(), name="decision"),
     path(
         "applications/<int:pk>/decision/letter.pdf",

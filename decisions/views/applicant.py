@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from applicants.selectors import application_get_for_owner
 from decisions.feedback import review_feedback
 from decisions.models import Decision
+from decisions.selectors import public_awards
 from decisions.services import award_accept, award_decline
 
 
@@ -84,3 +85,17 @@ class AwardAnswerView(OwnPublishedDecisionMixin, View):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("decisions_applicant:decision", pk=self.application.pk)
+
+
+class PublicResultsView(TemplateView):
+    """The call's funded projects, for everyone, when the call publishes its results."""
+
+    template_name = "decisions/public_results.html"
+
+    def get_context_data(self, **kwargs):
+        from grants.selectors import call_get_public
+
+        call = call_get_public(slug=self.kwargs["slug"])
+        if not call.public_results:
+            raise Http404
+        return super().get_context_data(call=call, awards=public_awards(call=call), **kwargs)
