@@ -6,19 +6,26 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
+from applicants.enums import ApplicantKind, ApplicationStatus
+from applicants.models import Application
 from applicants.services import formal_check_record
 from applicants.tests.builders import submitted_application
 from grants.models import Criterion
 from grants.tests.factories import GrantCallFactory
-from reviews.models import ReviewAssignment
+from reviews.enums import AssignmentStatus, ReviewStatus
+from reviews.models import Review, ReviewAssignment
 from reviews.services import assignment_declare, assignments_auto, pool_add, review_submit
 
 
 def call_with_criteria(**kwargs):
     """A call with two criteria: "Pomysł" (0–10, weight 2) and "Budżet" (0–5, weight 1)."""
     call = GrantCallFactory(**kwargs)
-    Criterion.objects.create(call=call, name="Pomysł", max_points=10, weight=Decimal("2"), position=0)
-    Criterion.objects.create(call=call, name="Budżet", max_points=5, weight=Decimal("1"), position=1)
+    Criterion.objects.create(
+        call=call, name="Pomysł", max_points=10, weight=Decimal("2"), position=0
+    )
+    Criterion.objects.create(
+        call=call, name="Budżet", max_points=5, weight=Decimal("1"), position=1
+    )
     return call
 
 
@@ -38,7 +45,9 @@ def reviewers_in_pool(call, count):
 
 
 def assign_all(call, *, due_in_days=14):
-    return assignments_auto(call=call, due_at=timezone.now() + timedelta(days=due_in_days), by=CoordinatorFactory())
+    return assignments_auto(
+        call=call, due_at=timezone.now() + timedelta(days=due_in_days), by=CoordinatorFactory()
+    )
 
 
 def submit_review(assignment: ReviewAssignment, points: dict[str, int], recommendation="fund"):
@@ -56,3 +65,50 @@ def submit_review(assignment: ReviewAssignment, points: dict[str, int], recommen
         note_for_committee="",
         recommendation=recommendation,
     )
+
+
+def bulk_ranked_call(count: int):
+    """`count` applications with two submitted reviews each, written in bulk.
+
+    This bypasses the services (no status changes, no events, no score rows) for
+    speed: the ranking only reads applications, assignments and review totals.
+    """
+    call = GrantCallFactory(total_budget=Decimal("100000"), min_score=Decimal("50"))
+    reviewers = [UserFactory() for _ in range(5)]
+    now = timezone.now()
+    applications = Application.objects.bulk_create(
+        Application(
+            call=call,
+            applicant=None,
+            status=ApplicationStatus.ACCEPTED_FOR_REVIEW,
+            number_in_call=number,
+            reference_number=f"{call.reference_code}/2027/{number:04d}",
+            title=f"Projekt nr {number}",
+            applicant_kind=ApplicantKind.GROUP,
+            applicant_name=f"Grupa nr {number}",
+            requested_amount=Decimal("1000.00") + number,
+            last_submitted_at=now,
+        )
+        for number in range(1, count + 1)
+    )
+    assignments = ReviewAssignment.objects.bulk_create(
+        ReviewAssignment(
+            application=application,
+            call=call,
+            reviewer=reviewers[(index + shift) % len(reviewers)],
+            status=AssignmentStatus.DECLARED,
+            due_at=now + timedelta(days=7),
+        )
+        for index, application in enumerate(applications)
+        for shift in (0, 1)
+    )
+    Review.objects.bulk_create(
+        Review(
+            assignment=assignment,
+            status=ReviewStatus.SUBMITTED,
+            total=Decimal((index * 37) % 10000) / 100,
+            submitted_at=now,
+        )
+        for index, assignment in enumerate(assignments)
+    )
+    return call

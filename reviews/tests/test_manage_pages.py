@@ -599,3 +599,23 @@ def test_call_edit_page_refuses_to_delete_a_scored_criterion(coordinator_client,
     )
     assert "already has review scores" in response.text
     assert call.criteria.count() == 2
+
+
+@pytest.mark.parametrize("page", ["review_manage:assignments", "review_manage:pool"])
+def test_progress_pages_need_the_same_queries_for_10_or_500_applications(
+    coordinator_client, django_assert_max_num_queries, page
+):
+    from reviews.tests.builders import bulk_ranked_call
+
+    small, large = bulk_ranked_call(10), bulk_ranked_call(500)
+    for call in (small, large):
+        for reviewer_id in (
+            ReviewAssignment.objects.filter(call=call)
+            .values_list("reviewer_id", flat=True)
+            .distinct()
+        ):
+            PoolMember.objects.get_or_create(call=call, reviewer_id=reviewer_id)
+    with django_assert_max_num_queries(15) as few:
+        assert coordinator_client.get(reverse(page, args=[small.pk])).status_code == 200
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert coordinator_client.get(reverse(page, args=[large.pk])).status_code == 200

@@ -3,24 +3,20 @@
 import csv
 import io
 import re
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from openpyxl import load_workbook
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
-from applicants.enums import ApplicantKind, ApplicationStatus
-from applicants.models import Application
 from core.formatting import format_money
 from grants.tests.factories import GrantCallFactory
-from reviews.enums import AssignmentStatus, ReviewStatus
-from reviews.models import Review, ReviewAssignment
+from reviews.tests.builders import bulk_ranked_call
 from reviews.tests.test_ranking import ranked_application, scored
 
 pytestmark = pytest.mark.django_db
@@ -469,53 +465,6 @@ def test_ranking_xlsx_has_the_same_rows_with_numbers_as_numbers(
 
 
 # --- Pagination and the number of queries ------------------------------------------------
-
-
-def bulk_ranked_call(count: int):
-    """`count` applications with two submitted reviews each, written in bulk.
-
-    This bypasses the services (no status changes, no events, no score rows) for
-    speed: the ranking only reads applications, assignments and review totals.
-    """
-    call = GrantCallFactory(total_budget=Decimal("100000"), min_score=Decimal("50"))
-    reviewers = [UserFactory() for _ in range(5)]
-    now = timezone.now()
-    applications = Application.objects.bulk_create(
-        Application(
-            call=call,
-            applicant=None,
-            status=ApplicationStatus.ACCEPTED_FOR_REVIEW,
-            number_in_call=number,
-            reference_number=f"{call.reference_code}/2027/{number:04d}",
-            title=f"Projekt nr {number}",
-            applicant_kind=ApplicantKind.GROUP,
-            applicant_name=f"Grupa nr {number}",
-            requested_amount=Decimal("1000.00") + number,
-            last_submitted_at=now,
-        )
-        for number in range(1, count + 1)
-    )
-    assignments = ReviewAssignment.objects.bulk_create(
-        ReviewAssignment(
-            application=application,
-            call=call,
-            reviewer=reviewers[(index + shift) % len(reviewers)],
-            status=AssignmentStatus.DECLARED,
-            due_at=now + timedelta(days=7),
-        )
-        for index, application in enumerate(applications)
-        for shift in (0, 1)
-    )
-    Review.objects.bulk_create(
-        Review(
-            assignment=assignment,
-            status=ReviewStatus.SUBMITTED,
-            total=Decimal((index * 37) % 10000) / 100,
-            submitted_at=now,
-        )
-        for index, assignment in enumerate(assignments)
-    )
-    return call
 
 
 def test_ranking_page_shows_100_rows_a_page_with_global_positions(coordinator_client):
