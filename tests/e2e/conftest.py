@@ -75,7 +75,10 @@ def screenshot(page):
         page.screenshot(path=str(SCREENSHOTS / f"{name}-desktop.png"), full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=True)
+        # Nothing may make a phone scroll sideways (wide tables scroll inside their box).
+        width = page.evaluate("document.documentElement.scrollWidth")
         page.set_viewport_size(size)
+        assert width <= 391, f"{name}: the page is {width}px wide on a 390px phone"
 
     return take
 
