@@ -10,4 +10,8 @@ def roles(request) -> dict:
     # Lazy: pages that don't show the navigation ask nothing. The rules predicate
     # reads the user's groups once (one query), where `perms.…` would also ask
     # Django's model backend for user and group permissions.
-    return {"is_coordinator": SimpleLazyObject(lambda: bool(user and user.is_authenticated and is_coordinator.test(user)))}
+    return {
+        "is_coordinator": SimpleLazyObject(
+            lambda: bool(user and user.is_authenticated and is_coordinator.test(user))
+        )
+    }

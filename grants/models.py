@@ -158,23 +158,31 @@ class GrantCall(models.Model):
         max_length=16,
         choices=FinalScoreRule.choices,
         default=FinalScoreRule.MEAN_ALL,
-        help_text=_("With three or more reviews, the two closest can be used so one outlier weighs less."),
+        help_text=_(
+            "With three or more reviews, the two closest can be used so one outlier weighs less."
+        ),
     )
     impartiality_declaration = models.TextField(
         _("reviewers' declaration of impartiality"),
         default=DEFAULT_IMPARTIALITY_DECLARATION,
-        help_text=_("Each reviewer accepts this text for each application before seeing its content."),
+        help_text=_(
+            "Each reviewer accepts this text for each application before seeing its content."
+        ),
     )
     acceptance_days = models.PositiveSmallIntegerField(
         _("days to accept an award"),
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(60)],
-        help_text=_("After the results are published, awarded applicants confirm or decline within this time."),
+        help_text=_(
+            "After the results are published, awarded applicants confirm or decline within this time."
+        ),
     )
     public_results = models.BooleanField(
         _("publish a public results page"),
         default=False,
-        help_text=_("Titles, applicants' names and amounts of the funded projects, on the call's page."),
+        help_text=_(
+            "Titles, applicants' names and amounts of the funded projects, on the call's page."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=CallStatus.choices, default=CallStatus.DRAFT

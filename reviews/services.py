@@ -313,7 +313,9 @@ def extra_reviewer_add(
     _application_id, reviewer_id = plan.pairs[0]
     # An application already "reviewed" keeps that status (the pipeline never moves
     # backwards); the ranking counts the extra review once it is submitted.
-    assignment = _assignment_create(application=application, reviewer_id=reviewer_id, due_at=due_at, by=by)
+    assignment = _assignment_create(
+        application=application, reviewer_id=reviewer_id, due_at=due_at, by=by
+    )
     _start_review_stage(application, by=by)
     return assignment
 

@@ -88,12 +88,14 @@ def notify_coordinators_of_conflict(*, assignment_id: int) -> int:
 
     recipients = list(User.objects.coordinators().values_list("email", flat=True))
     # Claim first: a retried task (or a second worker) sends nothing twice.
-    claimed = ReviewAssignment.objects.filter(pk=assignment_id, conflict_notified_at__isnull=True).update(
-        conflict_notified_at=timezone.now()
-    )
+    claimed = ReviewAssignment.objects.filter(
+        pk=assignment_id, conflict_notified_at__isnull=True
+    ).update(conflict_notified_at=timezone.now())
     if not claimed or not recipients:
         return 0
-    assignment = ReviewAssignment.objects.select_related("reviewer", "call", "application").get(pk=assignment_id)
+    assignment = ReviewAssignment.objects.select_related("reviewer", "call", "application").get(
+        pk=assignment_id
+    )
     context = {
         "assignment": assignment,
         "url": _absolute(

@@ -288,7 +288,8 @@ def build_programme(size: int, reviewers: int, per_application: int) -> dict:
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh statistics after a bulk load, as autovacuum would give
+            # Fresh statistics after a bulk load, as autovacuum would give them.
+            cursor.execute("ANALYZE")
     return {
         "call_id": call.pk,
         "coordinator": coordinator.email,
