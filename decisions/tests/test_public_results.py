@@ -59,3 +59,14 @@ def test_public_results_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(4):
         response = client.get(reverse("decisions_applicant:public_results", args=[call.slug]))
     assert response.status_code == 200
+
+
+def test_my_applications_links_a_published_decision(client, decided):
+    call, funded, _refused, coordinator = decided
+    client.force_login(funded.applicant)
+    decision_url = reverse("decisions_applicant:decision", args=[funded.pk])
+    assert (
+        decision_url not in client.get(reverse("applicants:my_applications")).text
+    )  # not published yet
+    results_publish(call=call, by=coordinator)
+    assert decision_url in client.get(reverse("applicants:my_applications")).text
