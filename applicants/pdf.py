@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -97,3 +98,19 @@ def application_version_pdf(version: ApplicationVersion) -> bytes:
         author=settings.PROGRAMME_OPERATOR,
         language=language,
     )
+
+
+def application_version_filename(version: ApplicationVersion) -> str:
+    """The PDF copy's file name: the reference number ("/" not allowed in names) and version."""
+    application = version.application
+    number = (application.reference_number or str(application.pk)).replace("/", "-")
+    return f"{number}-v{version.number}.pdf"
+
+
+def application_version_pdf_response(version: ApplicationVersion) -> HttpResponse:
+    """The version's PDF copy as a download, for whichever page is allowed to offer it."""
+    response = HttpResponse(application_version_pdf(version), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{application_version_filename(version)}"'
+    )
+    return response

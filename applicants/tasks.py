@@ -3,17 +3,13 @@
 Tasks take ids and are idempotent: running one twice sends nothing twice.
 """
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
 from applicants.models import ApplicationVersion, StatusChange
-
-
-def _subject(template: str, context: dict) -> str:
-    return " ".join(render_to_string(template, context).split())
+from core.mail import email_subject
 
 
 @task()
@@ -23,7 +19,10 @@ def send_submission_confirmation(*, version_id: int) -> bool:
     Claims the version first (confirmation_sent_at), so two workers running the
     same task send one e-mail; if sending fails the claim is released for a retry.
     """
-    from applicants.pdf import application_version_pdf  # WeasyPrint loads only in workers
+    from applicants.pdf import (  # WeasyPrint loads only in workers
+        application_version_filename,
+        application_version_pdf,
+    )
 
     claimed = ApplicationVersion.objects.filter(
         pk=version_id, confirmation_sent_at__isnull=True
@@ -41,13 +40,15 @@ def send_submission_confirmation(*, version_id: int) -> bool:
         with translation.override(applicant.language):
             context = {"application": application, "version": version, "user": applicant}
             message = EmailMessage(
-                subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-                + _subject("applicants/email/submitted_subject.txt", context),
+                subject=email_subject("applicants/email/submitted_subject.txt", context),
                 body=render_to_string("applicants/email/submitted_body.txt", context),
                 to=[applicant.email],
             )
-            filename = f"{application.reference_number.replace('/', '-')}-v{version.number}.pdf"
-            message.attach(filename, application_version_pdf(version), "application/pdf")
+            message.attach(
+                application_version_filename(version),
+                application_version_pdf(version),
+                "application/pdf",
+            )
             message.send()
     except Exception:
         ApplicationVersion.objects.filter(pk=version_id).update(confirmation_sent_at=None)
@@ -74,8 +75,7 @@ def notify_applicant_of_status(*, status_change_id: int) -> bool:
         with translation.override(applicant.language):
             context = {"application": application, "change": change, "user": applicant}
             EmailMessage(
-                subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-                + _subject("applicants/email/status_subject.txt", context),
+                subject=email_subject("applicants/email/status_subject.txt", context),
                 body=render_to_string("applicants/email/status_body.txt", context),
                 to=[applicant.email],
             ).send()

@@ -1,7 +1,9 @@
 """Queueing of e-mail: pages never talk to an SMTP server themselves."""
 
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
 
 from core.tasks import send_email
 
@@ -22,3 +24,10 @@ def email_enqueue(message: EmailMessage) -> None:
         "headers": dict(message.extra_headers),
     }
     transaction.on_commit(lambda: send_email.enqueue(**kwargs))
+
+
+def email_subject(template: str, context: dict) -> str:
+    """Render a subject template on one line, after the site's subject prefix."""
+    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(
+        render_to_string(template, context).split()
+    )

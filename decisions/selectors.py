@@ -226,9 +226,13 @@ def letters_current_for_call(*, call: GrantCall) -> QuerySet[DecisionLetter]:
     )
 
 
-def letter_file_name(letter: DecisionLetter) -> str:
-    """A current letter's file name in downloads: its number with "/" (not allowed) made "-"."""
-    return f"{letter.number.replace('/', '-')}.pdf"
+def letter_file_name(letter: DecisionLetter, *, with_version: bool = False) -> str:
+    """A letter's file name in downloads: its number with "/" (not allowed) made "-".
+
+    Coordinators, who see every version, get the version in the name too.
+    """
+    stem = letter.number.replace("/", "-")
+    return f"{stem}-v{letter.version}.pdf" if with_version else f"{stem}.pdf"
 
 
 def decision_get_for_coordinator(*, pk: int) -> Decision:

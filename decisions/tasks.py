@@ -1,6 +1,5 @@
 """Background work of the decision stage: rendering letters and e-mailing them. Idempotent."""
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -8,8 +7,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
+from core.mail import email_subject
 from decisions.enums import LetterState, OutboxState
 from decisions.models import Decision, DecisionLetter, OutboxMessage
+from decisions.selectors import letter_file_name
 
 
 @task()
@@ -71,18 +72,14 @@ def send_decision_email(*, letter_id: int, resend: bool = False) -> bool:
                 "application": decision.application,
                 "user": applicant,
             }
-            subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(
-                render_to_string("decisions/email/decision_subject.txt", context).split()
-            )
+            subject = email_subject("decisions/email/decision_subject.txt", context)
             email = EmailMessage(
                 subject=subject,
                 body=render_to_string("decisions/email/decision_body.txt", context),
                 to=[applicant.email],
             )
             with letter.pdf.open("rb") as pdf:
-                email.attach(
-                    f"{letter.number.replace('/', '-')}.pdf", pdf.read(), "application/pdf"
-                )
+                email.attach(letter_file_name(letter), pdf.read(), "application/pdf")
         email.send()
     except Exception as exc:
         # Anything failing after the claim leaves the message FAILED, so Retry/Resend can claim it again.

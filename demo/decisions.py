@@ -44,15 +44,14 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import User
 from applicants.enums import ApplicationStatus
 from applicants.models import Application, StatusChange
 from core.formatting import format_money
+from core.mail import email_subject
 from decisions.enums import DecisionOutcome, OutboxState
 from decisions.feedback import review_feedback
 from decisions.models import Decision, OutboxMessage, Publication
@@ -876,12 +875,12 @@ def _letters(call: GrantCall, when: Timeline) -> None:
             "user": applicant,
         }
         with translation.override(letter.language):
-            subject = render_to_string("decisions/email/decision_subject.txt", context)
+            subject = email_subject("decisions/email/decision_subject.txt", context)
         OutboxMessage.objects.create(
             decision=decision,
             letter=letter,
             to=applicant.email,
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+            subject=subject,
             state=OutboxState.SENT,
             attempts=1,
             created_at=issued_at,

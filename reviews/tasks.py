@@ -8,12 +8,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from accounts.models import User
-
-
-def _subject(template: str, context: dict) -> str:
-    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(
-        render_to_string(template, context).split()
-    )
+from core.mail import email_subject
 
 
 def _absolute(path: str) -> str:
@@ -37,7 +32,7 @@ def send_pool_invitation(*, invitation_id: int) -> bool:
             else _absolute(reverse("reviews:dashboard")),
         }
         EmailMessage(
-            subject=_subject("reviews/email/invitation_subject.txt", context),
+            subject=email_subject("reviews/email/invitation_subject.txt", context),
             body=render_to_string("reviews/email/invitation_body.txt", context),
             to=[invitation.email],
         ).send()
@@ -71,7 +66,7 @@ def remind_reviewer(*, assignment_id: int) -> bool:
                 "url": _absolute(reverse("reviews:assignment", kwargs={"pk": assignment.pk})),
             }
             EmailMessage(
-                subject=_subject("reviews/email/reminder_subject.txt", context),
+                subject=email_subject("reviews/email/reminder_subject.txt", context),
                 body=render_to_string("reviews/email/reminder_body.txt", context),
                 to=[assignment.reviewer.email],
             ).send()
@@ -104,7 +99,7 @@ def notify_coordinators_of_conflict(*, assignment_id: int) -> int:
     }
     with translation.override(settings.LANGUAGE_CODE):
         return EmailMessage(
-            subject=_subject("reviews/email/conflict_subject.txt", context),
+            subject=email_subject("reviews/email/conflict_subject.txt", context),
             body=render_to_string("reviews/email/conflict_body.txt", context),
             to=recipients,
         ).send()

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -512,15 +512,11 @@ class WithdrawView(OwnApplicationMixin, TemplateView):
 
 class VersionPdfView(OwnApplicationMixin, View):
     def get(self, request, *args, **kwargs):
-        from applicants.pdf import application_version_pdf
+        from applicants.pdf import application_version_pdf_response  # WeasyPrint loads when used
 
         version = ApplicationVersion.objects.filter(
             application=self.application, number=kwargs["number"]
         ).first()
         if version is None:
             raise Http404
-        pdf = application_version_pdf(version)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        filename = f"{self.application.reference_number.replace('/', '-')}-v{version.number}.pdf"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return application_version_pdf_response(version)

@@ -107,14 +107,11 @@ class ManageAttachmentDownloadView(CoordinatorMixin, View):
 
 class ManageVersionPdfView(CoordinatorMixin, View):
     def get(self, request, *args, **kwargs):
-        from django.http import Http404, HttpResponse
+        from django.http import Http404
 
-        from applicants.pdf import application_version_pdf
+        from applicants.pdf import application_version_pdf_response  # WeasyPrint loads when used
 
         version = self.application.versions.filter(number=kwargs["number"]).first()
         if version is None:
             raise Http404
-        response = HttpResponse(application_version_pdf(version), content_type="application/pdf")
-        filename = f"{self.application.reference_number.replace('/', '-')}-v{version.number}.pdf"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return application_version_pdf_response(version)

@@ -12,8 +12,17 @@ from django.views.generic import TemplateView
 from applicants.selectors import application_get_for_owner
 from decisions.feedback import review_feedback
 from decisions.models import Decision
-from decisions.selectors import public_awards
+from decisions.selectors import letter_file_name, public_awards
 from decisions.services import award_accept, award_decline
+
+
+def letter_response(letter, *, filename: str) -> FileResponse:
+    """A stored letter PDF as a download, never shown inline."""
+    response = FileResponse(
+        letter.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class OwnPublishedDecisionMixin(LoginRequiredMixin):
@@ -53,14 +62,7 @@ class LetterDownloadView(OwnPublishedDecisionMixin, View):
         letter = self.decision.letters.order_by("-version").first()
         if letter is None:
             raise Http404
-        response = FileResponse(
-            letter.pdf.open("rb"),
-            as_attachment=True,
-            filename=f"{letter.number.replace('/', '-')}.pdf",
-            content_type="application/pdf",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return letter_response(letter, filename=letter_file_name(letter))
 
 
 class AwardAnswerView(OwnPublishedDecisionMixin, View):

@@ -6,7 +6,6 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
-from rules.contrib.views import PermissionRequiredMixin
 
 from decisions.enums import LetterKind
 from decisions.forms_letters import LetterTemplateForm
@@ -22,11 +21,9 @@ from decisions.letters import (
 )
 from grants.models import GrantCall
 
-
-class CoordinatorRequiredMixin(PermissionRequiredMixin):
-    # No permission object: the check runs in dispatch(), before the call is looked up,
-    # so a non-coordinator learns nothing about which calls exist (403 for all).
-    permission_required = "grants.manage_calls"
+# No permission object: the check runs in dispatch(), before the call is looked up,
+# so a non-coordinator learns nothing about which calls exist (403 for all).
+from grants.views.manage import CoordinatorRequiredMixin
 
 
 class LetterTemplateListView(CoordinatorRequiredMixin, TemplateView):

@@ -47,6 +47,7 @@ from decisions.services import (
     results_publish,
 )
 from decisions.tasks import issue_letter, send_decision_email
+from decisions.views.applicant import letter_response
 from grants.selectors import call_get_for_coordinator
 from grants.views.manage import (
     CoordinatorRequiredMixin,
@@ -451,12 +452,6 @@ class LetterPdfView(CoordinatorRequiredMixin, View):
 
     def get(self, request, *args, **kwargs):
         letter = letter_get_for_coordinator(pk=kwargs["pk"])
-        response = FileResponse(
-            letter.pdf.open("rb"),
-            as_attachment=True,
-            filename=f"{letter.number.replace('/', '-')}-v{letter.version}.pdf",
-            content_type="application/pdf",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
+        response = letter_response(letter, filename=letter_file_name(letter, with_version=True))
         response["Cache-Control"] = "private, no-store"
         return response

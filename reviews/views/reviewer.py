@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -219,14 +219,11 @@ class ApplicationPdfView(ReviewerApplicationMixin, View):
     """The PDF copy of the version the reviewer scores."""
 
     def get(self, request, *args, **kwargs):
-        from applicants.pdf import application_version_pdf  # the PDF engine loads only when used
+        from applicants.pdf import (
+            application_version_pdf_response,  # the PDF engine loads only when used
+        )
 
-        application = self.assignment.application
-        version = latest_version(application)
-        response = HttpResponse(application_version_pdf(version), content_type="application/pdf")
-        number = (application.reference_number or str(application.pk)).replace("/", "-")
-        response["Content-Disposition"] = f'attachment; filename="{number}-v{version.number}.pdf"'
-        return response
+        return application_version_pdf_response(latest_version(self.assignment.application))
 
 
 class InvitationView(TemplateView):
