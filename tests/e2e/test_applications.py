@@ -20,15 +20,12 @@ from grants.models import (
     GrantCall,
     QuestionKind,
 )
+from tests.e2e.steps import label
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PASSWORD = "zielone-miasto-2027"
-
-
-def label(text: str) -> re.Pattern:
-    return re.compile(r"^\s*" + re.escape(text) + r"\s*\*?\s*$")
 
 
 @pytest.fixture

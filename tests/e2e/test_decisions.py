@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.tests.factories import PASSWORD, CoordinatorFactory
+from accounts.tests.factories import CoordinatorFactory
 from decisions.models import Decision, DecisionLetter, OutboxMessage
 from reviews.models import ReviewAssignment
 from reviews.tests.builders import (
@@ -17,6 +17,7 @@ from reviews.tests.builders import (
     reviewers_in_pool,
     submit_review,
 )
+from tests.e2e.steps import log_in
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -24,13 +25,6 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-GB"}
-
-
-def log_in(page, base, email):
-    page.goto(base + "/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
 
 
 @pytest.fixture

@@ -10,13 +10,9 @@ from playwright.sync_api import expect
 
 from grants.enums import CallStatus
 from grants.models import GrantCall
+from tests.e2e.steps import label
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
-
-
-def label(text: str) -> re.Pattern:
-    """A field's label exactly, with or without the required-field asterisk."""
-    return re.compile(r"^\s*" + re.escape(text) + r"\s*\*?\s*$")
 
 
 @pytest.fixture
