@@ -319,13 +319,10 @@ class SectionView(OwnApplicationMixin, TemplateView):
             application_budget_save(application=application, lines=forms["budget"].rows())
 
     def next_url(self, go: str | None) -> str:
-        sections = [
-            s
-            for s in sections_for(
-                self.application.call, has_questions=self.application.call.questions.exists()
-            )
-        ]
         if go == "next":
+            # Only "next" needs the sections (and the query whether the call has questions).
+            call = self.application.call
+            sections = sections_for(call, has_questions=call.questions.exists())
             index = [s.slug for s in sections].index(self.section.slug)
             if index + 1 < len(sections):
                 return sections[index + 1].url(self.application)
