@@ -14,6 +14,8 @@ mkdir -p "$RESULTS"
 rm -f "$RESULTS"/*.xml
 status=0
 
+is_root() { [ "$(id -u)" = "0" ]; }
+
 skip_or_fail() {
   echo "NOT RUN: $1"
   if [ "$REQUIRE_ALL" = "1" ]; then
@@ -22,7 +24,13 @@ skip_or_fail() {
   fi
 }
 
-is_root() { [ "$(id -u)" = "0" ]; }
+# The tests read PDFs back with poppler's pdftotext/pdfinfo/pdffonts.
+if ! command -v pdfinfo >/dev/null 2>&1 && is_root && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing poppler-utils (Debian package)…"
+  apt-get update -qq >/dev/null 2>&1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null 2>&1
+fi
+command -v pdfinfo >/dev/null 2>&1 || echo "poppler-utils is missing (apt-get install poppler-utils): PDF tests will fail."
 
 echo "== ruff"
 "$VENV/bin/ruff" check . || status=1
