@@ -7,6 +7,7 @@ config/gunicorn.conf.py (gunicorn's own process settings, read before Django).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -192,7 +193,23 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# What can log someone in, and how long it lives (allauth's defaults, pinned here
+# so that an upgrade cannot change them silently):
+# - confirmation links are signed (HMAC), never stored, refused once the address
+#   is verified, and expire after 3 days; confirming logs in only the browser that
+#   signed up (allauth keeps the pending sign-up in that session);
+# - password-reset links are Django tokens, never stored, dead once the password
+#   changes (accounts.adapter drops the key allauth parks in the session);
+# - no log-in or reset by e-mailed code;
+# - the e-mails carrying these links keep their text only until sent (core.mail).
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # seconds; Django's default, pinned
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_SESSION_REMEMBER = None
@@ -266,13 +283,20 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# --- Tasks (the database queue; `manage.py db_worker` runs them) -----------------
+# --- Tasks (the database queue; `manage.py worker` runs them) --------------------
+# Tasks carry ids and flags only: whatever a task needs (an e-mail's text, a
+# note) is stored in our own tables, where it can be erased, and the queue's
+# rows stay harmless. The worker's housekeeping (core.tasks.housekeeping, hourly)
+# deletes finished task rows after TASK_RESULT_RETENTION.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
+TASK_RESULT_RETENTION = timedelta(
+    days=int(os.environ.get("MIKROGRANTY_TASK_RESULT_RETENTION_DAYS", "14"))
+)
 
 # --- E-mail ----------------------------------------------------------------------
 # DJANGO_EMAIL: "console" (default), "file" (one .log file per message in
@@ -294,6 +318,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Mikrogranty <noreply@mikrogranty.local>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A queued e-mail (core.models.OutgoingEmail) that could not be sent within this
+# time is given up and its text erased: a password-reset or confirmation link
+# must not wait in the database for days; the person can ask for a new one.
+EMAIL_UNSENT_LIFETIME = timedelta(hours=int(os.environ.get("MIKROGRANTY_EMAIL_UNSENT_HOURS", "24")))
 
 # --- Security -----------------------------------------------------------------------
 # Nothing is loaded from another host: every asset is vendored into static/.
