@@ -1,16 +1,37 @@
-"""django-allauth hooks: e-mails go through the task queue."""
+"""django-allauth hooks: e-mails go through the task queue; used reset keys leave the session."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.signals import password_reset
+from allauth.account.views._password_reset import (  # where allauth keeps it (its logout uses it too)
+    INTERNAL_RESET_SESSION_KEY,
+)
 from allauth.core import context as allauth_context
+from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
+from django.dispatch import receiver
 
 from core.mail import email_enqueue
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """Render the allauth e-mail now and let the task worker send it."""
+        """Render the allauth e-mail now and let the task worker send it.
+
+        The rendered text (with its confirmation or password-reset link) waits
+        in an OutgoingEmail row, never in the task queue, and is erased once sent.
+        """
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
-        email_enqueue(self.render_mail(template_prefix, email, ctx))
+        user = context.get("user")
+        email_enqueue(
+            self.render_mail(template_prefix, email, ctx),
+            kind=template_prefix,
+            user=user if isinstance(user, get_user_model()) else None,
+        )
+
+
+@receiver(password_reset)
+def forget_the_used_reset_key(sender, request, user, **kwargs) -> None:
+    """Drop the reset key allauth parked in the session: once used it must not be kept anywhere."""
+    request.session.pop(INTERNAL_RESET_SESSION_KEY, None)

@@ -7,10 +7,12 @@ config/gunicorn.conf.py (gunicorn's own process settings, read before Django).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,12 +32,19 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
-# The embedded key only exists so that `make run` works on a fresh clone; a
-# deployment sets DJANGO_SECRET_KEY (check --deploy complains otherwise).
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY",
-    "django-insecure-development-only-key-mikrogranty-do-not-deploy",
-)
+# The embedded key only exists so that `make run` works on a fresh clone. It is
+# public (it is in the repository): anyone could sign sessions, password-reset
+# links and e-mail confirmations with it, so without DEBUG the process refuses
+# to start rather than warn.
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-mikrogranty-do-not-deploy"  # noqa: S105 (public by design, refused below without DEBUG)
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+if not DEBUG and SECRET_KEY.strip() in {"", DEVELOPMENT_SECRET_KEY}:
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG=0 needs a secret key of its own: set DJANGO_SECRET_KEY to 50 or more "
+        "random characters, the same on every machine (e.g. the output of "
+        "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'`). "
+        "The built-in development key is public and is refused."
+    )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -111,11 +120,17 @@ TEMPLATES = [
 # SQLite by default, tuned so that concurrent writers wait for each other
 # (IMMEDIATE transactions + busy timeout) instead of failing with
 # "database is locked"; WAL lets readers proceed while one writer writes.
+#
+# Without DEBUG, connections are reused for a minute (opening one costs a round
+# trip, and on SQLite the PRAGMAs below) and checked before each request that
+# reuses them, so a database restart costs one reconnect, not an error page.
+# With DEBUG (runserver, tests) each request opens its own.
 DEFAULT_SQLITE_PATH = VAR_DIR / "mikrogranty.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE_PATH}"),
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0" if DEBUG else "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -178,7 +193,23 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# What can log someone in, and how long it lives (allauth's defaults, pinned here
+# so that an upgrade cannot change them silently):
+# - confirmation links are signed (HMAC), never stored, refused once the address
+#   is verified, and expire after 3 days; confirming logs in only the browser that
+#   signed up (allauth keeps the pending sign-up in that session);
+# - password-reset links are Django tokens, never stored, dead once the password
+#   changes (accounts.adapter drops the key allauth parks in the session);
+# - no log-in or reset by e-mailed code;
+# - the e-mails carrying these links keep their text only until sent (core.mail).
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # seconds; Django's default, pinned
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_SESSION_REMEMBER = None
@@ -252,13 +283,20 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# --- Tasks (the database queue; `manage.py db_worker` runs them) -----------------
+# --- Tasks (the database queue; `manage.py worker` runs them) --------------------
+# Tasks carry ids and flags only: whatever a task needs (an e-mail's text, a
+# note) is stored in our own tables, where it can be erased, and the queue's
+# rows stay harmless. The worker's housekeeping (core.tasks.housekeeping, hourly)
+# deletes finished task rows after TASK_RESULT_RETENTION.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
 }
+TASK_RESULT_RETENTION = timedelta(
+    days=int(os.environ.get("MIKROGRANTY_TASK_RESULT_RETENTION_DAYS", "14"))
+)
 
 # --- E-mail ----------------------------------------------------------------------
 # DJANGO_EMAIL: "console" (default), "file" (one .log file per message in
@@ -280,6 +318,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Mikrogranty <noreply@mikrogranty.local>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A queued e-mail (core.models.OutgoingEmail) that could not be sent within this
+# time is given up and its text erased: a password-reset or confirmation link
+# must not wait in the database for days; the person can ask for a new one.
+EMAIL_UNSENT_LIFETIME = timedelta(hours=int(os.environ.get("MIKROGRANTY_EMAIL_UNSENT_HOURS", "24")))
 
 # --- Security -----------------------------------------------------------------------
 # Nothing is loaded from another host: every asset is vendored into static/.
@@ -306,15 +348,43 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Preloading asks browsers to hard-code HTTPS for the whole domain, for
+    # months, beyond our control: a decision for the domain's owner, so opt-in.
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "preload is off": on purpose, see above
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
 
+# Everything goes to standard error once, through the root logger: Django's own
+# console handler would print each of its records a second time with DEBUG.
+# A 403 is one line (method, path, user id), never a traceback: refusing access
+# is the permission checks working, not an error (core.log_filters).
+# (Configuring "django" resets its child loggers, so runserver's access log,
+# "django.server", is restated here as Django's default has it.)
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "filters": {"forbidden_on_one_line": {"()": "core.log_filters.ForbiddenOnOneLine"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        "django.request": {"filters": ["forbidden_on_one_line"]},
+        "django.security.csrf": {"filters": ["forbidden_on_one_line"]},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # --- The programme running this instance (letterheads, e-mails) ---------------

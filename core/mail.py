@@ -1,29 +1,124 @@
-"""Queueing of e-mail: pages never talk to an SMTP server themselves."""
+"""Queueing of e-mail: pages never talk to an SMTP server themselves.
+
+A message is stored as an OutgoingEmail and the task worker sends it by id, so
+the task queue never holds a message's text. Once sent (or given up) the text
+is erased and only the record of who got what and when remains.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from core.tasks import send_email
+from core.enums import ALLOWED_EMAIL_TRANSITIONS, EmailState
+from core.models import OutgoingEmail
+from core.queue import task_enqueue
+from core.selectors import emails_sent_to
+
+SEND_EMAIL_TASK = "core.tasks.send_email"
 
 
-def email_enqueue(message: EmailMessage) -> None:
-    """Queue `message` for the task worker once the current transaction commits."""
-    html_body = None
+class InvalidEmailTransition(Exception):
+    def __init__(self, current: str, to: str):
+        super().__init__(f"An e-mail cannot go from {current!r} to {to!r}.")
+        self.current, self.to = current, to
+
+
+def email_enqueue(message: EmailMessage, *, kind: str = "", user=None) -> list[OutgoingEmail]:
+    """Store `message` (one row per recipient) and queue its sending after the transaction commits.
+
+    `kind` names the message (e.g. its template), `user` is the account it was
+    sent to when known; both stay on the record after the text is erased.
+    Attachments, cc and bcc are not stored: send those from a task instead.
+    """
+    if message.attachments or message.cc or message.bcc or message.reply_to:
+        raise ValueError("Queued e-mails have no attachments, cc, bcc or reply-to.")
+    html_body = ""
     if isinstance(message, EmailMultiAlternatives):
         for content, mimetype in message.alternatives:
             if mimetype == "text/html":
                 html_body = content
-    kwargs = {
-        "subject": message.subject,
-        "body": message.body,
-        "to": list(message.to),
-        "from_email": message.from_email,
-        "html_body": html_body,
-        "headers": dict(message.extra_headers),
-    }
-    transaction.on_commit(lambda: send_email.enqueue(**kwargs))
+    emails = []
+    for address in message.to:
+        email = OutgoingEmail(
+            user=user if user is not None and user.pk else None,
+            to=address,
+            kind=kind[:100],
+            subject=message.subject,
+            from_email=message.from_email or "",
+            body=message.body,
+            html_body=html_body,
+            headers=dict(message.extra_headers),
+        )
+        email.full_clean()
+        email.save()
+        task_enqueue(SEND_EMAIL_TASK, email_id=email.pk)
+        emails.append(email)
+    return emails
+
+
+@transaction.atomic
+def email_transition(email: OutgoingEmail, to: EmailState, *, error: str = "") -> OutgoingEmail:
+    """Move `email` to `to`; on the way to a final state erase its text.
+
+    SENDING counts an attempt; SENT stamps the time; FAILED keeps the error.
+    Raises InvalidEmailTransition for a move ALLOWED_EMAIL_TRANSITIONS does not
+    list, e.g. sending a message another worker is already sending.
+    """
+    email = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
+    if to not in ALLOWED_EMAIL_TRANSITIONS[email.state]:
+        raise InvalidEmailTransition(email.state, to)
+    email.state = to
+    fields = ["state"]
+    if to == EmailState.SENDING:
+        email.attempts += 1
+        fields.append("attempts")
+    elif to == EmailState.SENT:
+        email.sent_at = timezone.now()
+        email.error = ""
+        fields += ["sent_at", "error"]
+    elif to == EmailState.FAILED:
+        email.error = error[:2000]
+        fields.append("error")
+    if to in EmailState.erased():
+        email.body = email.html_body = ""
+        email.headers = {}
+        fields += ["body", "html_body", "headers"]
+    email.save(update_fields=fields)
+    return email
+
+
+def email_message(email: OutgoingEmail) -> EmailMultiAlternatives:
+    """The message stored in `email`, ready for the mail backend."""
+    message = EmailMultiAlternatives(
+        email.subject, email.body, email.from_email or None, [email.to], headers=email.headers
+    )
+    if email.html_body:
+        message.attach_alternative(email.html_body, "text/html")
+    return message
+
+
+def emails_expire_unsent() -> int:
+    """Give up the messages not sent within EMAIL_UNSENT_LIFETIME, erasing their text. Returns how many."""
+    cutoff = timezone.now() - settings.EMAIL_UNSENT_LIFETIME
+    expired = 0
+    for email in OutgoingEmail.objects.filter(
+        state__in=[EmailState.QUEUED, EmailState.SENDING, EmailState.FAILED],
+        created_at__lt=cutoff,
+    ).only("pk"):
+        try:
+            email_transition(email, EmailState.EXPIRED)
+        except InvalidEmailTransition:  # sent (or expired) meanwhile
+            continue
+        expired += 1
+    return expired
+
+
+def emails_erase_for(*, user) -> int:
+    """Delete the record (and any unsent text) of every e-mail to `user`. Returns how many."""
+    deleted, _ = emails_sent_to(user=user).delete()
+    return deleted
 
 
 def email_subject(template: str, context: dict) -> str:

@@ -1,25 +1,26 @@
-"""Several task workers sharing one queue: every letter is issued once, and both workers work.
+"""Several task workers sharing one queue: each task runs exactly once, and every worker works.
 
-The workers are real `manage.py db_worker --batch` processes against the test
-database, so the rows they read must be committed: the test uses
-`transactional_db`. On PostgreSQL two workers run side by side and claim tasks
-with SELECT … FOR UPDATE SKIP LOCKED; on SQLite (one machine, one writer at a
-time) the same scenario runs with one worker process.
+Two real `manage.py db_worker` processes run against the test database, on
+SQLite and, when DATABASE_URL points at it, on PostgreSQL (where they claim
+tasks with SELECT … FOR UPDATE SKIP LOCKED). The rows they read must be
+committed, so the tests use `transactional_db`. Both workers are up and polling
+before the first task is queued, so neither can finish the work alone by
+starting first.
 
-Each letter is a real PDF (~0.2 s), so the 200 letters take a while;
+The probe tasks record each run in a file and are not idempotent: a task run
+twice shows as two lines. The letters are the real workload (a PDF each, ~0.2 s);
 MIKROGRANTY_SCALE_TEST_LETTERS sets a smaller number for a quick local run.
 """
 
 import os
+import signal
 import subprocess
-import sys
+import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -27,62 +28,133 @@ from django_tasks_db.models import DBTaskResult
 from accounts.tests.factories import CoordinatorFactory
 from applicants.enums import ApplicationStatus
 from applicants.tests.factories import ApplicationFactory
+from core.tests.support import BASE_DIR, manage_command, worker_environment
 from decisions.enums import DecisionOutcome, LetterState, OutboxState
 from decisions.models import Decision, DecisionLetter, OutboxMessage
 from decisions.tasks import issue_letter
 from grants.tests.factories import GrantCallFactory
+from tests.probe_tasks import record_run
 
-BASE_DIR = Path(__file__).resolve().parents[1]
+WORKERS = ("worker-1", "worker-2")
+PROBES = 200
 LETTERS = int(os.environ.get("MIKROGRANTY_SCALE_TEST_LETTERS", "200"))
 ISSUE_LETTER = "decisions.tasks.issue_letter"
 SEND_EMAIL = "decisions.tasks.send_decision_email"
+UNFINISHED = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
 
 
-def subprocess_database_url() -> str:
-    """DATABASE_URL for a subprocess that must use this test run's database."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    credentials = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+def wait_for(condition, *, what: str, workers: dict[str, subprocess.Popen], var_dir: Path):
+    """Poll `condition` until it holds; fail with the workers' logs if one dies or 15 minutes pass."""
+    give_up = time.monotonic() + 900
+    while not condition():
+        dead = [name for name, process in workers.items() if process.poll() is not None]
+        if dead or time.monotonic() > give_up:
+            pytest.fail(f"{what}: {dead or 'timed out'}\n{worker_logs(var_dir)}")
+        time.sleep(0.2)
 
 
-def start_worker(worker_id: str, *, media_root: Path, var_dir: Path) -> subprocess.Popen:
-    """`manage.py db_worker --batch` in its own process: runs what is queued, then exits."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": subprocess_database_url(),
-        "DJANGO_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "DJANGO_MEDIA_ROOT": str(media_root),
-        "MIKROGRANTY_VAR_DIR": str(var_dir),
-        "DJANGO_EMAIL": "file",  # messages are written to var_dir/mail
+def worker_logs(var_dir: Path) -> str:
+    return "\n".join(
+        f"--- {path.name}\n{path.read_text()[-3000:]}" for path in sorted(var_dir.glob("*.log"))
+    )
+
+
+@pytest.fixture
+def database_queue(settings, tmp_path):
+    """The real database queue (conftest runs tasks immediately), files in a temporary folder."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
-    with (var_dir / f"{worker_id}.log").open("w") as log:  # the child keeps its own copy
-        return subprocess.Popen(  # noqa: S603 (our own manage.py, fixed arguments)
-            [
-                sys.executable,
-                "manage.py",
-                "db_worker",
-                "--batch",
-                "--no-reload",
-                "--no-startup-delay",
-                "--interval",
-                "0.1",
-                "--worker-id",
-                worker_id,
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path
 
 
-def sent_messages(mail_dir: Path) -> int:
-    """Messages the file e-mail backend wrote (several may share a file: names are per second)."""
-    return sum(path.read_text().count("\nMessage-ID: ") for path in mail_dir.iterdir())
+@pytest.fixture
+def running_workers(database_queue):
+    """Two `manage.py db_worker` processes on this test's database, up and polling; stopped after."""
+    var_dir = database_queue / "workers"
+    var_dir.mkdir()
+    env = worker_environment(var_dir, media_root=database_queue / "media")
+    workers = {}
+    for worker_id in WORKERS:
+        with (var_dir / f"{worker_id}.log").open("w") as log:  # the child keeps its own copy
+            workers[worker_id] = subprocess.Popen(  # noqa: S603 (our own manage.py, fixed arguments)
+                manage_command(
+                    "db_worker",
+                    "--no-reload",
+                    "--no-startup-delay",
+                    "--interval",
+                    "0.1",
+                    "--worker-id",
+                    worker_id,
+                ),
+                cwd=BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+    try:
+        for worker_id in WORKERS:
+            log = var_dir / f"{worker_id}.log"
+            wait_for(
+                lambda log=log, worker_id=worker_id: (
+                    f"Starting worker worker_id={worker_id}" in log.read_text()
+                ),
+                what="a worker did not start",
+                workers=workers,
+                var_dir=var_dir,
+            )
+        yield workers, var_dir
+    finally:
+        for process in workers.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)  # finishes its current task, then exits
+        for process in workers.values():
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_until_the_queue_is_empty(workers, var_dir) -> None:
+    wait_for(
+        lambda: not DBTaskResult.objects.filter(status__in=UNFINISHED).exists(),
+        what="the queue was not emptied",
+        workers=workers,
+        var_dir=var_dir,
+    )
+
+
+def unsuccessful(results) -> str:
+    failed = [r for r in results if r.status != TaskResultStatus.SUCCESSFUL]
+    return (
+        f"{len(failed)} not successful, e.g. {failed[0].status}: {failed[0].traceback}"
+        if failed
+        else ""
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_sharing_the_queue_run_each_task_exactly_once(database_queue, running_workers):
+    workers, var_dir = running_workers
+
+    for number in range(PROBES):
+        record_run.enqueue(number=number)
+    wait_until_the_queue_is_empty(workers, var_dir)
+
+    runs = [
+        line.split()
+        for line in (database_queue / "media" / "probe-runs.log").read_text().splitlines()
+    ]
+    assert Counter(int(number) for number, _worker in runs) == dict.fromkeys(range(PROBES), 1)
+    per_worker = Counter(worker for _number, worker in runs)
+    assert set(per_worker) == set(WORKERS), per_worker  # both took a share
+    results = list(DBTaskResult.objects.all())
+    assert not unsuccessful(results), unsuccessful(results)
+    # The queue's own record agrees: one claim per task, by the worker that ran it.
+    claimed_by = {r.return_value: r.worker_ids for r in results}
+    assert claimed_by == {int(number): [worker] for number, worker in runs}
 
 
 def published_decisions(count: int) -> list[Decision]:
@@ -118,45 +190,22 @@ def published_decisions(count: int) -> list[Decision]:
     return Decision.objects.bulk_create(decisions)
 
 
-@pytest.fixture
-def database_queue(settings, tmp_path):
-    """The real database queue (conftest runs tasks immediately), files in a temporary folder."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return tmp_path
+def sent_messages(mail_dir: Path) -> int:
+    """Messages the file e-mail backend wrote (several may share a file: names are per second)."""
+    return sum(path.read_text().count("\nMessage-ID: ") for path in mail_dir.iterdir())
 
 
 @pytest.mark.django_db(transaction=True)
-def test_workers_sharing_the_queue_issue_every_letter_exactly_once(database_queue):
-    worker_count = 2 if connection.vendor == "postgresql" else 1
+def test_workers_sharing_the_queue_issue_every_letter_exactly_once(database_queue, running_workers):
+    workers, var_dir = running_workers
     decisions = published_decisions(LETTERS)
+
     for decision in decisions:
         issue_letter.enqueue(decision_id=decision.pk)
-    var_dir = database_queue / "workers"
-    var_dir.mkdir()
+    wait_until_the_queue_is_empty(workers, var_dir)  # the letters' tasks, then the e-mails'
 
-    workers = [
-        start_worker(f"worker-{n}", media_root=database_queue / "media", var_dir=var_dir)
-        for n in range(1, worker_count + 1)
-    ]
-    try:
-        exit_codes = [worker.wait(timeout=900) for worker in workers]
-    finally:
-        for worker in workers:
-            if worker.poll() is None:  # timed out: don't leave it running
-                worker.kill()
-                worker.wait()
-
-    logs = "\n".join(path.read_text()[-3000:] for path in var_dir.glob("*.log"))
-    assert exit_codes == [0] * worker_count, logs
-    # Every task ran once, successfully: the letters' and, after them, the e-mails'.
     results = list(DBTaskResult.objects.all())
-    unsuccessful = [r for r in results if r.status != TaskResultStatus.SUCCESSFUL]
-    assert not unsuccessful, (
-        f"{len(unsuccessful)} not successful, e.g. {unsuccessful[0].status}: {unsuccessful[0].traceback}"
-    )
+    assert not unsuccessful(results), unsuccessful(results)
     assert Counter(r.task_path for r in results) == {ISSUE_LETTER: LETTERS, SEND_EMAIL: LETTERS}
     assert all(len(r.worker_ids) == 1 for r in results)
     # Exactly one letter per decision, each a stored PDF, and one e-mail each.
@@ -167,8 +216,5 @@ def test_workers_sharing_the_queue_issue_every_letter_exactly_once(database_queu
     assert set(Decision.objects.values_list("letter_state", flat=True)) == {LetterState.ISSUED}
     assert OutboxMessage.objects.filter(state=OutboxState.SENT, attempts=1).count() == LETTERS
     assert sent_messages(var_dir / "mail") == LETTERS
-    # Both workers took a share of the work (with a handful of letters, set locally, the
-    # first worker to start may finish them all before the second is up).
     letters_by_worker = Counter(r.worker_ids[0] for r in results if r.task_path == ISSUE_LETTER)
-    if LETTERS >= 50:
-        assert set(letters_by_worker) == {f"worker-{n}" for n in range(1, worker_count + 1)}
+    assert set(letters_by_worker) == set(WORKERS), letters_by_worker

@@ -1,0 +1,29 @@
+"""States shared by every app: the e-mails the task worker sends."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+
+    @classmethod
+    def erased(cls) -> set["EmailState"]:
+        """States in which the message's text is gone and only the record remains."""
+        return {cls.SENT, cls.EXPIRED}
+
+
+# A failed message is tried again (by housekeeping) until it expires; a message
+# stuck "sending" (its worker died) is never sent twice, it expires. Sent and
+# expired are final.
+ALLOWED_EMAIL_TRANSITIONS: dict[EmailState, set[EmailState]] = {
+    EmailState.QUEUED: {EmailState.SENDING, EmailState.EXPIRED},
+    EmailState.SENDING: {EmailState.SENT, EmailState.FAILED, EmailState.EXPIRED},
+    EmailState.FAILED: {EmailState.SENDING, EmailState.EXPIRED},
+    EmailState.SENT: set(),
+    EmailState.EXPIRED: set(),
+}
