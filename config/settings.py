@@ -393,3 +393,5 @@ PROGRAMME_ADDRESS = os.environ.get("MIKROGRANTY_ADDRESS", "")
 PROGRAMME_PLACE = os.environ.get("MIKROGRANTY_PLACE", "Warszawa")
 # Where links in e-mails point (invitations, reminders).
 SITE_URL = os.environ.get("MIKROGRANTY_SITE_URL", "http://127.0.0.1:8000")
+# How many days an invitation to review stays valid (a coordinator can send it again).
+REVIEWER_INVITATION_DAYS = int(os.environ.get("MIKROGRANTY_INVITATION_DAYS", "14"))

@@ -19,6 +19,7 @@ from core.formatting import format_money
 from decisions.enums import DecisionOutcome, LetterState
 from decisions.models import Decision, DecisionLetter, Publication
 from grants.models import GrantCall
+from grants.services import call_decide
 
 REVIEW_STAGE = {
     ApplicationStatus.ACCEPTED_FOR_REVIEW,
@@ -203,6 +204,7 @@ def results_publish(
     to_publish = list(queryset.select_related("application"))
     if not to_publish:
         return None
+    call_decide(call=call, by=by)  # the call is decided: its reviews and ranking freeze
     now = timezone.now()
     publication = Publication.objects.create(
         call=call, published_by=by, published_at=now, public_results=public_results

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from decisions.views import manage
+from decisions.views import corrections, manage
 
 app_name = "decisions"
 
@@ -41,4 +41,9 @@ urlpatterns = [
     ),
     path("manage/decisions/<int:pk>/offer/", manage.ReserveOfferView.as_view(), name="offer"),
     path("manage/letters/<int:pk>/pdf/", manage.LetterPdfView.as_view(), name="letter_pdf"),
+    path(
+        "manage/reviews/<int:pk>/correct/",
+        corrections.ReviewCorrectView.as_view(),
+        name="review_correct",
+    ),
 ]

@@ -9,29 +9,72 @@ class CallStatus(models.TextChoices):
     # Published: visible to everyone. Whether it is "upcoming", "accepting
     # applications" or "past its deadline" follows from the dates (CallPhase).
     OPEN = "open", _("Published")
+    # Closed early by a coordinator (call_close); a call past its deadline stays "open".
     CLOSED = "closed", _("Closed")
+    # Reviewing started after the deadline: the first assignments (reviews.services).
     IN_REVIEW = "in_review", _("In review")
+    # The first results were published (decisions.services.results_publish): from
+    # then on the call's reviews, scores and ranking are frozen.
     DECIDED = "decided", _("Decided")
+    # Put away by a coordinator (call_archive): read-only, listed apart.
     ARCHIVED = "archived", _("Archived")
 
 
+S = CallStatus
+
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
-    CallStatus.DRAFT: {CallStatus.OPEN},
-    CallStatus.OPEN: {CallStatus.CLOSED},
-    CallStatus.CLOSED: {CallStatus.IN_REVIEW, CallStatus.ARCHIVED},
-    CallStatus.IN_REVIEW: {CallStatus.DECIDED},
-    CallStatus.DECIDED: {CallStatus.ARCHIVED},
-    CallStatus.ARCHIVED: set(),
+    S.DRAFT: {S.OPEN},
+    # In review / decided only once the deadline has passed (the services check the dates).
+    # Straight to decided when every review was done before the deadline, or when the
+    # only decisions are formal rejections.
+    S.OPEN: {S.CLOSED, S.IN_REVIEW, S.DECIDED},
+    S.CLOSED: {S.IN_REVIEW, S.DECIDED, S.ARCHIVED},
+    S.IN_REVIEW: {S.DECIDED},
+    S.DECIDED: {S.ARCHIVED},
+    S.ARCHIVED: set(),
 }
+
+# Published results freeze the call's reviews, assignments, declarations and ranking.
+REVIEWS_FROZEN_STATUSES = {S.DECIDED, S.ARCHIVED}
+# Statuses from which reviewing can start (first assignments) once the deadline has passed.
+REVIEW_START_STATUSES = {s for s, moves in ALLOWED_TRANSITIONS.items() if S.IN_REVIEW in moves}
+# Statuses whose call a coordinator may archive.
+ARCHIVABLE_STATUSES = {s for s, moves in ALLOWED_TRANSITIONS.items() if S.ARCHIVED in moves}
 
 
 class CallPhase(models.TextChoices):
-    """What a visitor sees of a call right now (derived, never stored)."""
+    """What a visitor sees of a call right now (derived from status and dates, never stored)."""
 
     DRAFT = "draft", _("Draft")
     UPCOMING = "upcoming", _("Upcoming")
     ACCEPTING = "accepting", _("Accepting applications")
     CLOSED = "closed", _("Closed")
+    IN_REVIEW = "in_review", _("Applications in review")
+    DECIDED = "decided", _("Results published")
+    ARCHIVED = "archived", _("Archived")
+
+    @property
+    def badge(self) -> str:
+        """The Bootstrap badge classes of this phase (one place for the colours)."""
+        return PHASE_BADGES[self]
+
+    @property
+    def is_past_deadline(self) -> bool:
+        """No longer taking applications: the phases listed as closed calls."""
+        return self in PAST_DEADLINE_PHASES
+
+
+PHASE_BADGES = {
+    CallPhase.DRAFT: "text-bg-warning",
+    CallPhase.UPCOMING: "text-bg-info",
+    CallPhase.ACCEPTING: "text-bg-success",
+    CallPhase.CLOSED: "text-bg-secondary",
+    CallPhase.IN_REVIEW: "text-bg-primary",
+    CallPhase.DECIDED: "text-bg-dark",
+    CallPhase.ARCHIVED: "text-bg-light border",
+}
+
+PAST_DEADLINE_PHASES = {CallPhase.CLOSED, CallPhase.IN_REVIEW, CallPhase.DECIDED}
 
 
 class FinalScoreRule(models.TextChoices):

@@ -10,9 +10,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants.enums import CallPhase, CallStatus, FinalScoreRule
+from grants.enums import (
+    ARCHIVABLE_STATUSES,
+    REVIEWS_FROZEN_STATUSES,
+    CallPhase,
+    CallStatus,
+    FinalScoreRule,
+)
 
 PUBLIC_STATUSES = [s for s in CallStatus if s != CallStatus.DRAFT]
+# Statuses that say where the call stands whatever the dates.
+STATUS_PHASES = {
+    CallStatus.DRAFT: CallPhase.DRAFT,
+    CallStatus.IN_REVIEW: CallPhase.IN_REVIEW,
+    CallStatus.DECIDED: CallPhase.DECIDED,
+    CallStatus.ARCHIVED: CallPhase.ARCHIVED,
+}
 
 DEFAULT_IMPARTIALITY_DECLARATION = (
     "Oświadczam, że nie jestem autorem ani współautorem tego wniosku, nie należę do grupy ani "
@@ -228,8 +241,8 @@ class GrantCall(models.Model):
     def phase(self, now=None) -> CallPhase:
         """Where the call stands for a visitor at `now`."""
         now = now or timezone.now()
-        if self.status == CallStatus.DRAFT:
-            return CallPhase.DRAFT
+        if self.status in STATUS_PHASES:
+            return STATUS_PHASES[self.status]
         if self.status == CallStatus.OPEN:
             if now < self.opens_at:
                 return CallPhase.UPCOMING
@@ -248,6 +261,19 @@ class GrantCall(models.Model):
     @property
     def is_accepting(self) -> bool:
         return self.phase() == CallPhase.ACCEPTING
+
+    @property
+    def reviews_frozen(self) -> bool:
+        """Results are published: reviews, assignments and the ranking can no longer change."""
+        return self.status in REVIEWS_FROZEN_STATUSES
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == CallStatus.ARCHIVED
+
+    @property
+    def is_archivable(self) -> bool:
+        return self.status in ARCHIVABLE_STATUSES
 
     def accepts_submission_at(self, moment) -> bool:
         """True when an application arriving at `moment` is in time (the deadline itself is too late)."""

@@ -1,4 +1,9 @@
-"""Writes to grant calls: saving with criteria and other parts, publishing, closing."""
+"""Writes to grant calls: saving with criteria and other parts, publishing, closing, the review
+stage starting, results and archiving.
+
+Every change of a call's status goes through call_transition(), which checks the move
+against ALLOWED_TRANSITIONS and records it.
+"""
 
 from collections.abc import Sequence
 
@@ -8,7 +13,12 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grants.enums import ALLOWED_TRANSITIONS, CallStatus
+from grants.enums import (
+    ALLOWED_TRANSITIONS,
+    REVIEW_START_STATUSES,
+    REVIEWS_FROZEN_STATUSES,
+    CallStatus,
+)
 from grants.exceptions import InvalidCallTransition
 from grants.models import CallPart, CallStatusChange, Criterion, GrantCall
 
@@ -32,6 +42,92 @@ def call_transition(call: GrantCall, to: str, *, by, note: str = "") -> GrantCal
     return call
 
 
+def _past_deadline(call: GrantCall, now) -> bool:
+    return call.status != CallStatus.OPEN or call.closes_at <= now
+
+
+@transaction.atomic
+def call_review_start(*, call: GrantCall, by, now=None) -> GrantCall:
+    """Move the call to "in review" when reviewers are first assigned after its deadline.
+
+    Reviewers assigned while the call still takes applications leave it
+    published; the next assignment after the deadline (or after closing) moves
+    it. Anything further along is left as it is.
+    """
+    now = now or timezone.now()
+    locked = GrantCall.objects.select_for_update().get(pk=call.pk)
+    if locked.status in REVIEW_START_STATUSES and _past_deadline(locked, now):
+        call_transition(locked, CallStatus.IN_REVIEW, by=by, note=_("Reviewing started"))
+        call.refresh_from_db()
+    return call
+
+
+@transaction.atomic
+def call_decide(*, call: GrantCall, by, now=None) -> GrantCall:
+    """Mark the call decided when its first results are published: its reviews freeze.
+
+    Results published while the call still takes applications (e.g. formal
+    rejections) leave it published; an archived call takes no new results.
+    """
+    now = now or timezone.now()
+    locked = GrantCall.objects.select_for_update().get(pk=call.pk)
+    if locked.status == CallStatus.ARCHIVED:
+        raise ValidationError(
+            _("The call is archived: nothing in it can change."), code="call_archived"
+        )
+    if CallStatus.DECIDED in ALLOWED_TRANSITIONS[locked.status] and _past_deadline(locked, now):
+        call_transition(locked, CallStatus.DECIDED, by=by, note=_("Results published"))
+        call.refresh_from_db()
+    return call
+
+
+@transaction.atomic
+def call_archive(*, call: GrantCall, by, note: str = "") -> GrantCall:
+    """Archive a decided (or closed) call: it becomes read-only and is listed apart."""
+    return call_transition(call, CallStatus.ARCHIVED, by=by, note=note)
+
+
+# What the ranking is computed from: none of it may change once results are published.
+RANKING_FIELDS = (
+    "reviewers_per_application",
+    "discrepancy_threshold",
+    "min_score",
+    "final_score_rule",
+)
+RANKING_CRITERION_FIELDS = ("max_points", "weight")
+
+
+def _refuse_frozen_call_changes(
+    call: GrantCall, criteria_to_save: Sequence[Criterion], criteria_to_delete: Sequence[Criterion]
+) -> None:
+    """An archived call is read-only; a decided one keeps its ranking inputs as they were."""
+    stored = GrantCall.objects.filter(pk=call.pk).first()
+    if stored is None or stored.status not in REVIEWS_FROZEN_STATUSES:
+        return
+    if stored.status == CallStatus.ARCHIVED:
+        raise ValidationError(
+            _("The call is archived: nothing in it can change."), code="call_archived"
+        )
+    frozen = ValidationError(
+        _(
+            "The results of this call are published: its scoring rules and criteria can't "
+            "change any more."
+        ),
+        code="ranking_frozen",
+    )
+    if any(getattr(stored, name) != getattr(call, name) for name in RANKING_FIELDS):
+        raise frozen
+    if criteria_to_delete:
+        raise frozen
+    stored_criteria = {c.pk: c for c in Criterion.objects.filter(call=call)}
+    for criterion in criteria_to_save:
+        before = stored_criteria.get(criterion.pk)
+        if before is None or any(
+            getattr(before, name) != getattr(criterion, name) for name in RANKING_CRITERION_FIELDS
+        ):
+            raise frozen
+
+
 @transaction.atomic
 def call_save(
     *,
@@ -47,6 +143,7 @@ def call_save(
     """
     if call.pk is None:
         call.created_by = by
+    _refuse_frozen_call_changes(call, criteria_to_save, criteria_to_delete)
     call.full_clean()
     call.save()
     for criterion in criteria_to_delete:

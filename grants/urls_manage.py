@@ -9,6 +9,7 @@ urlpatterns = [
     path("calls/new/", manage.CallEditView.as_view(), name="call_create"),
     path("calls/<int:pk>/", manage.CallEditView.as_view(), name="call_edit"),
     path("calls/<int:pk>/close/", manage.CallCloseView.as_view(), name="call_close"),
+    path("calls/<int:pk>/archive/", manage.CallArchiveView.as_view(), name="call_archive"),
     path(
         "calls/<int:pk>/parts/<slug:part>/",
         manage.CallPartsEditView.as_view(),

@@ -133,3 +133,70 @@ class ReviewReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept in the audit trail below."),
     )
+
+
+class ReviewCorrectionForm(forms.Form):
+    """A coordinator's correction of a submitted review: every criterion again, and why."""
+
+    reason = forms.CharField(
+        label=_("Why is the review corrected?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Kept in the audit trail with your name and the old values, and with the corrected letter."
+        ),
+    )
+
+    def __init__(self, *args, criteria, review, **kwargs):
+        if "initial" not in kwargs:
+            scores = {score.criterion_id: score for score in review.scores.all()}
+            kwargs["initial"] = {}
+            for criterion in criteria:
+                score = scores.get(criterion.pk)
+                kwargs["initial"][f"points_{criterion.pk}"] = score.points if score else None
+                kwargs["initial"][f"justification_{criterion.pk}"] = (
+                    score.justification if score else ""
+                )
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        fields = {}
+        for criterion in criteria:
+            fields[f"points_{criterion.pk}"] = forms.IntegerField(
+                label=_("Points for “%(name)s” (0–%(max)s)")
+                % {"name": criterion.name, "max": criterion.max_points},
+                min_value=0,
+                max_value=criterion.max_points,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                error_messages={
+                    "min_value": _("Give from 0 to %(max)s points.")
+                    % {"max": criterion.max_points},
+                    "max_value": _("Give from 0 to %(max)s points.")
+                    % {"max": criterion.max_points},
+                },
+            )
+            fields[f"justification_{criterion.pk}"] = forms.CharField(
+                label=_("Justification for “%(name)s”") % {"name": criterion.name},
+                max_length=3000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        self.fields = {**fields, **self.fields}
+
+    def criterion_rows(self) -> list[dict]:
+        return [
+            {
+                "criterion": criterion,
+                "points": self[f"points_{criterion.pk}"],
+                "justification": self[f"justification_{criterion.pk}"],
+            }
+            for criterion in self.criteria
+        ]
+
+    def service_scores(self) -> dict[int, dict]:
+        """The cleaned scores in the shape reviews.services.review_correct takes."""
+        return {
+            criterion.pk: {
+                "points": self.cleaned_data[f"points_{criterion.pk}"],
+                "justification": self.cleaned_data[f"justification_{criterion.pk}"],
+            }
+            for criterion in self.criteria
+        }

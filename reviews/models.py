@@ -1,6 +1,7 @@
 """Scoring: reviewer pools per call, assignments with conflict declarations, reviews and their points."""
 
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Application
 from grants.models import Criterion, GrantCall
-from reviews.enums import AssignmentStatus, Recommendation, ReviewStatus
+from reviews.enums import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    AssignmentStatus,
+    Recommendation,
+    ReviewStatus,
+)
 
 
 class PoolMember(models.Model):
@@ -41,6 +47,11 @@ def invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def invitation_expiry(now=None):
+    """When an invitation sent now stops working (settings.REVIEWER_INVITATION_DAYS ahead)."""
+    return (now or timezone.now()) + timedelta(days=settings.REVIEWER_INVITATION_DAYS)
+
+
 class Invitation(models.Model):
     """An e-mailed invitation to join a call's pool, for people who have no account yet."""
 
@@ -53,6 +64,8 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     invited_at = models.DateTimeField(default=timezone.now)
+    # Renewed when a coordinator sends the invitation again.
+    expires_at = models.DateTimeField(_("expires at"), default=invitation_expiry)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -64,10 +77,14 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.email} @ {self.call}"
 
+    def is_expired(self, now=None) -> bool:
+        """Not accepted in time: the link no longer works until a coordinator sends it again."""
+        return self.accepted_at is None and self.expires_at <= (now or timezone.now())
+
 
 class AssignmentQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.DECLARED])
+        return self.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES)
 
     def for_reviewer(self, user):
         if not user.is_authenticated:
@@ -124,7 +141,7 @@ class ReviewAssignment(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in {AssignmentStatus.ASSIGNED, AssignmentStatus.DECLARED}
+        return self.status in ACTIVE_ASSIGNMENT_STATUSES
 
 
 class Review(models.Model):
@@ -188,6 +205,8 @@ class ReviewEvent(models.Model):
         SUBMITTED = "submitted", _("Review submitted")
         REOPENED = "reopened", _("Review reopened")
         REMOVED = "removed", _("Assignment removed")
+        # After the results were published: a coordinator's recorded change of points.
+        CORRECTED = "corrected", _("Review corrected after publication")
 
     assignment = models.ForeignKey(
         ReviewAssignment, on_delete=models.CASCADE, related_name="events"
@@ -198,6 +217,8 @@ class ReviewEvent(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
+    # A correction keeps what it replaced: {"before": {...}, "after": {...}}.
+    changes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from applicants.models import Application, ApplicationVersion, Attachment
 from grants.models import Criterion, GrantCall
-from reviews.enums import AssignmentStatus, ReviewStatus
+from reviews.enums import DECIDED_APPLICATION_STATUSES, AssignmentStatus, ReviewStatus
 from reviews.models import Invitation, Review, ReviewAssignment
 
 # What the dashboard shows of an assignment and what it hangs off; the long texts
@@ -22,9 +22,11 @@ DASHBOARD_FIELDS = (
     "call__id",
     "call__title",
     "call__programme",
+    "call__status",
     "application__id",
     "application__reference_number",
     "application__title",
+    "application__status",
     "review__id",
     "review__status",
     "review__submitted_at",
@@ -50,7 +52,7 @@ class DashboardRow:
     """One assignment on the dashboard, with the state the reviewer sees."""
 
     assignment: ReviewAssignment
-    state: str  # "to_declare" | "drafting" | "submitted"
+    state: str  # "to_declare" | "drafting" | "submitted" | "closed" (results published first)
     overdue: bool
 
     @property
@@ -87,8 +89,12 @@ class DashboardCall:
         return sum(1 for row in self.rows if row.overdue)
 
     @property
+    def closed(self) -> int:
+        return sum(1 for row in self.rows if row.state == "closed")
+
+    @property
     def left(self) -> int:
-        return self.total - self.submitted
+        return self.total - self.submitted - self.closed
 
     @property
     def percent(self) -> int:
@@ -108,10 +114,15 @@ def review_dashboard_for(*, user, now=None) -> list[DashboardCall]:
     groups: dict[int, DashboardCall] = {}
     for assignment in assignment_list_for_reviewer(user=user):
         review = _review_of(assignment)
-        if assignment.status == AssignmentStatus.ASSIGNED:
-            state = "to_declare"
-        elif review is not None and review.status == ReviewStatus.SUBMITTED:
+        if review is not None and review.status == ReviewStatus.SUBMITTED:
             state = "submitted"
+        elif (
+            assignment.call.reviews_frozen
+            or assignment.application.status in DECIDED_APPLICATION_STATUSES
+        ):
+            state = "closed"  # nothing more can be done: the results are out
+        elif assignment.status == AssignmentStatus.ASSIGNED:
+            state = "to_declare"
         else:
             state = "drafting"
         group = groups.setdefault(assignment.call_id, DashboardCall(call=assignment.call))
@@ -119,7 +130,7 @@ def review_dashboard_for(*, user, now=None) -> list[DashboardCall]:
             DashboardRow(
                 assignment=assignment,
                 state=state,
-                overdue=state != "submitted" and assignment.due_at < now,
+                overdue=state in {"to_declare", "drafting"} and assignment.due_at < now,
             )
         )
     return list(groups.values())
@@ -172,6 +183,12 @@ def version_attachment(*, version: ApplicationVersion, attachment_pk: int) -> At
     if attachment is None:
         raise Http404
     return attachment
+
+
+def reviews_frozen_for(application: Application) -> bool:
+    """Whether `application`'s reviews are frozen: its call's results or its own decision are
+    published (the services refuse every change; pages hide their buttons)."""
+    return application.call.reviews_frozen or application.status in DECIDED_APPLICATION_STATUSES
 
 
 def invitation_get(*, token: str) -> Invitation:

@@ -20,12 +20,12 @@ from reviews.assignment import (
 )
 from reviews.enums import (
     ACTIVE_ASSIGNMENT_STATUSES,
+    REVIEW_STAGE_STATUSES,
     AssignmentStatus,
     ReviewProgress,
     ReviewStatus,
 )
 from reviews.models import Invitation, Review, ReviewAssignment, ReviewEvent, ReviewScore
-from reviews.services import REVIEW_STAGE_STATUSES
 
 EXTRA_REVIEWER_DAYS = 7
 
@@ -70,8 +70,8 @@ def pool_progress(*, call: GrantCall, now: datetime | None = None) -> QuerySet[U
     )
 
 
-def invitation_list_pending(*, call: GrantCall) -> QuerySet[Invitation]:
-    """Invitations to the call's pool not accepted yet, newest first."""
+def invitation_list_open(*, call: GrantCall) -> QuerySet[Invitation]:
+    """Invitations to the call's pool not accepted yet, expired or not, newest first."""
     return (
         Invitation.objects.filter(call=call, accepted_at__isnull=True)
         .select_related("invited_by")
@@ -273,3 +273,15 @@ def extra_reviewer_due_at(
     soonest = now + timedelta(days=EXTRA_REVIEWER_DAYS)
     latest = max((a.due_at for a in assignments if a.is_active), default=None)
     return max(latest, soonest) if latest else soonest
+
+
+def review_get_for_correction(*, pk: int) -> Review:
+    """A submitted review with its reviewer, application, call and scores (404 otherwise)."""
+    return get_object_or_404(
+        Review.objects.filter(status=ReviewStatus.SUBMITTED)
+        .select_related("assignment__reviewer", "assignment__application__call")
+        .prefetch_related(
+            Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion"))
+        ),
+        pk=pk,
+    )

@@ -1,7 +1,16 @@
-"""Writes of the review stage: pools, invitations, assignments, declarations, reviews."""
+"""Writes of the review stage: pools, invitations, assignments, declarations, reviews.
+
+Every change of an assignment's status goes through assignment_transition(), and
+every change of a review's status through review_transition(): each checks the
+move against its table in reviews.enums, records a ReviewEvent and schedules
+the e-mails after the commit. Once the call's results are published (the call is
+decided or archived, or the application has its decision), nothing here changes
+its reviews any more; review_correct() is the one recorded way to correct one.
+"""
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,6 +22,7 @@ from applicants.enums import ApplicationStatus
 from applicants.models import ApplicantProfile, Application
 from applicants.services import application_transition
 from grants.models import GrantCall
+from grants.services import call_review_start
 from reviews.assignment import (
     CandidateApplication,
     CandidateReviewer,
@@ -20,7 +30,14 @@ from reviews.assignment import (
     organisation_keys,
     plan_assignments,
 )
-from reviews.enums import AssignmentStatus, ReviewStatus
+from reviews.enums import (
+    ALLOWED_ASSIGNMENT_TRANSITIONS,
+    ALLOWED_REVIEW_TRANSITIONS,
+    DECIDED_APPLICATION_STATUSES,
+    REVIEW_STAGE_STATUSES,
+    AssignmentStatus,
+    ReviewStatus,
+)
 from reviews.models import (
     Invitation,
     PoolMember,
@@ -28,8 +45,10 @@ from reviews.models import (
     ReviewAssignment,
     ReviewEvent,
     ReviewScore,
+    invitation_expiry,
 )
 from reviews.scoring import weighted_total
+from reviews.selectors import reviews_frozen_for
 from reviews.tasks import (
     notify_coordinators_of_conflict,
     remind_reviewer,
@@ -38,12 +57,16 @@ from reviews.tasks import (
 
 REMINDER_BEFORE_DUE = timedelta(days=2)
 
-# Applications that may be given reviewers: accepted in the formal check, not yet decided.
-REVIEW_STAGE_STATUSES = (
-    ApplicationStatus.ACCEPTED_FOR_REVIEW,
-    ApplicationStatus.IN_REVIEW,
-    ApplicationStatus.REVIEWED,
-)
+# The audit event each move writes.
+ASSIGNMENT_EVENTS = {
+    AssignmentStatus.DECLARED: ReviewEvent.Kind.DECLARED,
+    AssignmentStatus.CONFLICT: ReviewEvent.Kind.CONFLICT,
+    AssignmentStatus.REMOVED: ReviewEvent.Kind.REMOVED,
+}
+REVIEW_EVENTS = {
+    ReviewStatus.SUBMITTED: ReviewEvent.Kind.SUBMITTED,
+    ReviewStatus.DRAFT: ReviewEvent.Kind.REOPENED,
+}
 
 
 class ReviewLocked(Exception):
@@ -52,6 +75,119 @@ class ReviewLocked(Exception):
 
 class NotDeclared(Exception):
     """The reviewer must declare impartiality before seeing or scoring the application."""
+
+
+class InvalidAssignmentTransition(Exception):
+    """An assignment was asked to move to a status not allowed from its current one."""
+
+    def __init__(self, old: str, new: str):
+        super().__init__(f"An assignment cannot move from {old!r} to {new!r}.")
+        self.old = old
+        self.new = new
+
+
+class InvalidReviewTransition(Exception):
+    """A review was asked to move to a status not allowed from its current one."""
+
+    def __init__(self, old: str, new: str):
+        super().__init__(f"A review cannot move from {old!r} to {new!r}.")
+        self.old = old
+        self.new = new
+
+
+class ReviewsFrozen(ValidationError):
+    """The results are published: the call's reviews, assignments and ranking can't change."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message
+            or _(
+                "The results of this call are published, so its reviews and reviewers can "
+                "no longer change. A coordinator can still correct a review: the correction "
+                "is recorded and a corrected letter is issued."
+            ),
+            code="reviews_frozen",
+        )
+
+
+def _frozen_call(call: GrantCall) -> ReviewsFrozen:
+    if call.is_archived:
+        return ReviewsFrozen(_("The call is archived: nothing in it can change."))
+    return ReviewsFrozen()
+
+
+def _lock_unfrozen_call(*, call_id: int, application_id: int | None = None) -> GrantCall:
+    """Lock the call and refuse if its results (or the application's decision) are published.
+
+    The call is locked first, as results_publish does, so a review can't slip in
+    while the results are being published.
+    """
+    call = GrantCall.objects.select_for_update().get(pk=call_id)
+    if call.reviews_frozen:
+        raise _frozen_call(call)
+    if application_id is not None:
+        status = Application.objects.filter(pk=application_id).values_list("status", flat=True)
+        if status.get() in DECIDED_APPLICATION_STATUSES:
+            raise ReviewsFrozen()
+    return call
+
+
+# --- the two state functions -------------------------------------------------------------
+
+
+@transaction.atomic
+def assignment_transition(
+    assignment: ReviewAssignment, to: str, *, by, note: str = "", changes: dict | None = None
+) -> ReviewAssignment:
+    """Move `assignment` to status `to` (with field `changes`), record it, queue the e-mails.
+
+    Refuses moves not in ALLOWED_ASSIGNMENT_TRANSITIONS (InvalidAssignmentTransition)
+    and any move once the results are published (ReviewsFrozen).
+    """
+    _lock_unfrozen_call(call_id=assignment.call_id, application_id=assignment.application_id)
+    locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if to not in ALLOWED_ASSIGNMENT_TRANSITIONS[locked.status]:
+        raise InvalidAssignmentTransition(locked.status, to)
+    ReviewEvent.objects.create(assignment=locked, kind=ASSIGNMENT_EVENTS[to], by=by, note=note)
+    locked.status = to
+    update_fields = ["status"]
+    for field, value in (changes or {}).items():
+        setattr(locked, field, value)
+        update_fields.append(field)
+    locked.save(update_fields=update_fields)
+    if to == AssignmentStatus.CONFLICT:
+        transaction.on_commit(
+            lambda: notify_coordinators_of_conflict.enqueue(assignment_id=locked.pk)
+        )
+    return locked
+
+
+@transaction.atomic
+def review_transition(
+    review: Review, to: str, *, by, note: str = "", changes: dict | None = None
+) -> Review:
+    """Move `review` to status `to` (with field `changes`) and record it.
+
+    Refuses moves not in ALLOWED_REVIEW_TRANSITIONS (InvalidReviewTransition) and
+    any move once the results are published (ReviewsFrozen).
+    """
+    assignment = ReviewAssignment.objects.only("call_id", "application_id").get(
+        pk=review.assignment_id
+    )
+    _lock_unfrozen_call(call_id=assignment.call_id, application_id=assignment.application_id)
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if to not in ALLOWED_REVIEW_TRANSITIONS[locked.status]:
+        raise InvalidReviewTransition(locked.status, to)
+    ReviewEvent.objects.create(
+        assignment_id=locked.assignment_id, kind=REVIEW_EVENTS[to], by=by, note=note
+    )
+    locked.status = to
+    update_fields = ["status", "updated_at"]
+    for field, value in (changes or {}).items():
+        setattr(locked, field, value)
+        update_fields.append(field)
+    locked.save(update_fields=update_fields)
+    return locked
 
 
 # --- pools and invitations ----------------------------------------------------------------
@@ -64,11 +200,21 @@ def pool_add(*, call: GrantCall, reviewer: User, by) -> PoolMember:
     return member
 
 
+def _invitation_send(invitation: Invitation) -> None:
+    transaction.on_commit(lambda pk=invitation.pk: send_pool_invitation.enqueue(invitation_id=pk))
+
+
 @transaction.atomic
 def pool_invite(
     *, call: GrantCall, emails: Iterable[str], by
 ) -> tuple[list[PoolMember], list[Invitation]]:
-    """Add people with an account to the pool now; e-mail an invitation link to everyone else."""
+    """Add people with an account to the pool now; e-mail an invitation link to everyone else.
+
+    Inviting an address again sends its pending invitation again, valid for a fresh period.
+    """
+    call = GrantCall.objects.select_for_update().get(pk=call.pk)
+    if call.reviews_frozen:
+        raise _frozen_call(call)
     added, invited = [], []
     for email in {e.strip().lower() for e in emails if e.strip()}:
         user = User.objects.filter(email__iexact=email).first()
@@ -83,30 +229,63 @@ def pool_invite(
             ).first()
             if invitation is None:
                 invitation = Invitation.objects.create(call=call, email=email, invited_by=by)
+            else:
+                invitation.expires_at = invitation_expiry()
+                invitation.save(update_fields=["expires_at"])
             invited.append(invitation)
-        transaction.on_commit(
-            lambda pk=invitation.pk: send_pool_invitation.enqueue(invitation_id=pk)
-        )
+        _invitation_send(invitation)
     return added, invited
 
 
 @transaction.atomic
+def invitation_resend(*, invitation: Invitation, by) -> Invitation:
+    """Send a pending (or expired) invitation again; its link works for a fresh period."""
+    invitation = Invitation.objects.select_for_update().select_related("call").get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(
+            _("%(email)s has already accepted this invitation.") % {"email": invitation.email},
+            code="used",
+        )
+    if invitation.call.reviews_frozen:
+        raise _frozen_call(invitation.call)
+    invitation.expires_at = invitation_expiry()
+    invitation.save(update_fields=["expires_at"])
+    _invitation_send(invitation)
+    return invitation
+
+
+@transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> PoolMember:
-    """The invited person, now signed in, joins the pool (once; the link then stops working)."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at and invitation.accepted_by_id != user.pk:
-        raise ValidationError(_("This invitation has already been used."))
+    """The invited person, now signed in, joins the pool (once; the link then stops working).
+
+    Refused with a ValidationError whose code says why: "used" by someone else,
+    sent to another "wrong_address", the call is "call_closed" to reviewers
+    (decided or archived), or the invitation has "expired".
+    """
+    invitation = Invitation.objects.select_for_update().select_related("call").get(pk=invitation.pk)
+    if invitation.accepted_at:
+        if invitation.accepted_by_id != user.pk:
+            raise ValidationError(_("This invitation has already been used."), code="used")
+        return pool_add(call=invitation.call, reviewer=user, by=invitation.invited_by)
     if user.email.casefold() != invitation.email.casefold():
         # A forwarded link doesn't make someone a reviewer: the invitee signs in as themselves.
         raise ValidationError(
             _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
-            % {"email": invitation.email}
+            % {"email": invitation.email},
+            code="wrong_address",
         )
+    if invitation.call.reviews_frozen:
+        raise ValidationError(
+            _("The call “%(call)s” is no longer reviewing applications.")
+            % {"call": invitation.call.title},
+            code="call_closed",
+        )
+    if invitation.is_expired():
+        raise ValidationError(_("This invitation has expired."), code="expired")
     member = pool_add(call=invitation.call, reviewer=user, by=invitation.invited_by)
-    if not invitation.accepted_at:
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
     return member
 
 
@@ -174,7 +353,9 @@ def assignments_auto(*, call: GrantCall, due_at: datetime, by, seed: int | None 
 
     Keeps existing assignments, never pairs anyone with a conflict, spreads the
     load evenly. Returns {"created": n, "short": {application id: missing}}.
+    Refused once the call's results are published.
     """
+    call = _lock_unfrozen_call(call_id=call.pk)
     applications = list(
         Application.objects.filter(
             call=call,
@@ -204,12 +385,15 @@ def assignments_auto(*, call: GrantCall, due_at: datetime, by, seed: int | None 
     for application in applications:
         if application.id in {pair[0] for pair in plan.pairs} or application.id in dict(existing):
             _start_review_stage(application, by=by)
+    if created or existing:
+        call_review_start(call=call, by=by)
     return {"created": created, "short": plan.short}
 
 
 def _assignment_create(
     *, application: Application, reviewer_id: int, due_at: datetime, by
 ) -> ReviewAssignment:
+    """A new assignment starts as "assigned" (creation, not a move: no transition to check)."""
     assignment = ReviewAssignment.objects.create(
         application=application,
         call_id=application.call_id,
@@ -223,6 +407,7 @@ def _assignment_create(
 
 
 def _require_review_stage(application: Application) -> None:
+    _lock_unfrozen_call(call_id=application.call_id, application_id=application.pk)
     if application.status not in REVIEW_STAGE_STATUSES:
         raise ValidationError(
             _(
@@ -261,22 +446,22 @@ def assignment_add(
             _("%(name)s already reviews this application.") % {"name": reviewer.display_name}
         ) from exc
     _start_review_stage(application, by=by)
+    call_review_start(call=application.call, by=by)
     return assignment
 
 
-@transaction.atomic
 def assignment_remove(*, assignment: ReviewAssignment, by, note: str = "") -> ReviewAssignment:
-    """Take an assignment back (its draft, if any, stays on record but no longer counts)."""
-    assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
-    if not assignment.is_active:
-        return assignment
-    assignment.status = AssignmentStatus.REMOVED
-    assignment.released_at = timezone.now()
-    assignment.save(update_fields=["status", "released_at"])
-    ReviewEvent.objects.create(
-        assignment=assignment, kind=ReviewEvent.Kind.REMOVED, by=by, note=note
+    """Take an assignment back (its draft, if any, stays on record but no longer counts).
+
+    InvalidAssignmentTransition if it was released already.
+    """
+    return assignment_transition(
+        assignment,
+        AssignmentStatus.REMOVED,
+        by=by,
+        note=note,
+        changes={"released_at": timezone.now()},
     )
-    return assignment
 
 
 @transaction.atomic
@@ -317,52 +502,59 @@ def extra_reviewer_add(
         application=application, reviewer_id=reviewer_id, due_at=due_at, by=by
     )
     _start_review_stage(application, by=by)
+    call_review_start(call=call, by=by)
     return assignment
 
 
 # --- declarations ---------------------------------------------------------------------
 
 
-@transaction.atomic
 def assignment_declare(
     *, assignment: ReviewAssignment, impartial: bool, reason: str = "", by
 ) -> ReviewAssignment:
-    """Record the reviewer's declaration; a conflict releases the assignment and tells the coordinators."""
-    assignment = (
-        ReviewAssignment.objects.select_for_update().select_related("call").get(pk=assignment.pk)
-    )
-    if assignment.status != AssignmentStatus.ASSIGNED:
-        return assignment
+    """Record the reviewer's declaration; a conflict releases the assignment and tells the coordinators.
+
+    InvalidAssignmentTransition if the reviewer has declared already.
+    """
     now = timezone.now()
     if impartial:
-        assignment.status = AssignmentStatus.DECLARED
-        assignment.declaration_text = assignment.call.impartiality_declaration
-        assignment.declared_at = now
-        assignment.save(update_fields=["status", "declaration_text", "declared_at"])
-        ReviewEvent.objects.create(assignment=assignment, kind=ReviewEvent.Kind.DECLARED, by=by)
-    else:
-        if not reason.strip():
-            raise ValidationError({"reason": _("Say briefly what the conflict of interest is.")})
-        assignment.status = AssignmentStatus.CONFLICT
-        assignment.conflict_reason = reason.strip()
-        assignment.declared_at = now
-        assignment.released_at = now
-        assignment.save(update_fields=["status", "conflict_reason", "declared_at", "released_at"])
-        ReviewEvent.objects.create(
-            assignment=assignment, kind=ReviewEvent.Kind.CONFLICT, by=by, note=reason.strip()
+        return assignment_transition(
+            assignment,
+            AssignmentStatus.DECLARED,
+            by=by,
+            changes={
+                "declaration_text": assignment.call.impartiality_declaration,
+                "declared_at": now,
+            },
         )
-        transaction.on_commit(
-            lambda: notify_coordinators_of_conflict.enqueue(assignment_id=assignment.pk)
-        )
-    return assignment
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say briefly what the conflict of interest is.")})
+    return assignment_transition(
+        assignment,
+        AssignmentStatus.CONFLICT,
+        by=by,
+        note=reason,
+        changes={"conflict_reason": reason, "declared_at": now, "released_at": now},
+    )
 
 
 # --- reviews ----------------------------------------------------------------------------
 
 
 def _review_for(assignment: ReviewAssignment) -> Review:
+    """The assignment's review, created as a draft (its first state) when first saved."""
     review, _created = Review.objects.get_or_create(assignment=assignment)
     return review
+
+
+def _points_problem(criterion, points) -> dict[str, str]:
+    if points is not None and not 0 <= int(points) <= criterion.max_points:
+        return {
+            f"points_{criterion.pk}": _("Give from 0 to %(max)s points.")
+            % {"max": criterion.max_points}
+        }
+    return {}
 
 
 @transaction.atomic
@@ -378,6 +570,7 @@ def review_save(
 
     `scores` maps criterion id to {"points": int | None, "justification": str}.
     """
+    _lock_unfrozen_call(call_id=assignment.call_id, application_id=assignment.application_id)
     assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.status != AssignmentStatus.DECLARED:
         raise NotDeclared(assignment.pk)
@@ -390,13 +583,9 @@ def review_save(
         if criterion is None:
             continue
         points = value.get("points")
-        if points is not None and not 0 <= int(points) <= criterion.max_points:
-            raise ValidationError(
-                {
-                    f"points_{criterion.pk}": _("Give from 0 to %(max)s points.")
-                    % {"max": criterion.max_points}
-                }
-            )
+        problem = _points_problem(criterion, points)
+        if problem:
+            raise ValidationError(problem)
         ReviewScore.objects.update_or_create(
             review=review,
             criterion=criterion,
@@ -438,6 +627,15 @@ def review_problems(review: Review) -> dict[str, str]:
     return problems
 
 
+def _review_total(review: Review, criteria) -> Decimal | None:
+    by_id = {criterion.pk: criterion for criterion in criteria}
+    return weighted_total(
+        (score.points, by_id[score.criterion_id].max_points, by_id[score.criterion_id].weight)
+        for score in review.scores.all()
+        if score.criterion_id in by_id
+    )
+
+
 @transaction.atomic
 def review_submit(*, assignment: ReviewAssignment, by, **data) -> Review:
     """Save and submit: every criterion scored and justified, a recommendation; then read-only."""
@@ -445,16 +643,15 @@ def review_submit(*, assignment: ReviewAssignment, by, **data) -> Review:
     problems = review_problems(review)
     if problems:
         raise ValidationError(problems)
-    criteria = {c.pk: c for c in assignment.call.criteria.all()}
-    review.total = weighted_total(
-        (score.points, criteria[score.criterion_id].max_points, criteria[score.criterion_id].weight)
-        for score in review.scores.all()
-        if score.criterion_id in criteria
+    review = review_transition(
+        review,
+        ReviewStatus.SUBMITTED,
+        by=by,
+        changes={
+            "total": _review_total(review, assignment.call.criteria.all()),
+            "submitted_at": timezone.now(),
+        },
     )
-    review.status = ReviewStatus.SUBMITTED
-    review.submitted_at = timezone.now()
-    review.save(update_fields=["total", "status", "submitted_at", "updated_at"])
-    ReviewEvent.objects.create(assignment=assignment, kind=ReviewEvent.Kind.SUBMITTED, by=by)
     _finish_review_stage_if_complete(assignment.application, by=by)
     return review
 
@@ -471,17 +668,102 @@ def _finish_review_stage_if_complete(application: Application, *, by) -> None:
         )
 
 
-@transaction.atomic
 def review_reopen(*, review: Review, by, note: str = "") -> Review:
-    """A coordinator sends a submitted review back to its reviewer (recorded)."""
-    review = Review.objects.select_for_update().get(pk=review.pk)
-    if review.status != ReviewStatus.SUBMITTED:
-        return review
-    review.status = ReviewStatus.DRAFT
-    review.total = None
-    review.submitted_at = None
-    review.save(update_fields=["status", "total", "submitted_at", "updated_at"])
-    ReviewEvent.objects.create(
-        assignment=review.assignment, kind=ReviewEvent.Kind.REOPENED, by=by, note=note
+    """A coordinator sends a submitted review back to its reviewer (recorded).
+
+    InvalidReviewTransition if it is not submitted.
+    """
+    return review_transition(
+        review,
+        ReviewStatus.DRAFT,
+        by=by,
+        note=note,
+        changes={"total": None, "submitted_at": None},
     )
-    return review
+
+
+# --- corrections after publication ----------------------------------------------------------
+
+
+def _score_values(review: Review) -> dict:
+    """What a correction may change, as JSON: the total and each criterion's points and words."""
+    return {
+        "total": None if review.total is None else str(review.total),
+        "scores": {
+            str(score.criterion_id): {"points": score.points, "justification": score.justification}
+            for score in review.scores.all()
+        },
+    }
+
+
+@transaction.atomic
+def review_correct(*, review: Review, scores: dict[int, dict], reason: str, by) -> ReviewEvent:
+    """A coordinator corrects a submitted review after the results are published.
+
+    `scores` maps criterion id to {"points": int, "justification": str}; every
+    criterion of the call is needed. The review keeps its status; the event
+    records who, when, why (`reason`, required) and the values before and after.
+    Before publication a review is reopened instead; an archived call is read-only.
+    """
+    review = Review.objects.select_related("assignment__call", "assignment__application").get(
+        pk=review.pk
+    )
+    call = GrantCall.objects.select_for_update().get(pk=review.assignment.call_id)
+    if call.is_archived:
+        raise _frozen_call(call)
+    if not reviews_frozen_for(review.assignment.application):
+        raise ValidationError(
+            _(
+                "The results are not published yet: reopen the review so its reviewer can "
+                "change it."
+            ),
+            code="not_published",
+        )
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.status != ReviewStatus.SUBMITTED or not review.assignment.is_active:
+        raise ValidationError(
+            _("Only a submitted review of a current reviewer can be corrected."),
+            code="not_submitted",
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the review is corrected.")})
+    criteria = list(call.criteria.all())
+    problems: dict[str, str] = {}
+    for criterion in criteria:
+        value = scores.get(criterion.pk) or {}
+        if value.get("points") is None:
+            problems[f"points_{criterion.pk}"] = _("Give points for “%(name)s”.") % {
+                "name": criterion.name
+            }
+        else:
+            problems.update(_points_problem(criterion, value["points"]))
+        if not (value.get("justification") or "").strip():
+            problems[f"justification_{criterion.pk}"] = _("Justify the points for “%(name)s”.") % {
+                "name": criterion.name
+            }
+    if problems:
+        raise ValidationError(problems)
+    before = _score_values(review)
+    for criterion in criteria:
+        value = scores[criterion.pk]
+        ReviewScore.objects.update_or_create(
+            review=review,
+            criterion=criterion,
+            defaults={
+                "points": int(value["points"]),
+                "justification": value["justification"].strip(),
+            },
+        )
+    review.total = _review_total(review, criteria)
+    after = _score_values(review)
+    if after == before:
+        raise ValidationError(_("Nothing was changed: give the corrected points or words."))
+    review.save(update_fields=["total", "updated_at"])
+    return ReviewEvent.objects.create(
+        assignment=review.assignment,
+        kind=ReviewEvent.Kind.CORRECTED,
+        by=by,
+        note=reason,
+        changes={"before": before, "after": after},
+    )

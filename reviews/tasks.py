@@ -41,17 +41,25 @@ def send_pool_invitation(*, invitation_id: int) -> bool:
 
 @task()
 def remind_reviewer(*, assignment_id: int) -> bool:
-    """Remind a reviewer of a review due soon; nothing if it is done or was reminded already."""
-    from reviews.enums import AssignmentStatus, ReviewStatus
+    """Remind a reviewer of a review due soon; nothing if it is done, was reminded already,
+    or can no longer be done (the results are published)."""
+    from grants.enums import REVIEWS_FROZEN_STATUSES
+    from reviews.enums import (
+        ACTIVE_ASSIGNMENT_STATUSES,
+        DECIDED_APPLICATION_STATUSES,
+        ReviewStatus,
+    )
     from reviews.models import ReviewAssignment
 
     claimed = (
         ReviewAssignment.objects.filter(
             pk=assignment_id,
             reminder_sent_at__isnull=True,
-            status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.DECLARED],
+            status__in=ACTIVE_ASSIGNMENT_STATUSES,
         )
         .exclude(review__status=ReviewStatus.SUBMITTED)
+        .exclude(call__status__in=REVIEWS_FROZEN_STATUSES)
+        .exclude(application__status__in=DECIDED_APPLICATION_STATUSES)
         .update(reminder_sent_at=timezone.now())
     )
     if not claimed:

@@ -7,6 +7,11 @@ app_name = "review_manage"
 urlpatterns = [
     path("manage/calls/<int:pk>/reviewers/", manage.PoolView.as_view(), name="pool"),
     path(
+        "manage/calls/<int:pk>/reviewers/invitations/<int:invitation_pk>/resend/",
+        manage.InvitationResendView.as_view(),
+        name="invitation_resend",
+    ),
+    path(
         "manage/calls/<int:pk>/assignments/", manage.AssignmentsView.as_view(), name="assignments"
     ),
     path(

@@ -42,7 +42,9 @@ def test_every_demo_account_can_log_in(client):
 def test_demo_coordinator_reaches_the_manage_area_and_sees_three_calls(client):
     call_command("load_demo", stdout=StringIO())
     phases = {call.phase() for call in GrantCall.objects.all()}
-    assert {CallPhase.ACCEPTING, CallPhase.UPCOMING, CallPhase.CLOSED} <= phases
+    assert {CallPhase.ACCEPTING, CallPhase.UPCOMING} <= phases
+    # Past their deadline: in review (the closed call) and with results published (decided).
+    assert {CallPhase.IN_REVIEW, CallPhase.DECIDED} <= phases
     assert sum(1 for call in GrantCall.objects.all() if call.phase() == CallPhase.ACCEPTING) == 1
     for call in GrantCall.objects.all():
         assert 4 <= call.criteria.count() <= 6

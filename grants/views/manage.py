@@ -39,7 +39,13 @@ from grants.models import (
     GrantCall,
 )
 from grants.selectors import call_get_for_coordinator, call_list_for_coordinator
-from grants.services import call_close, call_parts_save, call_publish, call_save
+from grants.services import (
+    call_archive,
+    call_close,
+    call_parts_save,
+    call_publish,
+    call_save,
+)
 
 
 @dataclass(frozen=True)
@@ -148,7 +154,10 @@ class ManageHomeView(CoordinatorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["calls"] = call_list_for_coordinator()
+        calls = list(call_list_for_coordinator())
+        # Archived calls are listed apart, under the ones still in use.
+        context["calls"] = [call for call in calls if not call.is_archived]
+        context["archived_calls"] = [call for call in calls if call.is_archived]
         return context
 
 
@@ -183,6 +192,9 @@ class CallEditView(CoordinatorRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         call = self.get_call()
+        if call.is_archived:
+            messages.error(request, _("The call is archived: nothing in it can change."))
+            return redirect("manage:call_edit", pk=call.pk)
         publish = "publish" in request.POST and call.status == CallStatus.DRAFT
         form, formset = self.bind(call, publish)
         if form.is_valid() and formset.is_valid():
@@ -251,6 +263,35 @@ class CallCloseView(CoordinatorRequiredMixin, FormView):
         return redirect("manage:home")
 
 
+class CallArchiveView(CoordinatorRequiredMixin, FormView):
+    """Archive a decided (or closed) call: read-only from then on, listed apart."""
+
+    template_name = "grants/manage/call_archive.html"
+    form_class = CallCloseForm  # the same optional note for the record
+
+    def dispatch(self, request, *args, **kwargs):
+        # Permission first: a visitor learns nothing, not even whether the call exists.
+        if not self.has_permission():
+            return self.handle_no_permission()
+        self.call = call_get_for_coordinator(pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(call=self.call, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            call_archive(call=self.call, by=self.request.user, note=form.cleaned_data["note"])
+        except InvalidCallTransition:
+            messages.error(
+                self.request,
+                _("Only a call whose results are published, or a closed call, can be archived."),
+            )
+            return redirect("manage:call_edit", pk=self.call.pk)
+        messages.success(self.request, _("The call “%s” is archived.") % self.call.title)
+        return redirect("manage:home")
+
+
 class CallPartsEditView(CoordinatorRequiredMixin, TemplateView):
     """Edit one part of a call (CALL_PARTS[part]): add, change, reorder and delete its rows."""
 
@@ -272,6 +313,9 @@ class CallPartsEditView(CoordinatorRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         spec = self.get_part()
         call = call_get_with_part_counts(pk=kwargs["pk"])
+        if call.is_archived:
+            messages.error(request, _("The call is archived: nothing in it can change."))
+            return redirect("manage:call_parts", pk=call.pk, part=self.kwargs["part"])
         formset = spec.formset(request.POST, instance=call, prefix=self.prefix)
         if formset.is_valid():
             try:

@@ -13,15 +13,25 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        by_phase: dict[str, list] = {phase: [] for phase in CallPhase}
+        accepting, upcoming, closed, archived = [], [], [], []
         for call in call_list_public():
-            by_phase[call.phase(now)].append(call)
+            call.shown_phase = call.phase(now)
+            if call.shown_phase == CallPhase.ACCEPTING:
+                accepting.append(call)
+            elif call.shown_phase == CallPhase.UPCOMING:
+                upcoming.append(call)
+            elif call.shown_phase.is_past_deadline:
+                closed.append(call)
+            else:
+                archived.append(call)
         # Most recently closed first; open and upcoming by nearest date.
-        by_phase[CallPhase.CLOSED].reverse()
+        closed.reverse()
+        archived.reverse()
         context.update(
-            accepting_calls=by_phase[CallPhase.ACCEPTING],
-            upcoming_calls=by_phase[CallPhase.UPCOMING],
-            closed_calls=by_phase[CallPhase.CLOSED],
+            accepting_calls=accepting,
+            upcoming_calls=upcoming,
+            closed_calls=closed,
+            archived_calls=archived,
         )
         return context
 

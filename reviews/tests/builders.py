@@ -50,19 +50,29 @@ def assign_all(call, *, due_in_days=14):
     )
 
 
-def submit_review(assignment: ReviewAssignment, points: dict[str, int], recommendation="fund"):
-    """Declare impartiality and submit points by criterion name, each justified."""
-    assignment_declare(assignment=assignment, impartial=True, by=assignment.reviewer)
+def submit_review(
+    assignment: ReviewAssignment,
+    points: dict[str, int],
+    recommendation="fund",
+    *,
+    justification="Uzasadnienie dla {criterion}.",
+    comment="Dobry pomysł.",
+    note="",
+):
+    """Declare impartiality (unless declared already) and submit points by criterion name, each justified."""
+    assignment.refresh_from_db()
+    if assignment.status == AssignmentStatus.ASSIGNED:
+        assignment_declare(assignment=assignment, impartial=True, by=assignment.reviewer)
     scores = {
-        c.pk: {"points": points[c.name], "justification": f"Uzasadnienie dla {c.name}."}
+        c.pk: {"points": points[c.name], "justification": justification.format(criterion=c.name)}
         for c in assignment.call.criteria.all()
     }
     return review_submit(
         assignment=assignment,
         by=assignment.reviewer,
         scores=scores,
-        comment_for_applicant="Dobry pomysł.",
-        note_for_committee="",
+        comment_for_applicant=comment,
+        note_for_committee=note,
         recommendation=recommendation,
     )
 

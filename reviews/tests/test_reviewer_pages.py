@@ -21,7 +21,7 @@ from applicants.uploads import attachment_check
 from reviews.context_processors import review_navigation
 from reviews.enums import AssignmentStatus, ReviewStatus
 from reviews.models import Invitation, PoolMember, Review, ReviewAssignment
-from reviews.services import assignment_declare, assignment_remove, pool_invite, review_save
+from reviews.services import assignment_declare, assignment_remove, pool_invite
 from reviews.tasks import remind_reviewer
 from reviews.tests.builders import (
     accepted_application,
@@ -291,17 +291,20 @@ def test_application_pdf_declared_reviewer_downloads_it(client, scene):
 
 def test_assignment_never_shows_another_reviewers_review(client, scene):
     first, second = scene["assignment"], scene["other_assignment"]
-    secret = "Uzasadnienie-recenzenta-A-7f3c"
-    declared(first)
-    review_save(
-        assignment=first,
-        scores={c.pk: {"points": 1, "justification": secret} for c in scene["call"].criteria.all()},
-        comment_for_applicant=secret,
-        note_for_committee=secret,
+    # Three different secrets: the justification, the comment and the committee note each
+    # stay in the stored review, so each one's absence below means something.
+    justification, comment, note = "Uzasadnienie-A-7f3c", "Komentarz-A-91d2", "Notatka-A-0b5e"
+    submit_review(
+        first,
+        {"Pomysł": 1, "Budżet": 1},
         recommendation="do_not_fund",
+        justification=justification,
+        comment=comment,
+        note=note,
     )
-    submit_review(first, {"Pomysł": 1, "Budżet": 1})
-    Review.objects.filter(assignment=first).update(comment_for_applicant=secret)
+    stored = Review.objects.get(assignment=first)
+    assert (stored.comment_for_applicant, stored.note_for_committee) == (comment, note)
+    assert {score.justification for score in stored.scores.all()} == {justification}
     client.force_login(second.reviewer)
     before_declaring = client.get(page(second)).content.decode()
     declared(second)
@@ -310,7 +313,8 @@ def test_assignment_never_shows_another_reviewers_review(client, scene):
     after_submitting = client.get(page(second)).content.decode()
     dashboard = client.get(reverse("reviews:dashboard")).content.decode()
     for html in (before_declaring, before_submitting, after_submitting, dashboard):
-        assert secret not in html
+        for secret in (justification, comment, note):
+            assert secret not in html
         assert first.reviewer.display_name not in html
         assert first.reviewer.email not in html
 

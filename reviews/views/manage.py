@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from grants.views.manage import call_get_with_part_counts, call_part_links
-from reviews.enums import ReviewStatus
+from reviews.enums import DECIDED_APPLICATION_STATUSES, REVIEW_STAGE_STATUSES
 from reviews.forms_manage import (
     AssignmentAddForm,
     AssignmentReplaceForm,
@@ -21,7 +22,8 @@ from reviews.forms_manage import (
     ReviewerChoiceForm,
     ReviewReopenForm,
 )
-from reviews.models import Review, ReviewAssignment
+from reviews.models import Invitation, Review, ReviewAssignment
+from reviews.selectors import reviews_frozen_for
 from reviews.selectors_manage import (
     application_assignments,
     application_events,
@@ -30,19 +32,22 @@ from reviews.selectors_manage import (
     application_progress,
     assignment_rows,
     extra_reviewer_due_at,
-    invitation_list_pending,
+    invitation_list_open,
     pool_progress,
     review_summary,
     reviewers_not_on,
     reviewers_who_may_review,
 )
 from reviews.services import (
-    REVIEW_STAGE_STATUSES,
+    InvalidAssignmentTransition,
+    InvalidReviewTransition,
+    ReviewsFrozen,
     assignment_add,
     assignment_remove,
     assignment_replace,
     assignments_auto,
     extra_reviewer_add,
+    invitation_resend,
     pool_invite,
     review_reopen,
 )
@@ -78,8 +83,13 @@ class CallPageMixin(ReviewCoordinatorMixin):
             call=self.call,
             part_links=call_part_links(self.call),
             nav_active=self.nav_active,
+            frozen=self.call.reviews_frozen,
             **kwargs,
         )
+
+    def refused(self, error: ValidationError, to: str):
+        messages.error(self.request, " ".join(error.messages))
+        return redirect(to, pk=self.call.pk)
 
 
 class PoolView(CallPageMixin, TemplateView):
@@ -90,9 +100,12 @@ class PoolView(CallPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", PoolInviteForm())
+        now = timezone.now()
+        invitations = list(invitation_list_open(call=self.call))
         return super().get_context_data(
             members=pool_progress(call=self.call),
-            invitations=invitation_list_pending(call=self.call),
+            invitations=[i for i in invitations if not i.is_expired(now)],
+            expired_invitations=[i for i in invitations if i.is_expired(now)],
             **kwargs,
         )
 
@@ -101,9 +114,12 @@ class PoolView(CallPageMixin, TemplateView):
         if not form.is_valid():
             messages.error(request, _("Nobody was invited. Please correct the marked field."))
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        added, invited = pool_invite(
-            call=self.call, emails=form.cleaned_data["emails"], by=request.user
-        )
+        try:
+            added, invited = pool_invite(
+                call=self.call, emails=form.cleaned_data["emails"], by=request.user
+            )
+        except ReviewsFrozen as error:
+            return self.refused(error, "review_manage:pool")
         if added:
             messages.success(
                 request,
@@ -124,6 +140,30 @@ class PoolView(CallPageMixin, TemplateView):
                 )
                 % {"count": len(invited)},
             )
+        return redirect("review_manage:pool", pk=self.call.pk)
+
+
+class InvitationResendView(CallPageMixin, View):
+    """Send an invitation again (an expired one too): its link works for a fresh period."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        invitation = get_object_or_404(
+            Invitation.objects.all(), call=self.call, pk=kwargs["invitation_pk"]
+        )
+        try:
+            invitation = invitation_resend(invitation=invitation, by=request.user)
+        except ValidationError as error:
+            return self.refused(error, "review_manage:pool")
+        messages.success(
+            request,
+            _("The invitation to %(email)s is sent again. Its link works until %(moment)s.")
+            % {
+                "email": invitation.email,
+                "moment": date_format(timezone.localtime(invitation.expires_at), "j E Y, H:i"),
+            },
+        )
         return redirect("review_manage:pool", pk=self.call.pk)
 
 
@@ -150,9 +190,12 @@ class AssignmentsView(CallPageMixin, TemplateView):
                 request, _("No reviewers were assigned. Please correct the marked field.")
             )
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        result = assignments_auto(
-            call=self.call, due_at=form.cleaned_data["due_at"], by=request.user
-        )
+        try:
+            result = assignments_auto(
+                call=self.call, due_at=form.cleaned_data["due_at"], by=request.user
+            )
+        except ReviewsFrozen as error:
+            return self.refused(error, "review_manage:assignments")
         created = ngettext(
             "%(count)d assignment created.", "%(count)d assignments created.", result["created"]
         ) % {"count": result["created"]}
@@ -194,7 +237,8 @@ class ApplicationReviewsView(ReviewCoordinatorMixin, TemplateView):
         assignments = application_assignments(application)
         reviewers = reviewers_not_on(application)
         offered = reviewers_who_may_review(application, assignments)
-        can_assign = application.status in REVIEW_STAGE_STATUSES
+        frozen = reviews_frozen_for(application)
+        can_assign = application.status in REVIEW_STAGE_STATUSES and not frozen
         refused = kwargs.pop("refused", None)  # a bound form shown again in its place
         if isinstance(refused, ReviewerChoiceForm):
             refused.offer(offered)
@@ -220,7 +264,11 @@ class ApplicationReviewsView(ReviewCoordinatorMixin, TemplateView):
         reviews = [
             (
                 review,
-                form_for(f"reopen-{review.pk}", lambda prefix: ReviewReopenForm(prefix=prefix)),
+                None
+                if frozen
+                else form_for(
+                    f"reopen-{review.pk}", lambda prefix: ReviewReopenForm(prefix=prefix)
+                ),
             )
             for review in summary.submitted
         ]
@@ -242,6 +290,10 @@ class ApplicationReviewsView(ReviewCoordinatorMixin, TemplateView):
             reviews=reviews,
             summary=summary,
             can_assign=can_assign,
+            frozen=frozen,
+            # Corrections are for applications whose decision is published (decisions app).
+            correctable=application.status in DECIDED_APPLICATION_STATUSES
+            and not application.call.is_archived,
             add_form=add_form,
             events=application_events(application),
             **kwargs,
@@ -253,6 +305,11 @@ class ApplicationReviewsView(ReviewCoordinatorMixin, TemplateView):
 
     def back(self):
         return redirect("review_manage:application", pk=self.application.pk)
+
+    def refused(self, error: ValidationError):
+        """A refusal that no form on the page can show (e.g. the results are published)."""
+        messages.error(self.request, " ".join(error.messages))
+        return self.back()
 
     def get_assignment(self) -> ReviewAssignment:
         return get_object_or_404(
@@ -277,6 +334,8 @@ class AssignmentAddView(ApplicationReviewsView):
                     due_at=form.cleaned_data["due_at"],
                     by=request.user,
                 )
+            except ReviewsFrozen as error:
+                return self.refused(error)
             except ValidationError as exc:
                 form.add_error("reviewer", exc)
             else:
@@ -294,10 +353,14 @@ class AssignmentRemoveView(ApplicationReviewsView):
 
     def post(self, request, *args, **kwargs):
         assignment = self.get_assignment()
-        if not assignment.is_active:
+        try:
+            assignment_remove(assignment=assignment, by=request.user)
+        except ReviewsFrozen as error:
+            return self.refused(error)
+        except InvalidAssignmentTransition:
+            # A second click, or another coordinator was quicker: nothing more to do.
             messages.info(request, _("This assignment was already released."))
             return self.back()
-        assignment_remove(assignment=assignment, by=request.user)
         messages.success(
             request,
             _("%(name)s no longer reviews this application.")
@@ -322,6 +385,11 @@ class AssignmentReplaceView(ApplicationReviewsView):
                 replacement = assignment_replace(
                     assignment=assignment, reviewer=form.cleaned_data["reviewer"], by=request.user
                 )
+            except ReviewsFrozen as error:
+                return self.refused(error)
+            except InvalidAssignmentTransition:
+                messages.info(request, _("This assignment was already released."))
+                return self.back()
             except ValidationError as exc:
                 form.add_error("reviewer", exc)
             else:
@@ -346,13 +414,17 @@ class ReviewReopenView(ApplicationReviewsView):
             assignment__application=self.application,
             pk=kwargs["review_pk"],
         )
-        if review.status != ReviewStatus.SUBMITTED:
-            messages.info(request, _("This review is not submitted; there is nothing to reopen."))
-            return self.back()
         form = ReviewReopenForm(request.POST, prefix=f"reopen-{review.pk}")
         if not form.is_valid():
             return self.show_again(form)
-        review_reopen(review=review, by=request.user, note=form.cleaned_data["note"])
+        try:
+            review_reopen(review=review, by=request.user, note=form.cleaned_data["note"])
+        except ReviewsFrozen as error:
+            return self.refused(error)
+        except InvalidReviewTransition:
+            # A second click, or reopened meanwhile: nothing more to do.
+            messages.info(request, _("This review is not submitted; there is nothing to reopen."))
+            return self.back()
         messages.success(
             request,
             _("The review by %(name)s is reopened: they can change it and submit it again.")

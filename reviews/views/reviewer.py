@@ -1,5 +1,6 @@
 """The reviewer's pages: the dashboard, declaring impartiality, scoring, the files, invitations."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
@@ -22,11 +23,15 @@ from reviews.selectors import (
     latest_version,
     review_dashboard_for,
     review_for_assignment,
+    reviews_frozen_for,
     version_attachment,
 )
 from reviews.services import (
+    InvalidAssignmentTransition,
+    InvalidReviewTransition,
     NotDeclared,
     ReviewLocked,
+    ReviewsFrozen,
     assignment_declare,
     invitation_accept,
     review_save,
@@ -80,9 +85,15 @@ class AssignmentView(NotFoundUnlessAllowedMixin, TemplateView):
             return ["reviews/assignment_declare.html"]
         return ["reviews/assignment_review.html"]
 
+    @property
+    def frozen(self) -> bool:
+        return reviews_frozen_for(self.assignment.application)
+
     def get_context_data(self, **kwargs):
         assignment = self.assignment
-        context = super().get_context_data(assignment=assignment, call=assignment.call, **kwargs)
+        context = super().get_context_data(
+            assignment=assignment, call=assignment.call, frozen=self.frozen, **kwargs
+        )
         if assignment.status == AssignmentStatus.ASSIGNED:
             # Nothing of the application's content before the declaration.
             context["reference_number"] = assignment.application.reference_number
@@ -105,7 +116,8 @@ class AssignmentView(NotFoundUnlessAllowedMixin, TemplateView):
                 for criterion in criteria
             ]
         else:
-            context.setdefault("form", ReviewForm(criteria=criteria, review=review))
+            form = context.setdefault("form", ReviewForm(criteria=criteria, review=review))
+            form.frozen = self.frozen  # the form include then shows why nothing can be saved
         return context
 
     @property
@@ -131,6 +143,13 @@ class AssignmentView(NotFoundUnlessAllowedMixin, TemplateView):
                     reason=form.cleaned_data["reason"],
                     by=self.request.user,
                 )
+            except ReviewsFrozen as exc:
+                messages.error(self.request, " ".join(exc.messages))
+                return self.render_to_response(self.get_context_data(form=form), status=409)
+            except InvalidAssignmentTransition:
+                # Declared already (a double click, or another tab): show where it stands.
+                messages.info(self.request, _("Your declaration was already recorded."))
+                return redirect("reviews:dashboard")
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -160,7 +179,7 @@ class AssignmentView(NotFoundUnlessAllowedMixin, TemplateView):
 
     def score(self):
         review = self.review
-        if review is not None and review.status == ReviewStatus.SUBMITTED:
+        if review is not None and review.status == ReviewStatus.SUBMITTED and not self.frozen:
             return self.locked_response()
         criteria = criteria_for_review(self.assignment.call)
         form = ReviewForm(self.request.POST, criteria=criteria)
@@ -174,7 +193,10 @@ class AssignmentView(NotFoundUnlessAllowedMixin, TemplateView):
                 review_submit(assignment=self.assignment, by=self.request.user, **data)
             else:
                 review_save(assignment=self.assignment, **data)
-        except ReviewLocked:
+        except ReviewsFrozen as exc:
+            messages.error(self.request, " ".join(exc.messages))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        except (ReviewLocked, InvalidReviewTransition):
             return self.locked_response()
         except NotDeclared:
             return redirect("reviews:assignment", pk=self.assignment.pk)
@@ -227,7 +249,11 @@ class ApplicationPdfView(ReviewerApplicationMixin, View):
 
 
 class InvitationView(TemplateView):
-    """The e-mailed link: who invites to which call; sign up or log in, then join the pool."""
+    """The e-mailed link: who invites to which call; sign up or log in, then join the pool.
+
+    An expired invitation, or one to a call whose results are out, says so and
+    whom to ask instead of offering to join.
+    """
 
     template_name = "reviews/invitation.html"
 
@@ -245,16 +271,28 @@ class InvitationView(TemplateView):
             call=invitation.call,
             used_by_someone_else=used and not accepted_by_me,
             accepted_by_me=accepted_by_me,
+            call_closed=not used and invitation.call.reviews_frozen,
+            expired=invitation.is_expired(),
+            contact=self.contact(),
             **kwargs,
         )
+
+    def contact(self) -> str:
+        """Whom the invitee asks about it: the inviting coordinator, else the programme."""
+        inviter = self.invitation.invited_by
+        if inviter is not None:
+            return f"{inviter.display_name} ({inviter.email})"
+        return _("the programme team of %(operator)s") % {"operator": settings.PROGRAMME_OPERATOR}
 
     def post(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
             invitation_accept(invitation=self.invitation, user=request.user)
-        except ValidationError:
-            return self.render_to_response(self.get_context_data(), status=409)
+        except ValidationError as error:
+            return self.render_to_response(
+                self.get_context_data(refusal=" ".join(error.messages)), status=409
+            )
         messages.success(
             request,
             _("You are in the pool of reviewers of “%(call)s”. Your assignments will appear here.")
