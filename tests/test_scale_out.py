@@ -27,9 +27,9 @@ from django_tasks_db.models import DBTaskResult
 from accounts.tests.factories import CoordinatorFactory
 from applicants.enums import ApplicationStatus
 from applicants.tests.factories import ApplicationFactory
-from decisions.enums import DecisionOutcome, LetterState, OutboxState
+from decisions.enums import DecisionOutcome, LetterReason, LetterState, OutboxState
+from decisions.issuing import letter_request_create
 from decisions.models import Decision, DecisionLetter, OutboxMessage
-from decisions.tasks import issue_letter
 from grants.tests.factories import GrantCallFactory
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -89,7 +89,8 @@ def published_decisions(count: int) -> list[Decision]:
     """`count` published decisions in one call, half awards and half rejections, no letters yet.
 
     Rows made directly (a scale test, not a test of publishing): the services
-    would render each application's PDF copy on the way.
+    would render each application's PDF copy on the way. Each decision's letter
+    is asked for through the service, which queues its task.
     """
     call = GrantCallFactory()
     coordinator = CoordinatorFactory()
@@ -112,10 +113,12 @@ def published_decisions(count: int) -> list[Decision]:
                 published_at=now,
                 published_by=coordinator,
                 acceptance_deadline=now + timedelta(days=14) if awarded else None,
-                letter_state=LetterState.QUEUED,
             )
         )
-    return Decision.objects.bulk_create(decisions)
+    decisions = Decision.objects.bulk_create(decisions)
+    for decision in decisions:
+        letter_request_create(decision=decision, reason=LetterReason.PUBLICATION, by=coordinator)
+    return decisions
 
 
 @pytest.fixture
@@ -131,9 +134,7 @@ def database_queue(settings, tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_workers_sharing_the_queue_issue_every_letter_exactly_once(database_queue):
     worker_count = 2 if connection.vendor == "postgresql" else 1
-    decisions = published_decisions(LETTERS)
-    for decision in decisions:
-        issue_letter.enqueue(decision_id=decision.pk)
+    decisions = published_decisions(LETTERS)  # their letter tasks are queued
     var_dir = database_queue / "workers"
     var_dir.mkdir()
 
