@@ -207,12 +207,11 @@ def letter_retry(*, decision: Decision, by) -> LetterRequest:
 def letters_retry_failed(*, call, by) -> int:
     """Retry every failed letter of the call (e.g. once a broken letter text is corrected). How many."""
     retried = 0
-    failed = LetterRequest.objects.filter(
-        decision__call=call, decision__letter_state=LetterState.FAILED
-    ).select_related("decision")
-    for decision_id in sorted({request.decision_id for request in failed}):
+    for decision in Decision.objects.filter(call=call, letter_state=LetterState.FAILED).order_by(
+        "pk"
+    ):
         try:
-            letter_retry(decision=Decision.objects.get(pk=decision_id), by=by)
+            letter_retry(decision=decision, by=by)
         except ValidationError:
             continue  # retried meanwhile (a second click, another coordinator)
         retried += 1
