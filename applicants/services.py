@@ -32,6 +32,7 @@ from applicants.models import (
     ScheduleItem,
     StatusChange,
 )
+from applicants.signals import application_status_changed
 from applicants.snapshot import application_snapshot
 from applicants.submission import SubmissionProblem, application_problems
 from applicants.tasks import notify_applicant_of_status, send_submission_confirmation
@@ -87,6 +88,15 @@ def application_transition(
         setattr(locked, field, value)
         update_fields.append(field)
     locked.save(update_fields=update_fields)
+    # Later stages settle what depends on the status (e.g. a draft decision lapses on withdrawal).
+    application_status_changed.send(
+        sender=Application,
+        application=locked,
+        old_status=change.old_status,
+        new_status=to,
+        by=by,
+        note=note,
+    )
     if to in NOTIFY_APPLICANT_ON:
         transaction.on_commit(
             lambda: notify_applicant_of_status.enqueue(status_change_id=change.pk)

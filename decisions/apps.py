@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class DecisionsConfig(AppConfig):
     name = "decisions"
     verbose_name = _("Decisions and letters")
+
+    def ready(self):
+        from applicants.signals import application_status_changed
+        from decisions.services import decision_settle_on_application_end
+
+        # A withdrawn (or formally rejected) application's draft decision lapses,
+        # in the same transaction as the application's move.
+        application_status_changed.connect(
+            decision_settle_on_application_end, dispatch_uid="decisions.settle_on_application_end"
+        )

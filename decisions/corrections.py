@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from decisions.issuing import letter_correction_request
 from decisions.models import Decision
 from reviews.models import Review, ReviewEvent
 from reviews.services import review_correct
@@ -25,8 +26,6 @@ def review_correction_issue(
     decision. The letter is queued after the commit, as a new version whose
     note names this correction; the earlier letter is kept.
     """
-    from decisions.tasks import issue_letter  # the letter machinery loads only when used
-
     decision = Decision.objects.filter(
         application_id=review.assignment.application_id, published_at__isnull=False
     ).first()
@@ -39,12 +38,9 @@ def review_correction_issue(
             code="not_published",
         )
     event = review_correct(review=review, scores=scores, reason=reason, by=by)
-    # The letter task treats a note it has seen as a retry: the event number keeps it unique.
     note = _("Review corrected (record %(number)s): %(reason)s") % {
         "number": event.pk,
         "reason": event.note,
     }
-    transaction.on_commit(
-        lambda: issue_letter.enqueue(decision_id=decision.pk, correction_note=note)
-    )
+    letter_correction_request(decision=decision, note=note, by=by)
     return event

@@ -1,4 +1,4 @@
-"""Outcomes of decisions, kinds of letters, states of letters and e-mails."""
+"""Outcomes of decisions, kinds of letters, states of letters and e-mails, with the moves allowed between them."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,13 @@ class DecisionOutcome(models.TextChoices):
     FORMALLY_REJECTED = "formally_rejected", _("Formally rejected")
 
 
+class DecisionLapse(models.TextChoices):
+    """Why a draft decision lapsed: its application's life ended before the results were published."""
+
+    WITHDRAWN = "withdrawn", _("The applicant withdrew the application")
+    FORMALLY_REJECTED = "formally_rejected", _("The application was formally rejected")
+
+
 class LetterKind(models.TextChoices):
     """One letter template per kind; a reduced award has its own wording."""
 
@@ -21,11 +28,52 @@ class LetterKind(models.TextChoices):
     FORMAL_REJECTION = "formal_rejection", _("Formal rejection")
 
 
+class LetterReason(models.TextChoices):
+    """Why a version of a letter is issued."""
+
+    PUBLICATION = "publication", _("Results published")
+    CORRECTION = "correction", _("Corrected letter")
+    RESERVE_OFFER = "reserve_offer", _("Offered from the reserve list")
+
+
 class LetterState(models.TextChoices):
+    """Where a letter request is (and, on a decision, where its newest request is)."""
+
     NONE = "none", _("Not issued")
     QUEUED = "queued", _("Queued")
+    ISSUING = "issuing", _("Being issued")
     ISSUED = "issued", _("Issued")
     FAILED = "failed", _("Failed")
+
+    @property
+    def badge(self) -> str:
+        """The Bootstrap badge class that shows this state."""
+        return LETTER_STATE_BADGES[self]
+
+
+LETTER_STATE_BADGES = {
+    LetterState.NONE: "text-bg-light border",
+    LetterState.QUEUED: "text-bg-secondary",
+    LetterState.ISSUING: "text-bg-info",
+    LetterState.ISSUED: "text-bg-success",
+    LetterState.FAILED: "text-bg-danger",
+}
+
+L = LetterState
+
+# Every path ends ISSUED or FAILED; FAILED goes back to QUEUED only by a retry,
+# which issues exactly what failed (the same request: its reason, note and version).
+LETTER_TRANSITIONS: dict[str, set[str]] = {
+    L.NONE: {L.QUEUED},
+    L.QUEUED: {L.ISSUING, L.FAILED},
+    # QUEUED again: a worker stopped mid-way (killed, restarted) and the task runs again.
+    L.ISSUING: {L.ISSUED, L.FAILED, L.QUEUED},
+    L.FAILED: {L.QUEUED},
+    L.ISSUED: set(),
+}
+
+# A letter request still to be worked on (a retry or a worker will move it on).
+LETTER_OPEN_STATES = {L.QUEUED, L.ISSUING}
 
 
 class OutboxState(models.TextChoices):
@@ -33,3 +81,25 @@ class OutboxState(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+    @property
+    def badge(self) -> str:
+        return OUTBOX_STATE_BADGES[self]
+
+
+OUTBOX_STATE_BADGES = {
+    OutboxState.QUEUED: "text-bg-secondary",
+    OutboxState.SENDING: "text-bg-info",
+    OutboxState.SENT: "text-bg-success",
+    OutboxState.FAILED: "text-bg-danger",
+}
+
+M = OutboxState  # a message's state
+
+OUTBOX_TRANSITIONS: dict[str, set[str]] = {
+    M.QUEUED: {M.SENDING},
+    # QUEUED again: the coordinator's Resend takes over a message whose worker died mid-send.
+    M.SENDING: {M.SENT, M.FAILED, M.QUEUED},
+    M.SENT: {M.QUEUED},  # the coordinator's Resend
+    M.FAILED: {M.QUEUED},  # the coordinator's Resend after a failure
+}

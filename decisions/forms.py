@@ -119,15 +119,10 @@ class LetterCorrectionForm(forms.Form):
         help_text=_("Kept with the new version. The earlier letter stays on record."),
     )
 
-    def __init__(self, *args, used_notes=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.used_notes = {note.strip() for note in used_notes}
-
-    def clean_note(self):
-        note = self.cleaned_data["note"].strip()
-        # The letter task treats a note it has seen as a retry of that correction.
-        if note in self.used_notes:
-            raise ValidationError(
-                _("A letter with this note was issued already. Describe this correction.")
-            )
-        return note
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The service's refusal beside the note, or above the form when it isn't about the note."""
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, error.messages)

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-MAX_LETTER_LENGTH = 10_000
+from decisions.letters import MAX_LETTER_LENGTH
 
 # Anything an HTML parser would start a tag, comment or declaration with: "<p", "</p", "<!--", "<!DOCTYPE", "<?".
 # "a < b" and "<3" are left alone: no parser reads them as markup.

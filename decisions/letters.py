@@ -10,21 +10,24 @@ justifications, and rendered by core.pdf (PDF/A-3u, tagged, no fetching).
 Everything that comes from users — the applicant's title, the committee's
 justification, the reviewers' words, the coordinator's text — ends up as text,
 never as markup: placeholder values are HTML-escaped and the Markdown's HTML is
-sanitised to a few plain tags without attributes.
+sanitised to a few plain tags without attributes. A coordinator's text is
+bounded in length and nesting (letter_text_problems); if one nevertheless
+fails, LetterTemplateBroken names it. The editor and its preview live in
+decisions.letter_templates.
 """
 
 import re
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import markdown
 import nh3
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -36,11 +39,10 @@ from django.utils.translation import gettext_lazy
 from core.formatting import format_money
 from core.pdf import render_pdf
 from decisions.enums import DecisionOutcome, LetterKind
-from decisions.feedback import CriterionFeedback, ReviewFeedback, review_feedback
+from decisions.feedback import ReviewFeedback, review_feedback
 from decisions.models import Decision, LetterTemplate
 from decisions.wording import amount_in_words
 from grants.models import GrantCall
-from reviews.scoring import round2, weighted_total
 
 LETTER_TEMPLATE = "decisions/pdf/letter.html"
 LETTER_TEXTS_DIR = Path(settings.BASE_DIR) / "templates" / "decisions" / "letter_texts"
@@ -69,6 +71,12 @@ PLACEHOLDER_PATTERN = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 # The only HTML a letter's text may turn into: no attributes, so no links, images or styles.
 BODY_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "h2", "h3", "blockquote"}
 
+# Bounds on a letter's text. The PDF renderer recurses once per nested element and
+# gives up (RecursionError) a few hundred levels down; a real letter needs a handful
+# (a list in a list in a quotation, with bold words, is 7).
+MAX_LETTER_LENGTH = 10_000
+MAX_LETTER_NESTING = 12
+
 HEADINGS = {
     LetterKind.AWARD: gettext_lazy("Decision to award a grant"),
     LetterKind.REDUCED_AWARD: gettext_lazy("Decision to award a grant"),
@@ -81,7 +89,7 @@ HEADINGS = {
 # --- The text of a letter ---------------------------------------------------------------
 
 
-def _language_code(language: str) -> str:
+def language_code(language: str) -> str:
     code = (language or "").split("-")[0].lower()
     if code not in dict(settings.LANGUAGES):
         raise ValueError(
@@ -94,21 +102,25 @@ def default_letter_body(kind: str, language: str) -> str:
     """The default Markdown text of a letter of `kind` in `language` (ValueError for unknown ones)."""
     if kind not in LetterKind.values:
         raise ValueError(f"Unknown kind of letter: {kind!r}")
-    path = LETTER_TEXTS_DIR / _language_code(language) / f"{kind}.md"
+    path = LETTER_TEXTS_DIR / language_code(language) / f"{kind}.md"
     return path.read_text(encoding="utf-8")
+
+
+def _own_template(decision: Decision, language: str) -> LetterTemplate | None:
+    """The call's own text for this decision's kind of letter in `language`, if it has one."""
+    return LetterTemplate.objects.filter(
+        call_id=decision.call_id, kind=decision.letter_kind, language=language_code(language)
+    ).first()
 
 
 def letter_body_for(decision: Decision, language: str) -> str:
     """The text the call uses for this decision's kind of letter in `language`: its own, else the default."""
-    kind = decision.letter_kind
-    body = (
-        LetterTemplate.objects.filter(
-            call_id=decision.call_id, kind=kind, language=_language_code(language)
-        )
-        .values_list("body", flat=True)
-        .first()
+    template = _own_template(decision, language)
+    return (
+        template.body
+        if template and template.body
+        else default_letter_body(decision.letter_kind, language)
     )
-    return body if body else default_letter_body(kind, language)
 
 
 def unknown_placeholders(markdown_text: str) -> list[str]:
@@ -176,6 +188,79 @@ def render_body(markdown_text: str, context: Mapping) -> SafeString:
     return mark_safe(html)  # noqa: S308 (sanitised by nh3 just above: BODY_TAGS only, no attributes)
 
 
+class _DepthGauge(HTMLParser):
+    """The deepest nesting of elements in an HTML fragment (without recursing itself)."""
+
+    VOID = {"br"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.deepest = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID:
+            self.depth = max(0, self.depth - 1)
+
+
+def letter_text_problems(markdown_text: str) -> list[str]:
+    """What makes a letter's text unsafe to render: too long, or nested too deeply. [] if nothing.
+
+    The nesting is measured on the HTML the text becomes (after sanitising),
+    so Markdown quotations ("> > >"), lists in lists and their mixtures all count.
+    """
+    if len(markdown_text) > MAX_LETTER_LENGTH:
+        return [
+            _("The text is %(length)s characters long; a letter may have up to %(limit)s.")
+            % {"length": len(markdown_text), "limit": MAX_LETTER_LENGTH}
+        ]
+    try:
+        html = render_body(markdown_text, {})
+    except RecursionError:
+        depth = MAX_LETTER_NESTING + 1
+    else:
+        gauge = _DepthGauge()
+        gauge.feed(html)
+        gauge.close()
+        depth = gauge.deepest
+    if depth > MAX_LETTER_NESTING:
+        return [
+            _(
+                "Quotations and lists are nested too deeply (more than %(limit)s levels): "
+                "the letter can't be printed. Use fewer “>” or indented list items."
+            )
+            % {"limit": MAX_LETTER_NESTING}
+        ]
+    return []
+
+
+class LetterTemplateBroken(Exception):
+    """The call's own text for a kind of letter can't be made into a PDF; names the text."""
+
+    def __init__(self, template: LetterTemplate, cause: BaseException | str):
+        super().__init__(template, cause)
+        self.template = template
+        self.cause = cause
+
+    def __str__(self) -> str:
+        cause = self.cause
+        if isinstance(cause, RecursionError):
+            cause = _("it is nested too deeply")
+        return _(
+            "The call's own text of the “%(kind)s” letter (%(language)s) can't be made into a "
+            "letter: %(cause)s. Correct it under “Decision letters”, then retry."
+        ) % {
+            "kind": LetterKind(self.template.kind).label,
+            "language": dict(settings.LANGUAGES).get(self.template.language, ""),
+            "cause": (str(cause) or type(cause).__name__).rstrip("."),
+        }
+
+
 # --- What a letter shows ----------------------------------------------------------------
 
 
@@ -203,7 +288,7 @@ def _review_sections(feedback: ReviewFeedback) -> list[dict]:
     ]
 
 
-def _context(
+def letter_values_context(
     *,
     language: str,
     kind: str,
@@ -280,7 +365,7 @@ def letter_context(decision: Decision, *, language: str, number: str, issued_at:
     decisions.feedback.review_feedback(), so the letter and the applicant's
     decision page agree. Notes for the committee are never shown.
     """
-    language = _language_code(language)
+    language = language_code(language)
     application = decision.application
     call = decision.call
     version = application.versions.order_by("-number").first()
@@ -289,7 +374,7 @@ def letter_context(decision: Decision, *, language: str, number: str, issued_at:
     if not justification and decision.outcome == DecisionOutcome.FORMALLY_REJECTED:
         justification = application.rejection_reasons
     with translation.override(language):
-        return _context(
+        return letter_values_context(
             language=language,
             kind=decision.letter_kind,
             number=number,
@@ -315,7 +400,7 @@ def letter_context(decision: Decision, *, language: str, number: str, issued_at:
 # --- The PDF ------------------------------------------------------------------------------
 
 
-def _letter_html(body_text: str, context: dict) -> str:
+def letter_html(body_text: str, context: dict) -> str:
     body = render_body(body_text, context)
     # A text that leaves out {{ justification }} still shows it, below the text.
     cites_justification = any(
@@ -335,181 +420,31 @@ def render_letter_pdf(
     decision: Decision, *, language: str, number: str, issued_at: datetime
 ) -> bytes:
     """The PDF letter for `decision` in `language` (PDF/A-3u, tagged). Reads only; saves nothing."""
-    language = _language_code(language)
+    language = language_code(language)
+    template = _own_template(decision, language)
+    if template is None or not template.body:
+        return _render_letter(decision, language, number, issued_at, body=None)
+    # The call's own text: checked again (it may predate the bounds), and any failure
+    # names it, so the coordinator knows which text to correct. Other kinds are unaffected.
+    if problems := letter_text_problems(template.body):
+        raise LetterTemplateBroken(template, " ".join(problems))
+    try:
+        return _render_letter(decision, language, number, issued_at, body=template.body)
+    except Exception as exc:
+        raise LetterTemplateBroken(template, exc) from exc
+
+
+def _render_letter(
+    decision: Decision, language: str, number: str, issued_at: datetime, *, body: str | None
+) -> bytes:
     with translation.override(language):
         context = letter_context(decision, language=language, number=number, issued_at=issued_at)
-        html = _letter_html(letter_body_for(decision, language), context)
+        if body is None:
+            body = default_letter_body(decision.letter_kind, language)
+        html = letter_html(body, context)
     return render_pdf(
         html,
         title=f"{number} – {context['title']}",
         author=context["operator"],
         language=language,
     )
-
-
-SAMPLE = {
-    "pl": {
-        "applicant": "Grupa nieformalna „Zielone Podwórko”",
-        "title": "Ogród deszczowy przy szkole",
-        "justification": {
-            LetterKind.AWARD: "Projekt jest dobrze przemyślany, a budżet realistyczny.",
-            LetterKind.REDUCED_AWARD: "Komisja nie sfinansowała zakupu namiotu: można go wypożyczyć.",
-            LetterKind.RESERVE: "Projekt jest wartościowy, ale budżet naboru się wyczerpał.",
-            LetterKind.REJECTION: "Projekt nie opisuje, jak zostaną zmierzone jego efekty.",
-            LetterKind.FORMAL_REJECTION: "Brak podpisu opiekuna prawnego osoby niepełnoletniej.",
-        },
-        "review": [
-            ("Pomysł jasno odpowiada na lokalny problem.", "Świetny pomysł, powodzenia!"),
-            (
-                "Warto dopisać, kto zajmie się ogrodem po zakończeniu projektu.",
-                "Dopracujcie harmonogram.",
-            ),
-        ],
-        "criteria": [("Pomysł", 10), ("Budżet", 5)],
-    },
-    "en": {
-        "applicant": "The “Green Yard” informal group",
-        "title": "A rain garden by the school",
-        "justification": {
-            LetterKind.AWARD: "The project is well thought out and its budget is realistic.",
-            LetterKind.REDUCED_AWARD: "The committee did not fund the tent: it can be borrowed.",
-            LetterKind.RESERVE: "The project is valuable, but the call's budget has run out.",
-            LetterKind.REJECTION: "The project does not say how its results will be measured.",
-            LetterKind.FORMAL_REJECTION: "The consent of a minor's legal guardian is not signed.",
-        },
-        "review": [
-            ("The idea clearly answers a local problem.", "A great idea, good luck!"),
-            ("Say who will look after the garden once the project ends.", "Work on the schedule."),
-        ],
-        "criteria": [("Idea", 10), ("Budget", 5)],
-    },
-}
-
-
-def _sample_feedback(call: GrantCall, sample: dict) -> ReviewFeedback:
-    """Two made-up reviews over the call's criteria (or two sample ones): 80% and 60% of the points."""
-    criteria = [(c.name, c.max_points, c.weight) for c in call.criteria.order_by("position", "pk")]
-    if not criteria:
-        criteria = [(name, top, Decimal("1")) for name, top in sample["criteria"]]
-    shares = (Decimal("0.8"), Decimal("0.6"))
-
-    def points(top: int, share: Decimal) -> int:
-        return int((top * share).to_integral_value(ROUND_HALF_UP))
-
-    labelled = [(str(number), words) for number, words in enumerate(sample["review"], start=1)]
-    return ReviewFeedback(
-        criteria=[
-            CriterionFeedback(
-                name,
-                top,
-                (Decimal(sum(points(top, share) for share in shares)) / len(shares)).quantize(
-                    Decimal("0.1")
-                ),
-                [(label, justification) for label, (justification, _comment) in labelled],
-            )
-            for name, top, _weight in criteria
-        ],
-        comments=[(label, comment) for label, (_justification, comment) in labelled],
-        final_score=round2(
-            sum(
-                weighted_total((points(top, share), top, weight) for _name, top, weight in criteria)
-                for share in shares
-            )
-            / len(shares)
-        ),
-    )
-
-
-def render_preview_pdf(call: GrantCall, kind: str, language: str, body: str) -> bytes:
-    """A PDF of `body` as a letter of `kind` to a made-up applicant, for the template editor.
-
-    Uses the call's criteria (or two sample ones) and sample amounts, reviews and
-    justification; reads and writes no application.
-    """
-    language = _language_code(language)
-    if kind not in LetterKind.values:
-        raise ValueError(f"Unknown kind of letter: {kind!r}")
-    sample = SAMPLE[language]
-    feedback = None if kind == LetterKind.FORMAL_REJECTION else _sample_feedback(call, sample)
-    is_award = kind in (LetterKind.AWARD, LetterKind.REDUCED_AWARD)
-    now = timezone.now()
-    reference_number = f"{call.reference_code or 'AK'}/{timezone.localtime(now, WARSAW).year}/0042"
-    with translation.override(language):
-        context = _context(
-            language=language,
-            kind=kind,
-            number=f"{reference_number}/D1",
-            issued_at=now,
-            call=call,
-            applicant=sample["applicant"],
-            title=sample["title"],
-            reference_number=reference_number,
-            amount=Decimal("3500") if is_award else None,
-            requested_amount=Decimal("4200")
-            if kind == LetterKind.REDUCED_AWARD
-            else Decimal("3500"),
-            acceptance_deadline=now + timedelta(days=call.acceptance_days or 7)
-            if is_award
-            else None,
-            reserve_position=3 if kind == LetterKind.RESERVE else None,
-            justification=sample["justification"][kind],
-            feedback=feedback,
-            preview=True,
-        )
-        html = _letter_html(body, context)
-    return render_pdf(
-        html,
-        title=f"{context['number']} – {context['title']}",
-        author=context["operator"],
-        language=language,
-    )
-
-
-# --- The call's own texts (the template editor) ------------------------------------------
-
-
-def letter_template_list(*, call: GrantCall) -> list[dict]:
-    """Every kind of letter in every language, each with the call's own text if it has one."""
-    saved = {
-        (template.kind, template.language): template
-        for template in LetterTemplate.objects.filter(call=call).select_related("updated_by")
-    }
-    return [
-        {
-            "kind": kind,
-            "label": label,
-            "languages": [
-                {"code": code, "name": name, "template": saved.get((kind, code))}
-                for code, name in settings.LANGUAGES
-            ],
-        }
-        for kind, label in LetterKind.choices
-    ]
-
-
-def letter_template_get(*, call: GrantCall, kind: str, language: str) -> LetterTemplate | None:
-    return LetterTemplate.objects.filter(call=call, kind=kind, language=language).first()
-
-
-@transaction.atomic
-def letter_template_save(
-    *, call: GrantCall, kind: str, language: str, body: str, by
-) -> LetterTemplate:
-    """Create or replace the call's text for one kind of letter in one language (history keeps the old)."""
-    template = LetterTemplate.objects.select_for_update().filter(
-        call=call, kind=kind, language=language
-    ).first() or LetterTemplate(call=call, kind=kind, language=language)
-    template.body = body
-    template.updated_by = by
-    template.full_clean()
-    template.save()
-    return template
-
-
-@transaction.atomic
-def letter_template_reset(*, call: GrantCall, kind: str, language: str) -> bool:
-    """Go back to the default text: delete the call's own text (history keeps it). True if one existed."""
-    deleted, _details = LetterTemplate.objects.filter(
-        call=call, kind=kind, language=language
-    ).delete()
-    return deleted > 0

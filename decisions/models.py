@@ -11,10 +11,27 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from applicants.models import Application
-from decisions.enums import DecisionOutcome, LetterKind, LetterState, OutboxState
+from decisions.enums import (
+    DecisionLapse,
+    DecisionOutcome,
+    LetterKind,
+    LetterReason,
+    LetterState,
+    OutboxState,
+)
 from grants.models import GrantCall
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class DecisionQuerySet(models.QuerySet):
+    def live(self) -> "DecisionQuerySet":
+        """Decisions still in force: not lapsed with their application."""
+        return self.filter(lapsed_at__isnull=True)
+
+    def live_awards(self) -> "DecisionQuerySet":
+        """Awards that count against the call's budget: neither declined nor lapsed."""
+        return self.live().filter(outcome=DecisionOutcome.AWARDED, declined_at__isnull=True)
 
 
 class Decision(models.Model):
@@ -49,11 +66,20 @@ class Decision(models.Model):
     acceptance_deadline = models.DateTimeField(_("accept by"), null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
+    # A draft decision whose application ended (withdrawn, formally rejected) before
+    # publication: kept on record, never published, its award no longer counts.
+    lapsed_at = models.DateTimeField(_("lapsed"), null=True, blank=True)
+    lapsed_reason = models.CharField(
+        _("why it lapsed"), max_length=20, choices=DecisionLapse.choices, blank=True
+    )
+    # The state of the newest letter request (LetterRequest), mirrored here for the
+    # progress page. Written only by decisions.issuing.letter_request_transition().
     letter_state = models.CharField(
         max_length=10, choices=LetterState.choices, default=LetterState.NONE
     )
     letter_error = models.TextField(blank=True)
 
+    objects = DecisionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -82,8 +108,25 @@ class Decision(models.Model):
         )
 
     @property
+    def is_award(self) -> bool:
+        return self.outcome == DecisionOutcome.AWARDED
+
+    @property
+    def is_lapsed(self) -> bool:
+        return self.lapsed_at is not None
+
+    @property
     def counts_against_budget(self) -> bool:
-        return self.outcome == DecisionOutcome.AWARDED and self.declined_at is None
+        """The same rule as DecisionQuerySet.live_awards(), for one decision in hand."""
+        return (
+            self.outcome == DecisionOutcome.AWARDED
+            and self.declined_at is None
+            and self.lapsed_at is None
+        )
+
+    @property
+    def letter_state_badge(self) -> str:
+        return LetterState(self.letter_state).badge
 
     @property
     def letter_kind(self) -> str:
@@ -159,6 +202,69 @@ class DecisionLetter(models.Model):
         return f"{self.number} v{self.version}"
 
 
+class LetterRequest(models.Model):
+    """One version of a decision's letter to issue: why, at whose request, and how far it got.
+
+    The letter task takes this row's id, so a retry issues exactly what was
+    asked for (its reason, its note, its version). Its state is written only by
+    decisions.issuing.letter_request_transition().
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="letter_requests")
+    version = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=20, choices=LetterReason.choices)
+    note = models.TextField(_("reason for a new version"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=LetterState.choices, default=LetterState.NONE)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    letter = models.OneToOneField(
+        DecisionLetter, on_delete=models.PROTECT, null=True, blank=True, related_name="request"
+    )
+
+    class Meta:
+        ordering = ["decision", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "version"], name="one_letter_request_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id} v{self.version} ({self.state})"
+
+    @property
+    def state_badge(self) -> str:
+        return LetterState(self.state).badge
+
+    @property
+    def is_retryable(self) -> bool:
+        """A failed request waits for the coordinator's Retry (decisions.issuing.letter_retry)."""
+        return self.state == LetterState.FAILED
+
+
+class LetterStateChange(models.Model):
+    """Audit trail of letter requests: one row per move, with who (None: a worker) and why."""
+
+    request = models.ForeignKey(LetterRequest, on_delete=models.CASCADE, related_name="changes")
+    old_state = models.CharField(max_length=10, choices=LetterState.choices)
+    new_state = models.CharField(max_length=10, choices=LetterState.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.old_state} → {self.new_state}"
+
+
 class OutboxMessage(models.Model):
     """An e-mail to an applicant about a decision: what was sent, what failed, resendable."""
 
@@ -180,6 +286,29 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject} ({self.state})"
+
+    @property
+    def state_badge(self) -> str:
+        return OutboxState(self.state).badge
+
+
+class OutboxStateChange(models.Model):
+    """Audit trail of outbox messages: one row per move, with who (None: a worker) and why."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="changes")
+    old_state = models.CharField(max_length=10, choices=OutboxState.choices, blank=True)
+    new_state = models.CharField(max_length=10, choices=OutboxState.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id}: {self.old_state} → {self.new_state}"
 
 
 class Publication(models.Model):

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,14 +14,48 @@ from django.utils.translation import gettext_lazy as _
 from applicants.enums import ApplicationStatus
 from applicants.models import Application
 from core.formatting import format_money
-from decisions.enums import DecisionOutcome, LetterState
-from decisions.models import Decision, DecisionLetter, OutboxMessage
-from decisions.services import awarded_total, budget_left, next_on_reserve
+from decisions.enums import DecisionLapse, DecisionOutcome, LetterState
+from decisions.models import Decision, DecisionLetter, LetterRequest, OutboxMessage
 from grants.models import GrantCall
 from reviews.ranking import Ranking, RankingRow, call_ranking
 
 # The outcomes the committee chooses between on merit (formal rejection has its own table).
 MERIT_OUTCOMES = [DecisionOutcome.AWARDED, DecisionOutcome.RESERVE, DecisionOutcome.REJECTED]
+
+
+# --- The budget -------------------------------------------------------------------------------
+
+
+def awarded_total(call: GrantCall, *, excluding: int | None = None) -> Decimal:
+    """The sum of the call's live awards: declined awards and lapsed decisions don't count.
+
+    `excluding` leaves out one decision (by id), e.g. the one being changed.
+    """
+    queryset = Decision.objects.live_awards().filter(call=call)
+    if excluding is not None:
+        queryset = queryset.exclude(pk=excluding)
+    return queryset.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def budget_left(call: GrantCall) -> Decimal:
+    return call.total_budget - awarded_total(call)
+
+
+def next_on_reserve(call: GrantCall) -> Decision | None:
+    """The first published reserve-list decision that fits in the budget left, for the coordinator to offer."""
+    left = budget_left(call)
+    for decision in (
+        Decision.objects.live()
+        .filter(call=call, outcome=DecisionOutcome.RESERVE, published_at__isnull=False)
+        .select_related("application")
+        .order_by("reserve_position", "pk")
+    ):
+        if (
+            decision.application.requested_amount <= left
+            and decision.application.status == ApplicationStatus.RESERVE
+        ):
+            return decision
+    return None
 
 
 def decision_map_for_call(*, call: GrantCall) -> dict[int, Decision]:
@@ -64,10 +98,20 @@ class CallDecisions:
     outcome_counts: dict[str, int] = field(default_factory=dict)
     declined_amount: Decimal = Decimal("0.00")
     next_on_reserve: Decision | None = None
+    # Draft decisions whose application ended before publication (e.g. withdrawn).
+    lapsed: list[Decision] = field(default_factory=list)
 
     @property
     def budget_left(self) -> Decimal:
         return self.call.total_budget - self.awarded
+
+    @property
+    def lapsed_amount(self) -> Decimal:
+        """The money lapsed draft awards no longer hold."""
+        return sum(
+            (d.amount for d in self.lapsed if d.outcome == DecisionOutcome.AWARDED),
+            Decimal("0.00"),
+        )
 
     @property
     def line_on_top(self) -> bool:
@@ -89,12 +133,12 @@ class CallDecisions:
 
 
 def call_decisions(*, call: GrantCall) -> CallDecisions:
-    """The ranking with each row's decision, the formally rejected applications and the budget.
+    """The ranking with each row's decision, the formally rejected applications, the lapsed decisions and the budget.
 
     A fixed number of queries whatever the number of applications: the ranking
     (one), every decision of the call (one), the formally rejected applications
-    (one), the awarded total (one), and when an award was declined, the next on
-    the reserve list (two).
+    (one), the awarded total (one), and when an award was declined or lapsed,
+    the next on the reserve list (two).
     """
     ranking = call_ranking(call)
     decisions = decision_map_for_call(call=call)
@@ -114,10 +158,15 @@ def call_decisions(*, call: GrantCall) -> CallDecisions:
         FormalRejectionRow(application=application, decision=decisions.get(application.pk))
         for application in formally_rejected
     ]
-    published = sum(1 for decision in decisions.values() if decision.is_published)
+    live = [decision for decision in decisions.values() if not decision.is_lapsed]
+    lapsed = sorted(
+        (decision for decision in decisions.values() if decision.is_lapsed),
+        key=lambda decision: (decision.application.number_in_call or 0, decision.pk),
+    )
+    published = sum(1 for decision in live if decision.is_published)
     declined = [
         decision
-        for decision in decisions.values()
+        for decision in live
         if decision.outcome == DecisionOutcome.AWARDED and decision.declined_at is not None
     ]
     page = CallDecisions(
@@ -126,12 +175,13 @@ def call_decisions(*, call: GrantCall) -> CallDecisions:
         rows=rows,
         formal_rejections=formal_rejections,
         awarded=awarded_total(call),
-        drafts=len(decisions) - published,
+        drafts=len(live) - published,
         published=published,
-        outcome_counts=dict(Counter(decision.outcome for decision in decisions.values())),
+        outcome_counts=dict(Counter(decision.outcome for decision in live)),
         declined_amount=sum((decision.amount for decision in declined), Decimal("0.00")),
+        lapsed=lapsed,
     )
-    if declined:
+    if declined or page.lapsed_amount:
         page.next_on_reserve = next_on_reserve(call)
     return page
 
@@ -139,7 +189,8 @@ def call_decisions(*, call: GrantCall) -> CallDecisions:
 def decisions_unpublished(*, call: GrantCall) -> list[Decision]:
     """The call's draft decisions, in the order the committee sees them (by reference number)."""
     return list(
-        Decision.objects.filter(call=call, published_at__isnull=True)
+        Decision.objects.live()
+        .filter(call=call, published_at__isnull=True)
         .select_related("application")
         .order_by("application__number_in_call", "pk")
     )
@@ -194,7 +245,10 @@ def letter_progress(*, call: GrantCall) -> LetterProgress:
     return LetterProgress(
         done=counts.get(LetterState.ISSUED, 0),
         failed=counts.get(LetterState.FAILED, 0),
-        left=counts.get(LetterState.QUEUED, 0) + counts.get(LetterState.NONE, 0),
+        left=sum(
+            counts.get(state, 0)
+            for state in (LetterState.NONE, LetterState.QUEUED, LetterState.ISSUING)
+        ),
         failed_decisions=failed_decisions,
     )
 
@@ -250,11 +304,19 @@ def letters_of_decision(*, decision: Decision) -> list[DecisionLetter]:
     return list(decision.letters.select_related("issued_by").order_by("-version"))
 
 
+def letter_requests_of_decision(*, decision: Decision) -> list[LetterRequest]:
+    """Every letter asked for on the decision, newest first, with who asked and its letter."""
+    return list(
+        decision.letter_requests.select_related("requested_by", "letter").order_by("-version")
+    )
+
+
 def reserve_offer_possible(*, decision: Decision) -> bool:
     """Whether a published reserve-list decision can be offered the grant: the money is there."""
     return (
         decision.outcome == DecisionOutcome.RESERVE
         and decision.is_published
+        and not decision.is_lapsed
         and decision.application.status == ApplicationStatus.RESERVE
         and decision.application.requested_amount <= budget_left(decision.call)
     )
@@ -279,7 +341,8 @@ HISTORY_FIELDS = {
     "acceptance_deadline": _("Accept by"),
     "accepted_at": _("Accepted"),
     "declined_at": _("Declined"),
-    "letter_state": _("Letter"),
+    "lapsed_at": _("Lapsed"),
+    "lapsed_reason": _("Why it lapsed"),
 }
 
 
@@ -308,8 +371,8 @@ def _shown(record, name: str):
         return ""
     if name == "outcome":
         return DecisionOutcome(value).label
-    if name == "letter_state":
-        return LetterState(value).label
+    if name == "lapsed_reason":
+        return DecisionLapse(value).label
     if name == "amount":
         return format_money(value)
     if isinstance(value, datetime):
@@ -353,12 +416,8 @@ def decision_history(*, decision: Decision) -> list[HistoryEntry]:
 def public_awards(*, call):
     """Published, not declined awards of a call: what the public results page lists."""
     return (
-        Decision.objects.filter(
-            call=call,
-            outcome=DecisionOutcome.AWARDED,
-            published_at__isnull=False,
-            declined_at__isnull=True,
-        )
+        Decision.objects.live_awards()
+        .filter(call=call, published_at__isnull=False)
         .select_related("application")
         .only(
             "amount",

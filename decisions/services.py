@@ -1,23 +1,29 @@
-"""Writes of the decision stage: decisions within the budget, publication, letters, acceptance."""
+"""Writes of the decision stage: decisions within the budget, publication, acceptance, lapses.
 
-import hashlib
+Letters and their e-mails are issued by decisions.issuing, the one owner of
+their states; the services here ask it for a letter when a decision needs one.
+"""
+
 from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
-from django.utils import timezone, translation
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.enums import ApplicationStatus
 from applicants.models import Application
 from applicants.services import application_transition
 from core.formatting import format_money
-from decisions.enums import DecisionOutcome, LetterState
-from decisions.models import Decision, DecisionLetter, Publication
+from decisions.enums import DecisionLapse, DecisionOutcome, LetterReason
+from decisions.issuing import letter_request_create
+from decisions.models import Decision, Publication
+
+# Reads the services rely on; kept importable from here for older callers.
+from decisions.selectors import awarded_total, budget_left, next_on_reserve  # noqa: F401
 from grants.models import GrantCall
 from grants.services import call_decide
 
@@ -36,20 +42,6 @@ STATUS_FOR_OUTCOME = {
 
 class BudgetExceeded(ValidationError):
     """The award would take the call's awards over its budget."""
-
-
-def awarded_total(call: GrantCall, *, excluding: Decimal | None = None) -> Decimal:
-    """The sum of awards that count against the budget (declined awards don't)."""
-    queryset = Decision.objects.filter(
-        call=call, outcome=DecisionOutcome.AWARDED, declined_at__isnull=True
-    )
-    if excluding is not None:
-        queryset = queryset.exclude(pk=excluding)
-    return queryset.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
-
-
-def budget_left(call: GrantCall) -> Decimal:
-    return call.total_budget - awarded_total(call)
 
 
 def _lock_call(call: GrantCall) -> GrantCall:
@@ -80,6 +72,11 @@ def decision_record(
     existing = Decision.objects.filter(application=application).first()
     if existing and existing.is_published:
         raise ValidationError(_("This decision is published and can't be changed."))
+    if existing and existing.is_lapsed:
+        reason = str(DecisionLapse(existing.lapsed_reason).label)
+        raise ValidationError(
+            _("This decision lapsed: %(reason)s.") % {"reason": reason[:1].lower() + reason[1:]}
+        )
     errors: dict[str, str] = {}
     if outcome == DecisionOutcome.FORMALLY_REJECTED:
         if application.status != ApplicationStatus.FORMALLY_REJECTED:
@@ -187,21 +184,27 @@ def results_publish(
     """Publish decisions (all unpublished ones of the call, or the given ones).
 
     Freezes them, moves the applications to their outcome, sets the award
-    acceptance deadline, and queues one letter (and its e-mail) per decision.
-    Publishing twice publishes nothing twice.
+    acceptance deadline, and asks for one letter per decision (issued and
+    e-mailed by the task queue). Publishing twice publishes nothing twice; a
+    lapsed decision (its application withdrawn) is never published.
     """
-    from decisions.tasks import issue_letter
-
     call = _lock_call(call)
-    # A withdrawn application has nothing to publish: its draft decision stays a draft.
-    queryset = (
-        Decision.objects.select_for_update()
-        .filter(call=call, published_at__isnull=True)
-        .exclude(application__status=ApplicationStatus.WITHDRAWN)
-    )
+    candidates = Decision.objects.live().filter(call=call, published_at__isnull=True)
     if decisions is not None:
-        queryset = queryset.filter(pk__in=[d.pk for d in decisions])
-    to_publish = list(queryset.select_related("application"))
+        candidates = candidates.filter(pk__in=[d.pk for d in decisions])
+    # The applications first, then their decisions: the order an application's own
+    # transitions take (a withdrawal locks the application, then settles its
+    # decision), so publishing and withdrawing at once can't deadlock. The
+    # decisions are read again under the lock: one that lapsed meanwhile is left out.
+    list(
+        Application.objects.select_for_update()
+        .filter(pk__in=candidates.values("application_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    to_publish = list(
+        candidates.select_for_update(of=("self",)).select_related("application").order_by("pk")
+    )
     if not to_publish:
         return None
     call_decide(call=call, by=by)  # the call is decided: its reviews and ranking freeze
@@ -216,72 +219,16 @@ def results_publish(
     for decision in to_publish:
         decision.published_at = now
         decision.published_by = by
-        decision.letter_state = LetterState.QUEUED
         if decision.outcome == DecisionOutcome.AWARDED:
             decision.acceptance_deadline = now + timedelta(days=call.acceptance_days)
-        decision.save(
-            update_fields=["published_at", "published_by", "letter_state", "acceptance_deadline"]
-        )
+        decision.save(update_fields=["published_at", "published_by", "acceptance_deadline"])
         new_status = STATUS_FOR_OUTCOME.get(decision.outcome)
         if new_status and decision.application.status != new_status:
             application_transition(
                 decision.application, new_status, by=by, note=_("Results published")
             )
-        transaction.on_commit(lambda pk=decision.pk: issue_letter.enqueue(decision_id=pk))
+        letter_request_create(decision=decision, reason=LetterReason.PUBLICATION, by=by)
     return publication
-
-
-def letter_number(decision: Decision, version: int) -> str:
-    return f"{decision.application.reference_number}/D{version}"
-
-
-def letter_issue(
-    *,
-    decision: Decision,
-    by=None,
-    correction_note: str | None = None,
-    issued_at=None,
-) -> DecisionLetter:
-    """Render and store the decision's letter once; a correction (with a note) issues the next version.
-
-    Idempotent: without a correction note, an existing letter is returned as it
-    is. The PDF is rendered outside any transaction (it takes a while); the row
-    is then created under the unique (decision, version) constraint, so two
-    workers retrying the same task can't both store one.
-    """
-    from decisions.letters import render_letter_pdf
-
-    current = decision.letters.order_by("-version").first()
-    if current is not None and correction_note is None:
-        return current
-    version = (current.version + 1) if current else 1
-    applicant = decision.application.applicant
-    language = applicant.language if applicant else "pl"
-    number = letter_number(decision, version)
-    issued_at = issued_at or timezone.now()  # a past date only for imported or demo records
-    with translation.override(language):
-        pdf = render_letter_pdf(decision, language=language, number=number, issued_at=issued_at)
-    letter = DecisionLetter(
-        decision=decision,
-        number=number,
-        version=version,
-        language=language,
-        kind=decision.letter_kind,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        size=len(pdf),
-        issued_at=issued_at,
-        issued_by=by,
-        note=correction_note or "",
-    )
-    try:
-        with transaction.atomic():
-            letter.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
-            letter.save()
-    except IntegrityError:
-        letter.pdf.delete(save=False)
-        return decision.letters.get(version=version)
-    Decision.objects.filter(pk=decision.pk).update(letter_state=LetterState.ISSUED, letter_error="")
-    return letter
 
 
 @transaction.atomic
@@ -321,38 +268,23 @@ def _check_award_answerable(decision: Decision) -> None:
         )
 
 
-def next_on_reserve(call: GrantCall) -> Decision | None:
-    """The first published reserve-list decision that fits in the budget left, for the coordinator to offer."""
-    left = budget_left(call)
-    for decision in (
-        Decision.objects.filter(
-            call=call, outcome=DecisionOutcome.RESERVE, published_at__isnull=False
-        )
-        .select_related("application")
-        .order_by("reserve_position", "pk")
-    ):
-        if (
-            decision.application.requested_amount <= left
-            and decision.application.status == ApplicationStatus.RESERVE
-        ):
-            return decision
-    return None
-
-
 @transaction.atomic
 def reserve_offer(*, decision: Decision, by, amount: Decimal | None = None) -> Decision:
     """Offer a grant to a published reserve-list application once money is free again.
 
     The decision changes from reserve to an award (recorded in its history) and
-    a new version of the letter is issued for it.
+    a new version of the letter is asked for: the award letter, noted as an
+    offer from the reserve list.
     """
-    from decisions.tasks import issue_letter
-
     call = _lock_call(decision.call)
     decision = (
         Decision.objects.select_for_update().select_related("application").get(pk=decision.pk)
     )
-    if decision.outcome != DecisionOutcome.RESERVE or not decision.is_published:
+    if (
+        decision.outcome != DecisionOutcome.RESERVE
+        or not decision.is_published
+        or decision.is_lapsed
+    ):
         raise ValidationError(
             _("Only a published reserve-list application can be offered a grant.")
         )
@@ -363,27 +295,59 @@ def reserve_offer(*, decision: Decision, by, amount: Decimal | None = None) -> D
     decision.amount = amount
     decision.reserve_position = None
     decision.acceptance_deadline = timezone.now() + timedelta(days=call.acceptance_days)
-    decision.letter_state = LetterState.QUEUED
-    decision.save()
+    decision.save(update_fields=["outcome", "amount", "reserve_position", "acceptance_deadline"])
     application_transition(
         decision.application,
         ApplicationStatus.AWARDED,
         by=by,
         note=_("Offered from the reserve list"),
     )
-    transaction.on_commit(
-        lambda: issue_letter.enqueue(
-            decision_id=decision.pk, correction_note="Offered from the reserve list"
-        )
+    letter_request_create(
+        decision=decision,
+        reason=LetterReason.RESERVE_OFFER,
+        by=by,
+        note=_("Offered from the reserve list"),
     )
     return decision
 
 
-def letter_retry(*, decision: Decision) -> None:
-    """Queue a failed (or stuck) letter again; the task returns an existing letter, never a second one."""
-    from decisions.tasks import issue_letter
+# Where an application's life ends before publication, and what its draft decision becomes.
+LAPSE_FOR_STATUS = {
+    ApplicationStatus.WITHDRAWN: DecisionLapse.WITHDRAWN,
+    ApplicationStatus.FORMALLY_REJECTED: DecisionLapse.FORMALLY_REJECTED,
+}
 
-    Decision.objects.filter(pk=decision.pk, letter_state=LetterState.FAILED).update(
-        letter_state=LetterState.QUEUED, letter_error=""
+
+@transaction.atomic
+def decision_lapse(*, application: Application, reason: str, by) -> Decision | None:
+    """Settle the draft decision of an application whose life ended (withdrawn, formally rejected).
+
+    The decision is kept on record, never published, and its award stops
+    counting against the call's budget. A published decision is left as it is
+    (an award is answered by award_decline). Returns the lapsed decision, or
+    None when there was no draft to settle.
+    """
+    decision = (
+        Decision.objects.select_for_update()
+        .filter(application_id=application.pk, published_at__isnull=True, lapsed_at__isnull=True)
+        .first()
     )
-    transaction.on_commit(lambda: issue_letter.enqueue(decision_id=decision.pk))
+    if decision is None:
+        return None
+    if (
+        decision.outcome == DecisionOutcome.FORMALLY_REJECTED
+        and reason == DecisionLapse.FORMALLY_REJECTED
+    ):
+        return None  # the formal rejection is this decision's own outcome
+    decision.lapsed_at = timezone.now()
+    decision.lapsed_reason = reason
+    decision._history_user = by  # the decision's history says who ended the application
+    decision.save(update_fields=["lapsed_at", "lapsed_reason"])
+    return decision
+
+
+def decision_settle_on_application_end(sender, *, application, new_status, by, **kwargs) -> None:
+    """Receiver of applicants.signals.application_status_changed, inside the same transaction."""
+    reason = LAPSE_FOR_STATUS.get(new_status)
+    if reason is not None:
+        decision_lapse(application=application, reason=reason, by=by)

@@ -30,6 +30,11 @@ urlpatterns = [
         name="progress_counts",
     ),
     path("manage/decisions/<int:pk>/retry/", manage.LetterRetryView.as_view(), name="retry"),
+    path(
+        "manage/calls/<int:pk>/decisions/progress/retry-failed/",
+        manage.LettersRetryFailedView.as_view(),
+        name="retry_failed",
+    ),
     path("manage/calls/<int:pk>/outbox/", manage.OutboxView.as_view(), name="outbox"),
     path("manage/outbox/<int:pk>/resend/", manage.OutboxResendView.as_view(), name="resend"),
     path("manage/calls/<int:pk>/letters.zip", manage.LettersZipView.as_view(), name="letters_zip"),

@@ -18,7 +18,7 @@ the replayed submissions, as there, so nobody ever sees it open); the
 reviewers of demo.reviews declare and submit their reviews; the coordinator
 awards everything above the funding line, lowers one award, places the reserve
 list, rejects the rest and publishes; applicants accept or decline; each letter
-is issued by letter_issue, synchronously, as the task worker would. Set
+is issued by letter_issue_now, synchronously, as the task worker would. Set
 afterwards, as in the other demo modules, and never a status:
 
 * the moments of the story, since the services stamp them "now": reviews,
@@ -28,9 +28,8 @@ afterwards, as in the other demo modules, and never a status:
 * the call's days to accept an award, as its coordinator set them before
   publishing (two weeks, so wnioskodawca1 can still answer for a week).
 
-Not moved back: the date printed in a letter is the day it was rendered (the
-load day), because letter_issue takes no date; the record says when it was
-issued in the story.
+The letters are rendered with their date in the story (letter_issue_now takes
+one), so the date printed in a letter and its record agree.
 
 Every random choice comes from a generator seeded with a fixed string. A call
 that already has applications is left as it is: the demo loads in one
@@ -54,13 +53,19 @@ from core.formatting import format_money
 from core.mail import email_subject
 from decisions.enums import DecisionOutcome, OutboxState
 from decisions.feedback import review_feedback
-from decisions.models import Decision, OutboxMessage, Publication
+from decisions.issuing import letter_issue_now, outbox_message_transition
+from decisions.models import (
+    Decision,
+    LetterStateChange,
+    OutboxMessage,
+    OutboxStateChange,
+    Publication,
+)
 from decisions.services import (
     award_accept,
     award_decline,
     decision_record,
     decisions_award_above_line,
-    letter_issue,
     results_publish,
 )
 from demo.applications import (
@@ -865,27 +870,27 @@ def _letters(call: GrantCall, when: Timeline) -> None:
     )
     for index, decision in enumerate(decisions):
         issued_at = when.published + timedelta(minutes=2, seconds=20 * index)
-        letter = letter_issue(decision=decision, issued_at=issued_at)
-        applicant = decision.application.applicant
-        # The subject the task would have written (decisions.tasks.send_decision_email).
+        letter = letter_issue_now(decision=decision, issued_at=issued_at)
+        message = OutboxMessage.objects.get(letter=letter)
+        # The subject the task would have written (decisions.issuing.outbox_message_send).
         context = {
             "decision": decision,
             "letter": letter,
             "application": decision.application,
-            "user": applicant,
+            "user": decision.application.applicant,
         }
         with translation.override(letter.language):
             subject = email_subject("decisions/email/decision_subject.txt", context)
-        OutboxMessage.objects.create(
-            decision=decision,
-            letter=letter,
-            to=applicant.email,
-            subject=subject,
-            state=OutboxState.SENT,
-            attempts=1,
-            created_at=issued_at,
-            sent_at=issued_at + timedelta(seconds=rng.randint(30, 90)),
+        # Through the outbox's own moves, so its record reads as a real send; the queued
+        # task then finds the message sent and sends nothing.
+        sent_at = issued_at + timedelta(seconds=rng.randint(30, 90))
+        outbox_message_transition(message, OutboxState.SENDING)
+        outbox_message_transition(
+            message, OutboxState.SENT, changes={"subject": subject, "sent_at": sent_at}
         )
+        OutboxMessage.objects.filter(pk=message.pk).update(created_at=issued_at)
+        OutboxStateChange.objects.filter(message=message).update(at=sent_at)
+        LetterStateChange.objects.filter(request__letter=letter).update(at=issued_at)
 
 
 def _decided_call(call: GrantCall, story: Story, *, users, reviewers, coordinator, now) -> None:

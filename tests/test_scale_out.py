@@ -29,9 +29,9 @@ from accounts.tests.factories import CoordinatorFactory
 from applicants.enums import ApplicationStatus
 from applicants.tests.factories import ApplicationFactory
 from core.tests.support import BASE_DIR, manage_command, worker_environment
-from decisions.enums import DecisionOutcome, LetterState, OutboxState
+from decisions.enums import DecisionOutcome, LetterReason, LetterState, OutboxState
+from decisions.issuing import letter_request_create
 from decisions.models import Decision, DecisionLetter, OutboxMessage
-from decisions.tasks import issue_letter
 from grants.tests.factories import GrantCallFactory
 from tests.probe_tasks import record_run
 
@@ -161,7 +161,8 @@ def published_decisions(count: int) -> list[Decision]:
     """`count` published decisions in one call, half awards and half rejections, no letters yet.
 
     Rows made directly (a scale test, not a test of publishing): the services
-    would render each application's PDF copy on the way.
+    would render each application's PDF copy on the way. Each decision's letter
+    is asked for through the service, which queues its task.
     """
     call = GrantCallFactory()
     coordinator = CoordinatorFactory()
@@ -184,10 +185,12 @@ def published_decisions(count: int) -> list[Decision]:
                 published_at=now,
                 published_by=coordinator,
                 acceptance_deadline=now + timedelta(days=14) if awarded else None,
-                letter_state=LetterState.QUEUED,
             )
         )
-    return Decision.objects.bulk_create(decisions)
+    decisions = Decision.objects.bulk_create(decisions)
+    for decision in decisions:
+        letter_request_create(decision=decision, reason=LetterReason.PUBLICATION, by=coordinator)
+    return decisions
 
 
 def sent_messages(mail_dir: Path) -> int:
@@ -198,10 +201,8 @@ def sent_messages(mail_dir: Path) -> int:
 @pytest.mark.django_db(transaction=True)
 def test_workers_sharing_the_queue_issue_every_letter_exactly_once(database_queue, running_workers):
     workers, var_dir = running_workers
-    decisions = published_decisions(LETTERS)
+    decisions = published_decisions(LETTERS)  # their letter tasks are queued
 
-    for decision in decisions:
-        issue_letter.enqueue(decision_id=decision.pk)
     wait_until_the_queue_is_empty(workers, var_dir)  # the letters' tasks, then the e-mails'
 
     results = list(DBTaskResult.objects.all())

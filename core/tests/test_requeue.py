@@ -18,9 +18,14 @@ from django_tasks_db.models import DBTaskResult
 from accounts.tests.factories import CoordinatorFactory
 from applicants.enums import ApplicationStatus
 from applicants.tests.factories import ApplicationFactory
-from decisions.enums import DecisionOutcome, LetterState, OutboxState
+from decisions.enums import DecisionOutcome, LetterReason, LetterState, OutboxState
+from decisions.issuing import (
+    letter_request_create,
+    letter_request_issue,
+    letter_request_transition,
+    outbox_message_send,
+)
 from decisions.models import Decision, DecisionLetter, OutboxMessage
-from decisions.services import letter_issue
 from decisions.tasks import issue_letter
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -44,7 +49,7 @@ def requeue(*args: str) -> str:
 
 def enqueued_as(status: str, *, started_minutes_ago: float | None, worker: str = "w1"):
     """A queued task (a letter for a decision that doesn't matter here) left in `status`."""
-    result = issue_letter.enqueue(decision_id=0)
+    result = issue_letter.enqueue(letter_request_id=0)
     started_at = (
         timezone.now() - timedelta(minutes=started_minutes_ago)
         if started_minutes_ago is not None
@@ -57,8 +62,14 @@ def enqueued_as(status: str, *, started_minutes_ago: float | None, worker: str =
 
 
 def killed_mid_task(decision: Decision) -> DBTaskResult:
-    """The issue_letter task for `decision` as a worker killed while running it leaves it."""
-    result = issue_letter.enqueue(decision_id=decision.pk)
+    """The decision's letter task as a worker killed while running it leaves it.
+
+    The task stays RUNNING; a request the worker had claimed stays ISSUING.
+    """
+    request = decision.letter_requests.get()
+    if request.state == LetterState.QUEUED:
+        letter_request_transition(request, LetterState.ISSUING)  # claimed, then the worker died
+    result = DBTaskResult.objects.get(task_path="decisions.tasks.issue_letter")
     DBTaskResult.objects.filter(pk=result.id).update(
         status=TaskResultStatus.RUNNING,
         started_at=timezone.now() - timedelta(hours=2),
@@ -68,10 +79,11 @@ def killed_mid_task(decision: Decision) -> DBTaskResult:
 
 
 def published_award() -> Decision:
+    """A published award whose letter is asked for: its task is in the queue."""
     coordinator = CoordinatorFactory()
     application = ApplicationFactory(status=ApplicationStatus.AWARDED)
     now = timezone.now()
-    return Decision.objects.create(
+    decision = Decision.objects.create(
         application=application,
         call=application.call,
         outcome=DecisionOutcome.AWARDED,
@@ -80,8 +92,9 @@ def published_award() -> Decision:
         published_at=now,
         published_by=coordinator,
         acceptance_deadline=now + timedelta(days=14),
-        letter_state=LetterState.QUEUED,
     )
+    letter_request_create(decision=decision, reason=LetterReason.PUBLICATION, by=coordinator)
+    return decision
 
 
 def subprocess_database_url() -> str:
@@ -205,16 +218,8 @@ def test_task_killed_after_its_letter_was_issued_leaves_one_letter_after_requeue
     media_root = database_queue / "media"
     decision = published_award()
     # The worker stored the letter and e-mailed it, then died before marking the task done.
-    letter = letter_issue(decision=decision)
-    OutboxMessage.objects.create(
-        decision=decision,
-        letter=letter,
-        to=decision.application.applicant.email,
-        subject="Decyzja",
-        state=OutboxState.SENT,
-        attempts=1,
-        sent_at=timezone.now(),
-    )
+    letter = letter_request_issue(request_id=decision.letter_requests.get().pk)
+    assert outbox_message_send(message_id=letter.message.pk)
     task = killed_mid_task(decision)
     files_before = stored_files(media_root)
 

@@ -13,6 +13,7 @@ from django.db import connection
 
 from accounts.tests.factories import CoordinatorFactory
 from applicants.enums import ApplicationStatus
+from applicants.services import application_withdraw
 from applicants.tests.factories import ApplicationFactory
 from decisions.enums import DecisionOutcome
 from decisions.models import Decision
@@ -125,3 +126,65 @@ def test_declined_award_frees_the_money_for_a_fourth(call_and_applications):
     assert fourth.amount == Decimal("3000.00")
     assert awarded_total(call) == Decimal("9000.00")
     assert Decision.objects.filter(call=call, outcome=DecisionOutcome.AWARDED).count() == 4
+
+
+def test_awards_racing_a_withdrawal_never_exceed_the_budget(call_and_applications):
+    """Two coordinators award while an applicant with a draft award withdraws, all at once."""
+    call, applications = call_and_applications
+    coordinator = CoordinatorFactory()
+    awarded, waiting = applications[:3], applications[3:5]
+    for application in awarded:  # 9 000 of 10 000 zł
+        decision_record(
+            application=application,
+            outcome=DecisionOutcome.AWARDED,
+            amount=Decimal("3000"),
+            by=coordinator,
+        )
+    withdrawing = awarded[0]
+    barrier = threading.Barrier(3)
+    outcomes: dict[str, str] = {}
+
+    def run(name, action):
+        try:
+            barrier.wait(timeout=30)
+            action()
+            outcomes[name] = "done"
+        except BudgetExceeded:
+            outcomes[name] = "budget exceeded"
+        except Exception as exc:  # reported by the assertion below, with its type
+            outcomes[name] = f"{type(exc).__name__}: {exc}"
+        finally:
+            connection.close()
+
+    def award(application):
+        return lambda: decision_record(
+            application=application,
+            outcome=DecisionOutcome.AWARDED,
+            amount=Decimal("3000"),
+            by=coordinator,
+        )
+
+    threads = [
+        threading.Thread(target=run, args=("award-1", award(waiting[0]))),
+        threading.Thread(target=run, args=("award-2", award(waiting[1]))),
+        threading.Thread(
+            target=run,
+            args=(
+                "withdraw",
+                lambda: application_withdraw(application=withdrawing, by=withdrawing.applicant),
+            ),
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert outcomes["withdraw"] == "done", outcomes
+    assert {outcomes["award-1"], outcomes["award-2"]} <= {"done", "budget exceeded"}, outcomes
+    # Whatever the order: at most one of the two fits (the withdrawal frees 3 000 zł, 1 000 zł were left).
+    assert sorted([outcomes["award-1"], outcomes["award-2"]]).count("done") <= 1, outcomes
+    assert awarded_total(call) <= call.total_budget
+    assert Decision.objects.get(application=withdrawing).lapsed_at is not None
+    live = Decision.objects.live_awards().filter(call=call)
+    assert sum(d.amount for d in live) == awarded_total(call)

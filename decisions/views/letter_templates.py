@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -9,14 +10,16 @@ from django.views.generic import TemplateView
 
 from decisions.enums import LetterKind
 from decisions.forms_letters import LetterTemplateForm
-from decisions.letters import (
-    PLACEHOLDERS,
-    default_letter_body,
+from decisions.letter_templates import (
     letter_template_get,
     letter_template_list,
     letter_template_reset,
     letter_template_save,
-    render_preview_pdf,
+    letter_text_check,
+)
+from decisions.letters import (
+    PLACEHOLDERS,
+    default_letter_body,
     unknown_placeholders,
 )
 from grants.models import GrantCall
@@ -85,17 +88,32 @@ class LetterTemplateEditView(CoordinatorRequiredMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         body = form.cleaned_data["body"]
+        try:
+            if action == "preview":
+                # Bounded like a saved text: a preview can't take the renderer down either.
+                pdf = letter_text_check(
+                    call=self.call, kind=self.kind, language=self.language, body=body
+                )
+            else:
+                letter_template_save(
+                    call=self.call,
+                    kind=self.kind,
+                    language=self.language,
+                    body=body,
+                    by=request.user,
+                )
+        except ValidationError as error:
+            # Beside the field, with the text as typed; the stored text is unchanged.
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.render_to_response(self.get_context_data(form=form))
         if action == "preview":
-            pdf = render_preview_pdf(self.call, self.kind, self.language, body)
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = (
                 f'inline; filename="preview-{self.kind}-{self.language}.pdf"'
             )
             response["Cache-Control"] = "no-store"
             return response
-        letter_template_save(
-            call=self.call, kind=self.kind, language=self.language, body=body, by=request.user
-        )
         messages.success(request, _("The text of the letter is saved."))
         if unknown := unknown_placeholders(body):
             messages.warning(

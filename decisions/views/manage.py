@@ -10,7 +10,6 @@ import zipfile
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -24,6 +23,12 @@ from applicants.models import Application
 from applicants.services import InvalidTransition
 from decisions.enums import DecisionOutcome
 from decisions.forms import DecisionForm, LetterCorrectionForm, PublishForm, decision_form_prefix
+from decisions.issuing import (
+    letter_correction_request,
+    letter_retry,
+    letters_retry_failed,
+    outbox_message_resend,
+)
 from decisions.selectors import (
     call_decisions,
     decision_get_for_coordinator,
@@ -33,6 +38,7 @@ from decisions.selectors import (
     letter_file_name,
     letter_get_for_coordinator,
     letter_progress,
+    letter_requests_of_decision,
     letters_current_for_call,
     letters_of_decision,
     outbox_for_call,
@@ -42,11 +48,9 @@ from decisions.selectors import (
 from decisions.services import (
     decision_record,
     decisions_award_above_line,
-    letter_retry,
     reserve_offer,
     results_publish,
 )
-from decisions.tasks import issue_letter, send_decision_email
 from decisions.views.applicant import letter_response
 from grants.selectors import call_get_for_coordinator
 from grants.views.manage import (
@@ -303,20 +307,42 @@ class ProgressCountsView(CoordinatorRequiredMixin, TemplateView):
 
 
 class LetterRetryView(CoordinatorRequiredMixin, View):
-    """Queue a failed letter again; the task returns an existing letter rather than a second one."""
+    """Queue a failed letter again: the same version, with its reason and note."""
 
     def post(self, request, *args, **kwargs):
         decision = decision_get_for_coordinator(pk=kwargs["pk"])
-        if not decision.is_published:
-            messages.error(request, _("Letters are issued for published decisions only."))
+        try:
+            letter_retry(decision=decision, by=request.user)
+        except ValidationError as error:
+            messages.info(request, " ".join(error.messages))
         else:
-            letter_retry(decision=decision)
             messages.success(
                 request,
                 _("The letter for %(number)s is queued again.")
                 % {"number": decision.application.reference_number},
             )
         return redirect("decisions:progress", pk=decision.call_id)
+
+
+class LettersRetryFailedView(CoordinatorRequiredMixin, View):
+    """Queue every failed letter of the call again (e.g. after correcting a letter text)."""
+
+    def post(self, request, *args, **kwargs):
+        call = call_get_for_coordinator(pk=kwargs["pk"])
+        retried = letters_retry_failed(call=call, by=request.user)
+        if retried:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d failed letter is queued again.",
+                    "%(count)d failed letters are queued again.",
+                    retried,
+                )
+                % {"count": retried},
+            )
+        else:
+            messages.info(request, _("No letter has failed: there is nothing to retry."))
+        return redirect("decisions:progress", pk=call.pk)
 
 
 class OutboxView(CoordinatorRequiredMixin, TemplateView):
@@ -338,9 +364,7 @@ class OutboxResendView(CoordinatorRequiredMixin, View):
         if message.letter_id is None:
             messages.error(request, _("This message has no letter to send."))
         else:
-            transaction.on_commit(
-                lambda: send_decision_email.enqueue(letter_id=message.letter_id, resend=True)
-            )
+            outbox_message_resend(message=message, by=request.user)
             messages.success(
                 request, _("The e-mail to %(to)s is queued again.") % {"to": message.to}
             )
@@ -380,18 +404,17 @@ class DecisionDetailView(CoordinatorRequiredMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         decision = decision_get_for_coordinator(pk=kwargs["pk"])
-        letters = letters_of_decision(decision=decision)
-        form = LetterCorrectionForm(used_notes=[letter.note for letter in letters])
-        return self.render_page(decision, letters, form)
+        return self.render_page(decision, LetterCorrectionForm())
 
-    def render_page(self, decision, letters, form, status=200):
+    def render_page(self, decision, form, status=200):
         return self.render_to_response(
             self.get_context_data(
                 decision=decision,
                 application=decision.application,
                 call=decision.call,
                 history=decision_history(decision=decision),
-                letters=letters,
+                letters=letters_of_decision(decision=decision),
+                letter_requests=letter_requests_of_decision(decision=decision),
                 correction_form=form,
                 can_offer=reserve_offer_possible(decision=decision),
             ),
@@ -407,23 +430,23 @@ class LetterCorrectView(DecisionDetailView):
 
     def post(self, request, *args, **kwargs):
         decision = decision_get_for_coordinator(pk=kwargs["pk"])
-        letters = letters_of_decision(decision=decision)
-        form = LetterCorrectionForm(request.POST, used_notes=[letter.note for letter in letters])
-        if not decision.is_published:
-            form.add_error(None, _("Letters are issued for published decisions only."))
+        form = LetterCorrectionForm(request.POST)
         if form.is_valid():
-            note = form.cleaned_data["note"]
-            transaction.on_commit(
-                lambda: issue_letter.enqueue(decision_id=decision.pk, correction_note=note)
-            )
-            messages.success(
-                request, _("A corrected letter is being issued. The earlier version is kept.")
-            )
-            return redirect("decisions:detail", pk=decision.pk)
+            try:
+                letter_correction_request(
+                    decision=decision, note=form.cleaned_data["note"], by=request.user
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(
+                    request, _("A corrected letter is being issued. The earlier version is kept.")
+                )
+                return redirect("decisions:detail", pk=decision.pk)
         messages.error(
             request, _("No corrected letter was issued. Please correct the marked fields.")
         )
-        return self.render_page(decision, letters, form, status=400)
+        return self.render_page(decision, form, status=400)
 
 
 class ReserveOfferView(CoordinatorRequiredMixin, View):

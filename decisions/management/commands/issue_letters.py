@@ -4,20 +4,20 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from decisions.issuing import letter_issue_now
 from decisions.selectors import (
     decisions_published_without_letter,
     letter_file_name,
     letters_current_for_call,
 )
-from decisions.services import letter_issue
 from grants.models import GrantCall
 
 
 class Command(BaseCommand):
     help = (
         "Issue (here, not in the task queue) the letter of every published decision of a call "
-        "that has none yet, and with --out copy every current letter PDF of the call into a "
-        "folder. No e-mail is sent."
+        "that has none yet (a failed one is retried), and with --out copy every current letter "
+        "PDF of the call into a folder. Their e-mails are queued as usual."
     )
 
     def add_arguments(self, parser):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         issued, failed = 0, []
         for decision in decisions_published_without_letter(call=grant_call):
             try:
-                letter_issue(decision=decision)
+                letter_issue_now(decision=decision)
             # One bad letter must not stop the others; every failure is reported at the end.
             except Exception as exc:
                 failed.append(f"{decision.application.reference_number}: {exc}")
