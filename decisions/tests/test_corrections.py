@@ -11,7 +11,7 @@ from decisions.corrections import review_correction_issue
 from decisions.enums import DecisionOutcome
 from decisions.models import DecisionLetter
 from decisions.services import decision_record, results_publish
-from decisions.tests.test_letters import final_score_line, pdf_text
+from decisions.tests.test_letters import pdf_text
 from grants.enums import CallStatus
 from grants.services import call_close
 from reviews.enums import ReviewStatus
@@ -95,7 +95,7 @@ def test_results_publish_decides_the_call(published):
     assert published["call"].status == CallStatus.DECIDED
     letter = DecisionLetter.objects.get()
     assert letter.version == 1
-    assert final_score_line(70, letter.language) in pdf_text(letter.pdf.read())
+    assert "Ocena końcowa (na 100 pkt) 70" in pdf_text(letter.pdf.read())
 
 
 def test_review_reopen_after_results_publish_is_refused(published, coordinator, coordinator_client):
@@ -167,8 +167,8 @@ def test_review_correction_changes_the_applicants_page_and_issues_letter_version
     first, second = DecisionLetter.objects.order_by("version")
     assert (first.version, second.version) == (1, 2)
     assert REASON in second.note
-    assert final_score_line(90, second.language) in pdf_text(second.pdf.read())
-    assert final_score_line(70, first.language) in pdf_text(first.pdf.read())  # kept as it was
+    assert "Ocena końcowa (na 100 pkt) 90" in pdf_text(second.pdf.read())
+    assert "Ocena końcowa (na 100 pkt) 70" in pdf_text(first.pdf.read())  # kept as it was
     download = client.get(reverse("decisions_applicant:letter", args=[application.pk]))
     assert b"".join(download.streaming_content) == second.pdf.open("rb").read()
 
