@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.enums import CallPhase, CallStatus, FinalScoreRule
+from grants.limits import MAX_ANSWER_LENGTH
 
 PUBLIC_STATUSES = [s for s in CallStatus if s != CallStatus.DRAFT]
 
@@ -337,6 +338,7 @@ class EligibilityQuestion(CallPart):
     )
     failure_explanation = models.TextField(
         _("explanation for those who can't apply"),
+        max_length=2000,
         help_text=_(
             "Shown when the answer rules the applicant out; say why and, if possible, where else to go."
         ),
@@ -370,11 +372,14 @@ class CallQuestion(CallPart):
         _("character limit"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(20000)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ANSWER_LENGTH)],
         help_text=_("For text answers; leave empty for 500 (short) or 3000 (long) characters."),
     )
     choices = models.TextField(
-        _("choices"), blank=True, help_text=_("For a single choice: one option per line.")
+        _("choices"),
+        blank=True,
+        max_length=2000,
+        help_text=_("For a single choice: one option per line."),
     )
 
     class Meta(CallPart.Meta):
@@ -390,8 +395,9 @@ class CallQuestion(CallPart):
 
     @property
     def effective_max_length(self) -> int:
+        """The longest answer allowed; never above MAX_ANSWER_LENGTH, even for older questions."""
         if self.max_length:
-            return self.max_length
+            return min(self.max_length, MAX_ANSWER_LENGTH)
         return 3000 if self.kind == QuestionKind.LONG_TEXT else 500
 
 
