@@ -285,7 +285,10 @@ def application_answers_save(*, application: Application, answers: dict) -> Appl
             problems[f"q{key}"] = problem
     if problems:
         raise ValidationError(problems)
-    application.answers = {str(key): value for key, value in answers.items()}
+    # Only answers given are kept: a key in `answers` is an answer (grants.usage counts them).
+    application.answers = {
+        str(key): value for key, value in answers.items() if value not in (None, "")
+    }
     application.save(update_fields=["answers", "updated_at"])
     return application
 

@@ -38,8 +38,13 @@ from grants.models import (
     FormalCheckItem,
     GrantCall,
 )
-from grants.selectors import call_get_for_coordinator, call_list_for_coordinator
+from grants.selectors import (
+    call_get_for_coordinator,
+    call_list_for_coordinator,
+    call_part_history,
+)
 from grants.services import call_close, call_parts_save, call_publish, call_save
+from grants.usage import call_part_usage
 
 
 @dataclass(frozen=True)
@@ -280,6 +285,7 @@ class CallPartsEditView(CoordinatorRequiredMixin, TemplateView):
                     part_model=spec.model,
                     rows_to_save=[form.save(commit=False) for form in formset.kept_forms()],
                     rows_to_delete=formset.deleted_instances(),
+                    by=request.user,
                 )
             except ValidationError as exc:
                 # The service rolled back, but the row objects kept the pks it
@@ -298,6 +304,14 @@ class CallPartsEditView(CoordinatorRequiredMixin, TemplateView):
         return self.render_page(call, spec, formset)
 
     def render_page(self, call: GrantCall, spec: CallPartSpec, formset):
+        usage = call_part_usage(
+            call=call,
+            part_model=spec.model,
+            pks=[form.instance.pk for form in formset.forms if form.instance.pk],
+        )
+        for form in formset.forms:
+            # How many applications use the row: the row template says what that forbids.
+            form.uses = usage.get(form.instance.pk, 0)
         return self.render_to_response(
             self.get_context_data(
                 call=call,
@@ -305,5 +319,10 @@ class CallPartsEditView(CoordinatorRequiredMixin, TemplateView):
                 part_slug=self.kwargs["part"],
                 part_links=call_part_links(call),
                 formset=formset,
+                meaning_fields=[
+                    spec.model._meta.get_field(name).verbose_name
+                    for name in spec.model.MEANING_FIELDS
+                ],
+                history=call_part_history(call=call, part_model=spec.model),
             )
         )
