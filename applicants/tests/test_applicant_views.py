@@ -165,7 +165,10 @@ def test_group_needs_three_members_and_one_leader(client):
     }
     response = client.post(reverse("applicants:profile"), post)
     assert response.status_code == 200
-    assert "co najmniej 3" in response.text or "at least 3" in response.text
+    assert response.context["members"].non_form_errors() == [
+        "Grupa nieformalna musi mieć co najmniej 3 osoby."
+    ]
+    assert not ApplicantProfile.objects.filter(user=user).exists()
     post.update({"members-2-full_name": "Ewa Lis", "members-2-age": "19"})
     response = client.post(reverse("applicants:profile"), post)
     assert response.status_code == 302
@@ -423,7 +426,10 @@ def test_required_attachment_must_be_uploaded_before_submitting(client):
         reverse("applicants:submit", args=[application.pk]),
         {"consent_privacy": "on", "consent_truth": "on"},
     )
-    assert "List poparcia" in response.text
+    assert response.status_code == 400
+    assert [p.message for p in response.context["refused"]] == ["Dołącz załącznik „List poparcia”."]
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
     upload(client, application, "list.pdf", PDF_BYTES, requirement)
     response = client.post(
         reverse("applicants:submit", args=[application.pk]),
