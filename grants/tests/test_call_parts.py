@@ -329,15 +329,15 @@ def test_call_parts_page_runs_fixed_number_of_queries(client, django_assert_max_
     # The rows, what uses them (a query or three) and the changes since publication.
     with django_assert_max_num_queries(10) as few:
         client.get(parts_url(call, part))
-    for position in range(2, 30):
+    for position in range(2, 19):
         make_row(part, call, f"Wpis {position}", position=position)
     for other in set(PARTS) - {part}:
         make_row(other, call, "Wpis z innej części")
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(parts_url(call, part))
     assert response.status_code == 200
-    # 30 rows, the empty extra one and the <template> for new rows.
-    assert response.text.count("data-formset-row") == 30 + 2
+    # 19 rows (a call takes up to 20 questions), the empty extra one and the <template>.
+    assert response.text.count("data-formset-row") == 19 + 2
 
 
 def test_call_edit_page_links_every_part_with_its_count(client):
@@ -372,6 +372,9 @@ def test_criteria_editor_marks_the_criterion_name_for_formset_js(client):
 def test_a_call_takes_at_most_20_questions_of_its_own(client):
     call = GrantCallFactory(draft=True)
     client.force_login(CoordinatorFactory())
+    page = client.get(parts_url(call, "questions")).text
+    assert f"Limit wierszy: {MAX_CALL_QUESTIONS}." in page
+    assert f'name="parts-MAX_NUM_FORMS" value="{MAX_CALL_QUESTIONS}"' in page  # for formset.js
     rows = [filled_row("questions", f"Pytanie {n}") for n in range(MAX_CALL_QUESTIONS + 1)]
     response = client.post(parts_url(call, "questions"), formset_data(rows))
     assert response.status_code == 200

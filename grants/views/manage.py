@@ -30,6 +30,7 @@ from grants.forms import (
     OrderedRowForm,
     call_part_formset,
 )
+from grants.limits import MAX_CALL_QUESTIONS
 from grants.models import (
     AttachmentRequirement,
     CallPart,
@@ -57,10 +58,11 @@ class CallPartSpec:
     intro: Promise
     row_label: Promise  # heading of one row: "Question 3"
     add_label: Promise
+    max_rows: int | None = None  # see grants/limits.py
 
     @cached_property
     def formset(self):
-        return call_part_formset(self.model, self.form)
+        return call_part_formset(self.model, self.form, max_rows=self.max_rows)
 
 
 # The slug is the last part of the page's address; the order is the order of the nav.
@@ -83,6 +85,7 @@ CALL_PARTS: dict[str, CallPartSpec] = {
         intro=gettext_lazy("Questions of this call's own, answered in the application form."),
         row_label=gettext_lazy("Question"),
         add_label=gettext_lazy("Add a question"),
+        max_rows=MAX_CALL_QUESTIONS,
     ),
     "attachments": CallPartSpec(
         model=AttachmentRequirement,
