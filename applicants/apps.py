@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ApplicantsConfig(AppConfig):
     name = "applicants"
     verbose_name = _("Applications")
+
+    def ready(self):
+        # Tells grants which rows of a call's parts applications use.
+        from applicants import part_usage
+
+        part_usage.register()

@@ -3,11 +3,13 @@
 Every amount is a Decimal in złoty rounded to the grosz (0.01) half-up, the way
 Polish accounting rounds. A line's total is quantity × unit cost, rounded once.
 The requested amount is what the total cost leaves after the own contribution.
+The own contribution's share is shown rounded down, so that it never reads as
+meeting a rule it misses (9.9995% shows as 9,99%, not as 10,00%).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 GROSZ = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -31,10 +33,14 @@ class BudgetTotals:
 
     @property
     def own_share_percent(self) -> Decimal:
-        """Own contribution as a percentage of the total cost, to two decimals (0 for no cost)."""
+        """Own contribution as a percentage of the total cost, rounded down to two decimals.
+
+        Rounded down, a share shown as at least the call's rule (two decimals) meets it,
+        and one that misses it never shows as enough. 0 when there is no cost.
+        """
         if self.total_cost <= 0:
             return ZERO
-        return to_grosze(self.own_contribution * 100 / self.total_cost)
+        return (self.own_contribution * 100 / self.total_cost).quantize(GROSZ, rounding=ROUND_DOWN)
 
 
 def budget_totals(

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.forms import formset_factory, inlineformset_factory
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 from localflavor.pl.forms import PLNIPField, PLREGONField
 
@@ -11,6 +12,7 @@ from applicants.budget import line_total
 from applicants.consents import submission_consents
 from applicants.enums import ApplicantKind, BudgetCategory
 from applicants.models import ApplicantProfile, Application, GroupMember
+from grants.limits import MAX_BUDGET_LINES, MAX_GROUP_MEMBERS, MAX_SCHEDULE_ROWS
 from grants.models import GrantCall, QuestionKind
 
 
@@ -68,6 +70,10 @@ class GroupMemberForm(forms.ModelForm):
 
 
 class BaseGroupMemberFormSet(forms.BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": _("A group can list at most %(num)d members."),
+    }
+
     def __init__(self, *args, require_members: bool = False, **kwargs):
         self.require_members = require_members
         super().__init__(*args, **kwargs)
@@ -98,6 +104,9 @@ class BaseGroupMemberFormSet(forms.BaseInlineFormSet):
         ]
 
 
+# max_num caps the rows offered and, with validate_max, refuses more; absolute_max
+# caps how many rows a crafted TOTAL_FORMS makes the server build (Django's default
+# is max_num + 1000), while leaving room to show a few rows over the limit again.
 GroupMemberFormSet = inlineformset_factory(
     ApplicantProfile,
     GroupMember,
@@ -105,6 +114,9 @@ GroupMemberFormSet = inlineformset_factory(
     formset=BaseGroupMemberFormSet,
     extra=3,
     can_delete=True,
+    max_num=MAX_GROUP_MEMBERS,
+    validate_max=True,
+    absolute_max=2 * MAX_GROUP_MEMBERS,
 )
 
 
@@ -176,6 +188,8 @@ class ScheduleItemForm(forms.Form):
 
 
 class RowsFormSet(forms.BaseFormSet):
+    """Rows of one table of the form; more than max_num is refused beside the table."""
+
     def rows(self) -> list[dict]:
         """Filled rows not marked for deletion, in order, without the formset's own fields."""
         return [
@@ -185,7 +199,23 @@ class RowsFormSet(forms.BaseFormSet):
         ]
 
 
-ScheduleFormSet = formset_factory(ScheduleItemForm, formset=RowsFormSet, extra=1, can_delete=True)
+class ScheduleRowsFormSet(RowsFormSet):
+    default_error_messages = {
+        "too_many_forms": _(
+            "The schedule can have at most %(num)d rows. Join some steps into one row."
+        ),
+    }
+
+
+ScheduleFormSet = formset_factory(
+    ScheduleItemForm,
+    formset=ScheduleRowsFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_SCHEDULE_ROWS,
+    validate_max=True,
+    absolute_max=2 * MAX_SCHEDULE_ROWS,
+)
 
 
 class BudgetLineForm(forms.Form):
@@ -226,7 +256,23 @@ class BudgetLineForm(forms.Form):
         return cleaned
 
 
-BudgetFormSet = formset_factory(BudgetLineForm, formset=RowsFormSet, extra=1, can_delete=True)
+class BudgetRowsFormSet(RowsFormSet):
+    default_error_messages = {
+        "too_many_forms": _(
+            "The budget can have at most %(num)d lines. Join similar costs into one line."
+        ),
+    }
+
+
+BudgetFormSet = formset_factory(
+    BudgetLineForm,
+    formset=BudgetRowsFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_BUDGET_LINES,
+    validate_max=True,
+    absolute_max=2 * MAX_BUDGET_LINES,
+)
 
 
 class QuestionsForm(forms.Form):
@@ -237,7 +283,12 @@ class QuestionsForm(forms.Form):
         for question in questions:
             name = f"q{question.pk}"
             label = question.label
-            common = {"label": label, "required": False, "help_text": question.help_text}
+            # Form templates print help text as HTML: the coordinator's hint is escaped.
+            hint = escape(question.help_text)
+            if question.kind in {QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT}:
+                limit = _("Up to %(count)s characters.") % {"count": question.effective_max_length}
+                hint = format_html("{} {}", hint, limit) if hint else escape(limit)
+            common = {"label": label, "required": False, "help_text": hint}
             if question.kind == QuestionKind.SHORT_TEXT:
                 field = forms.CharField(max_length=question.effective_max_length, **common)
                 field.widget.attrs["data-char-count"] = ""

@@ -5,9 +5,11 @@ move against ALLOWED_TRANSITIONS, records who made it, and queues the e-mail
 after the transaction commits.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Sized
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +38,8 @@ from applicants.signals import application_status_changed
 from applicants.snapshot import application_snapshot
 from applicants.submission import SubmissionProblem, application_problems
 from applicants.tasks import notify_applicant_of_status, send_submission_confirmation
-from grants.models import GrantCall
+from grants.limits import MAX_BUDGET_LINES, MAX_GROUP_MEMBERS, MAX_SCHEDULE_ROWS
+from grants.models import CallQuestion, GrantCall, QuestionKind
 
 
 class InvalidTransition(Exception):
@@ -105,9 +108,27 @@ def application_transition(
     return application
 
 
+def _refuse_too_many_rows(rows: Sized, *, limit: int, table: str, message: str) -> None:
+    """Raise a ValidationError keyed by `table` when `rows` has more than `limit` rows."""
+    if len(rows) > limit:
+        raise ValidationError(
+            {table: ValidationError(message % {"num": limit}, code="too_many_rows")}
+        )
+
+
 @transaction.atomic
 def profile_save(*, profile: ApplicantProfile, members: Sequence[dict]) -> ApplicantProfile:
-    """Save who applies; a group's members are replaced by `members`, in order."""
+    """Save who applies; a group's members are replaced by `members`, in order.
+
+    More than MAX_GROUP_MEMBERS members is refused (ValidationError on "members").
+    """
+    if profile.kind == ApplicantKind.GROUP:
+        _refuse_too_many_rows(
+            members,
+            limit=MAX_GROUP_MEMBERS,
+            table="members",
+            message=_("A group can list at most %(num)d members."),
+        )
     profile.full_clean()
     profile.save()
     profile.members.all().delete()
@@ -175,7 +196,17 @@ def application_update(*, application: Application, fields: dict) -> Application
 
 @transaction.atomic
 def application_schedule_save(*, application: Application, items: Iterable[dict]) -> None:
-    """Replace the schedule with `items` (dicts of starts_on, ends_on, activity), in order."""
+    """Replace the schedule with `items` (dicts of starts_on, ends_on, activity), in order.
+
+    More than MAX_SCHEDULE_ROWS rows is refused (ValidationError on "schedule").
+    """
+    items = list(items)
+    _refuse_too_many_rows(
+        items,
+        limit=MAX_SCHEDULE_ROWS,
+        table="schedule",
+        message=_("The schedule can have at most %(num)d rows. Join some steps into one row."),
+    )
     application = Application.objects.select_for_update().get(pk=application.pk)
     _ensure_editable(application)
     application.schedule.all().delete()
@@ -188,10 +219,19 @@ def application_schedule_save(*, application: Application, items: Iterable[dict]
 
 @transaction.atomic
 def application_budget_save(*, application: Application, lines: Iterable[dict]) -> Application:
-    """Replace the budget with `lines` and store the totals computed here, on the server."""
+    """Replace the budget with `lines` and store the totals computed here, on the server.
+
+    More than MAX_BUDGET_LINES lines is refused (ValidationError on "budget").
+    """
+    lines = list(lines)
+    _refuse_too_many_rows(
+        lines,
+        limit=MAX_BUDGET_LINES,
+        table="budget",
+        message=_("The budget can have at most %(num)d lines. Join similar costs into one line."),
+    )
     application = Application.objects.select_for_update().get(pk=application.pk)
     _ensure_editable(application)
-    lines = list(lines)
     application.budget_lines.all().delete()
     BudgetLine.objects.bulk_create(
         BudgetLine(application=application, position=position, **line)
@@ -209,11 +249,56 @@ def application_budget_save(*, application: Application, lines: Iterable[dict]) 
     return application
 
 
+def _answer_problem(question: CallQuestion, answer) -> str | None:
+    """Why `answer` can't be stored for `question` (None when it can); empty answers can."""
+    if answer is None or answer == "":
+        return None
+    if question.kind in {QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT}:
+        if not isinstance(answer, str):
+            return _("Enter text.")
+        if len(answer) > question.effective_max_length:
+            return _("Up to %(count)s characters.") % {"count": question.effective_max_length}
+        return None
+    if question.kind == QuestionKind.CHOICE:
+        allowed = question.choice_list
+    elif question.kind == QuestionKind.YES_NO:
+        allowed = ["yes", "no"]
+    else:
+        # The form sends a number as text: up to 14 digits, a sign and a decimal point.
+        if not isinstance(answer, str) or len(answer) > 20:
+            return _("Enter a number.")
+        try:
+            number = Decimal(answer)
+        except ArithmeticError:
+            return _("Enter a number.")
+        return None if number.is_finite() else _("Enter a number.")
+    return None if answer in allowed else _("Choose one of the options.")
+
+
 @transaction.atomic
 def application_answers_save(*, application: Application, answers: dict) -> Application:
+    """Store the answers to the call's own questions, keyed by question id.
+
+    An answer to a question the call doesn't have, a text longer than its
+    question allows or a choice not offered raises ValidationError keyed by the
+    form field ("q<id>"); nothing is stored then.
+    """
     application = Application.objects.select_for_update().get(pk=application.pk)
     _ensure_editable(application)
-    application.answers = {str(key): value for key, value in answers.items()}
+    questions = {str(question.pk): question for question in application.call.questions.all()}
+    problems = {}
+    for key, answer in answers.items():
+        question = questions.get(str(key))
+        if question is None:
+            problems[NON_FIELD_ERRORS] = _("The call has no such question; reload the page.")
+        elif problem := _answer_problem(question, answer):
+            problems[f"q{key}"] = problem
+    if problems:
+        raise ValidationError(problems)
+    # Only answers given are kept: a key in `answers` is an answer (grants.usage counts them).
+    application.answers = {
+        str(key): value for key, value in answers.items() if value not in (None, "")
+    }
     application.save(update_fields=["answers", "updated_at"])
     return application
 

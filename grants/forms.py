@@ -298,8 +298,14 @@ class FormalCheckItemForm(OrderedRowForm):
         fields = ["text"]
 
 
-def call_part_formset(model: type[CallPart], form: type[OrderedRowForm]):
-    """The formset class that edits every row of one part of a call on one page."""
+def call_part_formset(
+    model: type[CallPart], form: type[OrderedRowForm], *, max_rows: int | None = None
+):
+    """The formset class that edits every row of one part of a call on one page.
+
+    `max_rows` stops the page offering more rows (formset.js reads MAX_NUM_FORMS);
+    call_parts_save refuses more with a message beside the rows.
+    """
     return inlineformset_factory(
         GrantCall,
         model,
@@ -308,6 +314,7 @@ def call_part_formset(model: type[CallPart], form: type[OrderedRowForm]):
         extra=1,
         can_delete=True,
         can_order=True,
+        max_num=max_rows,
     )
 
 

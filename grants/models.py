@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from grants.enums import (
     ARCHIVABLE_STATUSES,
@@ -17,6 +18,7 @@ from grants.enums import (
     CallStatus,
     FinalScoreRule,
 )
+from grants.limits import MAX_ANSWER_LENGTH
 
 PUBLIC_STATUSES = [s for s in CallStatus if s != CallStatus.DRAFT]
 # Statuses that say where the call stands whatever the dates.
@@ -286,7 +288,15 @@ class GrantCall(models.Model):
 
 
 class Criterion(models.Model):
-    """One scoring criterion of a call; reviewers give 0..max_points for it."""
+    """One scoring criterion of a call; reviewers give 0..max_points for it.
+
+    Once reviewers have scored it (their scores protect it from deletion), its
+    maximum points and weight are the meaning of every score given: they can't
+    change, and no criterion can be added to or removed from the call. The name
+    and guidance can still be fixed; `history` keeps every change.
+    """
+
+    MEANING_FIELDS = ("max_points", "weight")
 
     call = models.ForeignKey(
         GrantCall, verbose_name=_("call"), on_delete=models.CASCADE, related_name="criteria"
@@ -305,6 +315,7 @@ class Criterion(models.Model):
         help_text=_("How much this criterion counts relative to the others; must be above 0."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("criterion")
@@ -317,6 +328,9 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def meaning(self) -> dict:
+        return {"max_points": self.max_points, "weight": self.weight}
 
 
 class CallStatusChange(models.Model):
@@ -339,18 +353,38 @@ class CallStatusChange(models.Model):
 
 
 class CallPart(models.Model):
-    """Base of the rows a coordinator adds to a call, kept in the order set."""
+    """Base of the rows a coordinator adds to a call, kept in the order set.
+
+    Once applicants have used a row (answered a question, attached a file for a
+    requirement…) it can't be deleted and its MEANING_FIELDS can't change: the
+    answers were given to it as it was. Its wording can still be fixed; every
+    change is kept in `history` (who, when, the old and the new values).
+    """
+
+    # Fields whose change would change what answers already given mean.
+    MEANING_FIELDS: tuple[str, ...] = ()
 
     call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="+")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
         ordering = ["position", "pk"]
 
+    def meaning(self) -> dict:
+        """The MEANING_FIELDS as they are compared: a change here is a change of meaning."""
+        return {name: getattr(self, name) for name in self.MEANING_FIELDS}
+
 
 class EligibilityQuestion(CallPart):
-    """A yes/no question asked before the form: the wrong answer explains why one can't apply."""
+    """A yes/no question asked before the form: the wrong answer explains why one can't apply.
+
+    Each application keeps its answers with the question's text (eligibility_answers).
+    Which answer lets one apply is the meaning; the text and the explanation are wording.
+    """
+
+    MEANING_FIELDS = ("required_answer",)
 
     call = models.ForeignKey(
         GrantCall, on_delete=models.CASCADE, related_name="eligibility_questions"
@@ -363,6 +397,7 @@ class EligibilityQuestion(CallPart):
     )
     failure_explanation = models.TextField(
         _("explanation for those who can't apply"),
+        max_length=2000,
         help_text=_(
             "Shown when the answer rules the applicant out; say why and, if possible, where else to go."
         ),
@@ -385,7 +420,15 @@ class QuestionKind(models.TextChoices):
 
 
 class CallQuestion(CallPart):
-    """A question of the call's own, answered in the application form."""
+    """A question of the call's own, answered in the application form.
+
+    Answers are kept in Application.answers by question id. The kind of answer,
+    its options, its character limit and whether it is required are the meaning
+    (a stored "Wola" must stay one of the options); the question and the hint are
+    wording.
+    """
+
+    MEANING_FIELDS = ("kind", "choices", "max_length", "required")
 
     call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="questions")
     label = models.CharField(_("question"), max_length=300)
@@ -396,11 +439,14 @@ class CallQuestion(CallPart):
         _("character limit"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(20000)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ANSWER_LENGTH)],
         help_text=_("For text answers; leave empty for 500 (short) or 3000 (long) characters."),
     )
     choices = models.TextField(
-        _("choices"), blank=True, help_text=_("For a single choice: one option per line.")
+        _("choices"),
+        blank=True,
+        max_length=2000,
+        help_text=_("For a single choice: one option per line."),
     )
 
     class Meta(CallPart.Meta):
@@ -414,15 +460,33 @@ class CallQuestion(CallPart):
     def choice_list(self) -> list[str]:
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
 
+    def meaning(self) -> dict:
+        # The options as a list and the limit as applied: "" and "\n" are the same
+        # options, and no limit on a long answer is the same as 3000.
+        is_text = self.kind in {QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT}
+        return {
+            "kind": self.kind,
+            "choices": self.choice_list,
+            "max_length": self.effective_max_length if is_text else None,
+            "required": self.required,
+        }
+
     @property
     def effective_max_length(self) -> int:
+        """The longest answer allowed; never above MAX_ANSWER_LENGTH, even for older questions."""
         if self.max_length:
-            return self.max_length
+            return min(self.max_length, MAX_ANSWER_LENGTH)
         return 3000 if self.kind == QuestionKind.LONG_TEXT else 500
 
 
 class AttachmentRequirement(CallPart):
-    """A kind of attachment the call asks for, e.g. a letter of support."""
+    """A kind of attachment the call asks for, e.g. a letter of support.
+
+    Attachments point at it. Whether it is required is the meaning; its name and
+    description are wording.
+    """
+
+    MEANING_FIELDS = ("required",)
 
     call = models.ForeignKey(
         GrantCall, on_delete=models.CASCADE, related_name="attachment_requirements"
@@ -440,7 +504,13 @@ class AttachmentRequirement(CallPart):
 
 
 class FormalCheckItem(CallPart):
-    """One point of the coordinator's formal-check checklist for the call."""
+    """One point of the coordinator's formal-check checklist for the call.
+
+    A recorded formal check keeps a copy of each item's text with its tick, so
+    nothing here can change a check already made. An item ticked in a check
+    can't be deleted (every application is checked against the same list); its
+    text is all it has, and it may be reworded.
+    """
 
     call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="formal_check_items")
     text = models.CharField(_("checklist item"), max_length=300)

@@ -8,10 +8,11 @@ against ALLOWED_TRANSITIONS and records it.
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from grants.enums import (
     ALLOWED_TRANSITIONS,
@@ -20,7 +21,9 @@ from grants.enums import (
     CallStatus,
 )
 from grants.exceptions import InvalidCallTransition
-from grants.models import CallPart, CallStatusChange, Criterion, GrantCall
+from grants.limits import MAX_CALL_QUESTIONS
+from grants.models import CallPart, CallQuestion, CallStatusChange, Criterion, GrantCall
+from grants.usage import call_part_usage
 
 
 @transaction.atomic
@@ -128,6 +131,46 @@ def _refuse_frozen_call_changes(
             raise frozen
 
 
+def _needs_saving(row: models.Model, stored: models.Model | None) -> bool:
+    """A new row, or one whose values differ from the stored ones.
+
+    Unchanged rows are not saved again, so their history holds real changes only.
+    """
+    if stored is None:
+        return True
+    return any(
+        getattr(row, field.attname) != getattr(stored, field.attname)
+        for field in type(row)._meta.concrete_fields
+    )
+
+
+def _meaning_changes(row, stored) -> list[str]:
+    """Names of the fields whose change alters what answers or scores already given mean."""
+    new, old = row.meaning(), stored.meaning()
+    return [name for name in new if new[name] != old[name]]
+
+
+def _field_labels(model: type[models.Model], names: Sequence[str]) -> str:
+    return ", ".join(str(model._meta.get_field(name).verbose_name) for name in names)
+
+
+def _protected_pks(model: type[models.Model], pks: Sequence[int]) -> set[int]:
+    """Which of `pks` records of later stages protect from deletion (on_delete=PROTECT).
+
+    Found through the relations the later apps declare, without importing them:
+    one query per protecting relation.
+    """
+    protected: set[int] = set()
+    for relation in model._meta.related_objects:
+        if pks and relation.on_delete in (models.PROTECT, models.RESTRICT):
+            protected.update(
+                relation.related_model._base_manager.filter(
+                    **{f"{relation.field.name}__in": pks}
+                ).values_list(relation.field.attname, flat=True)
+            )
+    return protected
+
+
 @transaction.atomic
 def call_save(
     *,
@@ -138,19 +181,46 @@ def call_save(
 ) -> GrantCall:
     """Create or update `call` and its criteria, in the order given.
 
-    A criterion that reviews already refer to can't be deleted: the reviews
-    app protects it, and the call keeps its criteria as they were.
+    Once reviewers have scored any criterion (their scores protect it), no
+    criterion can be added or removed and no maximum points or weight can
+    change: a ValidationError lists each refusal and nothing is saved. Names
+    and guidance can still be fixed; each change is kept in the criterion's
+    history, recorded as made `by`.
     """
     if call.pk is None:
         call.created_by = by
     _refuse_frozen_call_changes(call, criteria_to_save, criteria_to_delete)
     call.full_clean()
     call.save()
+    stored = Criterion.objects.filter(call=call).in_bulk()
+    scored = _protected_pks(Criterion, list(stored))
+    problems = []
+    if scored and any(criterion.pk is None for criterion in criteria_to_save):
+        problems.append(_("Reviewers have started scoring this call: no criterion can be added."))
+    for criterion in criteria_to_delete:
+        if criterion.pk in scored:
+            problems.append(
+                _("The criterion “%(name)s” already has review scores and can't be removed.")
+                % {"name": criterion.name}
+            )
+    for criterion in criteria_to_save:
+        if criterion.pk in scored and _meaning_changes(criterion, stored[criterion.pk]):
+            problems.append(
+                _(
+                    "The criterion “%(name)s” already has review scores, so its maximum points "
+                    "and weight can't change. You can still fix its name and guidance."
+                )
+                % {"name": criterion.name}
+            )
+    if problems:
+        raise ValidationError(problems, code="criterion_in_use")
     for criterion in criteria_to_delete:
         try:
             with transaction.atomic():
+                criterion._history_user = by
                 criterion.delete()
         except ProtectedError as exc:
+            # Scored between the check above and now.
             raise ValidationError(
                 _("The criterion “%(name)s” already has review scores and can't be removed.")
                 % {"name": criterion.name},
@@ -160,7 +230,9 @@ def call_save(
         criterion.call = call
         criterion.position = position
         criterion.full_clean()
-        criterion.save()
+        if _needs_saving(criterion, stored.get(criterion.pk)):
+            criterion._history_user = by
+            criterion.save()
     return call
 
 
@@ -171,34 +243,88 @@ def call_parts_save(
     part_model: type[CallPart],
     rows_to_save: Sequence[CallPart],
     rows_to_delete: Sequence[CallPart] = (),
+    by=None,
 ) -> None:
     """Delete `rows_to_delete` and save `rows_to_save` as rows of one part of `call`.
 
-    Saved rows are numbered 0, 1, 2… in the order given. A row that other
-    records protect (e.g. answers already given) can't be deleted: a
-    ValidationError is raised and nothing changes.
+    Saved rows are numbered 0, 1, 2… in the order given. A row applications
+    already use (answers, files, formal checks: see grants.usage) can't be
+    deleted and its meaning (part_model.MEANING_FIELDS) can't change: a
+    ValidationError lists every such row and nothing changes. Wording can
+    always be fixed; only rows that changed are saved, each change kept in the
+    row's history as made `by`.
     """
     for row in [*rows_to_save, *rows_to_delete]:
         if not isinstance(row, part_model):
             raise TypeError(f"Expected {part_model.__name__}, got {type(row).__name__}.")
         if row.pk is not None and row.call_id != call.pk:
             raise ValueError(f"{part_model.__name__} {row.pk} belongs to another call.")
+    if GrantCall.objects.filter(pk=call.pk, status=CallStatus.ARCHIVED).exists():
+        raise ValidationError(
+            _("The call is archived: nothing in it can change."), code="call_archived"
+        )
+    if part_model is CallQuestion and len(rows_to_save) > MAX_CALL_QUESTIONS:
+        raise ValidationError(
+            _("A call can have at most %(num)d questions of its own.")
+            % {"num": MAX_CALL_QUESTIONS},
+            code="too_many_rows",
+        )
+    stored = part_model.objects.filter(call=call).in_bulk(
+        [row.pk for row in [*rows_to_save, *rows_to_delete] if row.pk is not None]
+    )
+    meaning_changes = {
+        row.pk: changes
+        for row in rows_to_save
+        if row.pk in stored and (changes := _meaning_changes(row, stored[row.pk]))
+    }
+    usage = call_part_usage(
+        call=call,
+        part_model=part_model,
+        pks=[*(row.pk for row in rows_to_delete), *meaning_changes],
+    )
+    problems = []
     for row in rows_to_delete:
-        try:
-            with transaction.atomic():
-                row.delete()
-        except ProtectedError as exc:
-            raise ValidationError(
-                _("“%(row)s” is already used by applications and can't be removed.") % {"row": row},
-                code="part_in_use",
-            ) from exc
+        if count := usage.get(row.pk):
+            problems.append(
+                ngettext(
+                    "“%(row)s” is already used by %(count)s application, so it can't be removed. "
+                    "You can still fix its wording.",
+                    "“%(row)s” is already used by %(count)s applications, so it can't be removed. "
+                    "You can still fix its wording.",
+                    count,
+                )
+                % {"row": row, "count": count}
+            )
+    for row in rows_to_save:
+        if (count := usage.get(row.pk)) and row.pk in meaning_changes:
+            problems.append(
+                ngettext(
+                    "“%(row)s” is already used by %(count)s application, so this can't change: "
+                    "%(fields)s. You can still fix its wording.",
+                    "“%(row)s” is already used by %(count)s applications, so this can't change: "
+                    "%(fields)s. You can still fix its wording.",
+                    count,
+                )
+                % {
+                    "row": row,
+                    "count": count,
+                    "fields": _field_labels(part_model, meaning_changes[row.pk]),
+                }
+            )
+    if problems:
+        raise ValidationError(problems, code="part_in_use")
+    for row in rows_to_delete:
+        row._history_user = by
+        row.delete()
     for position, row in enumerate(rows_to_save):
         row.call = call
         row.position = position
         # `call` was set just above from a saved call: checking that it exists
         # would cost one query per row and can't fail.
         row.full_clean(exclude=["call"])
-        row.save()
+        if _needs_saving(row, stored.get(row.pk)):
+            row._history_user = by
+            row.save()
 
 
 def call_publish_problems(call: GrantCall) -> dict[str, list[str]]:

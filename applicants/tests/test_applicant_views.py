@@ -1,7 +1,5 @@
 """The applicant's path through the pages: starting, profile, sections, attachments, withdrawing."""
 
-import io
-import zipfile
 from decimal import Decimal
 
 import pytest
@@ -11,7 +9,9 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from applicants.enums import ApplicationStatus
 from applicants.models import ApplicantProfile, Application, Attachment
+from applicants.tests.archives import docx_bytes
 from applicants.tests.builders import complete_draft, profile_for, submitted_application
+from applicants.uploads import DOCX
 from grants.models import AttachmentRequirement, EligibilityQuestion
 from grants.tests.factories import GrantCallFactory
 
@@ -23,14 +23,6 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def docx_bytes() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
 
 
 def test_apply_twice_makes_one_draft(client):
@@ -173,7 +165,10 @@ def test_group_needs_three_members_and_one_leader(client):
     }
     response = client.post(reverse("applicants:profile"), post)
     assert response.status_code == 200
-    assert "co najmniej 3" in response.text or "at least 3" in response.text
+    assert response.context["members"].non_form_errors() == [
+        "Grupa nieformalna musi mieć co najmniej 3 osoby."
+    ]
+    assert not ApplicantProfile.objects.filter(user=user).exists()
     post.update({"members-2-full_name": "Ewa Lis", "members-2-age": "19"})
     response = client.post(reverse("applicants:profile"), post)
     assert response.status_code == 302
@@ -322,7 +317,28 @@ def test_valid_pdf_is_accepted_and_downloadable_by_the_owner(client):
 def test_docx_is_recognised_by_its_content(client):
     application = complete_draft()
     client.force_login(application.applicant)
-    assert upload(client, application, "kosztorys.docx", docx_bytes()).status_code == 302
+    content = docx_bytes()
+    response = upload(client, application, "kosztorys.docx", content)
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert (attachment.extension, attachment.content_type) == DOCX
+    assert attachment.file.name.endswith(".docx")
+    page = client.get(response["Location"])
+    assert f'href="{attachment.get_download_url()}"' in page.text
+    assert ">kosztorys.docx</a>" in page.text
+    download = client.get(attachment.get_download_url())
+    assert download["Content-Type"] == DOCX[1]
+    assert 'filename="kosztorys.docx"' in download["Content-Disposition"]
+    assert b"".join(download.streaming_content) == content
+
+
+def test_a_docx_renamed_to_pdf_is_refused_with_its_real_type(client):
+    application = complete_draft()
+    client.force_login(application.applicant)
+    response = upload(client, application, "kosztorys.pdf", docx_bytes())
+    assert response.status_code == 400
+    assert "w rzeczywistości plik DOCX" in " ".join(response.context["form"].errors["file"])
+    assert not Attachment.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -410,7 +426,10 @@ def test_required_attachment_must_be_uploaded_before_submitting(client):
         reverse("applicants:submit", args=[application.pk]),
         {"consent_privacy": "on", "consent_truth": "on"},
     )
-    assert "List poparcia" in response.text
+    assert response.status_code == 400
+    assert [p.message for p in response.context["refused"]] == ["Dołącz załącznik „List poparcia”."]
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
     upload(client, application, "list.pdf", PDF_BYTES, requirement)
     response = client.post(
         reverse("applicants:submit", args=[application.pk]),

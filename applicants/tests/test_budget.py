@@ -1,64 +1,183 @@
-"""Budget arithmetic, property-based: totals, shares, rounding to grosze, the call's limits."""
+"""Budget arithmetic: line totals to the grosz, totals, the own contribution's share and rule.
+
+Expected numbers are worked out by hand, or, for the properties, in whole grosze
+with integer arithmetic: never with the functions under test.
+"""
 
 from decimal import Decimal
 
+import pytest
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from applicants.budget import budget_totals, line_total, own_share_meets, to_grosze
+from applicants.budget import budget_totals, line_total, own_share_meets
+from applicants.tests.builders import complete_draft
+from core.formatting import NBSP
+from grants.tests.factories import GrantCallFactory
 
-quantities = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("10000"), places=2)
-costs = st.decimals(min_value=Decimal("0"), max_value=Decimal("100000"), places=2)
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit_cost", "total"),
+    [
+        ("3", "33.33", "99.99"),
+        ("2.5", "12.34", "30.85"),
+        ("1.5", "0.01", "0.02"),  # 0.015: half a grosz rounds up
+        ("0.5", "0.01", "0.01"),  # 0.005
+        ("1.25", "0.99", "1.24"),  # 1.2375
+        ("0.33", "0.33", "0.11"),  # 0.1089
+        ("12", "0", "0.00"),
+        ("10000", "100000", "1000000000.00"),
+    ],
+)
+def test_line_total_is_quantity_times_unit_cost_rounded_half_up_to_the_grosz(
+    quantity, unit_cost, total
+):
+    assert line_total(D(quantity), D(unit_cost)) == D(total)
+
+
+def test_line_total_of_a_line_not_filled_in_is_zero():
+    assert line_total(None, D("10")) == line_total(D("2"), None) == D("0.00")
+
+
+def test_budget_totals_of_a_real_budget():
+    totals = budget_totals(
+        [
+            (D("40"), D("50"), D("200")),  # plants: 2000.00, 200 of it our own
+            (D("3"), D("250.50"), D("0")),  # digger, hours: 751.50
+            (D("12"), D("7.99"), D("0")),  # gloves: 95.88
+        ]
+    )
+    assert totals.total_cost == D("2847.38")
+    assert totals.own_contribution == D("200.00")
+    assert totals.requested_amount == D("2647.38")
+    assert totals.own_share_percent == D("7.02")  # 200 / 2847.38 = 7.024…%
+
+
+def test_budget_totals_of_an_empty_budget_are_zero():
+    totals = budget_totals([])
+    assert (totals.total_cost, totals.own_contribution, totals.requested_amount) == (
+        D("0.00"),
+        D("0.00"),
+        D("0.00"),
+    )
+    assert totals.own_share_percent == D("0.00")
+
+
+@pytest.mark.parametrize(
+    ("own", "share", "meets"),
+    [
+        ("200.00", "10.00", True),  # exactly 10% of 2000
+        ("199.99", "9.99", False),  # 9.9995%: shown as 9,99%, never as 10,00%
+        ("200.01", "10.00", True),  # 10.0005%
+        ("0.00", "0.00", False),
+    ],
+)
+def test_own_share_against_a_ten_per_cent_rule(own, share, meets):
+    totals = budget_totals([(D("1"), D("2000"), D(own))])
+    assert totals.own_share_percent == D(share)
+    assert own_share_meets(totals, D("10")) is meets
+
+
+def test_own_share_against_a_rule_with_a_fraction():
+    # 12.5% of 800 is 100.
+    assert own_share_meets(budget_totals([(D("1"), D("800"), D("100"))]), D("12.5"))
+    assert not own_share_meets(budget_totals([(D("1"), D("800"), D("99.99"))]), D("12.5"))
+
+
+# --- properties, against arithmetic in whole grosze ------------------------------------
+
+# Quantities and prices as the form takes them: two decimals, here in hundredths.
+hundredths_of_quantity = st.integers(min_value=1, max_value=1_000_000)
+grosze_of_cost = st.integers(min_value=0, max_value=10_000_000)
+
+
+def in_grosze(amount: Decimal) -> int:
+    assert amount == amount.quantize(D("0.01"))
+    return int(amount * 100)
+
+
+def line_in_grosze(quantity: int, cost: int) -> int:
+    """quantity/100 × cost/100 złoty in grosze, half up: (q·c/100 + ½) rounded down."""
+    return (quantity * cost + 50) // 100
+
+
+@given(hundredths_of_quantity, grosze_of_cost)
+def test_line_total_matches_whole_grosze_arithmetic(quantity, cost):
+    total = line_total(D(quantity) / 100, D(cost) / 100)
+    assert in_grosze(total) == line_in_grosze(quantity, cost)
 
 
 @st.composite
-def budget_lines(draw):
-    quantity, unit_cost = draw(quantities), draw(costs)
-    total = line_total(quantity, unit_cost)
-    own = draw(st.decimals(min_value=Decimal("0"), max_value=total, places=2))
-    return quantity, unit_cost, own
+def lines_in_grosze(draw):
+    quantity, cost = draw(hundredths_of_quantity), draw(grosze_of_cost)
+    own = draw(st.integers(min_value=0, max_value=line_in_grosze(quantity, cost)))
+    return quantity, cost, own
 
 
-@given(quantities, costs)
-def test_line_total_is_rounded_to_grosze(quantity, unit_cost):
-    total = line_total(quantity, unit_cost)
-    assert total == total.quantize(Decimal("0.01"))
-    assert abs(total - quantity * unit_cost) <= Decimal("0.005")
+@given(st.lists(lines_in_grosze(), max_size=40))
+def test_budget_totals_match_whole_grosze_arithmetic(lines):
+    totals = budget_totals((D(q) / 100, D(c) / 100, D(own) / 100) for q, c, own in lines)
+    total = sum(line_in_grosze(q, c) for q, c, _ in lines)
+    own = sum(own for _, _, own in lines)
+    assert in_grosze(totals.total_cost) == total
+    assert in_grosze(totals.own_contribution) == own
+    assert in_grosze(totals.requested_amount) == total - own
+    if total:
+        # Hundredths of a per cent, rounded down.
+        assert in_grosze(totals.own_share_percent) == own * 10_000 // total
 
 
-@given(st.lists(budget_lines(), max_size=30))
-def test_budget_totals_add_up(lines):
-    totals = budget_totals(lines)
-    assert totals.total_cost == sum((line_total(q, c) for q, c, _ in lines), Decimal("0"))
-    assert totals.own_contribution + totals.requested_amount == totals.total_cost
-    assert totals.requested_amount >= 0
+@given(st.lists(lines_in_grosze(), min_size=1, max_size=10), st.integers(0, 9_900))
+def test_own_share_rule_matches_whole_grosze_arithmetic(lines, required):
+    totals = budget_totals((D(q) / 100, D(c) / 100, D(own) / 100) for q, c, own in lines)
+    total = sum(line_in_grosze(q, c) for q, c, _ in lines)
+    own = sum(own for _, _, own in lines)
+    meets = own_share_meets(totals, D(required) / 100)
+    assert meets == (own * 10_000 >= required * total)
+    if total:
+        # What the applicant reads agrees with the rule.
+        assert meets == (totals.own_share_percent >= D(required) / 100)
 
 
-@given(st.lists(budget_lines(), min_size=1, max_size=30))
-def test_own_share_is_a_percentage_between_0_and_100(lines):
-    totals = budget_totals(lines)
-    assert Decimal("0") <= totals.own_share_percent <= Decimal("100")
+# --- what the applicant sees -------------------------------------------------------------
 
 
-@given(
-    st.lists(budget_lines(), min_size=1, max_size=10),
-    st.decimals(min_value=0, max_value=99, places=2),
-)
-def test_own_share_rule_is_exact_not_rounded(lines, required):
-    totals = budget_totals(lines)
-    meets = own_share_meets(totals, required)
-    assert meets == (totals.own_contribution * 100 >= required * totals.total_cost)
-    if meets and totals.total_cost > 0:
-        assert totals.own_share_percent >= to_grosze(required) - Decimal("0.01")
-
-
-def test_half_a_grosz_rounds_up():
-    assert line_total(Decimal("1"), Decimal("0.005")) == Decimal("0.01")
-    assert line_total(Decimal("3"), Decimal("0.335")) == Decimal("1.01")
-
-
-def test_share_just_under_the_rule_fails():
-    # 99.99 of 1000 is 9.999%: displayed as 10.00% but below a 10% rule.
-    totals = budget_totals([(Decimal("1"), Decimal("1000"), Decimal("99.99"))])
-    assert totals.own_share_percent == Decimal("10.00")
-    assert not own_share_meets(totals, Decimal("10"))
+@pytest.mark.django_db
+def test_budget_page_and_submit_page_show_the_totals_computed_on_the_server(client):
+    call = GrantCallFactory(own_contribution_percent=D("10"))
+    application = complete_draft(call=call)
+    client.force_login(application.applicant)
+    response = client.post(
+        reverse("applicants:section", args=[application.pk, "budget"]),
+        {
+            "budget-TOTAL_FORMS": "2",
+            "budget-INITIAL_FORMS": "0",
+            "budget-MIN_NUM_FORMS": "0",
+            "budget-MAX_NUM_FORMS": "40",
+            "budget-0-category": "materials",
+            "budget-0-item": "Farby",
+            "budget-0-unit": "l",
+            "budget-0-quantity": "3",
+            "budget-0-unit_cost": "33.33",
+            "budget-0-own_contribution": "0",
+            "budget-1-category": "services",
+            "budget-1-item": "Autobus",
+            "budget-1-unit": "kurs",
+            "budget-1-quantity": "2",
+            "budget-1-unit_cost": "1200",
+            "budget-1-own_contribution": "249.99",
+            "go": "stay",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).text
+    # 99.99 + 2400.00 = 2499.99; 249.99 is 9.9996% of it.
+    assert f"data-total-cost>2{NBSP}499,99{NBSP}zł<" in page
+    assert f"data-own-total>249,99{NBSP}zł<" in page
+    assert f"data-requested>2{NBSP}250,00{NBSP}zł<" in page
+    submit = client.get(reverse("applicants:submit", args=[application.pk])).text
+    assert "(9,99%)" in submit
+    assert "Twój wkład własny to 9,99% kosztu całkowitego" in submit

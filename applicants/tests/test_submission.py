@@ -16,6 +16,7 @@ from applicants.enums import ApplicationStatus
 from applicants.models import Application, ApplicationVersion, StatusChange
 from applicants.services import SubmissionRefused, application_submit, application_update
 from applicants.tests.builders import CONSENTS, complete_draft, submitted_application
+from core.formatting import NBSP, format_money
 from grants.models import CallQuestion, QuestionKind
 from grants.tests.factories import GrantCallFactory
 
@@ -133,10 +134,13 @@ def test_requested_amount_must_be_within_the_calls_limits(amount, ok):
                 consents=CONSENTS,
                 arrived_at=timezone.now(),
             )
-        assert any(
-            "this call gives from" in m or "ten nabór" in m.lower() or "nabór" in m
-            for m in messages_of(refused)
-        )
+        assert [(p.section, p.message) for p in refused.value.problems] == [
+            (
+                "budget",
+                f"Wnioskujesz o {format_money(amount)}; ten nabór przyznaje granty "
+                f"od 1{NBSP}000,00{NBSP}zł do 5{NBSP}000,00{NBSP}zł.",
+            )
+        ]
 
 
 def test_own_contribution_must_reach_the_calls_share():
@@ -157,7 +161,21 @@ def test_own_contribution_must_reach_the_calls_share():
             consents=CONSENTS,
             arrived_at=timezone.now(),
         )
-    assert [p.section for p in refused.value.problems] == ["budget"]
+    # 199.99 of 2000 is 9.9995%: the applicant reads 9,99%, not a rounded-up 10,00%.
+    assert [(p.section, p.message) for p in refused.value.problems] == [
+        (
+            "budget",
+            "Twój wkład własny to 9,99% kosztu całkowitego; ten nabór wymaga co najmniej 10%.",
+        )
+    ]
+    line["own_contribution"] = Decimal("200")
+    application = complete_draft(call=call, budget=[line], user=application.applicant)
+    application_submit(
+        application=application,
+        by=application.applicant,
+        consents=CONSENTS,
+        arrived_at=timezone.now(),
+    )
 
 
 def test_age_range_is_checked_at_submission_date():

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -81,6 +82,18 @@ def progress_for(application, *, arrived_at) -> dict:
         "total": len(fillable),
         "percent": round(100 * done / len(fillable)) if fillable else 100,
     }
+
+
+def attach_service_errors(exc: ValidationError, *, form, tables: dict) -> None:
+    """Show a service's refusal beside what it is about: a table (formset) or a form field."""
+    for key, errors in exc.update_error_dict({}).items():
+        texts = ValidationError(errors).messages
+        if key in tables:
+            tables[key].non_form_errors().extend(texts)
+        elif form is not None:
+            form.add_error(key if key in form.fields else None, texts)
+        else:
+            next(iter(tables.values())).non_form_errors().extend(texts)
 
 
 class ApplyView(LoginRequiredMixin, TemplateView):
@@ -177,9 +190,13 @@ class ProfileView(LoginRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         profile, form, members = self.build(request.POST)
         if form.is_valid() and members.is_valid():
-            profile_save(profile=form.save(commit=False), members=members.member_rows())
-            messages.success(request, _("Saved."))
-            return redirect(self.get_next_url() or reverse("applicants:profile"))
+            try:
+                profile_save(profile=form.save(commit=False), members=members.member_rows())
+            except ValidationError as exc:
+                attach_service_errors(exc, form=form, tables={"members": members})
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(self.get_next_url() or reverse("applicants:profile"))
         messages.error(request, _("Not saved yet. Please correct the marked fields."))
         return self.render_to_response(
             self.get_context_data(form=form, members=members, profile=profile)
@@ -293,11 +310,14 @@ class SectionView(OwnApplicationMixin, TemplateView):
         forms = self.forms(request.POST)
         if all(form.is_valid() for form in forms.values()):
             try:
-                self.save(forms)
+                # One section is saved whole or not at all (its text and its table).
+                with transaction.atomic():
+                    self.save(forms)
             except ApplicationLocked:
                 return self.locked_response()
             except ValidationError as exc:
-                forms["form"].add_error(None, exc)
+                tables = {key: forms[key] for key in ("schedule", "budget") if key in forms}
+                attach_service_errors(exc, form=forms.get("form"), tables=tables)
             else:
                 messages.success(request, _("Saved."))
                 next_url = self.next_url(request.POST.get("go"))

@@ -1,10 +1,11 @@
 """Coordinators edit a call's own parts: screener, questions, attachments, checklist."""
 
 import pytest
-from django.db.models import ProtectedError
+from django.forms import CheckboxInput
 from django.urls import reverse
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
+from grants.limits import MAX_CALL_QUESTIONS
 from grants.models import (
     AttachmentRequirement,
     CallQuestion,
@@ -12,7 +13,8 @@ from grants.models import (
     FormalCheckItem,
     QuestionKind,
 )
-from grants.tests.factories import GrantCallFactory
+from grants.services import call_publish
+from grants.tests.factories import CriterionFactory, GrantCallFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +86,20 @@ def formset_data(rows: list[dict[str, str]], initial: int = 0) -> dict[str, str]
     }
     for index, row in enumerate(rows):
         data.update({f"parts-{index}-{field}": value for field, value in row.items()})
+    return data
+
+
+def as_sent(formset) -> dict[str, str]:
+    """What a browser sends for the formset as the page shows it (unticked boxes send nothing)."""
+    data = {field.html_name: field.value() for field in formset.management_form}
+    for form in formset.forms:
+        for field in form:
+            value = field.value()
+            if isinstance(field.field.widget, CheckboxInput):
+                if value:
+                    data[field.html_name] = "on"
+            else:
+                data[field.html_name] = "" if value is None else str(value)
     return data
 
 
@@ -304,46 +320,24 @@ def test_rows_of_another_call_cannot_be_changed_through_this_one(client, delete)
     assert (other.call, other.text) == (other_call, "Cudzy punkt")
 
 
-def test_a_row_in_use_is_not_deleted_and_the_page_keeps_what_was_typed(client, monkeypatch):
-    call = GrantCallFactory(draft=True)
-    kept = make_row("screener", call, "Czy jesteście z Mazowsza?")
-    in_use = make_row("screener", call, "Czy macie opiekuna?", position=1)
-
-    def refuse(self, *args, **kwargs):
-        raise ProtectedError("answers refer to it", set())
-
-    monkeypatch.setattr(EligibilityQuestion, "delete", refuse)
-    client.force_login(CoordinatorFactory())
-    rows = [
-        {**filled_row("screener", "Czy działacie na Mazowszu?"), "id": str(kept.pk)},
-        {**filled_row("screener", in_use.text), "id": str(in_use.pk), "DELETE": "on"},
-    ]
-    response = client.post(parts_url(call, "screener"), formset_data(rows, initial=2))
-    assert response.status_code == 200
-    assert "Czy macie opiekuna?" in response.context["formset"].non_form_errors()[0]
-    assert 'value="Czy działacie na Mazowszu?"' in response.text
-    # The row is still there, so the page offers to delete it again.
-    assert 'name="parts-1-DELETE"' in response.text
-    assert names(call, "screener") == ["Czy jesteście z Mazowsza?", "Czy macie opiekuna?"]
-
-
 @pytest.mark.parametrize("part", PARTS)
 def test_call_parts_page_runs_fixed_number_of_queries(client, django_assert_max_num_queries, part):
     call = GrantCallFactory()
     for position in range(2):
         make_row(part, call, f"Wpis {position}", position=position)
     client.force_login(CoordinatorFactory())
-    with django_assert_max_num_queries(8) as few:
+    # The rows, what uses them (a query or three) and the changes since publication.
+    with django_assert_max_num_queries(10) as few:
         client.get(parts_url(call, part))
-    for position in range(2, 30):
+    for position in range(2, 19):
         make_row(part, call, f"Wpis {position}", position=position)
     for other in set(PARTS) - {part}:
         make_row(other, call, "Wpis z innej części")
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(parts_url(call, part))
     assert response.status_code == 200
-    # 30 rows, the empty extra one and the <template> for new rows.
-    assert response.text.count("data-formset-row") == 30 + 2
+    # 19 rows (a call takes up to 20 questions), the empty extra one and the <template>.
+    assert response.text.count("data-formset-row") == 19 + 2
 
 
 def test_call_edit_page_links_every_part_with_its_count(client):
@@ -373,3 +367,59 @@ def test_criteria_editor_marks_the_criterion_name_for_formset_js(client):
     client.force_login(CoordinatorFactory())
     response = client.get(reverse("manage:call_edit", args=[call.pk]))
     assert 'name="criteria-0-name" maxlength="200" data-formset-main' in response.text
+
+
+def test_a_call_takes_at_most_20_questions_of_its_own(client):
+    call = GrantCallFactory(draft=True)
+    client.force_login(CoordinatorFactory())
+    page = client.get(parts_url(call, "questions")).text
+    assert f"Limit wierszy: {MAX_CALL_QUESTIONS}." in page
+    assert f'name="parts-MAX_NUM_FORMS" value="{MAX_CALL_QUESTIONS}"' in page  # for formset.js
+    rows = [filled_row("questions", f"Pytanie {n}") for n in range(MAX_CALL_QUESTIONS + 1)]
+    response = client.post(parts_url(call, "questions"), formset_data(rows))
+    assert response.status_code == 200
+    assert response.context["formset"].non_form_errors() == [
+        f"Limit własnych pytań naboru: {MAX_CALL_QUESTIONS}."
+    ]
+    assert f'value="Pytanie {MAX_CALL_QUESTIONS}"' in response.text
+    assert not CallQuestion.objects.exists()
+    response = client.post(parts_url(call, "questions"), formset_data(rows[:-1]))
+    assert response.status_code == 302
+    assert CallQuestion.objects.filter(call=call).count() == MAX_CALL_QUESTIONS
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_saving_unchanged_rows_records_no_change(client, part):
+    call = GrantCallFactory()
+    for n in range(2):
+        make_row(part, call, f"Wpis {n}", position=n)
+    client.force_login(CoordinatorFactory())
+    data = as_sent(client.get(parts_url(call, part)).context["formset"])
+    assert client.post(parts_url(call, part), data).status_code == 302
+    assert MODELS[part].history.filter(history_type="~").count() == 0
+
+
+def test_changes_after_publication_are_listed_with_who_and_when(client):
+    call = GrantCallFactory(draft=True)
+    coordinator = CoordinatorFactory(full_name="Koordynator Jan Zieliński")
+    client.force_login(coordinator)
+    client.post(parts_url(call, "checklist"), formset_data([filled_row("checklist", "Budżet")]))
+    CriterionFactory(call=call)
+    call_publish(call=call, by=coordinator)
+    item = FormalCheckItem.objects.get()
+    row = {**filled_row("checklist", "Budżet w limicie naboru"), "id": str(item.pk)}
+    assert (
+        client.post(parts_url(call, "checklist"), formset_data([row], initial=1)).status_code == 302
+    )
+    page = client.get(parts_url(call, "checklist")).text
+    history = page[page.index('id="history-heading"') :]
+    assert "Koordynator Jan Zieliński" in history
+    assert "<del>Budżet</del> → <ins>Budżet w limicie naboru</ins>" in history
+    assert "Dodano „Budżet”" not in history  # made before publication: not listed
+
+
+def test_a_draft_call_has_no_list_of_changes(client):
+    call = GrantCallFactory(draft=True)
+    make_row("checklist", call, "Budżet")
+    client.force_login(CoordinatorFactory())
+    assert 'id="history-heading"' not in client.get(parts_url(call, "checklist")).text

@@ -2,12 +2,20 @@
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
 from grants.enums import ALLOWED_TRANSITIONS, CallPhase, CallStatus
 from grants.exceptions import InvalidCallTransition
-from grants.services import call_archive, call_close, call_decide, call_review_start
+from grants.models import CallQuestion
+from grants.services import (
+    call_archive,
+    call_close,
+    call_decide,
+    call_parts_save,
+    call_review_start,
+)
 from grants.tests.factories import CriterionFactory, GrantCallFactory
 from grants.tests.test_manage_views import call_post_data
 
@@ -183,3 +191,17 @@ def test_closed_call_first_assignment_moves_it_in_review(coordinator):
     call.refresh_from_db()
     assert call.status == CallStatus.IN_REVIEW
     assert call.phase() == CallPhase.IN_REVIEW
+
+
+def test_call_parts_save_refuses_an_archived_call_even_without_the_page(coordinator):
+    call = decided_call(coordinator, title="Nabór w archiwum")
+    call_archive(call=call, by=coordinator)
+    with pytest.raises(ValidationError) as refused:
+        call_parts_save(
+            call=call,
+            part_model=CallQuestion,
+            rows_to_save=[CallQuestion(label="Pytanie dopisane po archiwizacji")],
+            by=coordinator,
+        )
+    assert refused.value.code == "call_archived"
+    assert not call.questions.exists()

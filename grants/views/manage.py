@@ -30,6 +30,7 @@ from grants.forms import (
     OrderedRowForm,
     call_part_formset,
 )
+from grants.limits import MAX_CALL_QUESTIONS
 from grants.models import (
     AttachmentRequirement,
     CallPart,
@@ -38,7 +39,11 @@ from grants.models import (
     FormalCheckItem,
     GrantCall,
 )
-from grants.selectors import call_get_for_coordinator, call_list_for_coordinator
+from grants.selectors import (
+    call_get_for_coordinator,
+    call_list_for_coordinator,
+    call_part_history,
+)
 from grants.services import (
     call_archive,
     call_close,
@@ -46,6 +51,7 @@ from grants.services import (
     call_publish,
     call_save,
 )
+from grants.usage import call_part_usage
 
 
 @dataclass(frozen=True)
@@ -58,10 +64,11 @@ class CallPartSpec:
     intro: Promise
     row_label: Promise  # heading of one row: "Question 3"
     add_label: Promise
+    max_rows: int | None = None  # see grants/limits.py
 
     @cached_property
     def formset(self):
-        return call_part_formset(self.model, self.form)
+        return call_part_formset(self.model, self.form, max_rows=self.max_rows)
 
 
 # The slug is the last part of the page's address; the order is the order of the nav.
@@ -84,6 +91,7 @@ CALL_PARTS: dict[str, CallPartSpec] = {
         intro=gettext_lazy("Questions of this call's own, answered in the application form."),
         row_label=gettext_lazy("Question"),
         add_label=gettext_lazy("Add a question"),
+        max_rows=MAX_CALL_QUESTIONS,
     ),
     "attachments": CallPartSpec(
         model=AttachmentRequirement,
@@ -324,6 +332,7 @@ class CallPartsEditView(CoordinatorRequiredMixin, TemplateView):
                     part_model=spec.model,
                     rows_to_save=[form.save(commit=False) for form in formset.kept_forms()],
                     rows_to_delete=formset.deleted_instances(),
+                    by=request.user,
                 )
             except ValidationError as exc:
                 # The service rolled back, but the row objects kept the pks it
@@ -342,6 +351,14 @@ class CallPartsEditView(CoordinatorRequiredMixin, TemplateView):
         return self.render_page(call, spec, formset)
 
     def render_page(self, call: GrantCall, spec: CallPartSpec, formset):
+        usage = call_part_usage(
+            call=call,
+            part_model=spec.model,
+            pks=[form.instance.pk for form in formset.forms if form.instance.pk],
+        )
+        for form in formset.forms:
+            # How many applications use the row: the row template says what that forbids.
+            form.uses = usage.get(form.instance.pk, 0)
         return self.render_to_response(
             self.get_context_data(
                 call=call,
@@ -349,5 +366,10 @@ class CallPartsEditView(CoordinatorRequiredMixin, TemplateView):
                 part_slug=self.kwargs["part"],
                 part_links=call_part_links(call),
                 formset=formset,
+                meaning_fields=[
+                    spec.model._meta.get_field(name).verbose_name
+                    for name in spec.model.MEANING_FIELDS
+                ],
+                history=call_part_history(call=call, part_model=spec.model),
             )
         )

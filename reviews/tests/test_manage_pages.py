@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
-from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,10 +12,16 @@ from accounts.tests.factories import CoordinatorFactory, UserFactory
 from applicants.enums import ApplicantKind, ApplicationStatus
 from applicants.models import ApplicantProfile
 from applicants.tests.builders import profile_for
-from grants.models import Criterion
 from grants.tests.test_manage_views import call_post_data
 from reviews.enums import AssignmentStatus, ReviewStatus
-from reviews.models import Invitation, PoolMember, Review, ReviewAssignment, ReviewEvent
+from reviews.models import (
+    Invitation,
+    PoolMember,
+    Review,
+    ReviewAssignment,
+    ReviewEvent,
+    ReviewScore,
+)
 from reviews.services import assignment_declare, pool_add
 from reviews.tasks import remind_reviewer
 from reviews.tests.builders import (
@@ -563,13 +568,6 @@ def test_remind_reviewer_sends_nothing_for_a_submitted_review(call):
 # --- criteria with scores are protected -------------------------------------------------------------
 
 
-def test_deleting_a_scored_criterion_raises_protected_error(call):
-    application, _pool = in_review(call)
-    submit_review(live(application).first(), {"Pomysł": 8, "Budżet": 4})
-    with pytest.raises(ProtectedError):
-        Criterion.objects.get(call=call, name="Budżet").delete()
-
-
 def test_call_edit_page_refuses_to_delete_a_scored_criterion(coordinator_client, call):
     application, _pool = in_review(call)
     submit_review(live(application).first(), {"Pomysł": 8, "Budżet": 4})
@@ -592,13 +590,21 @@ def test_call_edit_page_refuses_to_delete_a_scored_criterion(coordinator_client,
             }
         )
     data["criteria-1-DELETE"] = "on"
+    data["criteria-0-guidance"] = "Czy pomysł odpowiada na problem?"  # typed in the same save
+    scores = ReviewScore.objects.filter(criterion__name="Budżet").count()
     response = coordinator_client.post(reverse("manage:call_edit", args=[call.pk]), data)
     assert response.status_code == 200
-    assert any(
-        "already has review scores" in e for e in response.context["formset"].non_form_errors()
-    )
-    assert "already has review scores" in response.text
-    assert call.criteria.count() == 2
+    assert response.context["formset"].non_form_errors() == [
+        "The criterion “Budżet” already has review scores and can't be removed."
+    ]
+    assert "already has review scores and can&#x27;t be removed" in response.text
+    # Nothing of that save happened, and what was typed is still on the page.
+    assert [(c.name, c.guidance) for c in call.criteria.order_by("position")] == [
+        ("Pomysł", ""),
+        ("Budżet", ""),
+    ]
+    assert ReviewScore.objects.filter(criterion__name="Budżet").count() == scores == 1
+    assert "Czy pomysł odpowiada na problem?" in response.text
 
 
 @pytest.mark.parametrize("page", ["review_manage:assignments", "review_manage:pool"])

@@ -37,7 +37,9 @@
       own += grosze(parse(row.querySelector('input[name$="-own_contribution"]').value));
     });
     var requested = total - own;
-    var share = total > 0 ? (own * 100) / total : 0;
+    // In hundredths of a per cent, rounded down like the server (applicants/budget.py):
+    // a share that misses the call's rule never reads as enough.
+    var share = total > 0 ? Math.floor((own * 10000) / total) / 100 : 0;
     document.querySelector("[data-total-cost]").textContent = money(total);
     document.querySelector("[data-own-total]").textContent = money(own);
     document.querySelector("[data-requested]").textContent = money(requested);

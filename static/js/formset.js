@@ -12,6 +12,8 @@
     var list = fieldset.querySelector("[data-formset-list]");
     var template = fieldset.querySelector("[data-formset-template]");
     var total = fieldset.querySelector('input[name$="-TOTAL_FORMS"]');
+    // The server refuses more rows than MAX_NUM_FORMS: don't offer them.
+    var max = parseInt(fieldset.querySelector('input[name$="-MAX_NUM_FORMS"]').value, 10);
     // Set once rows were added or moved here: from then on the order on the
     // page is the order to save.
     var arranged = false;
@@ -34,7 +36,12 @@
       });
     }
 
+    function offerMore() {
+      addButton.disabled = rows().length >= max;
+    }
+
     addButton.addEventListener("click", function () {
+      if (rows().length >= max) return;
       var index = parseInt(total.value, 10);
       var html = template.innerHTML.replace(/__prefix__/g, String(index));
       list.insertAdjacentHTML("beforeend", html);
@@ -48,7 +55,9 @@
       if (first) first.focus();
       // Lets other scripts (e.g. budget.js) react to the new row.
       added.dispatchEvent(new CustomEvent("formset:added", { bubbles: true }));
+      offerMore();
     });
+    offerMore();
 
     list.addEventListener("click", function (event) {
       var button = event.target.closest("[data-formset-up], [data-formset-down]");
