@@ -65,9 +65,9 @@ else
 	@env -u DATABASE_URL $(PY) scripts/bench.py --size $(SIZE) $(BENCH_ARGS)
 endif
 
-# The deadline rush against gunicorn (scripts/loadtest.py): SQLite in var/loadtest/, or
-# with DB=postgres a throwaway PostgreSQL 15 cluster that is deleted afterwards.
-loadtest: install messages
+# The deadline rush against gunicorn (scripts/loadtest.py, a `requests` client): SQLite in
+# var/loadtest/, or with DB=postgres a throwaway PostgreSQL 15 cluster deleted afterwards.
+loadtest: install-dev messages
 ifeq ($(DB),postgres)
 	@bash scripts/pg_throwaway.sh run mikrogranty_loadtest -- $(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 else ifeq ($(DB),sqlite)
