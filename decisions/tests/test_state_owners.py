@@ -15,6 +15,8 @@ STATE_FIELDS = {"letter_state", "letter_error", "state"}
 OWNERS = {
     ("decisions/issuing.py", "letter_request_transition"),
     ("decisions/issuing.py", "outbox_message_transition"),
+    # OutgoingEmail.state has a field of the same name and its own owner.
+    ("core/mail.py", "email_transition"),
 }
 # Calls that write the fields named in their keyword arguments.
 WRITING_METHODS = {"update", "create", "get_or_create", "update_or_create"}
