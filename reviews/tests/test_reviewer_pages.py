@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.tests.factories import CoordinatorFactory, UserFactory
 from applicants.models import Attachment
 from applicants.services import application_submit, attachment_add, formal_check_record
-from applicants.tests.builders import CONSENTS, complete_draft
+from applicants.tests.builders import CONSENTS, complete_draft, render_waiting_pdf_copies
 from applicants.uploads import attachment_check
 from reviews.context_processors import review_navigation
 from reviews.enums import AssignmentStatus, ReviewStatus
@@ -278,12 +278,13 @@ def test_attachment_not_listed_by_the_submitted_version_is_404(client, scene):
 
 
 def test_application_pdf_declared_reviewer_downloads_it(client, scene):
+    render_waiting_pdf_copies()  # as the task worker does after the submission
     declared(scene["assignment"])
     client.force_login(scene["assignment"].reviewer)
     response = client.get(pdf_url(scene["application"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 # --- independence -----------------------------------------------------------------------
