@@ -1,6 +1,17 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
+from django.test import override_settings
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_outside_the_project(tmp_path_factory):
+    """Files tests store (uploads, PDF copies) go to a temporary folder unless a test picks its own.
+
+    Never the project's var/media: a submission's queued work stores its PDF copies.
+    """
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture(autouse=True)
