@@ -266,6 +266,8 @@ TASKS = {
 # hits either limit fails cleanly (the coordinator sees it and can retry).
 PDF_RENDER_TIMEOUT = float(os.environ.get("MIKROGRANTY_PDF_RENDER_TIMEOUT", "120"))
 PDF_RENDER_MEMORY_MB = int(os.environ.get("MIKROGRANTY_PDF_RENDER_MEMORY_MB", "1024"))
+# The one render made in a web request (a letter template's preview) gets less time.
+PDF_PREVIEW_TIMEOUT = float(os.environ.get("MIKROGRANTY_PDF_PREVIEW_TIMEOUT", "30"))
 
 # --- E-mail ----------------------------------------------------------------------
 # DJANGO_EMAIL: "console" (default), "file" (one .log file per message in

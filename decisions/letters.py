@@ -462,6 +462,7 @@ def render_preview_pdf(call: GrantCall, kind: str, language: str, body: str) -> 
         title=f"{context['number']} – {context['title']}",
         author=context["operator"],
         language=language,
+        timeout=settings.PDF_PREVIEW_TIMEOUT,  # rendered while the coordinator waits
     )
 
 

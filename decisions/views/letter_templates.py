@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from core.pdf import RenderFailed
 from decisions.enums import LetterKind
 from decisions.forms_letters import LetterTemplateForm
 from decisions.letters import (
@@ -86,7 +87,17 @@ class LetterTemplateEditView(CoordinatorRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         body = form.cleaned_data["body"]
         if action == "preview":
-            pdf = render_preview_pdf(self.call, self.kind, self.language, body)
+            try:
+                pdf = render_preview_pdf(self.call, self.kind, self.language, body)
+            except RenderFailed:  # too slow, too big or too deep: bounded, and said so
+                messages.error(
+                    request,
+                    _(
+                        "The preview could not be made: the letter is too long or too complex to "
+                        "render. Make the text shorter or simpler and try again."
+                    ),
+                )
+                return self.render_to_response(self.get_context_data(form=form), status=422)
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = (
                 f'inline; filename="preview-{self.kind}-{self.language}.pdf"'
