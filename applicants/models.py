@@ -451,7 +451,7 @@ class VersionPdfChange(models.Model):
     """Audit trail of a stored PDF copy: one row per change of its state."""
 
     pdf = models.ForeignKey(VersionPdf, on_delete=models.CASCADE, related_name="changes")
-    old_status = models.CharField(max_length=16, choices=VersionPdfStatus.choices)
+    old_status = models.CharField(max_length=16, choices=VersionPdfStatus.choices, blank=True)
     new_status = models.CharField(max_length=16, choices=VersionPdfStatus.choices)
     # Empty when the task worker made the change.
     by = models.ForeignKey(
