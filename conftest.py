@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests."""
 
+import sys
+
 import pytest
 from django.test import override_settings
 
@@ -12,6 +14,19 @@ def _media_outside_the_project(tmp_path_factory):
     """
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pdf_renderers():
+    """PDF renderer processes are reused within a test, never from one test to the next.
+
+    A renderer is a fork of the process as it was: a test that patches WeasyPrint
+    or changes settings gets renderers forked after the change (a test that
+    patches half-way through calls core.pdf.renderers_stop() itself).
+    """
+    yield
+    if pdf := sys.modules.get("core.pdf"):
+        pdf.renderers_stop()
 
 
 @pytest.fixture(autouse=True)

@@ -6,13 +6,14 @@ no network request, no file outside the static directories, no redirect.
 Everything else is refused by `StaticFilesURLFetcher`; WeasyPrint logs the
 refusal and renders the document without that resource.
 
-Every render runs in a child process forked for it, with a wall-clock time
-limit (killed when it is reached) and a limit on how much memory it may add.
-A document that is too big, too deep or too slow fails with RenderFailed
-(RenderTimedOut, RenderOutOfMemory) instead of taking the process, or every
-other render waiting behind it, down with it; renders never wait for each
-other. The parent process renders one tiny document once (the warm-up) so
-that every child starts with fonts and stylesheets already loaded.
+Every render runs in a renderer: a child process of the caller's, with a
+wall-clock time limit (it is killed when that is reached) and a limit on how
+much memory it may add. A document that is too big, too deep or too slow
+fails with RenderFailed (RenderTimedOut, RenderOutOfMemory) instead of taking
+the process, or every other render waiting behind it, down with it; renders
+never wait for each other. The calling process renders one tiny document
+once (the warm-up) so that every renderer starts with fonts and the
+stylesheet loaded, and keeps a renderer or two for the next renders.
 """
 
 import fcntl
@@ -21,15 +22,17 @@ import logging
 import math
 import mimetypes
 import os
+import pickle
 import resource
+import select
 import selectors
 import signal
+import stat
 import struct
 import threading
 import time
-from collections.abc import Callable
 from contextlib import suppress
-from functools import cache, partial
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import DataHandler, Request, url2pathname
@@ -224,32 +227,43 @@ def render_pdf(
 
     The document's title, author and language in the PDF are the ones given
     here, whatever the HTML's <title>, <meta name="author"> and <html lang> say.
-    Runs in a child process for at most `timeout` seconds (PDF_RENDER_TIMEOUT by
-    default) and PDF_RENDER_MEMORY_MB more memory; raises RenderTimedOut,
-    RenderOutOfMemory or RenderFailed (with the child's error) instead.
+    Runs in a renderer process for at most `timeout` seconds (PDF_RENDER_TIMEOUT
+    by default) and PDF_RENDER_MEMORY_MB more memory; raises RenderTimedOut,
+    RenderOutOfMemory or RenderFailed (with the renderer's error) instead.
     """
-    work = partial(
-        render_pdf_in_this_process,
-        html,
-        title=title,
-        author=author,
-        language=language,
-        pdf_variant=pdf_variant,
-    )
-    return _run_in_child(
-        work,
-        timeout=settings.PDF_RENDER_TIMEOUT if timeout is None else timeout,
-        memory_mb=settings.PDF_RENDER_MEMORY_MB,
-    )
+    options = {"title": title, "author": author, "language": language, "pdf_variant": pdf_variant}
+    timeout = settings.PDF_RENDER_TIMEOUT if timeout is None else timeout
+    _warm_up()
+    renderer = _renderer_take(memory_mb=settings.PDF_RENDER_MEMORY_MB)
+    try:
+        pdf = renderer.render(html, options, timeout=timeout)
+    except BaseException:
+        renderer.stop()  # timed out, failed or interrupted: never reused
+        raise
+    _renderer_give_back(renderer)
+    return pdf
 
 
-# --- Isolation: one child process per render ------------------------------------------
+# --- Isolation: renderer processes ------------------------------------------------------
+#
+# A renderer is a child process forked from this one (so it starts with the fonts
+# and the stylesheet already loaded) that renders one document at a time, sent
+# over a pipe. It is reused while it behaves: a render that fails, runs out of
+# time (the renderer is killed) or of memory takes its renderer with it, and
+# the next render gets a fresh one. Each thread that renders takes an idle
+# renderer or forks a new one, so renders never wait for each other.
 
-# What the child writes to the pipe: one byte saying what follows, and its length.
+# A message on a pipe: one byte saying what follows, and its length.
 _HEADER = struct.Struct("!cQ")
-_DONE, _ERROR, _OUT_OF_MEMORY = b"K", b"E", b"M"
-# Without pidfds (not Linux), how often the parent checks whether the child died.
+_REQUEST, _DONE, _ERROR, _OUT_OF_MEMORY = b"R", b"K", b"E", b"M"
+# Without pidfds (not Linux), how often the parent checks whether a renderer died.
 _CHILD_CHECK_SECONDS = 0.1
+# How often an idle renderer checks that its parent is still alive (it exits if not).
+_ORPHAN_CHECK_SECONDS = 1.0
+# Idle renderers kept per process, and documents one renderer renders before it
+# is replaced (whatever a long-lived process accumulates goes with it).
+MAX_IDLE_RENDERERS = 2
+RENDERS_PER_RENDERER = 200
 
 _WARM_UP_HTML = (
     '<!DOCTYPE html><html lang="pl"><head><title>-</title></head><body>'
@@ -258,15 +272,17 @@ _WARM_UP_HTML = (
 )
 _warm = False
 _warm_lock = threading.Lock()
+_idle: list["_Renderer"] = []
+_idle_lock = threading.Lock()  # held only to take or put back a renderer, never while rendering
 
 
 def _warm_up() -> None:
     """Render one tiny document here, once per process, before the first fork.
 
     Loading fonts and the stylesheet is a third of a small letter's time; done
-    in the parent, every child inherits it. Until it is done nobody forks (a
+    in the parent, every renderer inherits it. Until it is done nobody forks (a
     child must never inherit the font machinery half-way through a render);
-    after that the parent never renders again, so forking is safe from any thread.
+    after that this process never renders again, so forking is safe from any thread.
     """
     global _warm
     if _warm:
@@ -277,70 +293,125 @@ def _warm_up() -> None:
         try:
             render_pdf_in_this_process(_WARM_UP_HTML, title="-")
         except Exception:
-            # The child will meet the same problem and report it as RenderFailed.
+            # The renderer will meet the same problem and report it as RenderFailed.
             logger.warning("The PDF renderer's warm-up failed", exc_info=True)
         _warm = True
 
 
-def _address_space_bytes() -> int | None:
-    """How much address space this process has mapped now (Linux), or None if unknown."""
+def renderers_stop() -> None:
+    """Stop the idle renderers: the next render forks a fresh one from this process as it is now.
+
+    For tests that change what a renderer would inherit (a patched WeasyPrint, settings).
+    """
+    with _idle_lock:
+        stopping = list(_idle)
+        _idle.clear()
+    for renderer in stopping:
+        renderer.stop()
+
+
+def _renderer_take(*, memory_mb: int) -> "_Renderer":
+    with _idle_lock:
+        while _idle:
+            renderer = _idle.pop()
+            if renderer.memory_mb == memory_mb and renderer.alive():
+                return renderer
+            renderer.stop()
+    return _Renderer(memory_mb=memory_mb)
+
+
+def _renderer_give_back(renderer: "_Renderer") -> None:
+    if renderer.worn_out():
+        renderer.stop()
+        return
+    with _idle_lock:
+        if len(_idle) < MAX_IDLE_RENDERERS:
+            _idle.append(renderer)
+            return
+    renderer.stop()
+
+
+def _address_space_bytes(pid: int | str = "self") -> int | None:
+    """How much address space a process has mapped now (Linux), or None if unknown."""
     try:
-        with open("/proc/self/statm") as statm:
+        with open(f"/proc/{pid}/statm") as statm:
             return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return None
 
 
-def _limit_child(*, memory_mb: int, timeout: float) -> None:
-    """Bound what the child may take: memory beyond what it inherited, and CPU time.
+class _Renderer:
+    """A child process that renders documents one at a time for this process."""
 
-    The CPU limit is a backstop for a child whose parent died and so can no
-    longer kill it at the deadline; the kernel does it instead.
-    """
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1):
-        signal.signal(signum, signal.SIG_DFL)  # the worker's own handlers are not the child's
-    now = _address_space_bytes()
-    if memory_mb and now is not None:
-        limit = now + memory_mb * 1024 * 1024
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    seconds = math.ceil(timeout) + 1
-    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    if hard == resource.RLIM_INFINITY or hard > seconds:
-        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _child(work: Callable[[], bytes], write_fd: int, *, memory_mb: int, timeout: float):
-    """Run `work` and write its result (or why it failed) to `write_fd`; never returns."""
-    code = 1
-    try:
-        # Everything inherited is the parent's: the child's garbage collections skip
-        # it, so its pages are not copied just to be scanned (~10 ms a letter).
-        gc.freeze()
+    def __init__(self, *, memory_mb: int):
+        self.memory_mb = memory_mb
+        self.renders = 0
+        self.started_with = _address_space_bytes()  # the child starts as big as this process
+        self._status: int | None = None
+        request_read, self._requests = os.pipe()
+        self._responses, response_write = os.pipe()
+        with suppress(AttributeError, OSError):  # bigger pipes: fewer wake-ups for a long PDF
+            fcntl.fcntl(response_write, fcntl.F_SETPIPE_SZ, 1 << 20)
+            fcntl.fcntl(self._requests, fcntl.F_SETPIPE_SZ, 1 << 20)
+        parent = os.getpid()
         try:
-            _limit_child(memory_mb=memory_mb, timeout=timeout)
-            pdf = work()
-        except MemoryError:
-            kind, payload = _OUT_OF_MEMORY, b""
-        except BaseException as error:  # everything is reported, nothing escapes the child
-            kind, payload = _ERROR, f"{type(error).__name__}: {error}"[:2000].encode()
-        else:
-            kind, payload = _DONE, pdf
-        _write_all(write_fd, _HEADER.pack(kind, len(payload)))
-        _write_all(write_fd, payload)
-        code = 0
-    finally:
-        # No clean-up of the parent's state (database connections, temporary files,
-        # atexit handlers): it is the parent's, not the child's.
-        os._exit(code)
+            pid = os.fork()
+        except OSError as error:
+            for fd in (request_read, self._requests, self._responses, response_write):
+                os.close(fd)
+            raise RenderFailed(f"Could not start a renderer process: {error}") from error
+        if pid == 0:
+            os.close(self._requests)
+            os.close(self._responses)
+            _serve(request_read, response_write, parent=parent, memory_mb=memory_mb)
+        os.close(request_read)
+        os.close(response_write)
+        self.pid = pid
+        self._pidfd = _pidfd(pid)
+        os.set_blocking(self._responses, False)
+
+    def render(self, html: str, options: dict, *, timeout: float) -> bytes:
+        """The PDF of `html`, or the RenderFailed the renderer reported (or died of)."""
+        request = pickle.dumps((html, options, timeout), protocol=pickle.HIGHEST_PROTOCOL)
+        with suppress(BrokenPipeError):  # it died: _collect() finds out how
+            _write_all(self._requests, _HEADER.pack(_REQUEST, len(request)) + request)
+        message, status = _collect(self.pid, self._pidfd, self._responses, timeout=timeout)
+        self.renders += 1
+        if status is not None:
+            self._status = status
+        return _result(message, status)
+
+    def alive(self) -> bool:
+        if self._status is None:
+            finished, status = os.waitpid(self.pid, os.WNOHANG)
+            if finished:
+                self._status = status
+        return self._status is None
+
+    def worn_out(self) -> bool:
+        """Rendered its share, or grew by half its memory allowance: replaced by a fresh one."""
+        if self.renders >= RENDERS_PER_RENDERER or not self.alive():
+            return True
+        now = _address_space_bytes(self.pid)
+        return bool(
+            self.memory_mb
+            and now is not None
+            and self.started_with is not None
+            and now - self.started_with > self.memory_mb * 1024 * 1024 // 2
+        )
+
+    def stop(self) -> None:
+        """Kill the renderer (whatever it is doing) and reap it."""
+        if self._status is None:
+            with suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            with suppress(ChildProcessError):
+                self._status = os.waitpid(self.pid, 0)[1]
+        for fd in (self._requests, self._responses, self._pidfd):
+            if fd is not None:
+                with suppress(OSError):
+                    os.close(fd)
+        self._requests = self._responses = self._pidfd = None
 
 
 def _pidfd(pid: int) -> int | None:
@@ -350,76 +421,145 @@ def _pidfd(pid: int) -> int | None:
         return None
 
 
-def _run_in_child(work: Callable[[], bytes], *, timeout: float, memory_mb: int) -> bytes:
-    """Fork a child that runs `work`; its bytes, or RenderFailed/RenderTimedOut/RenderOutOfMemory.
+# --- In the renderer process ----------------------------------------------------------
 
-    The child is killed at the deadline. Several children may run at once,
-    from several threads: nothing here waits for another render.
+
+def _close_inherited_sockets() -> None:
+    """Close the sockets the renderer inherited (database, clients of other requests, the listener).
+
+    They are the parent's: a copy held here would keep a connection open after
+    the parent closed it (a client waiting for the end of its response, a
+    database connection the server never sees closed). A renderer never uses
+    the network. Linux only; elsewhere nothing is closed.
     """
-    _warm_up()
-    read_fd, write_fd = os.pipe()
-    with suppress(AttributeError, OSError):  # a bigger pipe: fewer wake-ups for a long PDF
-        fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, 1 << 20)
     try:
-        pid = os.fork()
-    except OSError as error:
-        os.close(read_fd)
-        os.close(write_fd)
-        raise RenderFailed(f"Could not start a renderer process: {error}") from error
-    if pid == 0:
-        os.close(read_fd)
-        _child(work, write_fd, memory_mb=memory_mb, timeout=timeout)
-    os.close(write_fd)
-    reaped = False
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        with suppress(OSError):
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+
+
+def _limit_renderer(*, memory_mb: int) -> None:
+    """Bound the memory the renderer may take beyond what it inherited; its own signal handling."""
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1):
+        signal.signal(signum, signal.SIG_DFL)  # the worker's own handlers are not the renderer's
+    now = _address_space_bytes()
+    if memory_mb and now is not None:
+        limit = now + memory_mb * 1024 * 1024
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _limit_cpu(timeout: float) -> None:
+    """A CPU-time limit for the next render: a backstop should the parent die and never kill it."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    seconds = math.ceil(used.ru_utime + used.ru_stime + timeout) + 1
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard == resource.RLIM_INFINITY or hard > seconds:
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, hard))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _next_request(request_fd: int, *, parent: int) -> tuple | None:
+    """The next document to render; None when the parent is gone or has closed the pipe."""
+    poller = select.poll()
+    poller.register(request_fd, select.POLLIN)
+    while not poller.poll(_ORPHAN_CHECK_SECONDS * 1000):
+        if os.getppid() != parent:
+            return None
+    header = _read_exactly(request_fd, _HEADER.size)
+    if header is None:
+        return None
+    _kind, length = _HEADER.unpack(header)
+    body = _read_exactly(request_fd, length)
+    return None if body is None else pickle.loads(body)  # noqa: S301 (from our own parent)
+
+
+def _serve(request_fd: int, response_fd: int, *, parent: int, memory_mb: int):
+    """The renderer's life: render each request, answer it; exit after a failure. Never returns."""
+    code = 1
     try:
-        message, status = _collect(pid, read_fd, timeout=timeout)
-        reaped = True
+        # Everything inherited is the parent's: the renderer's garbage collections
+        # skip it, so its pages are not copied just to be scanned.
+        gc.freeze()
+        _close_inherited_sockets()
+        _limit_renderer(memory_mb=memory_mb)
+        while (request := _next_request(request_fd, parent=parent)) is not None:
+            html, options, timeout = request
+            _limit_cpu(timeout)
+            try:
+                pdf = render_pdf_in_this_process(html, **options)
+            except MemoryError:
+                _write_all(response_fd, _HEADER.pack(_OUT_OF_MEMORY, 0))
+                break
+            except BaseException as error:  # reported; a fresh renderer takes the next one
+                reason = f"{type(error).__name__}: {error}"[:2000].encode()
+                _write_all(response_fd, _HEADER.pack(_ERROR, len(reason)) + reason)
+                break
+            _write_all(response_fd, _HEADER.pack(_DONE, len(pdf)))
+            _write_all(response_fd, pdf)
+        code = 0
     finally:
-        os.close(read_fd)
-        if not reaped:  # timed out, or interrupted: the child must not outlive the wait
-            with suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-    return _result(message, status)
+        # No clean-up of the parent's state (database connections, temporary files,
+        # atexit handlers): it is the parent's, not the renderer's.
+        os._exit(code)
 
 
-def _collect(pid: int, read_fd: int, *, timeout: float) -> tuple[bytes, int]:
-    """Read what the child writes until it has said everything or exited; RenderTimedOut at the deadline.
+# --- Back in the parent ---------------------------------------------------------------------
 
-    Returns the bytes read and the child's wait status. Does not rely on the
-    pipe's end-of-file: a child forked meanwhile by another thread holds a copy
-    of this pipe's writing end, and its render must not delay this one.
+
+def _collect(
+    pid: int, pidfd: int | None, read_fd: int, *, timeout: float
+) -> tuple[bytes, int | None]:
+    """Read the renderer's answer until it is complete or the renderer died; RenderTimedOut at the deadline.
+
+    Returns the bytes read and, if the renderer has exited, its wait status.
+    Never relies on end-of-file: a renderer forked meanwhile by another thread
+    holds copies of this renderer's pipes.
     """
     deadline = time.monotonic() + timeout
-    os.set_blocking(read_fd, False)
-    pidfd = _pidfd(pid)
     buffer = bytearray()
     expected: int | None = None
     with selectors.DefaultSelector() as selector:
         selector.register(read_fd, selectors.EVENT_READ)
         if pidfd is not None:
             selector.register(pidfd, selectors.EVENT_READ)
-        try:
-            while True:
-                if expected is None and len(buffer) >= _HEADER.size:
-                    expected = _HEADER.size + _HEADER.unpack_from(buffer)[1]
-                if expected is not None and len(buffer) >= expected:
-                    return bytes(buffer), os.waitpid(pid, 0)[1]  # it exits right after writing
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise RenderTimedOut(
-                        f"The render took longer than {timeout:g} s and was stopped."
-                    )
-                wait = remaining if pidfd is not None else min(remaining, _CHILD_CHECK_SECONDS)
-                selector.select(timeout=wait)
+        while True:
+            if expected is None and len(buffer) >= _HEADER.size:
+                expected = _HEADER.size + _HEADER.unpack_from(buffer)[1]
+            if expected is not None and len(buffer) >= expected:
+                return bytes(buffer), None
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise RenderTimedOut(f"The render took longer than {timeout:g} s and was stopped.")
+            wait = remaining if pidfd is not None else min(remaining, _CHILD_CHECK_SECONDS)
+            selector.select(timeout=wait)
+            _read_available(read_fd, buffer)
+            finished, status = os.waitpid(pid, os.WNOHANG)
+            if finished:
                 _read_available(read_fd, buffer)
-                finished, status = os.waitpid(pid, os.WNOHANG)
-                if finished:
-                    _read_available(read_fd, buffer)
-                    return bytes(buffer), status
-        finally:
-            if pidfd is not None:
-                os.close(pidfd)
+                return bytes(buffer), status
 
 
 def _read_available(read_fd: int, buffer: bytearray) -> None:
@@ -434,8 +574,8 @@ def _read_available(read_fd: int, buffer: bytearray) -> None:
         buffer += chunk
 
 
-def _result(message: bytes, status: int) -> bytes:
-    """The PDF from the child's message, or the RenderFailed it stands for."""
+def _result(message: bytes, status: int | None) -> bytes:
+    """The PDF from the renderer's answer, or the RenderFailed it stands for."""
     if len(message) >= _HEADER.size:
         kind, length = _HEADER.unpack_from(message)
         payload = message[_HEADER.size : _HEADER.size + length]
@@ -445,7 +585,7 @@ def _result(message: bytes, status: int) -> bytes:
             if kind == _OUT_OF_MEMORY:
                 raise RenderOutOfMemory("The render needed more memory than it may take.")
             raise RenderFailed(payload.decode(errors="replace"))
-    if os.WIFSIGNALED(status):
+    if status is not None and os.WIFSIGNALED(status):
         signum = os.WTERMSIG(status)
         if signum == signal.SIGXCPU:
             raise RenderTimedOut("The render used up its CPU time and was stopped.")

@@ -32,7 +32,7 @@ from applicants.privacy import account_delete
 from applicants.tasks import render_version_pdf, send_submission_confirmation
 from applicants.tests.builders import render_waiting_pdf_copies, submitted_application
 from applicants.tests.factories import ApplicationFactory
-from core.pdf import render_pdf
+from core.pdf import render_pdf, renderers_stop
 from reviews.models import ReviewAssignment
 from reviews.services import assignment_declare
 from reviews.tests.builders import assign_all, call_with_criteria, reviewers_in_pool
@@ -241,6 +241,7 @@ def test_render_past_the_time_limit_fails_cleanly_and_the_coordinator_retries_it
     render_pdf("<p>Rozgrzewka</p>", title="-")  # the process's warm-up, before the patch
     settings.PDF_RENDER_TIMEOUT = 1
     monkeypatch.setattr(weasyprint.HTML, "render", _stuck)
+    renderers_stop()  # renderers forked from now on run the patched render
     coordinator = CoordinatorFactory()
 
     application = submitted(django_capture_on_commit_callbacks)
@@ -264,6 +265,7 @@ def test_render_past_the_time_limit_fails_cleanly_and_the_coordinator_retries_it
     assert f'action="{retry}"' in page
 
     monkeypatch.undo()
+    renderers_stop()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(retry)
     assert response.status_code == 302

@@ -1,20 +1,28 @@
-"""Every render runs in its own process: bounded in time and memory, never waiting for another.
+"""Every render runs in a renderer process: bounded in time and memory, never waiting for another.
 
 The slow, greedy or crashing "documents" here are WeasyPrint's render replaced
 by one that blocks, allocates or dies. It is patched in this process before
-render_pdf() forks, so the child runs the replacement; the warm-up (a real
-render in this process) is done first, unpatched.
+a renderer is forked from it, so the renderer runs the replacement; the
+warm-up (a real render in this process) is done first, unpatched, and the
+renderer it left is stopped.
 """
 
 import multiprocessing
 import os
 import signal
+import socket
 import threading
 
 import pytest
 import weasyprint
 
-from core.pdf import RenderFailed, RenderOutOfMemory, RenderTimedOut, render_pdf
+from core.pdf import (
+    RenderFailed,
+    RenderOutOfMemory,
+    RenderTimedOut,
+    render_pdf,
+    renderers_stop,
+)
 
 HTML = "<!DOCTYPE html><html lang='pl'><body><p>Zażółć gęślą jaźń</p></body></html>"
 
@@ -26,8 +34,12 @@ def _stuck(*args, **kwargs):
 
 @pytest.fixture(autouse=True)
 def _warm_renderer():
-    """The once-per-process warm-up, with the real WeasyPrint, before any test patches it."""
+    """The once-per-process warm-up, with the real WeasyPrint, before any test patches it.
+
+    Its renderer is stopped, so the test's renders fork from the test as it patches things.
+    """
     assert render_pdf(HTML, title="Rozgrzewka").startswith(b"%PDF-")
+    renderers_stop()
 
 
 def _no_child_left() -> bool:
@@ -122,3 +134,35 @@ def test_render_pdf_two_renders_run_side_by_side(monkeypatch):
 
     assert [type(results[index]) for index in (1, 2)] == [bytes, bytes], results
     assert all(results[index].startswith(b"%PDF-") for index in (1, 2))
+
+
+def test_render_pdf_keeps_a_renderer_that_behaved_and_drops_one_that_failed(monkeypatch):
+    assert render_pdf(HTML, title="Pierwszy").startswith(b"%PDF-")
+    assert render_pdf(HTML, title="Drugi").startswith(b"%PDF-")
+    assert not _no_child_left()  # kept for the next render
+
+    def too_deep(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(weasyprint.HTML, "render", too_deep)
+    renderers_stop()  # the next renderer is forked with the patch
+    with pytest.raises(RenderFailed):
+        render_pdf(HTML, title="Za głęboko")
+
+    assert _no_child_left()  # the failed renderer is gone, not kept for the next render
+    monkeypatch.undo()
+    assert render_pdf(HTML, title="Po błędzie").startswith(b"%PDF-")
+
+
+def test_renderer_keeps_no_copy_of_this_process_sockets():
+    """A client's connection closed here ends there, even while a renderer (forked meanwhile) lives on."""
+    here, client_side = socket.socketpair()
+    with here, client_side:
+        assert render_pdf(HTML, title="Gniazda").startswith(b"%PDF-")  # forks a renderer, kept idle
+        assert not _no_child_left()
+        here.close()  # the response is sent: this process closes the connection
+        client_side.settimeout(10)
+
+        assert (
+            client_side.recv(1) == b""
+        )  # the client sees the end at once, not when the renderer exits

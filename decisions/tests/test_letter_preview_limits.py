@@ -7,7 +7,7 @@ import weasyprint
 from django.urls import reverse
 
 from accounts.tests.factories import CoordinatorFactory
-from core.pdf import render_pdf
+from core.pdf import render_pdf, renderers_stop
 from decisions.enums import LetterKind
 from decisions.models import LetterTemplate
 from reviews.tests.builders import call_with_criteria
@@ -25,6 +25,7 @@ def test_letter_preview_that_renders_too_long_is_stopped_and_explained(
     render_pdf("<p>Rozgrzewka</p>", title="-")  # the process's warm-up, before the patch
     settings.PDF_PREVIEW_TIMEOUT = 1
     monkeypatch.setattr(weasyprint.HTML, "render", _stuck)
+    renderers_stop()  # renderers forked from now on run the patched render
     call = call_with_criteria()
     client.force_login(CoordinatorFactory())
 
