@@ -13,7 +13,7 @@ fails with RenderFailed (RenderTimedOut, RenderOutOfMemory) instead of taking
 the process, or every other render waiting behind it, down with it; renders
 never wait for each other. The calling process renders one tiny document
 once (the warm-up) so that every renderer starts with fonts and the
-stylesheet loaded, and keeps a renderer or two for the next renders.
+stylesheet loaded, and keeps one for the next render.
 """
 
 import fcntl
@@ -260,9 +260,10 @@ _REQUEST, _DONE, _ERROR, _OUT_OF_MEMORY = b"R", b"K", b"E", b"M"
 _CHILD_CHECK_SECONDS = 0.1
 # How often an idle renderer checks that its parent is still alive (it exits if not).
 _ORPHAN_CHECK_SECONDS = 1.0
-# Idle renderers kept per process, and documents one renderer renders before it
-# is replaced (whatever a long-lived process accumulates goes with it).
-MAX_IDLE_RENDERERS = 2
+# Idle renderers kept per process (each holds what its last render left in its
+# memory), and documents one renderer renders before it is replaced (whatever
+# a long-lived process accumulates goes with it).
+MAX_IDLE_RENDERERS = 1
 RENDERS_PER_RENDERER = 200
 
 _WARM_UP_HTML = (
