@@ -1,6 +1,32 @@
 """Fixtures shared by every app's tests."""
 
+import sys
+
 import pytest
+from django.test import override_settings
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_outside_the_project(tmp_path_factory):
+    """Files tests store (uploads, PDF copies) go to a temporary folder unless a test picks its own.
+
+    Never the project's var/media: a submission's queued work stores its PDF copies.
+    """
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pdf_renderers():
+    """PDF renderer processes are reused within a test, never from one test to the next.
+
+    A renderer is a fork of the process as it was: a test that patches WeasyPrint
+    or changes settings gets renderers forked after the change (a test that
+    patches half-way through calls core.pdf.renderers_stop() itself).
+    """
+    yield
+    if pdf := sys.modules.get("core.pdf"):
+        pdf.renderers_stop()
 
 
 @pytest.fixture(autouse=True)

@@ -68,3 +68,35 @@ class BudgetCategory(models.TextChoices):
     CATERING = "catering", _("Catering")
     FEES = "fees", _("Fees and honoraria")
     OTHER = "other", _("Other")
+
+
+class VersionPdfKind(models.TextChoices):
+    """Who a stored PDF copy of a submitted version is for."""
+
+    FULL = "full", _("Full copy (applicant and coordinators)")
+    REVIEWER = "reviewer", _("Reviewers' copy (no contact details)")
+
+
+class VersionPdfStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be prepared")
+    RENDERING = "rendering", _("Being prepared")
+    RENDERED = "rendered", _("Ready")
+    FAILED = "failed", _("Failed")
+
+    @property
+    def color(self) -> str:
+        """The Bootstrap colour of the state's badge."""
+        return {"rendered": "success", "failed": "danger"}.get(self.value, "secondary")
+
+
+P = VersionPdfStatus
+
+VERSION_PDF_TRANSITIONS: dict[str, set[str]] = {
+    P.PENDING: {P.RENDERING},
+    # Back to PENDING when the worker rendering it died (the claim is abandoned).
+    P.RENDERING: {P.RENDERED, P.FAILED, P.PENDING},
+    # Rendered again when the snapshot changed under it (an account deleted: anonymised).
+    P.RENDERED: {P.PENDING},
+    # A coordinator (or render_version_pdfs --retry-failed) tries again.
+    P.FAILED: {P.PENDING},
+}

@@ -21,6 +21,8 @@ from applicants.enums import (
     ApplicationStatus,
     BudgetCategory,
     FormalCheckOutcome,
+    VersionPdfKind,
+    VersionPdfStatus,
 )
 from grants.models import AttachmentRequirement, GrantCall
 
@@ -327,6 +329,20 @@ class ApplicationVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.application} v{self.number}"
 
+    def _pdf(self, kind: str) -> "VersionPdf | None":
+        # From prefetched pdfs (applicants.selectors.application_versions), no query per version.
+        return next((pdf for pdf in self.pdfs.all() if pdf.kind == kind), None)
+
+    @property
+    def full_pdf(self) -> "VersionPdf | None":
+        """The stored PDF copy for the applicant and coordinators, if there is one yet."""
+        return self._pdf(VersionPdfKind.FULL)
+
+    @property
+    def reviewer_pdf(self) -> "VersionPdf | None":
+        """The stored PDF copy for reviewers (no contact details), if there is one yet."""
+        return self._pdf(VersionPdfKind.REVIEWER)
+
 
 class StatusChange(models.Model):
     """Audit trail: one row per named operation on an application."""
@@ -380,3 +396,74 @@ class CallSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id}: {self.last_number}"
+
+
+def version_pdf_path(instance: "VersionPdf", filename: str) -> str:
+    # Random names, never overwritten: a new render gets a new name.
+    return f"application_pdfs/{instance.version.application_id}/{uuid.uuid4().hex}.pdf"
+
+
+class VersionPdf(models.Model):
+    """A stored PDF copy of one submitted version, for one audience, rendered once in the task queue.
+
+    Downloads serve the stored file; nothing renders in a web request. The
+    state changes only through applicants.pdf_copies.version_pdf_transition().
+    """
+
+    version = models.ForeignKey(ApplicationVersion, on_delete=models.CASCADE, related_name="pdfs")
+    kind = models.CharField(max_length=16, choices=VersionPdfKind.choices)
+    status = models.CharField(
+        _("state"),
+        max_length=16,
+        choices=VersionPdfStatus.choices,
+        default=VersionPdfStatus.PENDING,
+    )
+    file = models.FileField(upload_to=version_pdf_path, max_length=300, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(_("why it failed"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["version", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "kind"], name="one_pdf_per_version_and_kind")
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.kind}: {self.status}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == VersionPdfStatus.RENDERED and bool(self.file.name)
+
+    @property
+    def status_color(self) -> str:
+        return VersionPdfStatus(self.status).color
+
+
+class VersionPdfChange(models.Model):
+    """Audit trail of a stored PDF copy: one row per change of its state."""
+
+    pdf = models.ForeignKey(VersionPdf, on_delete=models.CASCADE, related_name="changes")
+    old_status = models.CharField(max_length=16, choices=VersionPdfStatus.choices, blank=True)
+    new_status = models.CharField(max_length=16, choices=VersionPdfStatus.choices)
+    # Empty when the task worker made the change.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+    # When the coordinators were told about a failure (claimed before sending).
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pdf_id}: {self.old_status} → {self.new_status}"

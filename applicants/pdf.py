@@ -1,13 +1,18 @@
-"""The PDF copy of a submitted application version (e-mailed to the applicant, downloadable)."""
+"""Rendering the PDF copies of a submitted version: the full one and the reviewers' one.
+
+Only the task worker renders them (applicants.pdf_copies stores the result);
+downloads serve the stored files. The reviewers' copy is made from
+applicants.disclosure.reviewer_version(), never from the version itself.
+"""
 
 from datetime import date, datetime
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from applicants.disclosure import ReviewerVersion, reviewer_version
 from applicants.enums import ApplicantKind, BudgetCategory
 from applicants.models import ApplicationVersion
 from core.pdf import render_pdf
@@ -40,21 +45,21 @@ def _answer_text(answer) -> str:
     return str(answer)
 
 
-def _template_context(version: ApplicationVersion) -> dict:
+def _template_context(version: ApplicationVersion | ReviewerVersion, *, call) -> dict:
     """What the PDF template shows: the frozen snapshot, with stored codes and ISO dates made readable.
 
-    Reads only the version's own snapshot plus its application and call rows;
-    nothing the applicant changed after submitting can leak into the copy.
+    Reads only the version's own snapshot (or what reviewers may see of it) and
+    the call's row; nothing the applicant changed after submitting can leak into
+    the copy, and no application or user row is handed to the template.
     """
     content = version.content
-    application = version.application
     applicant = content.get("applicant", {})
     budget = content.get("budget", {})
-    reference_number = content.get("reference_number") or application.reference_number or ""
+    reference_number = content.get("reference_number") or ""
     return {
         "version": version,
-        "application": application,
-        "call": application.call,
+        "for_reviewers": isinstance(version, ReviewerVersion),
+        "call": call,
         "operator": settings.PROGRAMME_OPERATOR,
         "content": content,
         "reference_number": reference_number,
@@ -87,30 +92,28 @@ def _template_context(version: ApplicationVersion) -> dict:
     }
 
 
-def application_version_pdf(version: ApplicationVersion) -> bytes:
-    """The PDF copy of `version`, in the language active when called (the caller picks it)."""
+def _render(shown: ApplicationVersion | ReviewerVersion, application) -> bytes:
     language = translation.get_language() or settings.LANGUAGE_CODE
-    context = _template_context(version)
-    title = context["content"].get("title") or str(version.application.display_title)
+    context = _template_context(shown, call=application.call)
+    reference_number = context["reference_number"] or application.reference_number or ""
+    context["reference_number"] = reference_number
+    title = context["content"].get("title") or str(application.display_title)
     return render_pdf(
         render_to_string(TEMPLATE, context),
-        title=" – ".join(part for part in (context["reference_number"], title) if part),
+        title=" – ".join(part for part in (reference_number, title) if part),
         author=settings.PROGRAMME_OPERATOR,
         language=language,
     )
 
 
-def application_version_filename(version: ApplicationVersion) -> str:
-    """The PDF copy's file name: the reference number ("/" not allowed in names) and version."""
-    application = version.application
-    number = (application.reference_number or str(application.pk)).replace("/", "-")
-    return f"{number}-v{version.number}.pdf"
+def application_version_pdf(version: ApplicationVersion) -> bytes:
+    """The full PDF copy of `version` (for the applicant and coordinators), in the active language.
+
+    Raises core.pdf.RenderFailed (or a subclass) if it cannot be rendered in time.
+    """
+    return _render(version, version.application)
 
 
-def application_version_pdf_response(version: ApplicationVersion) -> HttpResponse:
-    """The version's PDF copy as a download, for whichever page is allowed to offer it."""
-    response = HttpResponse(application_version_pdf(version), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{application_version_filename(version)}"'
-    )
-    return response
+def reviewer_version_pdf(version: ApplicationVersion) -> bytes:
+    """The reviewers' PDF copy of `version`: only what applicants.disclosure lets reviewers see."""
+    return _render(reviewer_version(version), version.application)

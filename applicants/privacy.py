@@ -27,6 +27,7 @@ from applicants.models import (
     Attachment,
     StatusChange,
 )
+from applicants.pdf_copies import version_pdfs_rerender
 from applicants.snapshot import TEXT_FIELDS
 
 # Coordinators hold the programme's calls and decisions: they hand over the
@@ -401,6 +402,11 @@ def account_delete(*, user) -> None:
                     "applicant": _anonymised_applicant(version.content["applicant"], label),
                 }
                 version.save(update_fields=["content"])
+    # The stored PDF copies name the person: their files go, and new ones are
+    # rendered from the anonymised snapshots (after commit).
+    version_pdfs_rerender(
+        versions=[v for a in kept for v in a.versions.all()], note="account deleted: anonymised"
+    )
     Application.objects.filter(pk__in=[a.pk for a in kept]).update(
         applicant=None, anonymised_at=now, applicant_name=label, updated_at=now
     )

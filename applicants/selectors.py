@@ -15,6 +15,7 @@ from applicants.models import (
     ApplicationVersion,
     Attachment,
     StatusChange,
+    VersionPdf,
 )
 from grants.models import GrantCall
 
@@ -52,7 +53,20 @@ def application_timeline(application: Application) -> QuerySet[StatusChange]:
 
 
 def application_versions(application: Application) -> QuerySet[ApplicationVersion]:
-    return application.versions.prefetch_related("attachments").order_by("number")
+    return application.versions.prefetch_related("attachments", "pdfs").order_by("number")
+
+
+def application_version_get(*, application: Application, number: int) -> ApplicationVersion:
+    """One submitted version of the application by its number; 404 if there is none."""
+    version = application.versions.filter(number=number).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def version_pdf_for(*, version: ApplicationVersion, kind: str) -> VersionPdf | None:
+    """The stored PDF copy of `version` for `kind` (VersionPdfKind), if it exists yet."""
+    return VersionPdf.objects.filter(version=version, kind=kind).first()
 
 
 def application_attachments(application: Application) -> QuerySet[Attachment]:

@@ -34,10 +34,11 @@ from applicants.models import (
     ScheduleItem,
     StatusChange,
 )
+from applicants.pdf_copies import version_pdfs_create
 from applicants.signals import application_status_changed
 from applicants.snapshot import application_snapshot
 from applicants.submission import SubmissionProblem, application_problems
-from applicants.tasks import notify_applicant_of_status, send_submission_confirmation
+from applicants.tasks import notify_applicant_of_status
 from grants.limits import MAX_BUDGET_LINES, MAX_GROUP_MEMBERS, MAX_SCHEDULE_ROWS
 from grants.models import CallQuestion, GrantCall, QuestionKind
 
@@ -358,7 +359,7 @@ def application_submit(
 
     `arrived_at` is the moment the request reached the server: the deadline is
     judged then, not when this transaction gets the lock. Freezes the content as
-    a new version and queues the confirmation e-mail with its PDF copy.
+    a new version and queues its PDF copies; the confirmation e-mail follows the full copy.
     """
     application = (
         Application.objects.select_for_update().select_related("call").get(pk=application.pk)
@@ -403,7 +404,8 @@ def application_submit(
     application_transition(
         application, ApplicationStatus.SUBMITTED, by=by, note=note, changes=changes
     )
-    transaction.on_commit(lambda: send_submission_confirmation.enqueue(version_id=version.pk))
+    # The copies render in the task queue; the e-mail goes out when the full one is ready.
+    version_pdfs_create(version=version)
     return version
 
 

@@ -1,59 +1,108 @@
-"""Background work for applications: confirmation e-mails with the PDF copy, status notices.
+"""Background work for applications: the stored PDF copies, confirmation e-mails, status notices.
 
-Tasks take ids and are idempotent: running one twice sends nothing twice.
+Tasks take ids and are idempotent: running one twice renders nothing twice and
+sends nothing twice.
 """
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
-from applicants.models import ApplicationVersion, StatusChange
+from accounts.models import User
+from applicants.enums import VersionPdfKind, VersionPdfStatus
+from applicants.models import ApplicationVersion, StatusChange, VersionPdfChange
+from applicants.pdf_copies import version_pdf_filename, version_pdf_render, version_pdf_request
 from core.mail import email_subject
 
 
 @task()
+def render_version_pdf(*, pdf_id: int) -> bool:
+    """Render and store one PDF copy of a submitted version, if it is still waiting for it."""
+    return version_pdf_render(pdf_id=pdf_id) is not None
+
+
+@task()
 def send_submission_confirmation(*, version_id: int) -> bool:
-    """E-mail the applicant that a version was submitted, with its PDF copy attached.
+    """E-mail the applicant that a version was submitted, with its stored PDF copy attached.
 
-    Claims the version first (confirmation_sent_at), so two workers running the
-    same task send one e-mail; if sending fails the claim is released for a retry.
+    Waits for the copy: while it is not rendered (nor failed) this sends
+    nothing, and the render queues this task again when it ends (a copy that
+    does not exist yet is created and queued). Never renders. Claims the version
+    first (confirmation_sent_at), so two workers running the same task send one
+    e-mail; if sending fails the claim is released for a retry. A copy that
+    failed is left out: the e-mail says it comes later.
     """
-    from applicants.pdf import (  # WeasyPrint loads only in workers
-        application_version_filename,
-        application_version_pdf,
-    )
-
+    version = ApplicationVersion.objects.select_related(
+        "application__call", "application__applicant"
+    ).get(pk=version_id)
+    if version.confirmation_sent_at is not None:
+        return False
+    pdf = version_pdf_request(version=version, kind=VersionPdfKind.FULL)
+    if pdf.status not in (VersionPdfStatus.RENDERED, VersionPdfStatus.FAILED):
+        return False
     claimed = ApplicationVersion.objects.filter(
         pk=version_id, confirmation_sent_at__isnull=True
     ).update(confirmation_sent_at=timezone.now())
     if not claimed:
         return False
-    version = ApplicationVersion.objects.select_related(
-        "application__call", "application__applicant"
-    ).get(pk=version_id)
     application = version.application
     applicant = application.applicant
     if applicant is None:
         return False
     try:
         with translation.override(applicant.language):
-            context = {"application": application, "version": version, "user": applicant}
+            context = {
+                "application": application,
+                "version": version,
+                "user": applicant,
+                "pdf_attached": pdf.is_ready,
+            }
             message = EmailMessage(
                 subject=email_subject("applicants/email/submitted_subject.txt", context),
                 body=render_to_string("applicants/email/submitted_body.txt", context),
                 to=[applicant.email],
             )
-            message.attach(
-                application_version_filename(version),
-                application_version_pdf(version),
-                "application/pdf",
-            )
+            if pdf.is_ready:
+                with pdf.file.open("rb") as stored:
+                    message.attach(version_pdf_filename(version), stored.read(), "application/pdf")
             message.send()
     except Exception:
         ApplicationVersion.objects.filter(pk=version_id).update(confirmation_sent_at=None)
         raise
     return True
+
+
+@task()
+def notify_coordinators_of_pdf_failure(*, change_id: int) -> int:
+    """Tell the coordinators that a PDF copy could not be rendered, and where to retry it."""
+    recipients = list(User.objects.coordinators().values_list("email", flat=True))
+    claimed = VersionPdfChange.objects.filter(pk=change_id, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
+    if not claimed or not recipients:
+        return 0
+    change = VersionPdfChange.objects.select_related("pdf__version__application__call").get(
+        pk=change_id
+    )
+    application = change.pdf.version.application
+    context = {
+        "change": change,
+        "pdf": change.pdf,
+        "version": change.pdf.version,
+        "application": application,
+        "url": settings.SITE_URL.rstrip("/")
+        + reverse("applicants:manage_detail", kwargs={"pk": application.pk})
+        + f"?version={change.pdf.version.number}",
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        return EmailMessage(
+            subject=email_subject("applicants/email/pdf_failed_subject.txt", context),
+            body=render_to_string("applicants/email/pdf_failed_body.txt", context),
+            to=recipients,
+        ).send()
 
 
 @task()

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from applicants.enums import VersionPdfKind
 from applicants.views import applicant, manage
 
 app_name = "applicants"
@@ -55,5 +56,15 @@ urlpatterns = [
         "manage/applications/<int:pk>/versions/<int:number>.pdf",
         manage.ManageVersionPdfView.as_view(),
         name="manage_version_pdf",
+    ),
+    path(
+        "manage/applications/<int:pk>/versions/<int:number>-reviewers.pdf",
+        manage.ManageVersionPdfView.as_view(kind=VersionPdfKind.REVIEWER),
+        name="manage_version_reviewer_pdf",
+    ),
+    path(
+        "manage/applications/<int:pk>/versions/<int:number>/pdf/<slug:kind>/retry/",
+        manage.ManageVersionPdfRetryView.as_view(),
+        name="manage_version_pdf_retry",
     ),
 ]

@@ -298,6 +298,15 @@ TASK_RESULT_RETENTION = timedelta(
     days=int(os.environ.get("MIKROGRANTY_TASK_RESULT_RETENTION_DAYS", "14"))
 )
 
+# --- PDF rendering (core/pdf.py) ---------------------------------------------------
+# Each render runs in its own child process: it is stopped after this many
+# seconds, and may take this much memory beyond what it inherits. A render that
+# hits either limit fails cleanly (the coordinator sees it and can retry).
+PDF_RENDER_TIMEOUT = float(os.environ.get("MIKROGRANTY_PDF_RENDER_TIMEOUT", "120"))
+PDF_RENDER_MEMORY_MB = int(os.environ.get("MIKROGRANTY_PDF_RENDER_MEMORY_MB", "1024"))
+# The one render made in a web request (a letter template's preview) gets less time.
+PDF_PREVIEW_TIMEOUT = float(os.environ.get("MIKROGRANTY_PDF_PREVIEW_TIMEOUT", "30"))
+
 # --- E-mail ----------------------------------------------------------------------
 # DJANGO_EMAIL: "console" (default), "file" (one .log file per message in
 # var/mail), or "smtp" (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,

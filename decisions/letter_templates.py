@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.pdf import render_pdf
+from core.pdf import RenderFailed, render_pdf
 from decisions.enums import LetterKind
 from decisions.feedback import CriterionFeedback, ReviewFeedback
 from decisions.letters import (
@@ -147,6 +147,7 @@ def render_preview_pdf(call: GrantCall, kind: str, language: str, body: str) -> 
         title=f"{context['number']} – {context['title']}",
         author=context["operator"],
         language=language,
+        timeout=settings.PDF_PREVIEW_TIMEOUT,  # rendered while the coordinator waits
     )
 
 
@@ -165,11 +166,12 @@ def letter_text_check(*, call: GrantCall, kind: str, language: str, body: str) -
     try:
         return render_preview_pdf(call, kind, language, body)
     except Exception as exc:
-        cause = (
-            _("it is nested too deeply")
-            if isinstance(exc, RecursionError)
-            else (str(exc) or type(exc).__name__)
-        )
+        if isinstance(exc, RecursionError):
+            cause = _("it is nested too deeply")
+        elif isinstance(exc, RenderFailed):  # too slow or too big for the bounded renderer
+            cause = _("it is too long or too complex to render")
+        else:
+            cause = str(exc) or type(exc).__name__
         raise ValidationError(
             {
                 "body": _(

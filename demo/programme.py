@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.enums import COORDINATORS_GROUP
 from accounts.models import User
+from applicants.pdf_copies import version_pdfs_sweep
 from demo.applications import demo_applications_load
 from demo.decisions import demo_decisions_load
 from demo.reviews import demo_reviews_load
@@ -414,6 +415,10 @@ def demo_load() -> dict[str, object]:
         by=coordinator,
     )
     decisions = demo_decisions_load(calls=calls, people=people, coordinator=coordinator)
+    # Every submitted version's PDF copies are queued for the task worker (`make run`
+    # starts one): the new ones by the submissions above, those of a demo loaded
+    # before copies were stored here.
+    version_pdfs_sweep()
     return {
         "people": people,
         "calls": calls,

@@ -25,8 +25,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# os.times() fields that add up the CPU time of this process (and its reaped children).
+CPU_FIELDS = ("user", "system", "children_user", "children_system")
 PASSWORD = "bench-password-2026"  # noqa: S105 -- synthetic accounts in a throwaway database
 
 
@@ -387,6 +390,8 @@ def bench_letters(env: dict, count: int, workers: int, call_id: int) -> dict:
 
     from accounts.models import User
     from applicants.models import Application
+    from core.pdf import render_pdf_in_this_process
+    from decisions import letters
     from decisions.letters import render_letter_pdf
     from decisions.models import Decision
     from decisions.services import results_publish
@@ -403,22 +408,39 @@ def bench_letters(env: dict, count: int, workers: int, call_id: int) -> dict:
         )
         for a in applications
     )
-    # Floor: the same letter template in a tight loop, one process, shared FontConfiguration.
+    # Floor: the same letter template in a tight loop, one process, shared FontConfiguration,
+    # rendered in this process (WeasyPrint alone, no isolation).
     sample = (
         Decision.objects.select_related("application__applicant", "call")
         .filter(call_id=call_id)
         .first()
     )
-    render_letter_pdf(
-        sample, language="pl", number="BN/FLOOR/D1", issued_at=timezone.now()
-    )  # warm-up
     floor_runs = min(20, count)
-    started = time.perf_counter()
-    cpu_started = time.process_time()
-    for i in range(floor_runs):
-        render_letter_pdf(sample, language="pl", number=f"BN/FLOOR/D{i}", issued_at=timezone.now())
-    floor_wall = (time.perf_counter() - started) / floor_runs
-    floor_cpu = (time.process_time() - cpu_started) / floor_runs
+
+    def per_letter() -> tuple[float, float]:
+        """Wall and CPU seconds (of this process) per letter, over floor_runs letters."""
+        render_letter_pdf(sample, language="pl", number="BN/FLOOR/D0", issued_at=timezone.now())
+        started, before = time.perf_counter(), os.times()
+        for i in range(floor_runs):
+            render_letter_pdf(
+                sample, language="pl", number=f"BN/FLOOR/D{i}", issued_at=timezone.now()
+            )
+        after = os.times()
+        cpu = sum(getattr(after, f) - getattr(before, f) for f in CPU_FIELDS)
+        return (time.perf_counter() - started) / floor_runs, cpu / floor_runs
+
+    with mock.patch.object(letters, "render_pdf", render_pdf_in_this_process):
+        floor_wall, floor_cpu = per_letter()
+    # The same loop as the workers render it: through core.pdf's renderer processes.
+    isolated_wall, _cpu_here = per_letter()
+
+    # Visiting the application page queued its version's PDF copies (the bench's versions
+    # are bulk-made without them): render them here, so the workers' queued renders find
+    # nothing to do and the clock measures letters only.
+    from applicants.pdf_copies import version_pdf_render, version_pdfs_pending
+
+    for pdf_id in version_pdfs_pending():
+        version_pdf_render(pdf_id=pdf_id)
 
     worker_env = dict(env, DJANGO_TASKS_BACKEND="django_tasks_db.DatabaseBackend")
     # The workers are started (and warmed up by Django's start-up) before publishing,
@@ -463,6 +485,8 @@ def bench_letters(env: dict, count: int, workers: int, call_id: int) -> dict:
         "letters_seconds_per_letter_wall": per_letter,
         "letters_floor_seconds_per_letter": floor_wall,
         "letters_floor_cpu_seconds_per_letter": floor_cpu,
+        "letters_isolated_seconds_per_letter": isolated_wall,
+        "letters_isolation_overhead_seconds_per_letter": isolated_wall - floor_wall,
         # Two workers share the work: per letter each worker spends workers × wall time.
         "letters_ratio_to_floor": (per_letter * workers) / floor_wall if floor_wall else 0,
         "letters_worker_peak_rss_mb": max((max(row) for row in peaks if row), default=0.0),

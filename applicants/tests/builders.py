@@ -91,3 +91,16 @@ def submitted_application(*, call=None, user=None, arrived_at=None, **kwargs):
     )
     application.refresh_from_db()
     return application
+
+
+def render_waiting_pdf_copies() -> int:
+    """Do what the task worker does with the stored PDF copies waiting for it; how many it rendered.
+
+    Tests run inside a transaction whose on_commit callbacks (the queued renders)
+    never fire, so a test that downloads a copy renders the waiting ones first.
+    """
+    from applicants.pdf_copies import version_pdf_render, version_pdfs_pending
+
+    return sum(
+        1 for pdf_id in version_pdfs_pending() if version_pdf_render(pdf_id=pdf_id) is not None
+    )

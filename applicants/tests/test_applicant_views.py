@@ -10,7 +10,12 @@ from accounts.tests.factories import UserFactory
 from applicants.enums import ApplicationStatus
 from applicants.models import ApplicantProfile, Application, Attachment
 from applicants.tests.archives import docx_bytes
-from applicants.tests.builders import complete_draft, profile_for, submitted_application
+from applicants.tests.builders import (
+    complete_draft,
+    profile_for,
+    render_waiting_pdf_copies,
+    submitted_application,
+)
 from applicants.uploads import DOCX
 from grants.models import AttachmentRequirement, EligibilityQuestion
 from grants.tests.factories import GrantCallFactory
@@ -496,10 +501,11 @@ def test_owner_and_coordinator_see_the_application(client):
     from accounts.tests.factories import CoordinatorFactory
 
     application = submitted_application(texts={"title": "Jawny projekt"})
+    render_waiting_pdf_copies()  # as the task worker does after the submission
     client.force_login(application.applicant)
     assert "Jawny projekt" in client.get(application.get_absolute_url()).text
     pdf = client.get(reverse("applicants:version_pdf", args=[application.pk, 1]))
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF-")
     client.force_login(CoordinatorFactory())
     assert (
         "Jawny projekt"

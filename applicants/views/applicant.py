@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from applicants.budget import budget_totals
+from applicants.enums import VersionPdfKind
 from applicants.forms import (
     AttachmentForm,
     BudgetFormSet,
@@ -54,6 +55,7 @@ from applicants.services import (
 )
 from applicants.submission import application_problems
 from applicants.uploads import attachment_check
+from applicants.views.pdf_copy import version_pdf_response
 from grants.selectors import call_get_public
 
 
@@ -528,12 +530,17 @@ class WithdrawView(OwnApplicationMixin, TemplateView):
 
 
 class VersionPdfView(OwnApplicationMixin, View):
-    def get(self, request, *args, **kwargs):
-        from applicants.pdf import application_version_pdf_response  # WeasyPrint loads when used
+    """The stored full PDF copy of one of the user's submitted versions (never rendered here)."""
 
+    def get(self, request, *args, **kwargs):
         version = ApplicationVersion.objects.filter(
             application=self.application, number=kwargs["number"]
         ).first()
         if version is None:
             raise Http404
-        return application_version_pdf_response(version)
+        return version_pdf_response(
+            request,
+            version=version,
+            kind=VersionPdfKind.FULL,
+            back_url=self.application.get_absolute_url(),
+        )

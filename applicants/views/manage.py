@@ -1,23 +1,29 @@
 """The coordinator's view of one application: everything submitted, versions, the formal check."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.diff import version_diff
-from applicants.enums import ApplicationStatus
+from applicants.enums import ApplicationStatus, VersionPdfKind
 from applicants.forms import FormalCheckForm
+from applicants.pdf_copies import InvalidPdfTransition, version_pdf_retry, version_pdfs_request
 from applicants.selectors import (
     application_attachment_for,
     application_get_for_coordinator,
     application_timeline,
+    application_version_get,
     application_versions,
+    version_pdf_for,
 )
 from applicants.services import InvalidTransition, formal_check_record
 from applicants.views.applicant import attachment_response
+from applicants.views.pdf_copy import version_pdf_response
 
 
 class CoordinatorMixin(PermissionRequiredMixin):
@@ -49,6 +55,8 @@ class ApplicationManageView(CoordinatorMixin, TemplateView):
             call=application.call,
             versions=versions,
             shown=shown,
+            # Asked for, not rendered: a version from before copies were stored gets them queued.
+            shown_pdfs=list(version_pdfs_request(version=shown).values()) if shown else [],
             content=shown.content if shown else None,
             diff=diff,
             timeline=application_timeline(application),
@@ -106,12 +114,47 @@ class ManageAttachmentDownloadView(CoordinatorMixin, View):
 
 
 class ManageVersionPdfView(CoordinatorMixin, View):
+    """A stored PDF copy of a version: the full one, or (`kind`) the one reviewers get."""
+
+    kind = VersionPdfKind.FULL
+
     def get(self, request, *args, **kwargs):
-        from django.http import Http404
+        version = application_version_get(application=self.application, number=kwargs["number"])
+        return version_pdf_response(
+            request,
+            version=version,
+            kind=self.kind,
+            back_url=_version_page(self.application, version),
+            retry_url=reverse(
+                "applicants:manage_version_pdf_retry",
+                kwargs={"pk": self.application.pk, "number": version.number, "kind": self.kind},
+            ),
+        )
 
-        from applicants.pdf import application_version_pdf_response  # WeasyPrint loads when used
 
-        version = self.application.versions.filter(number=kwargs["number"]).first()
-        if version is None:
+class ManageVersionPdfRetryView(CoordinatorMixin, View):
+    """Try a failed PDF copy again: it goes back in the queue."""
+
+    def post(self, request, *args, **kwargs):
+        if kwargs["kind"] not in VersionPdfKind.values:
             raise Http404
-        return application_version_pdf_response(version)
+        version = application_version_get(application=self.application, number=kwargs["number"])
+        pdf = version_pdf_for(version=version, kind=kwargs["kind"])
+        if pdf is None:
+            raise Http404
+        try:
+            version_pdf_retry(pdf=pdf, by=request.user)
+        except InvalidPdfTransition:
+            messages.info(request, _("This PDF copy is not waiting for a retry."))
+        else:
+            messages.success(
+                request, _("The PDF copy is queued again. Refresh the page in a moment.")
+            )
+        return redirect(_version_page(self.application, version))
+
+
+def _version_page(application, version) -> str:
+    return (
+        reverse("applicants:manage_detail", kwargs={"pk": application.pk})
+        + f"?version={version.number}"
+    )

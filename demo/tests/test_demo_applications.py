@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import default_task_backend
 from localflavor.pl.forms import PLNIPField, PLREGONField
 
 from accounts.models import User
@@ -24,7 +25,9 @@ from applicants.models import (
     GroupMember,
     ScheduleItem,
     StatusChange,
+    VersionPdf,
 )
+from applicants.tasks import render_version_pdf, send_submission_confirmation
 from demo.programme import DEMO_PASSWORD
 from grants.models import (
     AttachmentRequirement,
@@ -65,6 +68,7 @@ def everything_counted() -> dict[str, object]:
         CallQuestion,
         AttachmentRequirement,
         FormalCheckItem,
+        VersionPdf,
     ]
     counts: dict[str, object] = {model.__name__: model.objects.count() for model in models}
     counts["statuses"] = sorted(
@@ -83,21 +87,39 @@ def quiet(settings, tmp_path):
 def test_load_demo_twice_adds_no_applications_versions_or_history(quiet):
     load_demo()
     first = everything_counted()
+    # As in a demo loaded before PDF copies were stored: the second load queues them.
+    VersionPdf.objects.filter(version__number=1).delete()
     load_demo()
     assert everything_counted() == first
     assert first["Application"] > 60
+    assert first["VersionPdf"] == 2 * first["ApplicationVersion"]
 
 
 @pytest.mark.django_db
-def test_load_demo_sends_no_email_for_its_made_up_past(
+def test_load_demo_sends_no_email_for_its_made_up_past_and_queues_the_pdf_copies(
     settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    settings.TASKS = DROP_TASKS  # kept in the queue: rendering the copies is the worker's job
+    with django_capture_on_commit_callbacks(execute=True):
         load_demo()
-    assert callbacks  # the services did queue their e-mails…
-    assert mail.outbox == []  # …but the demo's past counts them as sent back then
+
+    queued = list(default_task_backend.results)
+    renders = [r for r in queued if r.task.func is render_version_pdf.func]
+    # Every submitted version has both copies, each waiting in the queue.
+    assert VersionPdf.objects.count() == 2 * ApplicationVersion.objects.count() > 0
+    assert {r.kwargs["pdf_id"] for r in renders} == set(
+        VersionPdf.objects.values_list("pk", flat=True)
+    )
+    # The e-mails: those queued now and those each rendered copy would queue. The
+    # services did queue them, but the demo's past counts them as sent back then.
+    for result in queued:
+        if result not in renders:
+            result.task.call(*result.args, **result.kwargs)
+    for version in ApplicationVersion.objects.all():
+        send_submission_confirmation.call(version_id=version.pk)
+    assert len(queued) > len(renders)
+    assert mail.outbox == []
 
 
 class DemoApplicationsTests(TestCase):

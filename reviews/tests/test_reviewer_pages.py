@@ -1,8 +1,10 @@
 """The reviewer's pages: dashboard, declaration, scoring, files, invitations, navigation."""
 
+import io
 from datetime import timedelta
 from decimal import Decimal
 
+import pypdf
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
@@ -16,12 +18,17 @@ from django.utils import timezone
 from accounts.tests.factories import CoordinatorFactory, UserFactory
 from applicants.models import Attachment
 from applicants.services import application_submit, attachment_add, formal_check_record
-from applicants.tests.builders import CONSENTS, complete_draft
+from applicants.tests.builders import CONSENTS, complete_draft, render_waiting_pdf_copies
 from applicants.uploads import attachment_check
 from reviews.context_processors import review_navigation
 from reviews.enums import AssignmentStatus, ReviewStatus
 from reviews.models import Invitation, PoolMember, Review, ReviewAssignment
-from reviews.services import assignment_declare, assignment_remove, pool_invite
+from reviews.services import (
+    assignment_declare,
+    assignment_remove,
+    pool_invite,
+    review_submit,
+)
 from reviews.tasks import remind_reviewer
 from reviews.tests.builders import (
     accepted_application,
@@ -278,12 +285,13 @@ def test_attachment_not_listed_by_the_submitted_version_is_404(client, scene):
 
 
 def test_application_pdf_declared_reviewer_downloads_it(client, scene):
+    render_waiting_pdf_copies()  # as the task worker does after the submission
     declared(scene["assignment"])
     client.force_login(scene["assignment"].reviewer)
     response = client.get(pdf_url(scene["application"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
 # --- independence -----------------------------------------------------------------------
@@ -291,32 +299,42 @@ def test_application_pdf_declared_reviewer_downloads_it(client, scene):
 
 def test_assignment_never_shows_another_reviewers_review(client, scene):
     first, second = scene["assignment"], scene["other_assignment"]
-    # Three different secrets: the justification, the comment and the committee note each
-    # stay in the stored review, so each one's absence below means something.
-    justification, comment, note = "Uzasadnienie-A-7f3c", "Komentarz-A-91d2", "Notatka-A-0b5e"
-    submit_review(
-        first,
-        {"Pomysł": 1, "Budżet": 1},
+    justification = "Uzasadnienie-recenzenta-A-7f3c"
+    note = "Notatka-dla-komisji-A-91d2"
+    comment = "Komentarz-dla-wnioskodawcy-A-b54e"
+    declared(first)
+    review_submit(
+        assignment=first,
+        by=first.reviewer,
+        scores={
+            c.pk: {"points": 1, "justification": justification}
+            for c in scene["call"].criteria.all()
+        },
+        comment_for_applicant=comment,
+        note_for_committee=note,
         recommendation="do_not_fund",
-        justification=justification,
-        comment=comment,
-        note=note,
     )
+    # The first review really holds all three (else the checks below could not fail).
     stored = Review.objects.get(assignment=first)
+    assert stored.status == ReviewStatus.SUBMITTED
+    assert set(stored.scores.values_list("justification", flat=True)) == {justification}
     assert (stored.comment_for_applicant, stored.note_for_committee) == (comment, note)
-    assert {score.justification for score in stored.scores.all()} == {justification}
+    render_waiting_pdf_copies()
+
     client.force_login(second.reviewer)
     before_declaring = client.get(page(second)).content.decode()
     declared(second)
     before_submitting = client.get(page(second)).content.decode()
+    pdf = b"".join(client.get(pdf_url(scene["application"])).streaming_content)
     submit_review(second, {"Pomysł": 9, "Budżet": 4})
     after_submitting = client.get(page(second)).content.decode()
     dashboard = client.get(reverse("reviews:dashboard")).content.decode()
-    for html in (before_declaring, before_submitting, after_submitting, dashboard):
-        for secret in (justification, comment, note):
-            assert secret not in html
-        assert first.reviewer.display_name not in html
-        assert first.reviewer.email not in html
+    pdf_text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    for shown in (before_declaring, before_submitting, after_submitting, dashboard, pdf_text):
+        for secret in (justification, note, comment):
+            assert secret not in shown
+        assert first.reviewer.display_name not in shown
+        assert first.reviewer.email not in shown
 
 
 # --- scoring ----------------------------------------------------------------------------

@@ -7,12 +7,17 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from applicants.disclosure import reviewer_version
+from applicants.enums import VersionPdfKind
+from applicants.selectors import version_pdf_for
 from applicants.views.applicant import attachment_response
+from applicants.views.pdf_copy import version_pdf_response
 from reviews.enums import AssignmentStatus, ReviewStatus
 from reviews.forms import DeclarationForm, ReviewForm
 from reviews.selectors import (
@@ -99,13 +104,16 @@ class AssignmentView(NotFoundUnlessAllowedMixin, TemplateView):
             context["reference_number"] = assignment.application.reference_number
             context.setdefault("form", DeclarationForm())
             return context
-        version = latest_version(assignment.application)
+        # Only what applicants.disclosure lets reviewers see: never the version itself.
+        latest = latest_version(assignment.application)
+        version = reviewer_version(latest)
         criteria = criteria_for_review(assignment.call)
         review = self.review
         context.update(
             application=assignment.application,
             version=version,
             content=version.content,
+            pdf=version_pdf_for(version=latest, kind=VersionPdfKind.REVIEWER),
             criteria=criteria,
             review=review,
         )
@@ -238,14 +246,15 @@ class AttachmentView(ReviewerApplicationMixin, View):
 
 
 class ApplicationPdfView(ReviewerApplicationMixin, View):
-    """The PDF copy of the version the reviewer scores."""
+    """The reviewers' stored PDF copy of the version the reviewer scores (no contact details)."""
 
     def get(self, request, *args, **kwargs):
-        from applicants.pdf import (
-            application_version_pdf_response,  # the PDF engine loads only when used
+        return version_pdf_response(
+            request,
+            version=latest_version(self.assignment.application),
+            kind=VersionPdfKind.REVIEWER,
+            back_url=reverse("reviews:assignment", kwargs={"pk": self.assignment.pk}),
         )
-
-        return application_version_pdf_response(latest_version(self.assignment.application))
 
 
 class InvitationView(TemplateView):
