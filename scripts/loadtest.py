@@ -769,6 +769,7 @@ def confirmations(submitted, limit: float) -> tuple[Counter, list[str]]:
 
     versions = {version.pk for a in submitted for version in a.versions.all()}
     ends = time.monotonic() + limit
+    waiting = [TaskResultStatus.READY, TaskResultStatus.RUNNING]
     while True:
         close_old_connections()
         tasks = [
@@ -779,8 +780,12 @@ def confirmations(submitted, limit: float) -> tuple[Counter, list[str]]:
             if task.args_kwargs["kwargs"].get("version_id") in versions
         ]
         statuses = Counter(task.status for task in tasks)
+        # A confirmation is queued once its version's PDF copy is rendered (it attaches it).
+        renders_waiting = DBTaskResult.objects.filter(
+            task_path__endswith="render_version_pdf", status__in=waiting
+        ).exists()
         if time.monotonic() > ends or not (
-            statuses[TaskResultStatus.READY] + statuses[TaskResultStatus.RUNNING]
+            statuses[TaskResultStatus.READY] + statuses[TaskResultStatus.RUNNING] or renders_waiting
         ):
             break
         time.sleep(1)

@@ -13,8 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks.signals import task_enqueued
 
-from applicants.enums import ApplicationStatus
-from applicants.models import Application, ApplicationVersion, CallSequence, StatusChange
+from applicants.enums import ApplicationStatus, VersionPdfKind
+from applicants.models import (
+    Application,
+    ApplicationVersion,
+    CallSequence,
+    StatusChange,
+    VersionPdf,
+)
 from applicants.services import SubmissionRefused, application_submit
 from applicants.tests.builders import CONSENTS, TEXTS, complete_draft
 from grants.tests.factories import GrantCallFactory
@@ -24,18 +30,41 @@ SUBMIT_FORM = {"consent_privacy": "on", "consent_truth": "on"}
 
 @pytest.fixture
 def confirmations_queued(settings):
-    """The confirmation e-mails queued, counted by version (queued only: no PDF is
-    rendered in the test's threads)."""
+    """The full PDF copies queued for rendering, counted by version: the confirmation
+    e-mail follows each one, with it attached (queued only: no PDF is rendered in the
+    test's threads)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    queued = Counter()
+    pdf_ids: list[int] = []
 
     def count(sender, task_result, **kwargs):
-        if task_result.task.name == "send_submission_confirmation":
-            queued[task_result.kwargs["version_id"]] += 1
+        if task_result.task.name == "render_version_pdf":
+            pdf_ids.append(task_result.kwargs["pdf_id"])
 
     task_enqueued.connect(count)
-    yield queued
+    yield QueuedCopies(pdf_ids)
     task_enqueued.disconnect(count)
+
+
+class QueuedCopies:
+    """Compares equal to {version id: number of full copies queued}."""
+
+    def __init__(self, pdf_ids: list[int]):
+        self.pdf_ids = pdf_ids
+
+    def counts(self) -> Counter:
+        kinds = dict(VersionPdf.objects.filter(pk__in=self.pdf_ids).values_list("pk", "kind"))
+        versions = dict(
+            VersionPdf.objects.filter(pk__in=self.pdf_ids).values_list("pk", "version_id")
+        )
+        return Counter(
+            versions[pdf_id] for pdf_id in self.pdf_ids if kinds.get(pdf_id) == VersionPdfKind.FULL
+        )
+
+    def __eq__(self, other) -> bool:
+        return self.counts() == other
+
+    def __repr__(self) -> str:
+        return repr(self.counts())
 
 
 class Together:
