@@ -94,7 +94,7 @@ class FormalCheckView(CoordinatorMixin, TemplateView):
                 request,
                 _("Saved: %(status)s.") % {"status": application.get_status_display()},
             )
-        return redirect("applicants:manage_detail", pk=application.pk)
+        return redirect("applicants_manage:detail", pk=application.pk)
 
 
 class ManageAttachmentDownloadView(CoordinatorMixin, View):
