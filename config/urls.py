@@ -26,6 +26,7 @@ letters already sent).
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from core.views import MovedPermanently
@@ -45,7 +46,8 @@ urlpatterns = [
     # The reviewer
     path("reviews/", include("reviews.urls.reviewer")),
     # The coordinators
-    path("manage/", MovedPermanently.as_view(pattern_name="manage:home"), name="manage_root"),
+    # Not permanent: /manage/ may become the coordinators' own start page one day.
+    path("manage/", RedirectView.as_view(pattern_name="manage:home"), name="manage_root"),
     path("manage/calls/", include("grants.urls.manage")),
     path("manage/applications/", include("applicants.urls.manage")),
     path("manage/reviews/", include("reviews.urls.manage")),

@@ -28,7 +28,6 @@ MOVED = [
     ("/applications/42/decision/letter.pdf", "decisions_applicant:letter", [42]),
     ("/applications/42/decision/answer/", "decisions_applicant:answer", [42]),
     ("/manage/letters/42/pdf/", "decisions:letter_pdf", [42]),
-    ("/manage/", "manage:home", []),
 ]
 
 
@@ -38,6 +37,12 @@ def test_old_address_moves_permanently_to_the_new_one_with_its_query(client, old
     assert response.status_code == 308
     assert response["Location"] == reverse(name, args=args) + "?application=42"
     assert reverse(name, args=args) != old
+
+
+def test_coordinators_area_leads_to_the_calls(client):
+    response = client.get("/manage/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("manage:home")
 
 
 @pytest.fixture
