@@ -94,7 +94,7 @@ def notify_coordinators_of_pdf_failure(*, change_id: int) -> int:
         "version": change.pdf.version,
         "application": application,
         "url": settings.SITE_URL.rstrip("/")
-        + reverse("applicants:manage_detail", kwargs={"pk": application.pk})
+        + reverse("applicants_manage:detail", kwargs={"pk": application.pk})
         + f"?version={change.pdf.version.number}",
     }
     with translation.override(settings.LANGUAGE_CODE):

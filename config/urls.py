@@ -1,25 +1,95 @@
+"""The URL map: each audience has its own prefix, and inside it each app has its own URL
+module at a prefix of its own, so no app's pattern can shadow another's whatever the order
+(tests/test_urls.py walks the whole tree and checks that every page is reached by exactly
+one pattern, and that no prefix below repeats or starts another).
+
+    public           /                       home
+                     /calls/                 grants/urls/public.py        grants:
+                     /results/               decisions/urls/public.py     decisions_public:
+    applicant        /applications/          applicants/urls/applicant.py applicants:
+                     /decisions/             decisions/urls/applicant.py  decisions_applicant:
+    any signed-in    /my-data/               applicants/urls/account.py   privacy:
+    reviewer         /reviews/               reviews/urls/reviewer.py     reviews:
+    coordinators     /manage/calls/          grants/urls/manage.py        manage:
+                     /manage/applications/   applicants/urls/manage.py    applicants_manage:
+                     /manage/reviews/        reviews/urls/manage.py       review_manage:
+                     /manage/decisions/      decisions/urls/manage.py     decisions:
+
+A new page goes into the module of the app whose view it is, for the audience that uses it
+(`<app>/urls/<audience>.py`); a call's or an application's page for coordinators uses the
+module's `calls/<pk>/…` or `applications/<pk>/…`. A new app or audience gets a new module and
+a new prefix here, never a second include at a prefix already in use.
+
+Addresses that moved keep working through permanent redirects at the end (e-mails, bookmarks,
+letters already sent).
+"""
+
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
+from core.views import MovedPermanently
 from grants.views.public import HomeView
 
 urlpatterns = [
+    # Public
     path("", HomeView.as_view(), name="home"),
-    path("", include("grants.urls")),
-    path("manage/", include("grants.urls_manage")),
-    # Before applicants.urls: its applications/<pk>/<section>/ would swallow …/decision/.
-    path("", include("decisions.urls_applicant")),
-    path("", include("applicants.urls")),
-    path("", include("applicants.urls_list")),
-    path("", include("applicants.urls_privacy")),
-    path("", include("reviews.urls")),
-    path("", include("reviews.urls_manage")),
-    path("", include("reviews.urls_ranking")),
-    path("", include("decisions.urls_letters")),
-    path("", include("decisions.urls")),
+    path("calls/", include("grants.urls.public")),
+    path("results/", include("decisions.urls.public")),
+    # The applicant
+    path("applications/", include("applicants.urls.applicant")),
+    path("decisions/", include("decisions.urls.applicant")),
+    # Every signed-in person
+    path("my-data/", include("applicants.urls.account")),
     path("accounts/", include("allauth.urls")),
+    # The reviewer
+    path("reviews/", include("reviews.urls.reviewer")),
+    # The coordinators
+    # Not permanent: /manage/ may become the coordinators' own start page one day.
+    path("manage/", RedirectView.as_view(pattern_name="manage:home"), name="manage_root"),
+    path("manage/calls/", include("grants.urls.manage")),
+    path("manage/applications/", include("applicants.urls.manage")),
+    path("manage/reviews/", include("reviews.urls.manage")),
+    path("manage/decisions/", include("decisions.urls.manage")),
+    # Technical
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    # Addresses that moved (issue 9).
+    path(
+        "calls/<slug:slug>/apply/",
+        MovedPermanently.as_view(pattern_name="applicants:apply"),
+        name="moved_apply",
+    ),
+    path(
+        "calls/<slug:slug>/results/",
+        MovedPermanently.as_view(pattern_name="decisions_public:results"),
+        name="moved_results",
+    ),
+    path(
+        "profile/",
+        MovedPermanently.as_view(pattern_name="applicants:profile"),
+        name="moved_profile",
+    ),
+    path(
+        "applications/<int:pk>/decision/",
+        MovedPermanently.as_view(pattern_name="decisions_applicant:decision"),
+        name="moved_decision",
+    ),
+    path(
+        "applications/<int:pk>/decision/letter.pdf",
+        MovedPermanently.as_view(pattern_name="decisions_applicant:letter"),
+        name="moved_letter",
+    ),
+    path(
+        "applications/<int:pk>/decision/answer/",
+        MovedPermanently.as_view(pattern_name="decisions_applicant:answer"),
+        name="moved_answer",
+    ),
+    path(
+        "manage/letters/<int:pk>/pdf/",
+        MovedPermanently.as_view(pattern_name="decisions:letter_pdf"),
+        name="moved_manage_letter_pdf",
+    ),
 ]

@@ -321,12 +321,15 @@ def logged_in_session(base: str, email: str):
     import requests
 
     session = requests.Session()
-    session.get(base + "/accounts/login/", timeout=10)
+    from django.urls import reverse
+
+    login = base + reverse("account_login")
+    session.get(login, timeout=10)
     token = session.cookies.get("csrftoken")
     response = session.post(
-        base + "/accounts/login/",
+        login,
         data={"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token},
-        headers={"Referer": base + "/accounts/login/"},
+        headers={"Referer": login},
         timeout=10,
         allow_redirects=False,
     )
@@ -533,13 +536,23 @@ def main() -> int:
     try:
         wait_for(base + "/")
         call_id, application_id = people["call_id"], people["application_id"]
+        from django.urls import reverse
+
         pages = [
-            ("application_list", f"/manage/calls/{call_id}/applications/", people["coordinator"]),
-            ("ranking", f"/manage/calls/{call_id}/ranking/", people["coordinator"]),
-            ("application_page", f"/manage/applications/{application_id}/", people["coordinator"]),
-            ("reviewer_dashboard", "/reviews/", people["reviewer"]),
-            ("applicant_dashboard", "/applications/", people["applicant"]),
-            ("home", "/", ""),
+            (
+                "application_list",
+                reverse("applicants_manage:list", args=[call_id]),
+                people["coordinator"],
+            ),
+            ("ranking", reverse("review_manage:ranking", args=[call_id]), people["coordinator"]),
+            (
+                "application_page",
+                reverse("applicants_manage:detail", args=[application_id]),
+                people["coordinator"],
+            ),
+            ("reviewer_dashboard", reverse("reviews:dashboard"), people["reviewer"]),
+            ("applicant_dashboard", reverse("applicants:my_applications"), people["applicant"]),
+            ("home", reverse("home"), ""),
         ]
         sessions = {}
         for name, path, email in pages:

@@ -582,7 +582,7 @@ class Rush:
 def readers(world: World) -> list[tuple[str, int, list[tuple[str, str]]]]:
     """The reviewers (their dashboard and assignments) and the coordinator (the call's
     list, sorted, and its CSV export), each with the pages they go round."""
-    listing = reverse("application_list:list", args=[world.call_pk])
+    listing = reverse("applicants_manage:list", args=[world.call_pk])
     coordinator = ["", "?sort=-submitted", "?export=csv"]
     return [
         (

@@ -460,9 +460,9 @@ def application_urls(application, attachment):
         reverse("applicants:submit", args=[pk]),
         reverse("applicants:withdraw", args=[pk]),
         reverse("applicants:version_pdf", args=[pk, 1]),
-        reverse("applicants:manage_detail", args=[pk]),
-        reverse("applicants:manage_attachment_download", args=[pk, attachment.pk]),
-        reverse("applicants:manage_version_pdf", args=[pk, 1]),
+        reverse("applicants_manage:detail", args=[pk]),
+        reverse("applicants_manage:attachment_download", args=[pk, attachment.pk]),
+        reverse("applicants_manage:version_pdf", args=[pk, 1]),
     ]
 
 
@@ -509,7 +509,7 @@ def test_owner_and_coordinator_see_the_application(client):
     client.force_login(CoordinatorFactory())
     assert (
         "Jawny projekt"
-        in client.get(reverse("applicants:manage_detail", args=[application.pk])).text
+        in client.get(reverse("applicants_manage:detail", args=[application.pk])).text
     )
 
 

@@ -306,7 +306,7 @@ def checked(client, coordinator):
     application = submitted_application(call=call)
     client.force_login(coordinator)
     response = client.post(
-        reverse("applicants:formal_check", args=[application.pk]),
+        reverse("applicants_manage:formal_check", args=[application.pk]),
         {"outcome": "accepted", f"check_{item.pk}": "on"},
     )
     assert response.status_code == 302

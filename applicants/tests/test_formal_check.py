@@ -35,7 +35,7 @@ def test_request_correction_then_resubmit_keeps_both_versions(
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("applicants:formal_check", args=[application.pk]),
+            reverse("applicants_manage:formal_check", args=[application.pk]),
             {"outcome": "correction", "message": "Dołącz list poparcia od dyrekcji szkoły."},
         )
     assert response.status_code == 302
@@ -60,9 +60,9 @@ def test_request_correction_then_resubmit_keeps_both_versions(
     assert versions[0].content["summary"] != versions[1].content["summary"]
     assert application.reference_number == versions[0].application.reference_number
 
-    page = client.get(reverse("applicants:manage_detail", args=[application.pk]))
+    page = client.get(reverse("applicants_manage:detail", args=[application.pk]))
     assert "<ins>dwa ogrody deszczowe</ins>" in page.text or "<ins>dwa" in page.text
-    old = client.get(reverse("applicants:manage_detail", args=[application.pk]) + "?version=1")
+    old = client.get(reverse("applicants_manage:detail", args=[application.pk]) + "?version=1")
     assert "Zbudujemy ogród deszczowy" in old.text
 
 
@@ -94,7 +94,7 @@ def test_formal_rejection_records_reasons_and_shows_them_to_the_applicant(client
     application = submitted_application()
     client.force_login(coordinator)
     client.post(
-        reverse("applicants:formal_check", args=[application.pk]),
+        reverse("applicants_manage:formal_check", args=[application.pk]),
         {"outcome": "rejected", "message": "Projekt realizowany poza Polską."},
     )
     application.refresh_from_db()
@@ -107,7 +107,7 @@ def test_rejection_without_reasons_is_refused_beside_the_field(client, coordinat
     application = submitted_application()
     client.force_login(coordinator)
     response = client.post(
-        reverse("applicants:formal_check", args=[application.pk]), {"outcome": "rejected"}
+        reverse("applicants_manage:formal_check", args=[application.pk]), {"outcome": "rejected"}
     )
     assert response.status_code == 400
     assert "message" in response.context["check_form"].errors
@@ -125,12 +125,12 @@ def test_accepting_needs_every_checklist_item_ticked(client, coordinator):
     )
     client.force_login(coordinator)
     response = client.post(
-        reverse("applicants:formal_check", args=[application.pk]),
+        reverse("applicants_manage:formal_check", args=[application.pk]),
         {"outcome": "accepted", f"check_{first.pk}": "on"},
     )
     assert response.status_code == 400
     client.post(
-        reverse("applicants:formal_check", args=[application.pk]),
+        reverse("applicants_manage:formal_check", args=[application.pk]),
         {"outcome": "accepted", f"check_{first.pk}": "on", f"check_{second.pk}": "on"},
     )
     application.refresh_from_db()
@@ -176,7 +176,7 @@ def test_coordinator_page_shows_the_audit_trail_with_names(client, coordinator):
         application=application, outcome="accepted", by=coordinator, message="Kompletny wniosek"
     )
     client.force_login(coordinator)
-    page = client.get(reverse("applicants:manage_detail", args=[application.pk])).text
+    page = client.get(reverse("applicants_manage:detail", args=[application.pk])).text
     assert coordinator.display_name in page
     assert "Kompletny wniosek" in page
 

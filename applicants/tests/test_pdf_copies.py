@@ -185,12 +185,12 @@ def test_downloads_serve_the_stored_copies_and_never_render(
     )
     client.force_login(CoordinatorFactory())
     assert (
-        downloaded(client.get(reverse("applicants:manage_version_pdf", args=[application.pk, 1])))
+        downloaded(client.get(reverse("applicants_manage:version_pdf", args=[application.pk, 1])))
         == b"%PDF-1.7 stored full copy"
     )
     assert (
         downloaded(
-            client.get(reverse("applicants:manage_version_reviewer_pdf", args=[application.pk, 1]))
+            client.get(reverse("applicants_manage:version_reviewer_pdf", args=[application.pk, 1]))
         )
         == b"%PDF-1.7 stored reviewers' copy"
     )
@@ -256,11 +256,11 @@ def test_render_past_the_time_limit_fails_cleanly_and_the_coordinator_retries_it
     failures = [m for m in mail.outbox if coordinator.email in m.to]
     assert len(failures) == 2
     assert application.reference_number in failures[0].subject
-    assert reverse("applicants:manage_detail", args=[application.pk]) in failures[0].body
+    assert reverse("applicants_manage:detail", args=[application.pk]) in failures[0].body
 
     client.force_login(coordinator)
-    page = client.get(reverse("applicants:manage_detail", args=[application.pk])).text
-    retry = reverse("applicants:manage_version_pdf_retry", args=[application.pk, 1, FULL])
+    page = client.get(reverse("applicants_manage:detail", args=[application.pk])).text
+    retry = reverse("applicants_manage:version_pdf_retry", args=[application.pk, 1, FULL])
     assert "Nie udało się przygotować kopii PDF." in page
     assert f'action="{retry}"' in page
 
@@ -290,7 +290,7 @@ def test_retry_is_for_coordinators_only(client, monkeypatch):
     client.force_login(application.applicant)
 
     response = client.post(
-        reverse("applicants:manage_version_pdf_retry", args=[application.pk, 1, FULL])
+        reverse("applicants_manage:version_pdf_retry", args=[application.pk, 1, FULL])
     )
 
     assert response.status_code == 403

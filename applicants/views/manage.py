@@ -102,7 +102,7 @@ class FormalCheckView(CoordinatorMixin, TemplateView):
                 request,
                 _("Saved: %(status)s.") % {"status": application.get_status_display()},
             )
-        return redirect("applicants:manage_detail", pk=application.pk)
+        return redirect("applicants_manage:detail", pk=application.pk)
 
 
 class ManageAttachmentDownloadView(CoordinatorMixin, View):
@@ -126,7 +126,7 @@ class ManageVersionPdfView(CoordinatorMixin, View):
             kind=self.kind,
             back_url=_version_page(self.application, version),
             retry_url=reverse(
-                "applicants:manage_version_pdf_retry",
+                "applicants_manage:version_pdf_retry",
                 kwargs={"pk": self.application.pk, "number": version.number, "kind": self.kind},
             ),
         )
@@ -155,6 +155,6 @@ class ManageVersionPdfRetryView(CoordinatorMixin, View):
 
 def _version_page(application, version) -> str:
     return (
-        reverse("applicants:manage_detail", kwargs={"pk": application.pk})
+        reverse("applicants_manage:detail", kwargs={"pk": application.pk})
         + f"?version={version.number}"
     )

@@ -29,14 +29,15 @@ def test_permission_denied_is_logged_once_without_a_traceback(client, caplog):
     client.force_login(applicant)
     caplog.set_level(logging.WARNING, logger="django")
 
-    response = client.get(reverse("manage:home"))  # a coordinator's page
+    path = reverse("manage:home")  # a coordinator's page
+    response = client.get(path)
 
     assert response.status_code == 403
     [record] = forbidden_records(caplog)
     assert record.exc_info is None
     assert record.levelno == logging.WARNING
     message = record.getMessage()
-    assert message == f"Forbidden (Permission denied): GET /manage/ (user {applicant.pk})"
+    assert message == f"Forbidden (Permission denied): GET {path} (user {applicant.pk})"
     assert "\n" not in caplog.text.strip()  # one line in the log, no stack trace
 
 

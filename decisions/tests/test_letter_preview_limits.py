@@ -30,7 +30,7 @@ def test_letter_preview_that_renders_too_long_is_stopped_and_explained(
     client.force_login(CoordinatorFactory())
 
     response = client.post(
-        reverse("letter_templates:edit", args=[call.pk, LetterKind.AWARD, "pl"]),
+        reverse("decisions:letter_template_edit", args=[call.pk, LetterKind.AWARD, "pl"]),
         {"body": "Szanowni Państwo, {{ applicant }}", "action": "preview"},
     )
 

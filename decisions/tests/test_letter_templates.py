@@ -41,7 +41,11 @@ def editor(client):
     )
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     client.force_login(coordinator)
-    return client, call, reverse("letter_templates:edit", args=[call.pk, LetterKind.AWARD, "pl"])
+    return (
+        client,
+        call,
+        reverse("decisions:letter_template_edit", args=[call.pk, LetterKind.AWARD, "pl"]),
+    )
 
 
 def error_beside_body(html: str) -> str:

@@ -13,12 +13,11 @@ from zoneinfo import ZoneInfo
 
 import pypdf
 import pytest
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
 from applicants.services import formal_check_record
 from applicants.tests.builders import submitted_application
-from config import urls as project_urls
 from decisions.enums import DecisionOutcome, LetterKind
 from decisions.feedback import review_feedback
 from decisions.letters import (
@@ -539,23 +538,15 @@ def test_render_body_keeps_line_breaks_of_a_value_and_drops_an_empty_paragraph()
 
 # --- The coordinators' template editor --------------------------------------------------------
 
-# The lead includes decisions.urls_letters in config/urls.py; until then these tests add it.
-urlpatterns = list(project_urls.urlpatterns)
-if not any(getattr(pattern, "namespace", None) == "letter_templates" for pattern in urlpatterns):
-    urlpatterns.append(path("", include("decisions.urls_letters")))
-
-editor = pytest.mark.urls(__name__)
-
 
 def _list_url(call_pk) -> str:
-    return reverse("letter_templates:list", args=[call_pk])
+    return reverse("decisions:letter_templates", args=[call_pk])
 
 
 def _edit_url(call_pk, kind=LetterKind.AWARD, language="pl") -> str:
-    return reverse("letter_templates:edit", args=[call_pk, kind, language])
+    return reverse("decisions:letter_template_edit", args=[call_pk, kind, language])
 
 
-@editor
 @pytest.mark.parametrize("url", [_list_url, _edit_url])
 def test_letter_template_pages_send_anonymous_visitors_to_log_in(client, url):
     call = call_with_criteria()
@@ -566,7 +557,6 @@ def test_letter_template_pages_send_anonymous_visitors_to_log_in(client, url):
     assert "login" in response.url
 
 
-@editor
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_letter_template_editor_is_forbidden_to_others_before_any_lookup(client, method):
     client.force_login(UserFactory())
@@ -578,7 +568,6 @@ def test_letter_template_editor_is_forbidden_to_others_before_any_lookup(client,
     assert response.status_code == 403
 
 
-@editor
 def test_letter_template_list_shows_every_kind_in_every_language(client):
     call = call_with_criteria()
     coordinator = CoordinatorFactory()
@@ -597,7 +586,6 @@ def test_letter_template_list_shows_every_kind_in_every_language(client):
     assert coordinator.full_name in content
 
 
-@editor
 @pytest.mark.parametrize(
     "args",
     [
@@ -616,7 +604,6 @@ def test_letter_template_editor_404s_for_unknown_call_kind_or_language(client, a
     assert response.status_code == 404
 
 
-@editor
 def test_letter_template_editor_starts_from_the_default_text(client):
     call = call_with_criteria()
     client.force_login(CoordinatorFactory())
@@ -630,7 +617,6 @@ def test_letter_template_editor_starts_from_the_default_text(client):
     assert "{{ amount_in_words }}" in response.content.decode()  # the list of placeholders
 
 
-@editor
 def test_letter_template_editor_refuses_html_beside_the_field_and_keeps_the_text(client):
     call = call_with_criteria()
     client.force_login(CoordinatorFactory())
@@ -650,7 +636,6 @@ def test_letter_template_editor_refuses_html_beside_the_field_and_keeps_the_text
     assert not LetterTemplate.objects.exists()
 
 
-@editor
 def test_letter_template_editor_refuses_texts_over_ten_thousand_characters(client):
     call = call_with_criteria()
     client.force_login(CoordinatorFactory())
@@ -663,7 +648,6 @@ def test_letter_template_editor_refuses_texts_over_ten_thousand_characters(clien
     assert not LetterTemplate.objects.exists()
 
 
-@editor
 def test_letter_template_editor_saves_then_updates_the_calls_text(client):
     call = call_with_criteria()
     coordinator = CoordinatorFactory()
@@ -683,7 +667,6 @@ def test_letter_template_editor_saves_then_updates_the_calls_text(client):
     assert template.updated_by == coordinator
 
 
-@editor
 def test_letter_template_editor_restores_the_default_text(client):
     call = call_with_criteria()
     LetterTemplate.objects.create(
@@ -697,7 +680,6 @@ def test_letter_template_editor_restores_the_default_text(client):
     assert not LetterTemplate.objects.exists()
 
 
-@editor
 def test_letter_template_editor_previews_the_typed_text_as_a_pdf_without_saving(client):
     call = call_with_criteria(programme="Aktywni dla klimatu")
     client.force_login(CoordinatorFactory())

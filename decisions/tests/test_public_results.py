@@ -41,7 +41,7 @@ def decided(monkeypatch):
 
 def test_public_results_list_published_awards_only(client, decided):
     call, funded, refused, coordinator = decided
-    url = reverse("decisions_applicant:public_results", args=[call.slug])
+    url = reverse("decisions_public:results", args=[call.slug])
     assert client.get(url).status_code == 404  # the call doesn't publish results (yet)
     results_publish(call=call, by=coordinator, public_results=True)
     html = client.get(url).text
@@ -57,7 +57,7 @@ def test_public_results_run_a_fixed_number_of_queries(
     call, _funded, _refused, coordinator = decided
     results_publish(call=call, by=coordinator, public_results=True)
     with django_assert_max_num_queries(4):
-        response = client.get(reverse("decisions_applicant:public_results", args=[call.slug]))
+        response = client.get(reverse("decisions_public:results", args=[call.slug]))
     assert response.status_code == 200
 
 

@@ -1,4 +1,4 @@
-"""The coordinator's correction of a review after the results are published (/manage/reviews/<pk>/correct/)."""
+"""The coordinator's correction of a review after the results are published (/manage/decisions/reviews/<pk>/correct/)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

@@ -81,7 +81,9 @@ class LetterTemplateEditView(CoordinatorRequiredMixin, TemplateView):
         if action == "reset":
             if letter_template_reset(call=self.call, kind=self.kind, language=self.language):
                 messages.success(request, _("The letter uses the default text again."))
-            return redirect("letter_templates:edit", self.call.pk, self.kind, self.language)
+            return redirect(
+                "decisions:letter_template_edit", self.call.pk, self.kind, self.language
+            )
         if action not in ("save", "preview"):
             return HttpResponseBadRequest()
         form = LetterTemplateForm(request.POST)
@@ -121,4 +123,4 @@ class LetterTemplateEditView(CoordinatorRequiredMixin, TemplateView):
                 _("These are not placeholders and will be printed as typed: %(names)s")
                 % {"names": ", ".join(f"{{{{ {name} }}}}" for name in unknown)},
             )
-        return redirect("letter_templates:edit", self.call.pk, self.kind, self.language)
+        return redirect("decisions:letter_template_edit", self.call.pk, self.kind, self.language)

@@ -143,7 +143,7 @@ def test_call_nav_links_to_reviewers_and_assignments(coordinator_client, call):
 
 def test_coordinator_application_page_links_to_its_reviews(coordinator_client, call):
     application = accepted_application(call)
-    response = coordinator_client.get(reverse("applicants:manage_detail", args=[application.pk]))
+    response = coordinator_client.get(reverse("applicants_manage:detail", args=[application.pk]))
     assert page_url(application) in response.text
 
 

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def ranking_url(call, query: str = "") -> str:
-    url = reverse("ranking:ranking", args=[call.pk])
+    url = reverse("review_manage:ranking", args=[call.pk])
     return f"{url}?{query}" if query else url
 
 
@@ -117,7 +117,7 @@ def test_ranking_page_refuses_everyone_but_coordinators(client, call, who, query
 
 
 def test_ranking_page_checks_permission_before_looking_up_the_call(client):
-    url = reverse("ranking:ranking", args=[999999])
+    url = reverse("review_manage:ranking", args=[999999])
     assert client.get(url).status_code == 302
     client.force_login(UserFactory())
     assert client.get(url).status_code == 403
@@ -244,7 +244,7 @@ def test_ranking_page_links_each_reference_number_to_the_application(
     try:
         url = reverse("review_manage:application", args=[application.pk])
     except NoReverseMatch:
-        url = reverse("applicants:manage_detail", args=[application.pk])
+        url = reverse("applicants_manage:detail", args=[application.pk])
     assert (
         f'<a class="link-body-emphasis" href="{url}">{application.reference_number}</a>'
         in response.text

@@ -106,8 +106,8 @@ def test_reviewer_representations_show_no_contact_details(client, scene):
 def test_coordinator_copy_keeps_the_contact_details(client, scene):
     application = scene["application"]
     client.force_login(CoordinatorFactory())
-    page = client.get(reverse("applicants:manage_detail", args=[application.pk])).text
-    pdf = pdf_text(client.get(reverse("applicants:manage_version_pdf", args=[application.pk, 1])))
+    page = client.get(reverse("applicants_manage:detail", args=[application.pk])).text
+    pdf = pdf_text(client.get(reverse("applicants_manage:version_pdf", args=[application.pk, 1])))
 
     for representation in (page, pdf):
         assert EMAIL in representation
@@ -115,7 +115,7 @@ def test_coordinator_copy_keeps_the_contact_details(client, scene):
         assert CONTACT in representation
     # The reviewers' copy, which coordinators may check, has none of them.
     reviewers_copy = pdf_text(
-        client.get(reverse("applicants:manage_version_reviewer_pdf", args=[application.pk, 1]))
+        client.get(reverse("applicants_manage:version_reviewer_pdf", args=[application.pk, 1]))
     )
     for secret in hidden_from_reviewers(scene["kind"]):
         assert secret not in reviewers_copy

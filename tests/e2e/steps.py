@@ -2,6 +2,8 @@
 
 import re
 
+from django.urls import reverse
+
 from accounts.tests.factories import PASSWORD
 
 
@@ -12,7 +14,7 @@ def label(text: str) -> re.Pattern:
 
 def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
     """Sign in through the login form, whatever the page's language."""
-    page.goto(base + "/accounts/login/")
+    page.goto(base + reverse("account_login"))
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(password)
     page.locator("form button[type=submit]").click()

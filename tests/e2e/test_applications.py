@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -63,7 +64,7 @@ def call(transactional_db):
 
 
 def log_in(page, base, email, password):
-    page.goto(base + "/accounts/login/")
+    page.goto(base + reverse("account_login"))
     page.get_by_label(label("Adres e-mail")).fill(email)
     page.get_by_label(label("Hasło")).fill(password)
     page.get_by_role("button", name=re.compile("^Zaloguj")).click()
@@ -78,7 +79,7 @@ def test_applicant_submits_over_two_visits_and_corrects_on_request(
 ):
     base = live_server.url
     # Visit 1: sign up from the call page, answer the screener, say who applies, fill the first sections.
-    page.goto(base + f"/calls/{call.slug}/")
+    page.goto(base + call.get_absolute_url())
     page.get_by_role("link", name=re.compile("Złóż wniosek")).click()
     page.get_by_label(label("Adres e-mail")).fill("zosia@example.org")
     page.get_by_label(label("Hasło")).fill(PASSWORD)
@@ -88,7 +89,7 @@ def test_applicant_submits_over_two_visits_and_corrects_on_request(
     page.goto(link)
     page.get_by_role("button", name=re.compile("Potwierdź")).click()
 
-    page.goto(base + f"/calls/{call.slug}/")
+    page.goto(base + call.get_absolute_url())
     page.get_by_role("link", name=re.compile("^Złóż wniosek")).click()
     expect(page.get_by_role("heading", name="Zanim zaczniesz")).to_be_visible()
     axe(page, "screener")
@@ -186,12 +187,12 @@ def test_applicant_submits_over_two_visits_and_corrects_on_request(
     # The coordinator asks for a correction.
     coordinator_context = browser.new_context(bypass_csp=True, locale="pl-PL")
     coordinator = coordinator_context.new_page()
-    coordinator.goto(base + "/accounts/login/")
+    coordinator.goto(base + reverse("account_login"))
     CoordinatorFactory(email="ocena@example.org")
     coordinator.get_by_label(label("Adres e-mail")).fill("ocena@example.org")
     coordinator.get_by_label(label("Hasło")).fill("correct-horse-battery-staple")
     coordinator.get_by_role("button", name=re.compile("^Zaloguj")).click()
-    coordinator.goto(base + f"/manage/applications/{application.pk}/")
+    coordinator.goto(base + reverse("applicants_manage:detail", args=[application.pk]))
     axe(coordinator, "coordinator application page")
     coordinator.get_by_role("radio", name="Poproś o poprawki").check()
     coordinator.get_by_role("button", name="Zapisz ocenę formalną").click()
@@ -212,14 +213,14 @@ def test_applicant_submits_over_two_visits_and_corrects_on_request(
         "Zosia i sąsiedzi z klatki B. Zimą beczki przechowa administracja."
     )
     page.get_by_role("button", name="Zapisz", exact=True).click()
-    page.goto(base + f"/applications/{application.pk}/submit/")
+    page.goto(base + reverse("applicants:submit", args=[application.pk]))
     for checkbox in page.locator('input[type="checkbox"][name^="consent_"]').all():
         checkbox.check()
     page.get_by_role("button", name="Złóż poprawiony wniosek").click()
     expect(page.locator(".alert-success").first).to_be_visible()
 
     # The coordinator sees both versions with the difference and accepts.
-    coordinator.goto(base + f"/manage/applications/{application.pk}/")
+    coordinator.goto(base + reverse("applicants_manage:detail", args=[application.pk]))
     expect(coordinator.locator(".diff ins").first).to_contain_text("Zimą")
     coordinator.get_by_role("radio", name="Przyjmij do oceny").check()
     coordinator.get_by_role("button", name="Zapisz ocenę formalną").click()

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -53,7 +54,7 @@ def test_coordinator_publishes_results_and_applicant_accepts(
     coordinator = CoordinatorFactory()
     log_in(page, base, coordinator.email)
 
-    page.goto(base + f"/manage/calls/{call.pk}/decisions/")
+    page.goto(base + reverse("decisions:call", args=[call.pk]))
     axe(page, "decisions")
     page.get_by_text("Award everything above the funding line…").click()
     page.get_by_role("button", name="Yes, award them").click()
@@ -64,22 +65,23 @@ def test_coordinator_publishes_results_and_applicant_accepts(
     screenshot("decisions")
 
     # The letter template editor and its preview PDF.
-    page.goto(base + f"/manage/calls/{call.pk}/letters/")
+    page.goto(base + reverse("decisions:letter_templates", args=[call.pk]))
     axe(page, "letter templates")
-    page.goto(base + f"/manage/calls/{call.pk}/letters/award/pl/")
+    template_form = base + reverse("decisions:letter_template_edit", args=[call.pk, "award", "pl"])
+    page.goto(template_form)
     axe(page, "letter template form")
     # "Preview PDF" posts the typed text; do the same request the button makes and read the answer.
     token = page.locator("input[name=csrfmiddlewaretoken]").first.input_value()
     body = page.locator("textarea").first.input_value() + "\n\nDziękujemy za udział w programie!"
     preview = page.request.post(
-        base + f"/manage/calls/{call.pk}/letters/award/pl/",
+        template_form,
         form={"csrfmiddlewaretoken": token, "body": body, "action": "preview"},
-        headers={"Referer": base + f"/manage/calls/{call.pk}/letters/award/pl/"},
+        headers={"Referer": template_form},
     )
     assert preview.headers["content-type"] == "application/pdf"
     assert preview.body().startswith(b"%PDF-")
 
-    page.goto(base + f"/manage/calls/{call.pk}/decisions/publish/")
+    page.goto(base + reverse("decisions:publish", args=[call.pk]))
     axe(page, "publish")
     page.get_by_role("button", name="Publish the ticked decisions").click()
     expect(page.locator("main")).to_contain_text("Letters")
@@ -94,7 +96,7 @@ def test_coordinator_publishes_results_and_applicant_accepts(
     applicant_context = browser.new_context(bypass_csp=True, locale="en-GB", accept_downloads=True)
     applicant = applicant_context.new_page()
     log_in(applicant, base, winner.applicant.email)
-    applicant.goto(base + f"/applications/{winner.pk}/decision/")
+    applicant.goto(base + reverse("decisions_applicant:decision", args=[winner.pk]))
     expect(applicant.get_by_role("heading", level=2).first).to_contain_text("Congratulations")
     axe(applicant, "applicant decision")
     applicant.screenshot(path="var/screenshots/applicant-decision-desktop.png", full_page=True)

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from grants.enums import CallStatus
@@ -67,7 +68,7 @@ def test_visitor_goes_from_home_to_call_page_to_sign_up(
 def test_coordinator_creates_publishes_and_closes_a_call(
     page, live_server, demo, axe, screenshot, no_foreign_requests
 ):
-    page.goto(live_server.url + "/accounts/login/")
+    page.goto(live_server.url + reverse("account_login"))
     axe(page, "login")
     page.get_by_label(label("Adres e-mail")).fill("koordynator@example.org")
     page.get_by_label(label("Hasło")).fill("mikrogranty-demo")
@@ -125,7 +126,7 @@ def test_coordinator_creates_publishes_and_closes_a_call(
     page.goto(live_server.url + "/")
     expect(page.get_by_role("link", name=re.compile("Rowerem do szkoły 2027"))).to_be_visible()
 
-    page.goto(live_server.url + f"/manage/calls/{call.pk}/")
+    page.goto(live_server.url + reverse("manage:call_edit", args=[call.pk]))
     page.get_by_role("link", name="Zamknij nabór").click()
     axe(page, "close confirmation")
     page.get_by_role("button", name="Zamknij nabór").click()

@@ -4,6 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -54,12 +55,12 @@ def test_reviewer_scores_and_coordinator_adds_a_third_reviewer(
     base = live_server.url
     second = scene["assignments"][1]
     log_in(page, base, second.reviewer.email)
-    page.goto(base + "/reviews/")
+    page.goto(base + reverse("reviews:dashboard"))
     expect(page.get_by_role("heading", name="My reviews")).to_be_visible()
     axe(page, "reviewer dashboard")
     screenshot("reviewer-dashboard")
 
-    page.goto(base + f"/reviews/assignments/{second.pk}/")
+    page.goto(base + reverse("reviews:assignment", args=[second.pk]))
     expect(page.get_by_role("heading", name="Declaration of impartiality")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text(
         "Ogród na dachu szkoły"
@@ -94,18 +95,18 @@ def test_reviewer_scores_and_coordinator_adds_a_third_reviewer(
     boss = CoordinatorFactory()
     log_in(coordinator, base, boss.email)
     call = scene["call"]
-    coordinator.goto(base + f"/manage/calls/{call.pk}/ranking/")
+    coordinator.goto(base + reverse("review_manage:ranking", args=[call.pk]))
     row = coordinator.locator("tr", has_text=scene["application"].reference_number)
     expect(row).to_contain_text("discrepancy")
     axe(coordinator, "ranking")
     coordinator.screenshot(path="var/screenshots/ranking-desktop.png", full_page=True)
-    coordinator.goto(base + f"/manage/applications/{scene['application'].pk}/reviews/")
+    coordinator.goto(base + reverse("review_manage:application", args=[scene["application"].pk]))
     axe(coordinator, "application reviews")
     coordinator.get_by_role("button", name="Add an extra reviewer").first.click()
     expect(coordinator.locator(".alert-success").first).to_be_visible()
     assert ReviewAssignment.objects.filter(application=scene["application"]).active().count() == 3
-    coordinator.goto(base + f"/manage/calls/{call.pk}/assignments/")
+    coordinator.goto(base + reverse("review_manage:assignments", args=[call.pk]))
     axe(coordinator, "assignments")
-    coordinator.goto(base + f"/manage/calls/{call.pk}/reviewers/")
+    coordinator.goto(base + reverse("review_manage:pool", args=[call.pk]))
     axe(coordinator, "reviewer pool")
     coordinator_context.close()

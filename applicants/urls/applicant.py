@@ -1,0 +1,37 @@
+"""The applicant's pages: starting, filling in, submitting and withdrawing their own
+applications, and who applies (mounted at /applications/)."""
+
+from django.urls import path, register_converter
+
+from applicants.urls.converters import FormSectionConverter
+from applicants.views import applicant
+
+register_converter(FormSectionConverter, "section")
+
+app_name = "applicants"
+
+urlpatterns = [
+    path("", applicant.MyApplicationsView.as_view(), name="my_applications"),
+    path("new/<slug:slug>/", applicant.ApplyView.as_view(), name="apply"),
+    path("profile/", applicant.ProfileView.as_view(), name="profile"),
+    path("<int:pk>/", applicant.ApplicationDetailView.as_view(), name="application_detail"),
+    path("<int:pk>/attachments/", applicant.AttachmentsView.as_view(), name="attachments"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        applicant.AttachmentDownloadView.as_view(),
+        name="attachment_download",
+    ),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/remove/",
+        applicant.AttachmentRemoveView.as_view(),
+        name="attachment_remove",
+    ),
+    path("<int:pk>/submit/", applicant.SubmitView.as_view(), name="submit"),
+    path("<int:pk>/withdraw/", applicant.WithdrawView.as_view(), name="withdraw"),
+    path(
+        "<int:pk>/versions/<int:number>.pdf",
+        applicant.VersionPdfView.as_view(),
+        name="version_pdf",
+    ),
+    path("<int:pk>/<section:section>/", applicant.SectionView.as_view(), name="section"),
+]

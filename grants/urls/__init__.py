@@ -1,0 +1,1 @@
+"""The calls' URL modules, one per audience; config/urls.py mounts each at its own prefix."""
