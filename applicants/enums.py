@@ -25,8 +25,28 @@ class ApplicationStatus(models.TextChoices):
     DECLINED = "declined", _("Grant declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    @property
+    def badge(self) -> str:
+        """The Bootstrap badge classes of this status (one place for the colours)."""
+        return APPLICATION_STATUS_BADGES[self]
+
 
 S = ApplicationStatus
+
+APPLICATION_STATUS_BADGES = {
+    S.DRAFT: "text-bg-warning",
+    S.SUBMITTED: "text-bg-primary",
+    S.CORRECTION_REQUESTED: "text-bg-danger",
+    S.FORMALLY_REJECTED: "text-bg-dark",
+    S.ACCEPTED_FOR_REVIEW: "text-bg-success",
+    S.IN_REVIEW: "text-bg-success",
+    S.REVIEWED: "text-bg-success",
+    S.AWARDED: "text-bg-success",
+    S.RESERVE: "text-bg-info",
+    S.REJECTED: "text-bg-secondary",
+    S.DECLINED: "text-bg-secondary",
+    S.WITHDRAWN: "text-bg-secondary",
+}
 
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
@@ -43,20 +63,32 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     S.WITHDRAWN: set(),
 }
 
+# The groups of statuses the other modules and the pages ask about: each group is
+# spelled out here only (templates ask the Application's properties built on them).
+
 # The applicant may change the working copy only in these states.
-EDITABLE_STATUSES = {S.DRAFT, S.CORRECTION_REQUESTED}
+EDITABLE_STATUSES = frozenset({S.DRAFT, S.CORRECTION_REQUESTED})
 # States in which the applicant may withdraw (any time before a decision).
-WITHDRAWABLE_STATUSES = {
+WITHDRAWABLE_STATUSES = frozenset(
     status for status, moves in ALLOWED_TRANSITIONS.items() if S.WITHDRAWN in moves
-}
+)
 # States after a submission (what reviewers and coordinators work with).
-SUBMITTED_STATUSES = {s for s in ApplicationStatus if s not in {S.DRAFT, S.WITHDRAWN}}
+SUBMITTED_STATUSES = frozenset(s for s in ApplicationStatus if s not in {S.DRAFT, S.WITHDRAWN})
+# Accepted in the formal check and not yet decided: reviewers may be given, a decision recorded.
+REVIEW_STAGE_STATUSES = frozenset({S.ACCEPTED_FOR_REVIEW, S.IN_REVIEW, S.REVIEWED})
+# The decision is published (decisions.services.results_publish moves applications here):
+# the applicant reads it, and the application's reviews are frozen even while its call is open.
+DECIDED_STATUSES = frozenset({S.AWARDED, S.RESERVE, S.REJECTED, S.DECLINED})
 
 
 class FormalCheckOutcome(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted for review")
     CORRECTION = "correction", _("Correction requested")
     REJECTED = "rejected", _("Formally rejected")
+
+
+# Formal-check outcomes that must tell the applicant what to correct or why it is rejected.
+MESSAGE_REQUIRED_OUTCOMES = frozenset({FormalCheckOutcome.CORRECTION, FormalCheckOutcome.REJECTED})
 
 
 class BudgetCategory(models.TextChoices):
@@ -84,12 +116,21 @@ class VersionPdfStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
     @property
-    def color(self) -> str:
-        """The Bootstrap colour of the state's badge."""
-        return {"rendered": "success", "failed": "danger"}.get(self.value, "secondary")
+    def badge(self) -> str:
+        """The Bootstrap badge classes of this state."""
+        return VERSION_PDF_STATUS_BADGES[self]
 
 
 P = VersionPdfStatus
+
+VERSION_PDF_STATUS_BADGES = {
+    P.PENDING: "text-bg-secondary",
+    P.RENDERING: "text-bg-secondary",
+    P.RENDERED: "text-bg-success",
+    P.FAILED: "text-bg-danger",
+}
+# The render has ended, well or not: the submission's confirmation e-mail may go.
+VERSION_PDF_FINISHED_STATUSES = frozenset({P.RENDERED, P.FAILED})
 
 VERSION_PDF_TRANSITIONS: dict[str, set[str]] = {
     P.PENDING: {P.RENDERING},

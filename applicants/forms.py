@@ -10,7 +10,12 @@ from localflavor.pl.forms import PLNIPField, PLREGONField
 
 from applicants.budget import line_total
 from applicants.consents import submission_consents
-from applicants.enums import ApplicantKind, BudgetCategory
+from applicants.enums import (
+    MESSAGE_REQUIRED_OUTCOMES,
+    ApplicantKind,
+    BudgetCategory,
+    FormalCheckOutcome,
+)
 from applicants.models import ApplicantProfile, Application, GroupMember
 from grants.limits import MAX_BUDGET_LINES, MAX_GROUP_MEMBERS, MAX_SCHEDULE_ROWS
 from grants.models import GrantCall, QuestionKind
@@ -371,10 +376,11 @@ class WithdrawForm(forms.Form):
 
 
 class FormalCheckForm(forms.Form):
+    # The coordinator's verbs for the outcomes (FormalCheckOutcome's labels name the result).
     OUTCOME_CHOICES = [
-        ("accepted", _("Accept for review")),
-        ("correction", _("Request a correction")),
-        ("rejected", _("Reject formally")),
+        (FormalCheckOutcome.ACCEPTED, _("Accept for review")),
+        (FormalCheckOutcome.CORRECTION, _("Request a correction")),
+        (FormalCheckOutcome.REJECTED, _("Reject formally")),
     ]
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=OUTCOME_CHOICES, widget=forms.RadioSelect
@@ -402,12 +408,12 @@ class FormalCheckForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         outcome = cleaned.get("outcome")
-        if outcome in {"correction", "rejected"} and not (cleaned.get("message") or "").strip():
+        if outcome in MESSAGE_REQUIRED_OUTCOMES and not (cleaned.get("message") or "").strip():
             self.add_error(
                 "message",
                 _("Tell the applicant what to correct or why the application is rejected."),
             )
-        if outcome == "accepted":
+        if outcome == FormalCheckOutcome.ACCEPTED:
             unticked = [
                 item for item in self.checklist_items if not cleaned.get(f"check_{item.pk}")
             ]

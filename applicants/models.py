@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.budget import line_total
 from applicants.enums import (
+    DECIDED_STATUSES,
     EDITABLE_STATUSES,
+    REVIEW_STAGE_STATUSES,
     SUBMITTED_STATUSES,
     WITHDRAWABLE_STATUSES,
     ApplicantKind,
@@ -206,10 +208,43 @@ class Application(models.Model):
     @property
     def correction_open(self) -> bool:
         return (
-            self.status == ApplicationStatus.CORRECTION_REQUESTED
+            self.awaits_correction
             and self.correction_deadline is not None
             and timezone.now() < self.correction_deadline
         )
+
+    # What the pages ask of the status (the groups live in applicants.enums).
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ApplicationStatus.DRAFT
+
+    @property
+    def awaits_formal_check(self) -> bool:
+        """Submitted (or resubmitted) and not yet checked by a coordinator."""
+        return self.status == ApplicationStatus.SUBMITTED
+
+    @property
+    def awaits_correction(self) -> bool:
+        """A coordinator asked for a correction (whether or not its time has passed)."""
+        return self.status == ApplicationStatus.CORRECTION_REQUESTED
+
+    @property
+    def is_formally_rejected(self) -> bool:
+        return self.status == ApplicationStatus.FORMALLY_REJECTED
+
+    @property
+    def is_in_review_stage(self) -> bool:
+        """Accepted in the formal check and waiting for its reviews or its decision."""
+        return self.status in REVIEW_STAGE_STATUSES
+
+    @property
+    def is_decided(self) -> bool:
+        """Its decision is published: the applicant can read it and download the letter."""
+        return self.status in DECIDED_STATUSES
+
+    @property
+    def status_badge(self) -> str:
+        return ApplicationStatus(self.status).badge
 
     @property
     def display_title(self) -> str:
@@ -365,6 +400,14 @@ class StatusChange(models.Model):
     def __str__(self) -> str:
         return f"{self.application_id}: {self.old_status} → {self.new_status}"
 
+    @property
+    def asks_for_correction(self) -> bool:
+        return self.new_status == ApplicationStatus.CORRECTION_REQUESTED
+
+    @property
+    def is_formal_rejection(self) -> bool:
+        return self.new_status == ApplicationStatus.FORMALLY_REJECTED
+
 
 class FormalCheck(models.Model):
     """The coordinator's formal check of one submitted version."""
@@ -443,8 +486,16 @@ class VersionPdf(models.Model):
         return self.status == VersionPdfStatus.RENDERED and bool(self.file.name)
 
     @property
-    def status_color(self) -> str:
-        return VersionPdfStatus(self.status).color
+    def is_failed(self) -> bool:
+        return self.status == VersionPdfStatus.FAILED
+
+    @property
+    def is_for_reviewers(self) -> bool:
+        return self.kind == VersionPdfKind.REVIEWER
+
+    @property
+    def status_badge(self) -> str:
+        return VersionPdfStatus(self.status).badge
 
 
 class VersionPdfChange(models.Model):

@@ -33,7 +33,12 @@ from django.db.models import Count, F
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from applicants.enums import VERSION_PDF_TRANSITIONS, VersionPdfKind, VersionPdfStatus
+from applicants.enums import (
+    VERSION_PDF_FINISHED_STATUSES,
+    VERSION_PDF_TRANSITIONS,
+    VersionPdfKind,
+    VersionPdfStatus,
+)
 from applicants.models import ApplicationVersion, VersionPdf, VersionPdfChange
 
 logger = logging.getLogger(__name__)
@@ -115,7 +120,7 @@ def version_pdf_transition(
 
     if to == P.PENDING:
         _enqueue("render_version_pdf", pdf_id=locked.pk, priority=RENDER_PRIORITY[locked.kind])
-    if to in (P.RENDERED, P.FAILED) and locked.kind == VersionPdfKind.FULL:
+    if to in VERSION_PDF_FINISHED_STATUSES and locked.kind == VersionPdfKind.FULL:
         # Idempotent: the e-mail is claimed once per version, so a re-render sends nothing.
         _enqueue("send_submission_confirmation", version_id=locked.version_id)
     if to == P.FAILED:

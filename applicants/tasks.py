@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from accounts.models import User
-from applicants.enums import VersionPdfKind, VersionPdfStatus
+from applicants.enums import VERSION_PDF_FINISHED_STATUSES, VersionPdfKind
 from applicants.models import ApplicationVersion, StatusChange, VersionPdfChange
 from applicants.pdf_copies import version_pdf_filename, version_pdf_render, version_pdf_request
 from core.mail import email_subject
@@ -41,7 +41,7 @@ def send_submission_confirmation(*, version_id: int) -> bool:
     if version.confirmation_sent_at is not None:
         return False
     pdf = version_pdf_request(version=version, kind=VersionPdfKind.FULL)
-    if pdf.status not in (VersionPdfStatus.RENDERED, VersionPdfStatus.FAILED):
+    if pdf.status not in VERSION_PDF_FINISHED_STATUSES:
         return False
     claimed = ApplicationVersion.objects.filter(
         pk=version_id, confirmation_sent_at__isnull=True

@@ -27,3 +27,8 @@ ALLOWED_EMAIL_TRANSITIONS: dict[EmailState, set[EmailState]] = {
     EmailState.SENT: set(),
     EmailState.EXPIRED: set(),
 }
+
+# Not sent yet (waiting, being sent or failed): given up when too old (core.mail.emails_expire_unsent).
+EXPIRABLE_EMAIL_STATES = frozenset(
+    state for state, moves in ALLOWED_EMAIL_TRANSITIONS.items() if EmailState.EXPIRED in moves
+)

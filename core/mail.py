@@ -11,7 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from core.enums import ALLOWED_EMAIL_TRANSITIONS, EmailState
+from core.enums import ALLOWED_EMAIL_TRANSITIONS, EXPIRABLE_EMAIL_STATES, EmailState
 from core.models import OutgoingEmail
 from core.queue import task_enqueue
 from core.selectors import emails_sent_to
@@ -104,7 +104,7 @@ def emails_expire_unsent() -> int:
     cutoff = timezone.now() - settings.EMAIL_UNSENT_LIFETIME
     expired = 0
     for email in OutgoingEmail.objects.filter(
-        state__in=[EmailState.QUEUED, EmailState.SENDING, EmailState.FAILED],
+        state__in=EXPIRABLE_EMAIL_STATES,
         created_at__lt=cutoff,
     ).only("pk"):
         try:

@@ -10,6 +10,23 @@ class DecisionOutcome(models.TextChoices):
     REJECTED = "rejected", _("Rejected on merit")
     FORMALLY_REJECTED = "formally_rejected", _("Formally rejected")
 
+    @property
+    def badge(self) -> str:
+        """The Bootstrap badge classes of this outcome (one place for the colours)."""
+        return OUTCOME_BADGES[self]
+
+
+OUTCOME_BADGES = {
+    DecisionOutcome.AWARDED: "text-bg-success",
+    DecisionOutcome.RESERVE: "text-bg-warning",
+    DecisionOutcome.REJECTED: "text-bg-secondary",
+    DecisionOutcome.FORMALLY_REJECTED: "text-bg-dark",
+}
+
+# The outcomes the committee chooses between on merit (formal rejection has its own table),
+# in the order the forms offer them.
+MERIT_OUTCOMES = (DecisionOutcome.AWARDED, DecisionOutcome.RESERVE, DecisionOutcome.REJECTED)
+
 
 class DecisionLapse(models.TextChoices):
     """Why a draft decision lapsed: its application's life ended before the results were published."""
@@ -26,6 +43,14 @@ class LetterKind(models.TextChoices):
     RESERVE = "reserve", _("Reserve list")
     REJECTION = "rejection", _("Rejection on merit")
     FORMAL_REJECTION = "formal_rejection", _("Formal rejection")
+
+    @property
+    def is_award(self) -> bool:
+        """A letter that awards a grant (in full or reduced)."""
+        return self in AWARD_LETTER_KINDS
+
+
+AWARD_LETTER_KINDS = frozenset({LetterKind.AWARD, LetterKind.REDUCED_AWARD})
 
 
 class LetterReason(models.TextChoices):
@@ -73,7 +98,9 @@ LETTER_TRANSITIONS: dict[str, set[str]] = {
 }
 
 # A letter request still to be worked on (a retry or a worker will move it on).
-LETTER_OPEN_STATES = {L.QUEUED, L.ISSUING}
+LETTER_OPEN_STATES = frozenset({L.QUEUED, L.ISSUING})
+# A decision's letter still to come: not yet asked for, or asked for and on its way.
+LETTER_TO_COME_STATES = frozenset({L.NONE, *LETTER_OPEN_STATES})
 
 
 class OutboxState(models.TextChoices):

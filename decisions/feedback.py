@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from applicants.models import Application
 from grants.enums import FinalScoreRule
-from reviews.enums import ReviewStatus
+from reviews.enums import ACTIVE_ASSIGNMENT_STATUSES, ReviewStatus
 from reviews.models import Review
 from reviews.scoring import closest_two_mean, round2
 from reviews.scoring import mean as mean_of
@@ -35,7 +35,7 @@ def review_feedback(application: Application) -> ReviewFeedback:
     reviews = list(
         Review.objects.filter(
             assignment__application=application,
-            assignment__status__in=["assigned", "declared"],
+            assignment__status__in=ACTIVE_ASSIGNMENT_STATUSES,
             status=ReviewStatus.SUBMITTED,
         )
         .order_by("assignment__assigned_at", "assignment_id")

@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from decisions.enums import MERIT_OUTCOMES
 from decisions.models import Decision
-from decisions.selectors import MERIT_OUTCOMES
 
 
 def decision_form_prefix(application_id: int) -> str:

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from core.mail import email_subject
 from decisions import letters
 from decisions.enums import (
+    LETTER_OPEN_STATES,
     LETTER_TRANSITIONS,
     OUTBOX_TRANSITIONS,
     LetterReason,
@@ -320,7 +321,7 @@ def _letter_request_fail(request_id: int, exc: Exception) -> None:
     """Record a failure on a request still waiting or being issued, so it never stays there."""
     with transaction.atomic():
         request = LetterRequest.objects.select_for_update().filter(pk=request_id).first()
-        if request is not None and request.state in (LetterState.QUEUED, LetterState.ISSUING):
+        if request is not None and request.state in LETTER_OPEN_STATES:
             letter_request_transition(request, LetterState.FAILED, error=_failure_text(exc))
 
 

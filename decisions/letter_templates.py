@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.pdf import RenderFailed, render_pdf
-from decisions.enums import LetterKind
+from decisions.enums import AWARD_LETTER_KINDS, LetterKind
 from decisions.feedback import CriterionFeedback, ReviewFeedback
 from decisions.letters import (
     WARSAW,
@@ -116,7 +116,7 @@ def render_preview_pdf(call: GrantCall, kind: str, language: str, body: str) -> 
         raise ValueError(f"Unknown kind of letter: {kind!r}")
     sample = SAMPLE[language]
     feedback = None if kind == LetterKind.FORMAL_REJECTION else _sample_feedback(call, sample)
-    is_award = kind in (LetterKind.AWARD, LetterKind.REDUCED_AWARD)
+    is_award = kind in AWARD_LETTER_KINDS
     now = timezone.now()
     reference_number = f"{call.reference_code or 'AK'}/{timezone.localtime(now, WARSAW).year}/0042"
     with translation.override(language):

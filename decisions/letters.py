@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy
 
 from core.formatting import format_money
 from core.pdf import render_pdf
-from decisions.enums import DecisionOutcome, LetterKind
+from decisions.enums import AWARD_LETTER_KINDS, DecisionOutcome, LetterKind
 from decisions.feedback import ReviewFeedback, review_feedback
 from decisions.models import Decision, LetterTemplate
 from decisions.wording import amount_in_words
@@ -307,7 +307,7 @@ def letter_values_context(
     preview: bool = False,
 ) -> dict:
     """The letter's context from plain values; the placeholders' values are ready-made strings."""
-    is_award = kind in (LetterKind.AWARD, LetterKind.REDUCED_AWARD)
+    is_award = kind in AWARD_LETTER_KINDS
     review_sections = _review_sections(feedback) if feedback else []
     has_scores = feedback is not None and any(c.mean_points is not None for c in feedback.criteria)
     return {

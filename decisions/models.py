@@ -86,7 +86,10 @@ class Decision(models.Model):
         ordering = ["call", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(outcome="awarded", amount__isnull=False) | ~Q(outcome="awarded")),
+                condition=(
+                    Q(outcome=DecisionOutcome.AWARDED, amount__isnull=False)
+                    | ~Q(outcome=DecisionOutcome.AWARDED)
+                ),
                 name="award_has_amount",
             ),
         ]
@@ -110,6 +113,18 @@ class Decision(models.Model):
     @property
     def is_award(self) -> bool:
         return self.outcome == DecisionOutcome.AWARDED
+
+    @property
+    def is_reserve(self) -> bool:
+        return self.outcome == DecisionOutcome.RESERVE
+
+    @property
+    def is_formal_rejection(self) -> bool:
+        return self.outcome == DecisionOutcome.FORMALLY_REJECTED
+
+    @property
+    def outcome_badge(self) -> str:
+        return DecisionOutcome(self.outcome).badge
 
     @property
     def is_lapsed(self) -> bool:

@@ -14,14 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from applicants.enums import ApplicationStatus
 from applicants.models import Application
 from core.formatting import format_money
-from decisions.enums import DecisionLapse, DecisionOutcome, LetterState
+from decisions.enums import LETTER_TO_COME_STATES, DecisionLapse, DecisionOutcome, LetterState
 from decisions.models import Decision, DecisionLetter, LetterRequest, OutboxMessage
 from grants.models import GrantCall
 from reviews.ranking import Ranking, RankingRow, call_ranking
-
-# The outcomes the committee chooses between on merit (formal rejection has its own table).
-MERIT_OUTCOMES = [DecisionOutcome.AWARDED, DecisionOutcome.RESERVE, DecisionOutcome.REJECTED]
-
 
 # --- The budget -------------------------------------------------------------------------------
 
@@ -245,10 +241,7 @@ def letter_progress(*, call: GrantCall) -> LetterProgress:
     return LetterProgress(
         done=counts.get(LetterState.ISSUED, 0),
         failed=counts.get(LetterState.FAILED, 0),
-        left=sum(
-            counts.get(state, 0)
-            for state in (LetterState.NONE, LetterState.QUEUED, LetterState.ISSUING)
-        ),
+        left=sum(counts.get(state, 0) for state in LETTER_TO_COME_STATES),
         failed_decisions=failed_decisions,
     )
 

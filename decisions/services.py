@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants.enums import ApplicationStatus
+from applicants.enums import REVIEW_STAGE_STATUSES, ApplicationStatus
 from applicants.models import Application
 from applicants.services import application_transition
 from core.formatting import format_money
@@ -26,12 +26,6 @@ from decisions.models import Decision, Publication
 from decisions.selectors import awarded_total, budget_left, next_on_reserve  # noqa: F401
 from grants.models import GrantCall
 from grants.services import call_decide
-
-REVIEW_STAGE = {
-    ApplicationStatus.ACCEPTED_FOR_REVIEW,
-    ApplicationStatus.IN_REVIEW,
-    ApplicationStatus.REVIEWED,
-}
 
 STATUS_FOR_OUTCOME = {
     DecisionOutcome.AWARDED: ApplicationStatus.AWARDED,
@@ -84,7 +78,7 @@ def decision_record(
                 "Only an application rejected in the formal check can be formally rejected here."
             )
         justification = justification or application.rejection_reasons
-    elif application.status not in REVIEW_STAGE:
+    elif application.status not in REVIEW_STAGE_STATUSES:
         errors["outcome"] = _("Only applications accepted for review get a decision on merit.")
     if outcome == DecisionOutcome.AWARDED:
         if amount is None:

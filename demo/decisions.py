@@ -47,7 +47,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 
 from accounts.models import User
-from applicants.enums import ApplicationStatus
+from applicants.enums import DECIDED_STATUSES, ApplicationStatus
 from applicants.models import Application, StatusChange
 from core.formatting import format_money
 from core.mail import email_subject
@@ -120,12 +120,6 @@ SEED = "aktywni-dla-klimatu/decyzje"
 ASSIGNMENT_SEED = 2026  # assignments_auto's tie-break, the same in every database
 WARSAW = ZoneInfo("Europe/Warsaw")
 ACCEPTED_MESSAGE = "Wniosek jest kompletny — przekazujemy go do oceny merytorycznej."
-# The statuses publishing moves applications to.
-OUTCOME_STATUSES = [
-    ApplicationStatus.AWARDED,
-    ApplicationStatus.RESERVE,
-    ApplicationStatus.REJECTED,
-]
 
 # --- What the cycling call's applicants proposed -------------------------------------
 
@@ -840,7 +834,7 @@ def _backdate_decisions(
     changes = list(
         StatusChange.objects.filter(
             application__call=call,
-            new_status__in=[*OUTCOME_STATUSES, ApplicationStatus.DECLINED],
+            new_status__in=DECIDED_STATUSES,
         )
     )
     declined_at = {d.application_id: d.declined_at for d in decisions.values() if d.declined_at}

@@ -42,7 +42,7 @@ from accounts.models import User
 from applicants.enums import ApplicantKind, ApplicationStatus
 from applicants.models import Application, StatusChange
 from grants.models import Criterion, GrantCall
-from reviews.enums import Recommendation, ReviewStatus
+from reviews.enums import Recommendation, ReviewProgress, ReviewStatus
 from reviews.models import PoolMember, Review, ReviewAssignment, ReviewEvent
 from reviews.scoring import weighted_total
 from reviews.services import (
@@ -61,7 +61,12 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 FIRST_BATCH = 12  # applications 1–12 were checked first, assigned first and are due already
 
 # What a reviewer has done with one assignment.
-SUBMITTED, DRAFTED, DECLARED, ASSIGNED = "submitted", "drafted", "declared", "assigned"
+SUBMITTED, DRAFTED, DECLARED, ASSIGNED = (
+    ReviewProgress.SUBMITTED,
+    ReviewProgress.DRAFTED,
+    ReviewProgress.DECLARED,
+    ReviewProgress.ASSIGNED,
+)
 
 
 @dataclass(frozen=True)
@@ -603,7 +608,7 @@ def _summary(call: GrantCall) -> dict[str, int]:
         elif review is not None and review.status == ReviewStatus.SUBMITTED:
             counts[SUBMITTED] += 1
         elif assignment.due_at < now:
-            counts["overdue"] += 1
+            counts[ReviewProgress.OVERDUE] += 1
         elif review is not None:
             counts[DRAFTED] += 1
         else:

@@ -34,12 +34,20 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     S.ARCHIVED: set(),
 }
 
+# Published: visible to everyone, applications listed for the coordinators.
+PUBLIC_STATUSES = frozenset(s for s in CallStatus if s != S.DRAFT)
 # Published results freeze the call's reviews, assignments, declarations and ranking.
-REVIEWS_FROZEN_STATUSES = {S.DECIDED, S.ARCHIVED}
+REVIEWS_FROZEN_STATUSES = frozenset({S.DECIDED, S.ARCHIVED})
 # Statuses from which reviewing can start (first assignments) once the deadline has passed.
-REVIEW_START_STATUSES = {s for s, moves in ALLOWED_TRANSITIONS.items() if S.IN_REVIEW in moves}
+REVIEW_START_STATUSES = frozenset(
+    s for s, moves in ALLOWED_TRANSITIONS.items() if S.IN_REVIEW in moves
+)
+# Statuses whose call a coordinator may close early.
+CLOSABLE_STATUSES = frozenset(s for s, moves in ALLOWED_TRANSITIONS.items() if S.CLOSED in moves)
 # Statuses whose call a coordinator may archive.
-ARCHIVABLE_STATUSES = {s for s, moves in ALLOWED_TRANSITIONS.items() if S.ARCHIVED in moves}
+ARCHIVABLE_STATUSES = frozenset(
+    s for s, moves in ALLOWED_TRANSITIONS.items() if S.ARCHIVED in moves
+)
 
 
 class CallPhase(models.TextChoices):
@@ -63,6 +71,19 @@ class CallPhase(models.TextChoices):
         """No longer taking applications: the phases listed as closed calls."""
         return self in PAST_DEADLINE_PHASES
 
+    @property
+    def is_accepting(self) -> bool:
+        return self == CallPhase.ACCEPTING
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self == CallPhase.UPCOMING
+
+    @property
+    def visitor_note(self) -> str:
+        """What the call's public page says of this phase ("" when the dates say it all)."""
+        return PHASE_VISITOR_NOTES.get(self, "")
+
 
 PHASE_BADGES = {
     CallPhase.DRAFT: "text-bg-warning",
@@ -74,7 +95,15 @@ PHASE_BADGES = {
     CallPhase.ARCHIVED: "text-bg-light border",
 }
 
-PAST_DEADLINE_PHASES = {CallPhase.CLOSED, CallPhase.IN_REVIEW, CallPhase.DECIDED}
+PHASE_VISITOR_NOTES = {
+    CallPhase.IN_REVIEW: _(
+        "The applications are being reviewed. Every applicant will get a decision letter."
+    ),
+    CallPhase.DECIDED: _("The results are published: applicants have their decision letters."),
+    CallPhase.ARCHIVED: _("This call is archived."),
+}
+
+PAST_DEADLINE_PHASES = frozenset({CallPhase.CLOSED, CallPhase.IN_REVIEW, CallPhase.DECIDED})
 
 
 class FinalScoreRule(models.TextChoices):

@@ -13,6 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from grants.enums import (
     ARCHIVABLE_STATUSES,
+    CLOSABLE_STATUSES,
+    PUBLIC_STATUSES,
     REVIEWS_FROZEN_STATUSES,
     CallPhase,
     CallStatus,
@@ -20,7 +22,6 @@ from grants.enums import (
 )
 from grants.limits import MAX_ANSWER_LENGTH
 
-PUBLIC_STATUSES = [s for s in CallStatus if s != CallStatus.DRAFT]
 # Statuses that say where the call stands whatever the dates.
 STATUS_PHASES = {
     CallStatus.DRAFT: CallPhase.DRAFT,
@@ -258,7 +259,11 @@ class GrantCall(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status != CallStatus.DRAFT
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == CallStatus.DRAFT
 
     @property
     def is_accepting(self) -> bool:
@@ -272,6 +277,11 @@ class GrantCall(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.status == CallStatus.ARCHIVED
+
+    @property
+    def is_closable(self) -> bool:
+        """A coordinator may close it early (call_close)."""
+        return self.status in CLOSABLE_STATUSES
 
     @property
     def is_archivable(self) -> bool:

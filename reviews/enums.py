@@ -3,8 +3,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from applicants.enums import ApplicationStatus
-
 
 class AssignmentStatus(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")  # waiting for the declaration of impartiality
@@ -12,8 +10,21 @@ class AssignmentStatus(models.TextChoices):
     CONFLICT = "conflict", _("Conflict of interest")  # released: the reviewer won't score it
     REMOVED = "removed", _("Removed by the coordinator")
 
+    @property
+    def badge(self) -> str:
+        """The Bootstrap badge classes of this status (one place for the colours)."""
+        return ASSIGNMENT_STATUS_BADGES[self]
+
 
 A = AssignmentStatus
+
+# A live assignment shows its progress (ReviewProgress) instead; a released one its status.
+ASSIGNMENT_STATUS_BADGES = {
+    A.ASSIGNED: "text-bg-secondary",
+    A.DECLARED: "text-bg-info",
+    A.CONFLICT: "text-bg-dark",
+    A.REMOVED: "text-bg-dark",
+}
 
 # The moves an assignment may make (reviews.services.assignment_transition is the only writer).
 ALLOWED_ASSIGNMENT_TRANSITIONS: dict[str, set[str]] = {
@@ -26,23 +37,8 @@ ALLOWED_ASSIGNMENT_TRANSITIONS: dict[str, set[str]] = {
 }
 
 # Assignments that count towards an application's reviewers and a reviewer's load.
-ACTIVE_ASSIGNMENT_STATUSES = {A.ASSIGNED, A.DECLARED}
-
-
-# Applications that may be given reviewers: accepted in the formal check, not yet decided.
-REVIEW_STAGE_STATUSES = (
-    ApplicationStatus.ACCEPTED_FOR_REVIEW,
-    ApplicationStatus.IN_REVIEW,
-    ApplicationStatus.REVIEWED,
-)
-# Applications whose decision is published (decisions.services.results_publish moves them
-# here): their reviews are frozen even while the call itself is still open.
-DECIDED_APPLICATION_STATUSES = {
-    ApplicationStatus.AWARDED,
-    ApplicationStatus.RESERVE,
-    ApplicationStatus.REJECTED,
-    ApplicationStatus.DECLINED,
-}
+# (The groups of applications' statuses the review stage asks about live in applicants.enums.)
+ACTIVE_ASSIGNMENT_STATUSES = frozenset({A.ASSIGNED, A.DECLARED})
 
 
 class ReviewStatus(models.TextChoices):
@@ -72,3 +68,55 @@ class ReviewProgress(models.TextChoices):
     DRAFTED = "drafted", _("Drafted")
     SUBMITTED = "submitted", _("Submitted")
     OVERDUE = "overdue", _("Overdue")
+
+    @property
+    def badge(self) -> str:
+        """The Bootstrap badge classes of this progress (one place for the colours)."""
+        return REVIEW_PROGRESS_BADGES[self]
+
+
+REVIEW_PROGRESS_BADGES = {
+    ReviewProgress.ASSIGNED: "text-bg-secondary",
+    ReviewProgress.DECLARED: "text-bg-info",
+    ReviewProgress.DRAFTED: "text-bg-primary",
+    ReviewProgress.SUBMITTED: "text-bg-success",
+    ReviewProgress.OVERDUE: "text-bg-danger",
+}
+
+
+class ReviewerTaskState(models.TextChoices):
+    """Where one assignment stands for its reviewer, as their dashboard shows it."""
+
+    TO_DECLARE = "to_declare", _("to declare")
+    DRAFTING = "drafting", _("drafting")
+    SUBMITTED = "submitted", _("submitted")
+    # The results were published first: nothing more can be done.
+    CLOSED = "closed", _("closed: results published")
+
+    @property
+    def badge(self) -> str:
+        """The Bootstrap badge classes of this state (one place for the colours)."""
+        return REVIEWER_TASK_BADGES[self]
+
+    @property
+    def action(self) -> str:
+        """What the assignment's button on the dashboard says."""
+        return REVIEWER_TASK_ACTIONS.get(self, _("View"))
+
+    @property
+    def is_open(self) -> bool:
+        """Work is still expected from the reviewer (late past the due date)."""
+        return self in OPEN_REVIEWER_TASK_STATES
+
+
+REVIEWER_TASK_BADGES = {
+    ReviewerTaskState.TO_DECLARE: "text-bg-warning",
+    ReviewerTaskState.DRAFTING: "text-bg-info",
+    ReviewerTaskState.SUBMITTED: "text-bg-success",
+    ReviewerTaskState.CLOSED: "text-bg-secondary",
+}
+REVIEWER_TASK_ACTIONS = {
+    ReviewerTaskState.TO_DECLARE: _("Declare"),
+    ReviewerTaskState.DRAFTING: _("Score"),
+}
+OPEN_REVIEWER_TASK_STATES = frozenset({ReviewerTaskState.TO_DECLARE, ReviewerTaskState.DRAFTING})

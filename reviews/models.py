@@ -127,7 +127,7 @@ class ReviewAssignment(models.Model):
             # One live assignment per reviewer and application (a released one may stay beside it).
             models.UniqueConstraint(
                 fields=["application", "reviewer"],
-                condition=Q(status__in=["assigned", "declared"]),
+                condition=Q(status__in=sorted(ACTIVE_ASSIGNMENT_STATUSES)),
                 name="one_active_assignment_per_reviewer",
             ),
         ]
@@ -142,6 +142,15 @@ class ReviewAssignment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_ASSIGNMENT_STATUSES
+
+    @property
+    def needs_declaration(self) -> bool:
+        """Assigned, and the reviewer has not yet declared impartiality (nor a conflict)."""
+        return self.status == AssignmentStatus.ASSIGNED
+
+    @property
+    def status_badge(self) -> str:
+        return AssignmentStatus(self.status).badge
 
 
 class Review(models.Model):
@@ -173,6 +182,10 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"Review {self.pk} ({self.status})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ReviewStatus.SUBMITTED
 
 
 class ReviewScore(models.Model):

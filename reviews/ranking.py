@@ -19,22 +19,19 @@ from decimal import Decimal
 
 from django.db import connection
 
-from applicants.enums import ApplicationStatus
+from applicants.enums import DECIDED_STATUSES, REVIEW_STAGE_STATUSES, ApplicationStatus
 from grants.enums import FinalScoreRule
 from grants.models import GrantCall
+from reviews.enums import ACTIVE_ASSIGNMENT_STATUSES, ReviewStatus
 
 ZERO = Decimal("0.00")
 
 # Published outcomes stay in the ranking: the committee's table doesn't lose
-# rows (or move its funding line) when results are published.
+# rows (or move its funding line) when results are published. (In the pipeline's order.)
 RANKED_STATUSES = [
-    ApplicationStatus.ACCEPTED_FOR_REVIEW,
-    ApplicationStatus.IN_REVIEW,
-    ApplicationStatus.REVIEWED,
-    ApplicationStatus.AWARDED,
-    ApplicationStatus.RESERVE,
-    ApplicationStatus.REJECTED,
-    ApplicationStatus.DECLINED,
+    status
+    for status in ApplicationStatus
+    if status in REVIEW_STAGE_STATUSES or status in DECIDED_STATUSES
 ]
 
 # Scores are compared rounded to 6 decimals: the same mean reached by different
@@ -65,7 +62,8 @@ WITH r AS {m} (
            CAST(rv.total AS DOUBLE PRECISION) AS total
     FROM reviews_review rv
     JOIN reviews_reviewassignment ra ON ra.id = rv.assignment_id
-    WHERE ra.call_id = %(call_id)s AND rv.status = 'submitted' AND ra.status IN ('assigned', 'declared')
+    WHERE ra.call_id = %(call_id)s AND rv.status = %(review_submitted)s
+          AND ra.status IN ({active_assignment})
           AND rv.total IS NOT NULL
 ),
 reviewer_stats AS {m} (
@@ -112,7 +110,7 @@ scored AS {m} (
 assigned AS {m} (
     SELECT application_id, COUNT(*) AS active
     FROM reviews_reviewassignment
-    WHERE call_id = %(call_id)s AND status IN ('assigned', 'declared')
+    WHERE call_id = %(call_id)s AND status IN ({active_assignment})
     GROUP BY application_id
 ),
 -- Applications, their scores and their reviewer counts side by side, one row each: a
@@ -125,7 +123,7 @@ combined AS (
            CAST(NULL AS BIGINT) AS reviews, CAST(NULL AS DOUBLE PRECISION) AS final_score,
            CAST(NULL AS DOUBLE PRECISION) AS normalised, CAST(NULL AS BIGINT) AS active
     FROM applicants_application a
-    WHERE a.call_id = %(call_id)s AND a.status IN ({statuses})
+    WHERE a.call_id = %(call_id)s AND a.status IN ({ranked})
     UNION ALL
     SELECT application_id, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
            mean, spread, reviews, final_score, normalised, NULL
@@ -244,6 +242,13 @@ class Ranking:
         return sum(row.reviews_expected for row in self.rows)
 
 
+def _in_list(name: str, values) -> tuple[str, dict[str, str]]:
+    """Placeholders for `IN (…)` and their parameters: the statuses come from the enums,
+    passed as parameters like any value, never pasted into the SQL."""
+    params = {f"{name}_{i}": str(value) for i, value in enumerate(sorted(values))}
+    return ", ".join(f"%({key})s" for key in params), params
+
+
 def _money(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01")) if value is not None else ZERO
 
@@ -252,11 +257,17 @@ def call_ranking(call: GrantCall, *, order: str = "final") -> Ranking:
     """Every application of `call` accepted for review, ranked; one query whatever the size."""
     if order not in ORDERS:
         order = "final"
-    statuses = ", ".join(f"'{status.value}'" for status in RANKED_STATUSES)  # constants, not input
+    ranked, ranked_params = _in_list("ranked", RANKED_STATUSES)
+    active, active_params = _in_list("active", ACTIVE_ASSIGNMENT_STATUSES)
     materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
-    sql = RANKING_SQL.format(order=ORDERS[order], statuses=statuses, m=materialized)
+    sql = RANKING_SQL.format(
+        order=ORDERS[order], ranked=ranked, active_assignment=active, m=materialized
+    )
     min_score = float(call.min_score)
     params = {
+        **ranked_params,
+        **active_params,
+        "review_submitted": str(ReviewStatus.SUBMITTED),
         "call_id": call.pk,
         "closest_two": 1 if call.final_score_rule == FinalScoreRule.CLOSEST_TWO else 0,
         # The same tolerance as below_threshold, so the SQL and the flags agree.

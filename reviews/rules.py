@@ -3,7 +3,7 @@
 import rules
 
 from accounts.rules import is_coordinator
-from reviews.enums import AssignmentStatus
+from reviews.enums import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus
 
 
 @rules.predicate
@@ -13,7 +13,7 @@ def is_assigned_reviewer(user, assignment) -> bool:
         assignment is not None
         and user.is_authenticated
         and assignment.reviewer_id == user.pk
-        and assignment.status in {AssignmentStatus.ASSIGNED, AssignmentStatus.DECLARED}
+        and assignment.status in ACTIVE_ASSIGNMENT_STATUSES
     )
 
 

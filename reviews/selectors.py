@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from applicants.models import Application, ApplicationVersion, Attachment
 from grants.models import Criterion, GrantCall
-from reviews.enums import DECIDED_APPLICATION_STATUSES, AssignmentStatus, ReviewStatus
+from reviews.enums import AssignmentStatus, ReviewerTaskState, ReviewStatus
 from reviews.models import Invitation, Review, ReviewAssignment
 
 # What the dashboard shows of an assignment and what it hangs off; the long texts
@@ -52,7 +52,7 @@ class DashboardRow:
     """One assignment on the dashboard, with the state the reviewer sees."""
 
     assignment: ReviewAssignment
-    state: str  # "to_declare" | "drafting" | "submitted" | "closed" (results published first)
+    state: ReviewerTaskState
     overdue: bool
 
     @property
@@ -74,15 +74,15 @@ class DashboardCall:
 
     @property
     def submitted(self) -> int:
-        return sum(1 for row in self.rows if row.state == "submitted")
+        return sum(1 for row in self.rows if row.state == ReviewerTaskState.SUBMITTED)
 
     @property
     def to_declare(self) -> int:
-        return sum(1 for row in self.rows if row.state == "to_declare")
+        return sum(1 for row in self.rows if row.state == ReviewerTaskState.TO_DECLARE)
 
     @property
     def drafting(self) -> int:
-        return sum(1 for row in self.rows if row.state == "drafting")
+        return sum(1 for row in self.rows if row.state == ReviewerTaskState.DRAFTING)
 
     @property
     def overdue(self) -> int:
@@ -90,7 +90,7 @@ class DashboardCall:
 
     @property
     def closed(self) -> int:
-        return sum(1 for row in self.rows if row.state == "closed")
+        return sum(1 for row in self.rows if row.state == ReviewerTaskState.CLOSED)
 
     @property
     def left(self) -> int:
@@ -115,22 +115,19 @@ def review_dashboard_for(*, user, now=None) -> list[DashboardCall]:
     for assignment in assignment_list_for_reviewer(user=user):
         review = _review_of(assignment)
         if review is not None and review.status == ReviewStatus.SUBMITTED:
-            state = "submitted"
-        elif (
-            assignment.call.reviews_frozen
-            or assignment.application.status in DECIDED_APPLICATION_STATUSES
-        ):
-            state = "closed"  # nothing more can be done: the results are out
+            state = ReviewerTaskState.SUBMITTED
+        elif assignment.call.reviews_frozen or assignment.application.is_decided:
+            state = ReviewerTaskState.CLOSED  # nothing more can be done: the results are out
         elif assignment.status == AssignmentStatus.ASSIGNED:
-            state = "to_declare"
+            state = ReviewerTaskState.TO_DECLARE
         else:
-            state = "drafting"
+            state = ReviewerTaskState.DRAFTING
         group = groups.setdefault(assignment.call_id, DashboardCall(call=assignment.call))
         group.rows.append(
             DashboardRow(
                 assignment=assignment,
                 state=state,
-                overdue=state in {"to_declare", "drafting"} and assignment.due_at < now,
+                overdue=state.is_open and assignment.due_at < now,
             )
         )
     return list(groups.values())
@@ -188,7 +185,7 @@ def version_attachment(*, version: ApplicationVersion, attachment_pk: int) -> At
 def reviews_frozen_for(application: Application) -> bool:
     """Whether `application`'s reviews are frozen: its call's results or its own decision are
     published (the services refuse every change; pages hide their buttons)."""
-    return application.call.reviews_frozen or application.status in DECIDED_APPLICATION_STATUSES
+    return application.call.reviews_frozen or application.is_decided
 
 
 def invitation_get(*, token: str) -> Invitation:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
+from applicants.enums import REVIEW_STAGE_STATUSES
 from applicants.models import Application
 from grants.models import GrantCall
 from reviews import scoring
@@ -20,7 +21,6 @@ from reviews.assignment import (
 )
 from reviews.enums import (
     ACTIVE_ASSIGNMENT_STATUSES,
-    REVIEW_STAGE_STATUSES,
     AssignmentStatus,
     ReviewProgress,
     ReviewStatus,

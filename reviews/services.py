@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from applicants.enums import ApplicationStatus
+from applicants.enums import DECIDED_STATUSES, REVIEW_STAGE_STATUSES, ApplicationStatus
 from applicants.models import ApplicantProfile, Application
 from applicants.services import application_transition
 from grants.models import GrantCall
@@ -33,8 +33,6 @@ from reviews.assignment import (
 from reviews.enums import (
     ALLOWED_ASSIGNMENT_TRANSITIONS,
     ALLOWED_REVIEW_TRANSITIONS,
-    DECIDED_APPLICATION_STATUSES,
-    REVIEW_STAGE_STATUSES,
     AssignmentStatus,
     ReviewStatus,
 )
@@ -127,7 +125,7 @@ def _lock_unfrozen_call(*, call_id: int, application_id: int | None = None) -> G
         raise _frozen_call(call)
     if application_id is not None:
         status = Application.objects.filter(pk=application_id).values_list("status", flat=True)
-        if status.get() in DECIDED_APPLICATION_STATUSES:
+        if status.get() in DECIDED_STATUSES:
             raise ReviewsFrozen()
     return call
 

@@ -43,12 +43,9 @@ def send_pool_invitation(*, invitation_id: int) -> bool:
 def remind_reviewer(*, assignment_id: int) -> bool:
     """Remind a reviewer of a review due soon; nothing if it is done, was reminded already,
     or can no longer be done (the results are published)."""
+    from applicants.enums import DECIDED_STATUSES
     from grants.enums import REVIEWS_FROZEN_STATUSES
-    from reviews.enums import (
-        ACTIVE_ASSIGNMENT_STATUSES,
-        DECIDED_APPLICATION_STATUSES,
-        ReviewStatus,
-    )
+    from reviews.enums import ACTIVE_ASSIGNMENT_STATUSES, ReviewStatus
     from reviews.models import ReviewAssignment
 
     claimed = (
@@ -59,7 +56,7 @@ def remind_reviewer(*, assignment_id: int) -> bool:
         )
         .exclude(review__status=ReviewStatus.SUBMITTED)
         .exclude(call__status__in=REVIEWS_FROZEN_STATUSES)
-        .exclude(application__status__in=DECIDED_APPLICATION_STATUSES)
+        .exclude(application__status__in=DECIDED_STATUSES)
         .update(reminder_sent_at=timezone.now())
     )
     if not claimed:

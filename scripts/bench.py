@@ -94,9 +94,11 @@ def build_programme(size: int, reviewers: int, per_application: int) -> dict:
 
     from accounts.enums import COORDINATORS_GROUP
     from accounts.models import User
+    from applicants.enums import ApplicantKind, ApplicationStatus
     from applicants.models import ApplicantProfile, Application, ApplicationVersion, StatusChange
     from grants.enums import CallStatus
     from grants.models import Criterion, GrantCall
+    from reviews.enums import AssignmentStatus, Recommendation, ReviewStatus
     from reviews.models import PoolMember, Review, ReviewAssignment, ReviewScore
 
     rng = random.Random(2026)  # noqa: S311 -- synthetic data, not a secret
@@ -170,7 +172,7 @@ def build_programme(size: int, reviewers: int, per_application: int) -> dict:
         Application(
             call=call,
             applicant=user,
-            status="in_review",
+            status=ApplicationStatus.IN_REVIEW,
             reference_number=f"BN/2026/{i + 1:04d}",
             number_in_call=i + 1,
             title=f"Projekt klimatyczny nr {i + 1}",
@@ -185,7 +187,7 @@ def build_programme(size: int, reviewers: int, per_application: int) -> dict:
             total_cost=Decimal(rng.randrange(1500, 5500)),
             own_contribution=Decimal("0"),
             requested_amount=Decimal(rng.randrange(1000, 5000)),
-            applicant_kind="individual",
+            applicant_kind=ApplicantKind.INDIVIDUAL,
             applicant_name=user.full_name,
             first_submitted_at=now - timedelta(days=20),
             last_submitted_at=now - timedelta(days=20),
@@ -237,10 +239,10 @@ def build_programme(size: int, reviewers: int, per_application: int) -> dict:
         )
         for application in applications
         for old, new in [
-            ("", "draft"),
-            ("draft", "submitted"),
-            ("submitted", "accepted_for_review"),
-            ("accepted_for_review", "in_review"),
+            ("", ApplicationStatus.DRAFT),
+            (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED),
+            (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED_FOR_REVIEW),
+            (ApplicationStatus.ACCEPTED_FOR_REVIEW, ApplicationStatus.IN_REVIEW),
         ]
     )
     leniency = {user.pk: rng.uniform(-1.5, 1.5) for user in review_users}
@@ -253,7 +255,7 @@ def build_programme(size: int, reviewers: int, per_application: int) -> dict:
                     application=application,
                     call=call,
                     reviewer=reviewer,
-                    status="declared",
+                    status=AssignmentStatus.DECLARED,
                     due_at=now + timedelta(days=5),
                     declared_at=now - timedelta(days=5),
                     declaration_text=call.impartiality_declaration,
@@ -272,10 +274,10 @@ def build_programme(size: int, reviewers: int, per_application: int) -> dict:
         reviews.append(
             Review(
                 assignment=assignment,
-                status="submitted",
+                status=ReviewStatus.SUBMITTED,
                 total=total,
                 submitted_at=now,
-                recommendation="fund",
+                recommendation=Recommendation.FUND,
                 comment_for_applicant="Ciekawy projekt.",
             )
         )
@@ -395,6 +397,7 @@ def bench_letters(env: dict, count: int, workers: int, call_id: int) -> dict:
     from applicants.models import Application
     from core.pdf import render_pdf_in_this_process
     from decisions import letters
+    from decisions.enums import DecisionOutcome, LetterState
     from decisions.letters import render_letter_pdf
     from decisions.models import Decision
     from decisions.services import results_publish
@@ -405,7 +408,7 @@ def bench_letters(env: dict, count: int, workers: int, call_id: int) -> dict:
         Decision(
             application=a,
             call_id=call_id,
-            outcome="rejected",
+            outcome=DecisionOutcome.REJECTED,
             justification="Wynik poniżej progu.",
             decided_by=coordinator,
         )
@@ -464,9 +467,9 @@ def bench_letters(env: dict, count: int, workers: int, call_id: int) -> dict:
         results_publish(call=Application.objects.get(pk=applications[0].pk).call, by=coordinator)
     peaks = []
     try:
-        while Decision.objects.filter(call_id=call_id, letter_state="issued").count() < len(
-            applications
-        ):
+        while Decision.objects.filter(
+            call_id=call_id, letter_state=LetterState.ISSUED
+        ).count() < len(applications):
             peaks.append([peak_rss_mb(p.pid) for p in processes])
             if time.perf_counter() - started > 900:
                 raise SystemExit("letters took longer than 15 minutes")
@@ -480,7 +483,7 @@ def bench_letters(env: dict, count: int, workers: int, call_id: int) -> dict:
             except subprocess.TimeoutExpired:
                 process.kill()
     elapsed = time.perf_counter() - started
-    issued = Decision.objects.filter(call_id=call_id, letter_state="issued").count()
+    issued = Decision.objects.filter(call_id=call_id, letter_state=LetterState.ISSUED).count()
     per_letter = elapsed / max(issued, 1)
     return {
         "letters_issued": issued,

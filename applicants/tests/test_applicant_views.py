@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.tests.factories import UserFactory
 from applicants.enums import ApplicationStatus
@@ -16,6 +17,7 @@ from applicants.tests.builders import (
     render_waiting_pdf_copies,
     submitted_application,
 )
+from applicants.tests.factories import ApplicationFactory
 from applicants.uploads import DOCX
 from grants.models import AttachmentRequirement, EligibilityQuestion
 from grants.tests.factories import GrantCallFactory
@@ -538,3 +540,54 @@ def test_withdraw_needs_confirmation(client):
     application.refresh_from_db()
     assert application.status == ApplicationStatus.WITHDRAWN
     assert application.status_changes.last().note == "Zmiana planów"
+
+
+@pytest.mark.parametrize("status", list(ApplicationStatus))
+def test_my_applications_shows_each_status_with_its_label_and_colour(client, status):
+    application = ApplicationFactory(status=status)
+    client.force_login(application.applicant)
+
+    html = client.get(reverse("applicants:my_applications")).text
+
+    with translation.override("pl"):
+        label = str(status.label)
+    assert f'<span class="badge {status.badge}">{label}</span>' in html
+    decided = {
+        ApplicationStatus.AWARDED,
+        ApplicationStatus.RESERVE,
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.DECLINED,
+    }
+    assert ("Decyzja i pismo" in html) == (status in decided)
+
+
+@pytest.mark.parametrize(
+    "status, says",
+    [
+        (ApplicationStatus.SUBMITTED, "został złożony. Zespół programu sprawdzi teraz"),
+        (ApplicationStatus.CORRECTION_REQUESTED, "Popraw swój wniosek"),
+        (ApplicationStatus.FORMALLY_REJECTED, "Twój wniosek nie przeszedł oceny formalnej"),
+        (ApplicationStatus.ACCEPTED_FOR_REVIEW, "przeszedł ocenę formalną i jest teraz oceniany"),
+        (ApplicationStatus.IN_REVIEW, "przeszedł ocenę formalną i jest teraz oceniany"),
+        (ApplicationStatus.REVIEWED, "przeszedł ocenę formalną i jest teraz oceniany"),
+        (ApplicationStatus.AWARDED, "Decyzja w sprawie Twojego wniosku została opublikowana."),
+        (ApplicationStatus.RESERVE, "Decyzja w sprawie Twojego wniosku została opublikowana."),
+        (ApplicationStatus.REJECTED, "Decyzja w sprawie Twojego wniosku została opublikowana."),
+        (ApplicationStatus.DECLINED, "Decyzja w sprawie Twojego wniosku została opublikowana."),
+    ],
+)
+def test_application_page_tells_the_applicant_where_it_stands(client, status, says):
+    application = ApplicationFactory(status=status)
+    client.force_login(application.applicant)
+
+    html = " ".join(client.get(application.get_absolute_url()).text.split())
+
+    assert says in html
+    others = {
+        "został złożony. Zespół programu sprawdzi teraz",
+        "Popraw swój wniosek",
+        "Twój wniosek nie przeszedł oceny formalnej",
+        "przeszedł ocenę formalną i jest teraz oceniany",
+        "Decyzja w sprawie Twojego wniosku została opublikowana.",
+    } - {says}
+    assert not [other for other in others if other in html]

@@ -33,7 +33,7 @@ SORTABLE_COLUMNS = (
 
 
 def sort_headers(current: str) -> list[dict]:
-    """Each sortable column's header: the sort its link asks for and the state to announce.
+    """Each sortable column's header: the sort its link asks for, its aria-sort and its arrow.
 
     A click on the column sorted by sorts it the other way; on any other column,
     ascending.
@@ -41,12 +41,14 @@ def sort_headers(current: str) -> list[dict]:
     headers = []
     for key, label in SORTABLE_COLUMNS:
         if current == key:
-            state, link = "ascending", f"-{key}"
+            aria_sort, arrow, link = "ascending", "▲", f"-{key}"
         elif current == f"-{key}":
-            state, link = "descending", key
+            aria_sort, arrow, link = "descending", "▼", key
         else:
-            state, link = "", key
-        headers.append({"key": key, "label": label, "state": state, "link": link})
+            aria_sort, arrow, link = "", "", key
+        headers.append(
+            {"key": key, "label": label, "aria_sort": aria_sort, "arrow": arrow, "link": link}
+        )
     return headers
 
 

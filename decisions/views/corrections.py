@@ -8,7 +8,6 @@ from django.views.generic import TemplateView
 
 from decisions.corrections import review_correction_issue
 from grants.views.manage import CoordinatorRequiredMixin
-from reviews.enums import DECIDED_APPLICATION_STATUSES
 from reviews.forms_manage import ReviewCorrectionForm
 from reviews.selectors import criteria_for_review
 from reviews.selectors_manage import review_get_for_correction
@@ -37,7 +36,7 @@ class ReviewCorrectView(CoordinatorRequiredMixin, TemplateView):
             call=self.application.call,
             score_rows=[{"criterion": c, "score": scores.get(c.pk)} for c in self.criteria],
             # Only a published decision has a letter to correct (the service says so too).
-            published=self.application.status in DECIDED_APPLICATION_STATUSES,
+            published=self.application.is_decided,
             **kwargs,
         )
 

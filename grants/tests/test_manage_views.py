@@ -99,6 +99,24 @@ def test_manage_home_lists_every_call_for_coordinator(client):
     assert published.title in response.text
 
 
+def test_manage_home_offers_each_call_only_the_moves_its_status_allows(client):
+    draft = GrantCallFactory(draft=True)
+    open_call = GrantCallFactory()
+    closed = GrantCallFactory(status=CallStatus.CLOSED)
+    decided = GrantCallFactory(status=CallStatus.DECIDED, past_deadline=True)
+    client.force_login(CoordinatorFactory())
+
+    html = client.get(reverse("manage:home")).text
+
+    def offered(name, call):
+        return reverse(name, args=[call.pk]) in html
+
+    calls = [draft, open_call, closed, decided]
+    assert [offered("applicants_manage:list", call) for call in calls] == [False, True, True, True]
+    assert [offered("manage:call_close", call) for call in calls] == [False, True, False, False]
+    assert [offered("manage:call_archive", call) for call in calls] == [False, False, True, True]
+
+
 def test_manage_home_runs_fixed_number_of_queries(client, django_assert_max_num_queries):
     client.force_login(CoordinatorFactory())
     GrantCallFactory.create_batch(3)

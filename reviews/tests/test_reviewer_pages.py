@@ -553,6 +553,25 @@ def test_dashboard_shows_the_title_after_the_declaration_and_no_overdue_once_sub
     assert (group.submitted, group.total, group.left) == (1, 1, 0)
 
 
+def test_dashboard_shows_each_assignments_state_and_its_next_step(client):
+    call = call_with_criteria(reviewers_per_application=1)
+    waiting = accepted_application(call)
+    done = accepted_application(call)
+    (reviewer,) = reviewers_in_pool(call, 1)
+    assign_all(call)
+    submit_review(ReviewAssignment.objects.get(application=done), {"Pomysł": 5, "Budżet": 5})
+    client.force_login(reviewer)
+
+    html = " ".join(client.get(reverse("reviews:dashboard")).content.decode().split())
+
+    declare = reverse("reviews:assignment", args=[waiting.review_assignments.get().pk])
+    view = reverse("reviews:assignment", args=[done.review_assignments.get().pk])
+    assert '<span class="badge text-bg-warning">czeka na oświadczenie</span>' in html
+    assert f'<a class="btn btn-sm btn-primary" href="{declare}"> Złóż oświadczenie<' in html
+    assert '<span class="badge text-bg-success">przesłana</span>' in html
+    assert f'<a class="btn btn-sm btn-outline-secondary" href="{view}"> Zobacz<' in html
+
+
 # --- invitations ------------------------------------------------------------------------
 
 

@@ -13,7 +13,6 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from grants.views.manage import call_get_with_part_counts, call_part_links
-from reviews.enums import DECIDED_APPLICATION_STATUSES, REVIEW_STAGE_STATUSES
 from reviews.forms_manage import (
     AssignmentAddForm,
     AssignmentReplaceForm,
@@ -238,7 +237,7 @@ class ApplicationReviewsView(ReviewCoordinatorMixin, TemplateView):
         reviewers = reviewers_not_on(application)
         offered = reviewers_who_may_review(application, assignments)
         frozen = reviews_frozen_for(application)
-        can_assign = application.status in REVIEW_STAGE_STATUSES and not frozen
+        can_assign = application.is_in_review_stage and not frozen
         refused = kwargs.pop("refused", None)  # a bound form shown again in its place
         if isinstance(refused, ReviewerChoiceForm):
             refused.offer(offered)
@@ -292,8 +291,7 @@ class ApplicationReviewsView(ReviewCoordinatorMixin, TemplateView):
             can_assign=can_assign,
             frozen=frozen,
             # Corrections are for applications whose decision is published (decisions app).
-            correctable=application.status in DECIDED_APPLICATION_STATUSES
-            and not application.call.is_archived,
+            correctable=application.is_decided and not application.call.is_archived,
             add_form=add_form,
             events=application_events(application),
             **kwargs,
