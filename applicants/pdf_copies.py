@@ -31,7 +31,6 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 
 from applicants.enums import (
     VERSION_PDF_FINISHED_STATUSES,
@@ -40,6 +39,7 @@ from applicants.enums import (
     VersionPdfStatus,
 )
 from applicants.models import ApplicationVersion, VersionPdf, VersionPdfChange
+from core.queue import task_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -59,19 +59,6 @@ class InvalidPdfTransition(Exception):
         super().__init__(f"A stored PDF copy cannot move from {old!r} to {new!r}.")
         self.old = old
         self.new = new
-
-
-def _enqueue(task_name: str, *, priority: int = 0, **kwargs) -> None:
-    """Queue applicants.tasks.<task_name>(**kwargs) once the transaction commits.
-
-    Looked up by name when it runs: services never import tasks (tasks import services).
-    """
-
-    def enqueue() -> None:
-        task = import_string(f"applicants.tasks.{task_name}")
-        (task.using(priority=priority) if priority else task).enqueue(**kwargs)
-
-    transaction.on_commit(enqueue)
 
 
 def _delete_file_after_commit(storage, name: str) -> None:
@@ -119,12 +106,16 @@ def version_pdf_transition(
         locked.refresh_from_db(fields=expressions)  # e.g. attempts + 1, computed by the database
 
     if to == P.PENDING:
-        _enqueue("render_version_pdf", pdf_id=locked.pk, priority=RENDER_PRIORITY[locked.kind])
+        task_enqueue(
+            "applicants.tasks.render_version_pdf",
+            pdf_id=locked.pk,
+            priority=RENDER_PRIORITY[locked.kind],
+        )
     if to in VERSION_PDF_FINISHED_STATUSES and locked.kind == VersionPdfKind.FULL:
         # Idempotent: the e-mail is claimed once per version, so a re-render sends nothing.
-        _enqueue("send_submission_confirmation", version_id=locked.version_id)
+        task_enqueue("applicants.tasks.send_submission_confirmation", version_id=locked.version_id)
     if to == P.FAILED:
-        _enqueue("notify_coordinators_of_pdf_failure", change_id=change.pk)
+        task_enqueue("applicants.tasks.notify_coordinators_of_pdf_failure", change_id=change.pk)
     return locked
 
 
@@ -134,7 +125,9 @@ def _create(version: ApplicationVersion, kind: str, *, note: str) -> VersionPdf 
         with transaction.atomic():
             pdf = VersionPdf.objects.create(version=version, kind=kind)
             VersionPdfChange.objects.create(pdf=pdf, old_status="", new_status=P.PENDING, note=note)
-            _enqueue("render_version_pdf", pdf_id=pdf.pk, priority=RENDER_PRIORITY[kind])
+            task_enqueue(
+                "applicants.tasks.render_version_pdf", pdf_id=pdf.pk, priority=RENDER_PRIORITY[kind]
+            )
     except IntegrityError:
         return None
     return pdf

@@ -44,6 +44,15 @@ def application_get_for_owner(*, user, pk: int) -> Application:
     )
 
 
+def live_application(*, call: GrantCall, applicant) -> Application | None:
+    """The applicant's application to `call` that is not withdrawn (the database allows one)."""
+    return (
+        Application.objects.filter(call=call, applicant=applicant)
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .first()
+    )
+
+
 def application_get_for_coordinator(*, pk: int) -> Application:
     return get_object_or_404(Application.objects.select_related("call", "applicant"), pk=pk)
 

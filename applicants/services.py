@@ -35,10 +35,11 @@ from applicants.models import (
     StatusChange,
 )
 from applicants.pdf_copies import version_pdfs_create
+from applicants.selectors import live_application
 from applicants.signals import application_status_changed
 from applicants.snapshot import application_snapshot
 from applicants.submission import SubmissionProblem, application_problems
-from applicants.tasks import notify_applicant_of_status
+from core.queue import task_enqueue
 from grants.limits import MAX_BUDGET_LINES, MAX_GROUP_MEMBERS, MAX_SCHEDULE_ROWS
 from grants.models import CallQuestion, GrantCall, QuestionKind
 
@@ -102,9 +103,7 @@ def application_transition(
         note=note,
     )
     if to in NOTIFY_APPLICANT_ON:
-        transaction.on_commit(
-            lambda: notify_applicant_of_status.enqueue(status_change_id=change.pk)
-        )
+        task_enqueue("applicants.tasks.notify_applicant_of_status", status_change_id=change.pk)
     application.refresh_from_db()
     return application
 
@@ -139,14 +138,6 @@ def profile_save(*, profile: ApplicantProfile, members: Sequence[dict]) -> Appli
             for position, member in enumerate(members)
         )
     return profile
-
-
-def live_application(*, call: GrantCall, applicant) -> Application | None:
-    return (
-        Application.objects.filter(call=call, applicant=applicant)
-        .exclude(status=ApplicationStatus.WITHDRAWN)
-        .first()
-    )
 
 
 def application_start(*, call: GrantCall, applicant, eligibility_answers: dict) -> Application:

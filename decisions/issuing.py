@@ -33,10 +33,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from core.mail import email_subject
+from core.queue import task_enqueue
 from decisions import letters
 from decisions.enums import (
     LETTER_OPEN_STATES,
@@ -77,15 +77,6 @@ class InvalidOutboxTransition(Exception):
         super().__init__(f"An outbox message cannot move from {old!r} to {new!r}.")
         self.old = old
         self.new = new
-
-
-def enqueue_after_commit(task_name: str, **ids: int) -> None:
-    """Queue one of decisions.tasks once the transaction commits, by name.
-
-    The one place services reach the tasks: tasks import services, services
-    never import tasks. Tasks take ids only.
-    """
-    transaction.on_commit(lambda: import_string(f"decisions.tasks.{task_name}").enqueue(**ids))
 
 
 # --- Letter requests: the owner of their state ------------------------------------------------
@@ -147,7 +138,7 @@ def letter_request_transition(
 
     if to == LetterState.QUEUED and old in (LetterState.NONE, LetterState.FAILED):
         # Not when taking over from a stopped worker: that worker's task is the one running.
-        enqueue_after_commit("issue_letter", letter_request_id=locked.pk)
+        task_enqueue("decisions.tasks.issue_letter", letter_request_id=locked.pk)
     if to == LetterState.ISSUED:
         outbox_message_create(letter=letter)
     return locked
@@ -370,7 +361,7 @@ def outbox_message_transition(
         update_fields.append(field)
     locked.save(update_fields=update_fields)
     if to == OutboxState.QUEUED:
-        enqueue_after_commit("send_decision_email", message_id=locked.pk)
+        task_enqueue("decisions.tasks.send_decision_email", message_id=locked.pk)
     return locked
 
 
@@ -388,7 +379,7 @@ def outbox_message_create(*, letter: DecisionLetter) -> OutboxMessage | None:
         OutboxStateChange.objects.create(
             message=message, old_state="", new_state=message.state, note=letter.number
         )
-        enqueue_after_commit("send_decision_email", message_id=message.pk)
+        task_enqueue("decisions.tasks.send_decision_email", message_id=message.pk)
     return message
 
 
@@ -396,7 +387,7 @@ def outbox_message_resend(*, message: OutboxMessage, by) -> OutboxMessage:
     """The coordinator's "Resend": the same letter e-mailed again (also takes over a stuck one)."""
     if message.state == OutboxState.QUEUED:
         # Its task may have been lost; the claim in outbox_message_send lets one run send it.
-        enqueue_after_commit("send_decision_email", message_id=message.pk)
+        task_enqueue("decisions.tasks.send_decision_email", message_id=message.pk)
         return message
     return outbox_message_transition(
         message, OutboxState.QUEUED, by=by, note=_("Resent by the coordinator")

@@ -21,11 +21,10 @@ from core.formatting import format_money
 from decisions.enums import DecisionLapse, DecisionOutcome, LetterReason
 from decisions.issuing import letter_request_create
 from decisions.models import Decision, Publication
-
-# Reads the services rely on; kept importable from here for older callers.
-from decisions.selectors import awarded_total, budget_left, next_on_reserve  # noqa: F401
+from decisions.selectors import awarded_total
 from grants.models import GrantCall
 from grants.services import call_decide
+from reviews.ranking import call_ranking
 
 STATUS_FOR_OUTCOME = {
     DecisionOutcome.AWARDED: ApplicationStatus.AWARDED,
@@ -147,8 +146,6 @@ def decisions_award_above_line(*, call: GrantCall, by) -> int:
 
     All or nothing: if one award doesn't fit the budget, none is recorded.
     """
-    from reviews.ranking import call_ranking
-
     awarded = 0
     for row in call_ranking(call).rows:
         if not row.above_funding_line:

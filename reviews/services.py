@@ -21,6 +21,7 @@ from accounts.models import User
 from applicants.enums import DECIDED_STATUSES, REVIEW_STAGE_STATUSES, ApplicationStatus
 from applicants.models import ApplicantProfile, Application
 from applicants.services import application_transition
+from core.queue import task_enqueue
 from grants.models import GrantCall
 from grants.services import call_review_start
 from reviews.assignment import (
@@ -47,11 +48,6 @@ from reviews.models import (
 )
 from reviews.scoring import weighted_total
 from reviews.selectors import reviews_frozen_for
-from reviews.tasks import (
-    notify_coordinators_of_conflict,
-    remind_reviewer,
-    send_pool_invitation,
-)
 
 REMINDER_BEFORE_DUE = timedelta(days=2)
 
@@ -154,9 +150,7 @@ def assignment_transition(
         update_fields.append(field)
     locked.save(update_fields=update_fields)
     if to == AssignmentStatus.CONFLICT:
-        transaction.on_commit(
-            lambda: notify_coordinators_of_conflict.enqueue(assignment_id=locked.pk)
-        )
+        task_enqueue("reviews.tasks.notify_coordinators_of_conflict", assignment_id=locked.pk)
     return locked
 
 
@@ -199,7 +193,7 @@ def pool_add(*, call: GrantCall, reviewer: User, by) -> PoolMember:
 
 
 def _invitation_send(invitation: Invitation) -> None:
-    transaction.on_commit(lambda pk=invitation.pk: send_pool_invitation.enqueue(invitation_id=pk))
+    task_enqueue("reviews.tasks.send_pool_invitation", invitation_id=invitation.pk)
 
 
 @transaction.atomic
@@ -295,12 +289,8 @@ def _schedule_reminder(assignment: ReviewAssignment) -> None:
     run_after = assignment.due_at - REMINDER_BEFORE_DUE
     if run_after <= timezone.now():
         return  # too close to the deadline for a reminder to help; the dashboard shows it
-    if not remind_reviewer.get_backend().supports_defer:
-        # A backend that runs tasks at once (the immediate one, in tests) can't wait until
-        # then, and `using(run_after=…)` would raise; a reminder sent now would be wrong.
-        return
-    task = remind_reviewer.using(run_after=run_after)
-    transaction.on_commit(lambda: task.enqueue(assignment_id=assignment.pk))
+    # Not queued by a backend that can't wait until then (a reminder sent now would be wrong).
+    task_enqueue("reviews.tasks.remind_reviewer", run_after=run_after, assignment_id=assignment.pk)
 
 
 def _candidate_applications(applications: Sequence[Application]) -> list[CandidateApplication]:

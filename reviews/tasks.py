@@ -8,7 +8,11 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from accounts.models import User
+from applicants.enums import DECIDED_STATUSES
 from core.mail import email_subject
+from grants.enums import REVIEWS_FROZEN_STATUSES
+from reviews.enums import ACTIVE_ASSIGNMENT_STATUSES, ReviewStatus
+from reviews.models import Invitation, ReviewAssignment
 
 
 def _absolute(path: str) -> str:
@@ -18,8 +22,6 @@ def _absolute(path: str) -> str:
 @task()
 def send_pool_invitation(*, invitation_id: int) -> bool:
     """Invite someone to review a call: a link to accept (signing up first if needed)."""
-    from reviews.models import Invitation
-
     invitation = Invitation.objects.select_related("call", "invited_by").get(pk=invitation_id)
     user = User.objects.filter(email__iexact=invitation.email).first()
     with translation.override(user.language if user else settings.LANGUAGE_CODE):
@@ -43,11 +45,6 @@ def send_pool_invitation(*, invitation_id: int) -> bool:
 def remind_reviewer(*, assignment_id: int) -> bool:
     """Remind a reviewer of a review due soon; nothing if it is done, was reminded already,
     or can no longer be done (the results are published)."""
-    from applicants.enums import DECIDED_STATUSES
-    from grants.enums import REVIEWS_FROZEN_STATUSES
-    from reviews.enums import ACTIVE_ASSIGNMENT_STATUSES, ReviewStatus
-    from reviews.models import ReviewAssignment
-
     claimed = (
         ReviewAssignment.objects.filter(
             pk=assignment_id,
@@ -84,8 +81,6 @@ def remind_reviewer(*, assignment_id: int) -> bool:
 @task()
 def notify_coordinators_of_conflict(*, assignment_id: int) -> int:
     """Tell the call's coordinators that a reviewer declared a conflict and the application needs someone else."""
-    from reviews.models import ReviewAssignment
-
     recipients = list(User.objects.coordinators().values_list("email", flat=True))
     # Claim first: a retried task (or a second worker) sends nothing twice.
     claimed = ReviewAssignment.objects.filter(

@@ -35,6 +35,9 @@ command -v pdfinfo >/dev/null 2>&1 || echo "poppler-utils is missing (apt-get in
 echo "== ruff"
 "$VENV/bin/ruff" check . || status=1
 
+echo "== import contracts (import-linter, [tool.importlinter] in pyproject.toml)"
+"$VENV/bin/lint-imports" --no-cache --no-logo || status=1
+
 echo "== pytest on SQLite"
 env -u DATABASE_URL "$VENV/bin/pytest" --ignore=tests/e2e -q -p no:cacheprovider \
   --junitxml="$RESULTS/sqlite.xml" || status=1

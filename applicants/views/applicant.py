@@ -35,6 +35,7 @@ from applicants.selectors import (
     application_list_for_applicant,
     application_timeline,
     application_versions,
+    live_application,
     profile_for,
 )
 from applicants.services import (
@@ -50,7 +51,6 @@ from applicants.services import (
     application_withdraw,
     attachment_add,
     attachment_remove,
-    live_application,
     profile_save,
 )
 from applicants.submission import application_problems

@@ -14,6 +14,7 @@ from decisions.feedback import review_feedback
 from decisions.models import Decision
 from decisions.selectors import letter_file_name, public_awards
 from decisions.services import award_accept, award_decline
+from grants.selectors import call_get_public
 
 
 def letter_response(letter, *, filename: str) -> FileResponse:
@@ -95,8 +96,6 @@ class PublicResultsView(TemplateView):
     template_name = "decisions/public_results.html"
 
     def get_context_data(self, **kwargs):
-        from grants.selectors import call_get_public
-
         call = call_get_public(slug=self.kwargs["slug"])
         if not call.public_results:
             raise Http404

@@ -13,7 +13,7 @@ from django.utils import timezone
 from applicants.models import Application, StatusChange
 from decisions.enums import DecisionOutcome, LetterKind, LetterState, OutboxState
 from decisions.models import Decision, DecisionLetter, OutboxMessage, Publication
-from decisions.services import budget_left, next_on_reserve
+from decisions.selectors import budget_left, next_on_reserve
 from demo.programme import DEMO_PASSWORD
 from grants.models import GrantCall
 from reviews.enums import ReviewStatus
