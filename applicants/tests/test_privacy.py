@@ -357,9 +357,24 @@ def test_account_delete_keeps_submitted_applications_anonymised(
     content = json.dumps(submitted.versions.get().content, ensure_ascii=False)
     for personal in ("Zosia", "Zielińska", "Kuba Kowalczyk", user.email, "2008-05-17"):
         assert personal not in content
-    history = list(submitted.status_changes.order_by("at"))
-    assert [change.by_id for change in history] == [None, coordinator.pk]
-    assert default_storage.exists(kept_file)
+    # Still being considered: withdrawn by the deletion; the coordinator's entry keeps its author.
+    assert submitted.status == ApplicationStatus.WITHDRAWN
+    history = list(submitted.status_changes.order_by("pk"))
+    assert [(change.new_status, change.by_id) for change in history] == [
+        (ApplicationStatus.SUBMITTED, None),
+        (ApplicationStatus.CORRECTION_REQUESTED, coordinator.pk),
+        (ApplicationStatus.WITHDRAWN, None),
+    ]
+    with translation.override("pl"):
+        assert history[-1].note == gettext("The applicant deleted their account.")
+    # The uploaded file is deleted; its name, size and checksum stay on record.
+    assert not default_storage.exists(kept_file)
+    attachment = submitted.attachments.get()
+    assert (attachment.file.name, attachment.original_name) == (
+        "",
+        f"attachment-{attachment.pk}.pdf",
+    )
+    assert attachment.sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
 
 
 def test_account_delete_leaves_user_unable_to_log_in(client):
