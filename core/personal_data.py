@@ -46,7 +46,7 @@ def _phone_patterns(phone: str) -> list[str]:
         variants.add(digits[2:])  # +48 600 100 200 is also written 600 100 200
     separator = r"[\s\-./()]*"
     return [
-        r"(?<!\d)(?:\+?48" + separator + r")?" + separator.join(variant) + r"(?!\d)"
+        r"(?<!\d)(?:\(?\+?48\)?" + separator + r")?" + separator.join(variant) + r"(?!\d)"
         for variant in sorted(variants, key=len, reverse=True)
         if len(variant) >= MIN_PHONE_DIGITS
     ]

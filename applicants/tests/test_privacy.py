@@ -176,6 +176,15 @@ def test_my_data_overview_offers_download_and_delete(client):
     assert reverse("privacy:delete") in response.text
 
 
+def test_my_data_overview_says_decisions_letters_and_emails_are_kept_and_downloadable(client):
+    client.force_login(UserFactory())
+    page = client.get(reverse("privacy:overview")).content.decode()
+    assert "Decyzje w sprawie Twoich wniosków" in page
+    assert "E-maile, które do Ciebie wysłaliśmy" in page
+    assert "<code>letters</code>" in page
+    assert "Wnioski, które czekają jeszcze na decyzję, zostają wycofane." in page
+
+
 def test_my_data_export_get_only_leads_to_the_download_button(client):
     client.force_login(UserFactory())
     response = client.get(reverse("privacy:export"))
