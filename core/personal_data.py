@@ -90,7 +90,7 @@ class Person:
         """`text` with every occurrence of the person's identifiers replaced by the label."""
         if not text or self._pattern is None:
             return text
-        return self._pattern.sub(self.label, text)
+        return self._pattern.sub(lambda _match: self.label, text)  # the label taken literally
 
     def redact_data(self, value: Any) -> Any:
         """A JSON value (dicts, lists, strings) with every string redacted; keys too."""
