@@ -11,3 +11,8 @@ class ApplicantsConfig(AppConfig):
         from applicants import part_usage
 
         part_usage.register()
+
+        # What "My data" exports and account deletion erases here (core.personal_data).
+        from applicants.privacy_sections import register_sections
+
+        register_sections()

@@ -1,12 +1,14 @@
 """RODO rights of the applicant: access to everything we keep (a ZIP) and erasure of the account.
 
-`personal_data_export()` reads; `account_delete()` writes. Both work only on
-the user's own rows, and neither ever gives out who on the staff did what.
+`personal_data_export()` reads; `account_delete()` writes. Both go through
+core.personal_data, where every stage of the pipeline registers what it keeps
+about a person (this app's sections are in applicants.privacy_sections; later
+stages register theirs in their AppConfig.ready(), since applicants must not
+import them). Neither ever gives out who on the staff did what.
 """
 
 import io
 import json
-import posixpath
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -14,29 +16,35 @@ from decimal import Decimal
 
 import rules
 from allauth.account.models import EmailAddress
-from django.db import transaction
-from django.db.models import Prefetch, ProtectedError, QuerySet
+from django.db import router, transaction
+from django.db.models import Prefetch, ProtectedError, RestrictedError
+from django.db.models.deletion import Collector
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.rules import is_coordinator
-from applicants.models import (
-    ApplicantProfile,
-    Application,
-    ApplicationVersion,
-    Attachment,
-    StatusChange,
+from applicants.enums import WITHDRAWABLE_STATUSES, ApplicationStatus
+from applicants.models import ApplicantProfile, Application, ApplicationVersion, Attachment
+from applicants.privacy_sections import was_submitted
+from applicants.services import application_withdraw
+from core.personal_data import (
+    Erasure,
+    ErasureFailed,
+    ExportFiles,
+    Notice,
+    Person,
+    account_deletion_notices,
+    personal_data_collect,
+    personal_data_erase,
 )
-from applicants.pdf_copies import version_pdfs_rerender
-from applicants.snapshot import TEXT_FIELDS
 
 # Coordinators hold the programme's calls and decisions: they hand over the
 # role first, then delete their account like anyone else.
 can_delete_own_account = rules.is_authenticated & ~is_coordinator
 
-# Who made a change, as the export says it: never a staff member's name or e-mail.
-ACTOR_APPLICANT = "applicant"
-ACTOR_COORDINATOR = "coordinator"
+# Submitted and not decided yet: deleting the account withdraws these (a draft
+# decision on one lapses with it, through the usual withdrawal).
+LIVE_STATUSES = WITHDRAWABLE_STATUSES - {ApplicationStatus.DRAFT}
 
 README_TEXT = """\
 Mikrogranty — Twoje dane
@@ -52,8 +60,23 @@ data.json
     - "applicant_profile": profil wnioskodawcy i członkowie grupy (jeśli są);
     - "applications": Twoje wnioski — status, numer referencyjny, wszystkie
       pola tekstowe, budżet, harmonogram, odpowiedzi, historia zmian statusu
-      oraz każda złożona wersja dokładnie tak, jak ją złożono ("versions"),
-      razem ze zgodami, które wtedy zaakceptowano.
+      (z datą e-maila, który Ci o niej wysłaliśmy), wyniki oceny formalnej
+      i wiadomości koordynatora, oraz każda złożona wersja dokładnie tak,
+      jak ją złożono ("versions"), razem ze zgodami, które wtedy
+      zaakceptowano, i plikiem PDF tej wersji ("pdf_in_archive");
+    - "reviewing": jeśli oceniasz wnioski jako ekspert — zaproszenia,
+      nabory, do których należysz, przydzielone wnioski i Twoje oceny;
+    - "decisions": ogłoszone decyzje w sprawie Twoich wniosków — wynik,
+      kwota, uzasadnienie, daty (ogłoszenia, termin i data przyjęcia lub
+      rezygnacji z grantu), oceny i uzasadnienia ekspertów tak, jak widzisz
+      je na stronie decyzji ("feedback"; eksperci są ponumerowani, nie
+      podajemy ich nazwisk ani notatek dla komisji), pisma z decyzją
+      ("letters": numer, wersja, data, suma kontrolna SHA-256) oraz e-maile,
+      którymi je wysłaliśmy ("email");
+    - "emails": e-maile wysłane do Ciebie przez system (np. potwierdzenie
+      adresu, zmiana hasła) — adresat, rodzaj, temat, stan i data wysłania.
+      Treści tych e-maili nie przechowujemy po wysłaniu (mogły zawierać
+      linki do logowania).
     W historii zmian "applicant" oznacza Ciebie, a "coordinator" osobę
     z zespołu programu (nie podajemy jej danych).
     Daty i godziny są zapisane w formacie ISO 8601 w czasie UTC
@@ -64,6 +87,13 @@ files/<numer wniosku w systemie>/<nazwa pliku>
     Pliki, które dodano do Twoich wniosków, z ich oryginalnymi nazwami.
     Numer katalogu to pole "id" wniosku w data.json.
 
+versions/<numer wniosku w systemie>/<numer referencyjny>-v<wersja>.pdf
+    Każda złożona wersja wniosku jako PDF — ta sama kopia, którą dostałeś
+    e-mailem po złożeniu.
+
+letters/<numer wniosku w systemie>/<numer pisma>-v<wersja>.pdf
+    Pisma z decyzją (każda wersja, także poprawiona).
+
 Masz pytania o swoje dane? Napisz do koordynatora programu.
 """
 
@@ -72,37 +102,65 @@ class AccountDeletionRefused(Exception):
     """The account can't be deleted here (a coordinator, or the programme's records point to it)."""
 
 
-# --- Reads -------------------------------------------------------------------
+class AccountDeletionFailed(Exception):
+    """Something needed for the erasure failed (e.g. re-rendering a letter); nothing was deleted."""
 
 
-def _applications_of(user) -> QuerySet[Application]:
-    """The user's applications with everything the export or deletion touches, oldest first."""
-    return (
-        Application.objects.owned_by(user)
-        .select_related("call")
-        .prefetch_related(
-            "budget_lines",
-            "schedule",
-            Prefetch("attachments", queryset=Attachment.objects.select_related("requirement")),
-            Prefetch("status_changes", queryset=StatusChange.objects.order_by("at", "pk")),
-            Prefetch("versions", queryset=ApplicationVersion.objects.order_by("number")),
-        )
-        .order_by("created_at", "pk")
+# --- Who the person is ---------------------------------------------------------
+
+
+def deleted_person_label() -> str:
+    with translation.override("pl"):
+        # Stored in the programme's language: the record stays readable whoever opens it later.
+        return _("Deleted person")
+
+
+def person_of(user) -> Person:
+    """`user` with every name, address and phone number under which we stored them.
+
+    From the account, its e-mail addresses, the profile and its group members,
+    and every submitted version's frozen applicant block (the profile may have
+    changed since). Group members' names count as the person's: they came with
+    the person's profile and are erased with it.
+    """
+    names = {user.full_name}
+    emails = {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    phones = set()
+    profile = ApplicantProfile.objects.filter(user=user).prefetch_related("members").first()
+    if profile is not None:
+        names.add(profile.contact_name)
+        names.update(member.full_name for member in profile.members.all())
+        phones.add(profile.phone)
+    for content in ApplicationVersion.objects.filter(application__applicant=user).values_list(
+        "content", flat=True
+    ):
+        applicant = content.get("applicant") if isinstance(content, dict) else None
+        if not isinstance(applicant, dict):
+            continue
+        names.add(applicant.get("contact_name") or "")
+        names.update((m or {}).get("full_name") or "" for m in applicant.get("members") or [])
+        emails.add(applicant.get("email") or "")
+        phones.add(applicant.get("phone") or "")
+    return Person(
+        user=user,
+        label=deleted_person_label(),
+        names=tuple(sorted(n for n in names if n and n.strip())),
+        emails=tuple(sorted(e for e in emails if e)),
+        phones=tuple(sorted(p for p in phones if p)),
     )
 
 
-def _was_submitted(application: Application) -> bool:
-    # A draft never submitted (also one withdrawn before submission) is the
-    # applicant's alone; anything ever submitted belongs to the call's record.
-    return application.first_submitted_at is not None or bool(application.versions.all())
+# --- Reads -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class AccountDeletionPreview:
     """What deleting the account would do, for the confirmation page."""
 
-    drafts: list[Application]
-    kept: list[Application]
+    drafts: list[Application]  # deleted
+    withdrawn: list[Application]  # live ones: withdrawn, then kept anonymised
+    kept: list[Application]  # decided or ended: kept anonymised
+    notices: list[Notice]  # what the later stages do (awards declined, letters re-made…)
 
 
 def account_deletion_preview(*, user) -> AccountDeletionPreview:
@@ -114,9 +172,12 @@ def account_deletion_preview(*, user) -> AccountDeletionPreview:
         )
         .order_by("created_at", "pk")
     )
+    submitted = [a for a in applications if was_submitted(a)]
     return AccountDeletionPreview(
-        drafts=[a for a in applications if not _was_submitted(a)],
-        kept=[a for a in applications if _was_submitted(a)],
+        drafts=[a for a in applications if not was_submitted(a)],
+        withdrawn=[a for a in submitted if a.status in LIVE_STATUSES],
+        kept=[a for a in submitted if a.status not in LIVE_STATUSES],
+        notices=account_deletion_notices(user=user),
     )
 
 
@@ -157,170 +218,19 @@ class _ExportEncoder(json.JSONEncoder):
         return super().default(o)
 
 
-def _actor(by_id: int | None, user) -> str | None:
-    if by_id is None:
-        return None
-    return ACTOR_APPLICANT if by_id == user.pk else ACTOR_COORDINATOR
-
-
-def _safe_file_name(attachment: Attachment) -> str:
-    # The original name is the applicant's own text: keep only its last part so
-    # it can't climb out of its folder when the archive is unpacked.
-    name = posixpath.basename(attachment.original_name.replace("\\", "/")).strip().lstrip(".")
-    return name or f"attachment-{attachment.pk}{attachment.extension}"
-
-
-def _unique_path(folder: str, name: str, taken: set[str]) -> str:
-    stem, extension = posixpath.splitext(name)
-    path, n = f"{folder}/{name}", 1
-    while path in taken:
-        n += 1
-        path = f"{folder}/{stem} ({n}){extension}"
-    taken.add(path)
-    return path
-
-
-def _account_data(user) -> dict:
-    return {
-        "email": user.email,
-        "full_name": user.full_name,
-        "language": user.language,
-        "date_joined": user.date_joined,
-        "last_login": user.last_login,
-        "email_addresses": [
-            {"email": address.email, "verified": address.verified, "primary": address.primary}
-            for address in EmailAddress.objects.filter(user=user).order_by("pk")
-        ],
-    }
-
-
-def _profile_data(user) -> dict | None:
-    profile = ApplicantProfile.objects.filter(user=user).prefetch_related("members").first()
-    if profile is None:
-        return None
-    return {
-        "kind": profile.kind,
-        "contact_name": profile.contact_name,
-        "phone": profile.phone,
-        "city": profile.city,
-        "date_of_birth": profile.date_of_birth,
-        "group_name": profile.group_name,
-        "patron_organisation": profile.patron_organisation,
-        "organisation_name": profile.organisation_name,
-        "krs": profile.krs,
-        "nip": profile.nip,
-        "regon": profile.regon,
-        "updated_at": profile.updated_at,
-        "members": [
-            {"full_name": member.full_name, "age": member.age, "is_leader": member.is_leader}
-            for member in profile.members.all()
-        ],
-    }
-
-
-def _application_data(application: Application, user, file_paths: dict[int, str]) -> dict:
-    return {
-        "id": application.pk,
-        "call": {"id": application.call_id, "title": application.call.title},
-        "status": application.status,
-        "reference_number": application.reference_number,
-        **{field: getattr(application, field) for field in TEXT_FIELDS},
-        "total_cost": application.total_cost,
-        "own_contribution": application.own_contribution,
-        "requested_amount": application.requested_amount,
-        "applicant_kind": application.applicant_kind,
-        "applicant_name": application.applicant_name,
-        "eligibility_answers": application.eligibility_answers,
-        "answers": application.answers,
-        "correction_message": application.correction_message,
-        "correction_deadline": application.correction_deadline,
-        "rejection_reasons": application.rejection_reasons,
-        "created_at": application.created_at,
-        "updated_at": application.updated_at,
-        "first_submitted_at": application.first_submitted_at,
-        "last_submitted_at": application.last_submitted_at,
-        "schedule": [
-            {"starts_on": item.starts_on, "ends_on": item.ends_on, "activity": item.activity}
-            for item in application.schedule.all()
-        ],
-        "budget_lines": [
-            {
-                "category": line.category,
-                "item": line.item,
-                "unit": line.unit,
-                "quantity": line.quantity,
-                "unit_cost": line.unit_cost,
-                "own_contribution": line.own_contribution,
-                "total": line.total,
-            }
-            for line in application.budget_lines.all()
-        ],
-        "attachments": [
-            {
-                "id": attachment.pk,
-                "name": attachment.original_name,
-                "requirement": attachment.requirement.name if attachment.requirement else "",
-                "content_type": attachment.content_type,
-                "size": attachment.size,
-                "sha256": attachment.sha256,
-                "uploaded_at": attachment.uploaded_at,
-                "removed_at": attachment.removed_at,
-                "file_in_archive": file_paths.get(attachment.pk),
-            }
-            for attachment in application.attachments.all()
-        ],
-        "status_history": [
-            {
-                "at": change.at,
-                "old_status": change.old_status,
-                "new_status": change.new_status,
-                "by": _actor(change.by_id, user),
-                "note": change.note,
-            }
-            for change in application.status_changes.all()
-        ],
-        "versions": [
-            {
-                "number": version.number,
-                "submitted_at": version.submitted_at,
-                "submitted_by": _actor(version.submitted_by_id, user),
-                "content": version.content,
-                "consents": version.consents,
-            }
-            for version in application.versions.all()
-        ],
-    }
-
-
 def personal_data_export(*, user) -> bytes:
     """Everything kept about `user`, as ZIP bytes: README.txt, data.json and their files.
 
+    data.json has one key per registered section (account, applicant_profile,
+    applications, reviewing, decisions, emails…), each written by its stage.
     Changes nothing. Staff who changed an application appear only as "coordinator".
     """
-    applications = list(_applications_of(user))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", README_TEXT)
-        file_paths: dict[int, str] = {}
-        taken: set[str] = set()
-        for application in applications:
-            for attachment in application.attachments.all():
-                path = _unique_path(f"files/{application.pk}", _safe_file_name(attachment), taken)
-                try:
-                    with attachment.file.open("rb") as source, archive.open(path, "w") as target:
-                        for chunk in source.chunks():
-                            target.write(chunk)
-                except OSError:
-                    # A file missing from storage must not cost the person the rest
-                    # of their data; data.json shows it as not in the archive.
-                    taken.discard(path)
-                    continue
-                file_paths[attachment.pk] = path
         data = {
             "exported_at": timezone.now(),
-            "account": _account_data(user),
-            "applicant_profile": _profile_data(user),
-            "applications": [_application_data(a, user, file_paths) for a in applications],
+            **personal_data_collect(user=user, files=ExportFiles(archive)),
         }
         archive.writestr(
             "data.json", json.dumps(data, cls=_ExportEncoder, ensure_ascii=False, indent=2)
@@ -331,98 +241,79 @@ def personal_data_export(*, user) -> bytes:
 # --- Erasure -----------------------------------------------------------------
 
 
-def _anonymised_applicant(applicant: dict, label: str) -> dict:
-    """The frozen "applicant" block without what identifies a person.
+def _refuse_if_protected(user) -> None:
+    """Refuse before changing anything when records the programme keeps protect the user.
 
-    Kept: who applied as what (kind), the group's and the organisation's names and
-    registry numbers (KRS, NIP, REGON are public records of a legal entity, not
-    of a person), the patron organisation, the town and the members' ages — what
-    the programme needs to account for the grant and its reach. Removed: the
-    person's name, e-mail, phone, date of birth and every member's name.
+    E.g. a call they created, a decision they recorded, a review they wrote.
     """
-    anonymised = dict(applicant)
-    contact_name = applicant.get("contact_name")
-    anonymised.update(contact_name=label, email=None, phone=None, date_of_birth=None)
-    if contact_name and applicant.get("display_name") == contact_name:
-        anonymised["display_name"] = label
-    anonymised["members"] = [
-        {**member, "full_name": label} for member in applicant.get("members") or []
-    ]
-    return anonymised
-
-
-@transaction.atomic
-def account_delete(*, user) -> None:
-    """Erase `user`'s account (RODO art. 17), keeping the programme's records of what was submitted.
-
-    Deletes the never-submitted applications (drafts) with their files — the
-    stored files go after commit — the applicant profile with its group members,
-    the user and, by cascade, their allauth e-mail addresses. Every application
-    ever submitted is kept for the call's records but detached from the person:
-    applicant NULL, anonymised_at set, applicant_name "Deleted person" (in
-    Polish) and the personal fields in each version's content replaced.
-    Status history keeps who else made a change; the user's own entries lose
-    their author (the foreign keys are SET_NULL).
-
-    Raises AccountDeletionRefused for a coordinator, or when records the
-    programme must keep (e.g. calls they created) still point to the user.
-    """
-    if not can_delete_own_account(user):
-        raise AccountDeletionRefused(_("Coordinators can't delete their account here."))
-
-    with translation.override("pl"):
-        # Stored once, in the programme's language: the record stays readable
-        # whoever opens it later.
-        label = _("Deleted person")
-    now = timezone.now()
-
-    applications = list(
-        Application.objects.select_for_update()
-        .filter(applicant=user)
-        .prefetch_related("attachments", "versions")
-    )
-    drafts = [a for a in applications if not _was_submitted(a)]
-    kept = [a for a in applications if _was_submitted(a)]
-
-    stored_files = [
-        (attachment.file.storage, attachment.file.name)
-        for application in drafts
-        for attachment in application.attachments.all()
-        if attachment.file.name
-    ]
-    Application.objects.filter(pk__in=[a.pk for a in drafts]).delete()
-
-    for application in kept:
-        for version in application.versions.all():
-            if isinstance(version.content, dict) and isinstance(
-                version.content.get("applicant"), dict
-            ):
-                version.content = {
-                    **version.content,
-                    "applicant": _anonymised_applicant(version.content["applicant"], label),
-                }
-                version.save(update_fields=["content"])
-    # The stored PDF copies name the person: their files go, and new ones are
-    # rendered from the anonymised snapshots (after commit).
-    version_pdfs_rerender(
-        versions=[v for a in kept for v in a.versions.all()], note="account deleted: anonymised"
-    )
-    Application.objects.filter(pk__in=[a.pk for a in kept]).update(
-        applicant=None, anonymised_at=now, applicant_name=label, updated_at=now
-    )
-
-    ApplicantProfile.objects.filter(user=user).delete()
     try:
-        user.delete()
-    except ProtectedError as exc:
-        # Leaving the atomic block with this exception rolls everything back,
-        # the queued file deletions included.
+        Collector(using=router.db_for_write(user._meta.model)).collect([user])
+    except (ProtectedError, RestrictedError) as exc:
         raise AccountDeletionRefused(
             _("Records the programme must keep still refer to this account.")
         ) from exc
 
-    def delete_stored_files() -> None:
-        for storage, name in stored_files:
-            storage.delete(name)
 
-    transaction.on_commit(delete_stored_files)
+def _withdraw_live_applications(user) -> None:
+    """Withdraw what is still being considered, as the applicant would: the usual transition.
+
+    A draft decision on one lapses with it (decisions listens to the move), and
+    the coordinators see the withdrawal and its reason in the history.
+    """
+    with translation.override("pl"):
+        note = _("The applicant deleted their account.")
+    for application in Application.objects.filter(
+        applicant=user, status__in=LIVE_STATUSES
+    ).order_by("pk"):
+        application_withdraw(application=application, by=user, note=note)
+
+
+def account_delete(*, user) -> None:
+    """Erase `user`'s account (RODO art. 17), keeping the programme's records, anonymised.
+
+    In one transaction:
+    - applications still being considered are withdrawn (a draft award lapses);
+    - every registered stage erases what it keeps about the person, in
+      pipeline order (applicants, reviews, decisions, core): drafts and the
+      profile are deleted; submitted applications stay for the call's
+      records, detached from the person, their frozen versions and PDF copies
+      anonymised and every exact occurrence of the person's names, e-mail
+      addresses and phone numbers in free text (theirs, the coordinators', the
+      reviewers') replaced by "Deleted person" (in Polish); their uploaded files
+      deleted; an award not yet accepted declined; decision letters re-rendered
+      anonymised; e-mail records, task rows and sessions naming them deleted;
+    - the user is deleted (their allauth e-mail addresses with them).
+    Files are deleted from storage once it commits.
+
+    Raises AccountDeletionRefused for a coordinator, or when records the
+    programme must keep (e.g. calls they created, reviews they wrote) point to
+    the user; AccountDeletionFailed when a step could not be done (nothing is
+    deleted then).
+    """
+    if not can_delete_own_account(user):
+        raise AccountDeletionRefused(_("Coordinators can't delete their account here."))
+    _refuse_if_protected(user)
+    erasure = Erasure(person_of(user))
+    try:
+        with transaction.atomic():
+            _withdraw_live_applications(user)
+            personal_data_erase(erasure=erasure)
+            try:
+                user.delete()
+            except (ProtectedError, RestrictedError) as exc:
+                raise AccountDeletionRefused(
+                    _("Records the programme must keep still refer to this account.")
+                ) from exc
+
+            def delete_stored_files() -> None:
+                for storage, name in erasure.files_to_delete:
+                    storage.delete(name)
+
+            transaction.on_commit(delete_stored_files)
+    except BaseException as exc:
+        # Rolled back: the anonymised re-renderings written meanwhile go, the originals stay.
+        for storage, name in erasure.files_written:
+            storage.delete(name)
+        if isinstance(exc, ErasureFailed):
+            raise AccountDeletionFailed(str(exc)) from exc
+        raise

@@ -15,3 +15,8 @@ class DecisionsConfig(AppConfig):
         application_status_changed.connect(
             decision_settle_on_application_end, dispatch_uid="decisions.settle_on_application_end"
         )
+
+        # What "My data" exports and account deletion erases here (core.personal_data).
+        from decisions.privacy import register_sections
+
+        register_sections()

@@ -49,6 +49,7 @@ def next_on_reserve(call: GrantCall) -> Decision | None:
         if (
             decision.application.requested_amount <= left
             and decision.application.status == ApplicationStatus.RESERVE
+            and decision.application.anonymised_at is None  # the account was deleted
         ):
             return decision
     return None
@@ -311,6 +312,7 @@ def reserve_offer_possible(*, decision: Decision) -> bool:
         and decision.is_published
         and not decision.is_lapsed
         and decision.application.status == ApplicationStatus.RESERVE
+        and decision.application.anonymised_at is None  # the account was deleted
         and decision.application.requested_amount <= budget_left(decision.call)
     )
 

@@ -233,27 +233,38 @@ def award_accept(*, decision: Decision, by) -> Decision:
 
 
 @transaction.atomic
-def award_decline(*, decision: Decision, by) -> Decision:
-    """The awarded applicant declines: the money goes back to the budget."""
+def award_decline(
+    *, decision: Decision, by, note: str = "", after_deadline: bool = False
+) -> Decision:
+    """The awarded applicant declines: the money goes back to the budget.
+
+    `after_deadline` lets the applicant's account deletion decline an award
+    whose time to answer has passed (the money would stay locked otherwise);
+    `note` replaces "Grant declined" in the application's history.
+    """
     _lock_call(decision.call)
     decision = (
         Decision.objects.select_for_update().select_related("application").get(pk=decision.pk)
     )
-    _check_award_answerable(decision)
+    _check_award_answerable(decision, deadline_applies=not after_deadline)
     decision.declined_at = timezone.now()
     decision.save(update_fields=["declined_at"])
     application_transition(
-        decision.application, ApplicationStatus.DECLINED, by=by, note=_("Grant declined")
+        decision.application, ApplicationStatus.DECLINED, by=by, note=note or _("Grant declined")
     )
     return decision
 
 
-def _check_award_answerable(decision: Decision) -> None:
+def _check_award_answerable(decision: Decision, *, deadline_applies: bool = True) -> None:
     if decision.outcome != DecisionOutcome.AWARDED or not decision.is_published:
         raise ValidationError(_("There is no published award to answer."))
     if decision.accepted_at or decision.declined_at:
         raise ValidationError(_("You have already answered."))
-    if decision.acceptance_deadline and timezone.now() >= decision.acceptance_deadline:
+    if (
+        deadline_applies
+        and decision.acceptance_deadline
+        and timezone.now() >= decision.acceptance_deadline
+    ):
         raise ValidationError(
             _("The time to answer has passed. Please contact the programme team.")
         )
@@ -278,6 +289,11 @@ def reserve_offer(*, decision: Decision, by, amount: Decimal | None = None) -> D
     ):
         raise ValidationError(
             _("Only a published reserve-list application can be offered a grant.")
+        )
+    if decision.application.anonymised_at is not None:
+        # Nobody is left to accept it: the money would stay locked for good.
+        raise ValidationError(
+            _("The applicant deleted their account: there is no one to offer the grant to.")
         )
     amount = amount or decision.application.requested_amount
     if awarded_total(call) + amount > call.total_budget:

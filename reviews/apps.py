@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("Reviews")
+
+    def ready(self):
+        # What "My data" exports and account deletion erases here (core.personal_data).
+        from reviews.privacy import register_sections
+
+        register_sections()

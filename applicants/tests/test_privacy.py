@@ -176,6 +176,15 @@ def test_my_data_overview_offers_download_and_delete(client):
     assert reverse("privacy:delete") in response.text
 
 
+def test_my_data_overview_says_decisions_letters_and_emails_are_kept_and_downloadable(client):
+    client.force_login(UserFactory())
+    page = client.get(reverse("privacy:overview")).content.decode()
+    assert "Decyzje w sprawie Twoich wniosków" in page
+    assert "E-maile, które do Ciebie wysłaliśmy" in page
+    assert "<code>letters</code>" in page
+    assert "Wnioski, które czekają jeszcze na decyzję, zostają wycofane." in page
+
+
 def test_my_data_export_get_only_leads_to_the_download_button(client):
     client.force_login(UserFactory())
     response = client.get(reverse("privacy:export"))
@@ -357,9 +366,24 @@ def test_account_delete_keeps_submitted_applications_anonymised(
     content = json.dumps(submitted.versions.get().content, ensure_ascii=False)
     for personal in ("Zosia", "Zielińska", "Kuba Kowalczyk", user.email, "2008-05-17"):
         assert personal not in content
-    history = list(submitted.status_changes.order_by("at"))
-    assert [change.by_id for change in history] == [None, coordinator.pk]
-    assert default_storage.exists(kept_file)
+    # Still being considered: withdrawn by the deletion; the coordinator's entry keeps its author.
+    assert submitted.status == ApplicationStatus.WITHDRAWN
+    history = list(submitted.status_changes.order_by("pk"))
+    assert [(change.new_status, change.by_id) for change in history] == [
+        (ApplicationStatus.SUBMITTED, None),
+        (ApplicationStatus.CORRECTION_REQUESTED, coordinator.pk),
+        (ApplicationStatus.WITHDRAWN, None),
+    ]
+    with translation.override("pl"):
+        assert history[-1].note == gettext("The applicant deleted their account.")
+    # The uploaded file is deleted; its name, size and checksum stay on record.
+    assert not default_storage.exists(kept_file)
+    attachment = submitted.attachments.get()
+    assert (attachment.file.name, attachment.original_name) == (
+        "",
+        f"attachment-{attachment.pk}.pdf",
+    )
+    assert attachment.sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
 
 
 def test_account_delete_leaves_user_unable_to_log_in(client):

@@ -421,6 +421,8 @@ class AttachmentRemoveView(OwnApplicationMixin, View):
 
 def attachment_response(attachment) -> FileResponse:
     """Send a stored attachment as a download, never rendered inline by the browser."""
+    if not attachment.file.name:
+        raise Http404  # erased with its uploader's account: only its name and checksum remain
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

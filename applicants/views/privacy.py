@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from applicants.forms_privacy import AccountDeleteForm
 from applicants.privacy import (
+    AccountDeletionFailed,
     AccountDeletionRefused,
     account_delete,
     account_deletion_preview,
@@ -80,6 +81,15 @@ class AccountDeleteView(LoginRequiredMixin, FormView):
                 ),
             )
             return redirect("privacy:overview")
+        except AccountDeletionFailed:
+            messages.error(
+                self.request,
+                _(
+                    "Your account could not be deleted just now, and nothing was deleted. "
+                    "Please try again in a while; if it keeps failing, write to the programme coordinator."
+                ),
+            )
+            return redirect("privacy:delete")
         logout(self.request)
         messages.success(self.request, _("Your account has been deleted."))
         return redirect("home")
