@@ -276,10 +276,12 @@ class Attachment(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="attachments"
     )
+    # A requirement with files can't be deleted (grants.services.call_parts_save
+    # says so on the call's page); the files never lose what they were sent as.
     requirement = models.ForeignKey(
         AttachmentRequirement,
         verbose_name=_("what this file is"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

@@ -315,7 +315,17 @@ def call_parts_save(
         raise ValidationError(problems, code="part_in_use")
     for row in rows_to_delete:
         row._history_user = by
-        row.delete()
+        try:
+            with transaction.atomic():
+                row.delete()
+        except ProtectedError as exc:
+            # Used between the check above and now (a file attached to a requirement:
+            # Attachment.requirement protects it).
+            raise ValidationError(
+                _("“%(row)s” is already used by an application, so it can't be removed.")
+                % {"row": row},
+                code="part_in_use",
+            ) from exc
     for position, row in enumerate(rows_to_save):
         row.call = call
         row.position = position
