@@ -1,5 +1,6 @@
 """Scoring: reviewer pools per call, assignments with conflict declarations, reviews and their points."""
 
+import hashlib
 import secrets
 from datetime import timedelta
 from decimal import Decimal
@@ -44,7 +45,22 @@ class PoolMember(models.Model):
 
 
 def invitation_token() -> str:
+    """A fresh secret for an invitation's link; only its hash is stored."""
     return secrets.token_urlsafe(32)
+
+
+def invitation_token_hash(token: str) -> str:
+    """What the database keeps of an invitation's token: its SHA-256, in hex.
+
+    A copy of the database (a backup, a read-only account) opens no invitation.
+    The token is 32 random bytes, so a plain hash is enough: nothing to guess.
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_token_hash_unsent() -> str:
+    """The hash of a token nobody has: an invitation's link works once it is sent."""
+    return invitation_token_hash(invitation_token())
 
 
 def invitation_expiry(now=None):
@@ -59,7 +75,9 @@ class Invitation(models.Model):
         GrantCall, on_delete=models.CASCADE, related_name="reviewer_invitations"
     )
     email = models.EmailField(_("e-mail address"))
-    token = models.CharField(max_length=64, unique=True, default=invitation_token)
+    # SHA-256 of the token in the e-mailed link (reviews.services.invitation_send gives
+    # a fresh one with every e-mail, so an earlier link stops working).
+    token_hash = models.CharField(max_length=64, unique=True, default=invitation_token_hash_unsent)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
