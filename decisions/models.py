@@ -33,6 +33,14 @@ class DecisionQuerySet(models.QuerySet):
         """Awards that count against the call's budget: neither declined nor lapsed."""
         return self.live().filter(outcome=DecisionOutcome.AWARDED, declined_at__isnull=True)
 
+    def awaiting_answer(self, now=None) -> "DecisionQuerySet":
+        """Published awards their applicants may still accept or decline (before the deadline)."""
+        return self.live_awards().filter(
+            published_at__isnull=False,
+            accepted_at__isnull=True,
+            acceptance_deadline__gt=now or timezone.now(),
+        )
+
 
 class Decision(models.Model):
     """The committee's record for one application: a draft until the call's results are published."""

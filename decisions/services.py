@@ -25,7 +25,7 @@ from decisions.models import Decision, Publication
 # Reads the services rely on; kept importable from here for older callers.
 from decisions.selectors import awarded_total, budget_left, next_on_reserve  # noqa: F401
 from grants.models import GrantCall
-from grants.services import call_decide
+from grants.services import call_decide, call_refuse_archived
 
 REVIEW_STAGE = {
     ApplicationStatus.ACCEPTED_FOR_REVIEW,
@@ -46,8 +46,13 @@ class BudgetExceeded(ValidationError):
 
 def _lock_call(call: GrantCall) -> GrantCall:
     """Serialise every write to the call's awards: PostgreSQL locks the call's row;
-    SQLite's IMMEDIATE transactions already let one writer in at a time."""
-    return GrantCall.objects.select_for_update().get(pk=call.pk)
+    SQLite's IMMEDIATE transactions already let one writer in at a time.
+
+    An archived call is read-only: ValidationError (code "call_archived").
+    """
+    locked = GrantCall.objects.select_for_update().get(pk=call.pk)
+    call_refuse_archived(locked)
+    return locked
 
 
 @transaction.atomic
@@ -155,6 +160,7 @@ def decisions_award_above_line(*, call: GrantCall, by) -> int:
     """
     from reviews.ranking import call_ranking
 
+    _lock_call(call)  # refused for an archived call, even with nothing left to award
     awarded = 0
     for row in call_ranking(call).rows:
         if not row.above_funding_line:
@@ -234,6 +240,7 @@ def results_publish(
 @transaction.atomic
 def award_accept(*, decision: Decision, by) -> Decision:
     """The awarded applicant confirms they accept the grant (before the deadline)."""
+    _lock_call(decision.call)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     _check_award_answerable(decision)
     decision.accepted_at = timezone.now()
