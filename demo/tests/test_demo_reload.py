@@ -74,3 +74,22 @@ def test_load_demo_moves_every_call_through_allowed_moves_in_the_past(quiet):
         assert changes[-1].new_status == call.status
         assert changes[-1].at < now
         assert call.published_at == changes[0].at < call.opens_at
+
+
+@pytest.mark.django_db
+def test_load_demo_moves_a_call_an_earlier_version_put_back_on_through_the_services(quiet):
+    load_demo()
+    # What loading the demo of an earlier version again did to the calls past their deadline.
+    GrantCall.objects.filter(slug__in=["rowerowa-szkola", "zielone-szkoly"]).update(
+        status=CallStatus.CLOSED
+    )
+
+    load_demo()
+
+    decided = GrantCall.objects.get(slug="rowerowa-szkola")
+    assert decided.status == CallStatus.DECIDED
+    assert list(decided.status_changes.values_list("old_status", "new_status"))[-2:] == [
+        (CallStatus.CLOSED, CallStatus.IN_REVIEW),
+        (CallStatus.IN_REVIEW, CallStatus.DECIDED),
+    ]
+    assert GrantCall.objects.get(slug="zielone-szkoly").status == CallStatus.IN_REVIEW
