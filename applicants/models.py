@@ -26,6 +26,7 @@ from applicants.enums import (
     VersionPdfKind,
     VersionPdfStatus,
 )
+from core.fields import BoundedTextField
 from grants.models import AttachmentRequirement, GrantCall
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -137,16 +138,16 @@ class Application(models.Model):
     number_in_call = models.PositiveIntegerField(null=True, blank=True)
 
     title = models.CharField(_("project title"), max_length=200, blank=True)
-    summary = models.TextField(_("short summary"), max_length=1000, blank=True)
-    problem = models.TextField(_("problem the project addresses"), max_length=3000, blank=True)
-    goals = models.TextField(_("goals"), max_length=2000, blank=True)
-    target_group = models.TextField(_("who the project is for"), max_length=2000, blank=True)
-    activities = models.TextField(_("activities"), max_length=5000, blank=True)
-    expected_results = models.TextField(_("expected results"), max_length=3000, blank=True)
-    results_measurement = models.TextField(
+    summary = BoundedTextField(_("short summary"), max_length=1000, blank=True)
+    problem = BoundedTextField(_("problem the project addresses"), max_length=3000, blank=True)
+    goals = BoundedTextField(_("goals"), max_length=2000, blank=True)
+    target_group = BoundedTextField(_("who the project is for"), max_length=2000, blank=True)
+    activities = BoundedTextField(_("activities"), max_length=5000, blank=True)
+    expected_results = BoundedTextField(_("expected results"), max_length=3000, blank=True)
+    results_measurement = BoundedTextField(
         _("how you will know it worked"), max_length=2000, blank=True
     )
-    team_description = models.TextField(
+    team_description = BoundedTextField(
         _("the team and its experience"), max_length=3000, blank=True
     )
 
@@ -161,9 +162,13 @@ class Application(models.Model):
     applicant_kind = models.CharField(max_length=16, choices=ApplicantKind.choices, blank=True)
     applicant_name = models.CharField(max_length=300, blank=True)
 
-    correction_message = models.TextField(_("what to correct"), blank=True)
+    # Written in the formal check (its form takes 5,000 characters, as for the
+    # longest section of an application: the coordinator's reply is never longer).
+    correction_message = BoundedTextField(_("what to correct"), max_length=5_000, blank=True)
     correction_deadline = models.DateTimeField(_("corrections due"), null=True, blank=True)
-    rejection_reasons = models.TextField(_("reasons for formal rejection"), blank=True)
+    rejection_reasons = BoundedTextField(
+        _("reasons for formal rejection"), max_length=5_000, blank=True
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -311,10 +316,12 @@ class Attachment(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="attachments"
     )
+    # A requirement with files can't be deleted (grants.services.call_parts_save
+    # says so on the call's page); the files never lose what they were sent as.
     requirement = models.ForeignKey(
         AttachmentRequirement,
         verbose_name=_("what this file is"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -391,7 +398,8 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    # A withdrawal's reason (1,000 characters) or the formal check's message (5,000).
+    note = BoundedTextField(max_length=5_000, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -418,7 +426,7 @@ class FormalCheck(models.Model):
     version = models.ForeignKey(ApplicationVersion, on_delete=models.CASCADE, related_name="+")
     outcome = models.CharField(max_length=16, choices=FormalCheckOutcome.choices)
     checklist = models.JSONField(default=list)
-    message = models.TextField(blank=True)
+    message = BoundedTextField(max_length=5_000, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

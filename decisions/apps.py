@@ -8,7 +8,11 @@ class DecisionsConfig(AppConfig):
 
     def ready(self):
         from applicants.signals import application_status_changed
+        from decisions import archiving
         from decisions.services import decision_settle_on_application_end
+
+        # Tells grants what must be settled before a call is archived.
+        archiving.register()
 
         # A withdrawn (or formally rejected) application's draft decision lapses,
         # in the same transaction as the application's move.

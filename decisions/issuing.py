@@ -55,6 +55,8 @@ from decisions.models import (
     OutboxStateChange,
 )
 from decisions.selectors import letter_file_name
+from grants.models import GrantCall
+from grants.services import call_refuse_archived
 
 ERROR_LENGTH = 2000
 
@@ -170,14 +172,18 @@ def letter_request_create(*, decision: Decision, reason: str, by, note: str = ""
     )
 
 
+@transaction.atomic
 def letter_correction_request(*, decision: Decision, note: str, by) -> LetterRequest:
     """Issue a corrected letter: a new version with `note`; the earlier versions are kept.
 
     The API for anything that corrects a published decision (e.g. a corrected
     review): it returns at once; the letter is rendered and e-mailed by the task
     queue, and a failure shows on the progress page with a Retry that issues
-    this same version with this same note.
+    this same version with this same note. Refused in an archived call, which
+    is read-only (ValidationError, code "call_archived"); the call is locked,
+    as archiving locks it.
     """
+    call_refuse_archived(GrantCall.objects.select_for_update().get(pk=decision.call_id))
     return letter_request_create(
         decision=decision, reason=LetterReason.CORRECTION, by=by, note=note
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from applicants.models import Application
+from core.fields import BoundedTextField
 from decisions.enums import (
     DecisionLapse,
     DecisionOutcome,
@@ -22,6 +23,9 @@ from decisions.enums import (
 from grants.models import GrantCall
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+# Why a letter has a new version: the coordinator's correction note (its form takes
+# 1,000 characters), or a review correction's reason (2,000) after a short prefix.
+LETTER_NOTE_LENGTH = 3_000
 
 
 class DecisionQuerySet(models.QuerySet):
@@ -32,6 +36,14 @@ class DecisionQuerySet(models.QuerySet):
     def live_awards(self) -> "DecisionQuerySet":
         """Awards that count against the call's budget: neither declined nor lapsed."""
         return self.live().filter(outcome=DecisionOutcome.AWARDED, declined_at__isnull=True)
+
+    def awaiting_answer(self, now=None) -> "DecisionQuerySet":
+        """Published awards their applicants may still accept or decline (before the deadline)."""
+        return self.live_awards().filter(
+            published_at__isnull=False,
+            accepted_at__isnull=True,
+            acceptance_deadline__gt=now or timezone.now(),
+        )
 
 
 class Decision(models.Model):
@@ -49,7 +61,7 @@ class Decision(models.Model):
         validators=[MinValueValidator(Decimal("0.01"))],
         **MONEY,
     )
-    justification = models.TextField(
+    justification = BoundedTextField(
         _("justification for the applicant"), max_length=5000, blank=True
     )
     reserve_position = models.PositiveIntegerField(
@@ -205,7 +217,9 @@ class DecisionLetter(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    note = models.TextField(_("reason for a new version"), blank=True)
+    note = BoundedTextField(
+        _("reason for a new version"), max_length=LETTER_NOTE_LENGTH, blank=True
+    )
 
     class Meta:
         ordering = ["decision", "version"]
@@ -228,7 +242,9 @@ class LetterRequest(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="letter_requests")
     version = models.PositiveSmallIntegerField()
     reason = models.CharField(max_length=20, choices=LetterReason.choices)
-    note = models.TextField(_("reason for a new version"), blank=True)
+    note = BoundedTextField(
+        _("reason for a new version"), max_length=LETTER_NOTE_LENGTH, blank=True
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -271,7 +287,7 @@ class LetterStateChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    note = BoundedTextField(max_length=LETTER_NOTE_LENGTH, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -317,7 +333,7 @@ class OutboxStateChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    note = BoundedTextField(max_length=LETTER_NOTE_LENGTH, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -306,11 +306,13 @@ def letter_requests_of_decision(*, decision: Decision) -> list[LetterRequest]:
 
 
 def reserve_offer_possible(*, decision: Decision) -> bool:
-    """Whether a published reserve-list decision can be offered the grant: the money is there."""
+    """Whether a published reserve-list decision can be offered the grant: the money is there
+    (and the call is not archived, so read-only)."""
     return (
         decision.outcome == DecisionOutcome.RESERVE
         and decision.is_published
         and not decision.is_lapsed
+        and not decision.call.is_archived
         and decision.application.status == ApplicationStatus.RESERVE
         and decision.application.anonymised_at is None  # the account was deleted
         and decision.application.requested_amount <= budget_left(decision.call)

@@ -23,7 +23,7 @@ from decisions.issuing import letter_request_create
 from decisions.models import Decision, Publication
 from decisions.selectors import awarded_total
 from grants.models import GrantCall
-from grants.services import call_decide
+from grants.services import call_decide, call_refuse_archived
 from reviews.ranking import call_ranking
 
 STATUS_FOR_OUTCOME = {
@@ -39,8 +39,13 @@ class BudgetExceeded(ValidationError):
 
 def _lock_call(call: GrantCall) -> GrantCall:
     """Serialise every write to the call's awards: PostgreSQL locks the call's row;
-    SQLite's IMMEDIATE transactions already let one writer in at a time."""
-    return GrantCall.objects.select_for_update().get(pk=call.pk)
+    SQLite's IMMEDIATE transactions already let one writer in at a time.
+
+    An archived call is read-only: ValidationError (code "call_archived").
+    """
+    locked = GrantCall.objects.select_for_update().get(pk=call.pk)
+    call_refuse_archived(locked)
+    return locked
 
 
 @transaction.atomic
@@ -146,6 +151,7 @@ def decisions_award_above_line(*, call: GrantCall, by) -> int:
 
     All or nothing: if one award doesn't fit the budget, none is recorded.
     """
+    _lock_call(call)  # refused for an archived call, even with nothing left to award
     awarded = 0
     for row in call_ranking(call).rows:
         if not row.above_funding_line:
@@ -225,6 +231,7 @@ def results_publish(
 @transaction.atomic
 def award_accept(*, decision: Decision, by) -> Decision:
     """The awarded applicant confirms they accept the grant (before the deadline)."""
+    _lock_call(decision.call)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     _check_award_answerable(decision)
     decision.accepted_at = timezone.now()

@@ -13,17 +13,21 @@ real thing. Only two kinds of field are set afterwards, and neither is a status:
   then, so the task worker does not mail sixty invented applicants today (the
   queued tasks see the claim and do nothing).
 
+The calls are what they were when these applications arrived: published, the
+closed one past its deadline but not yet in review (demo.reviews starts the
+review, which moves it on), so each submission is judged at its moment of
+arrival by the same rules as a real one.
+
 Every random choice comes from a generator seeded with a fixed string, so the
 demo is the same every time; dates follow the day the demo is loaded, like the
-calls'. An application that already exists is left as it is, so loading twice
-creates nothing more.
+calls'. A profile or an application that already exists is left as it is, and
+a call whose review has started gets nothing more, so loading twice changes
+nothing.
 """
 
 import calendar
 import random
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -107,51 +111,46 @@ from grants.models import (
     GrantCall,
     QuestionKind,
 )
+from grants.services import call_parts_save
 
 SEED = "aktywni-dla-klimatu"
 WARSAW = ZoneInfo("Europe/Warsaw")
 
 
-def _open_call_parts(call: GrantCall) -> None:
+def _open_call_parts(call: GrantCall, *, by: User) -> None:
     """Give the open call its screener, questions, attachment and checklist, unless it has them."""
-    if not call.eligibility_questions.exists():
-        for position, (text, required_answer, explanation) in enumerate(ELIGIBILITY_QUESTIONS):
-            EligibilityQuestion.objects.create(
-                call=call,
-                position=position,
-                text=text,
-                required_answer=required_answer,
-                failure_explanation=explanation,
+    parts = {
+        EligibilityQuestion: [
+            EligibilityQuestion(text=text, required_answer=answer, failure_explanation=explanation)
+            for text, answer, explanation in ELIGIBILITY_QUESTIONS
+        ],
+        CallQuestion: [
+            CallQuestion(
+                label=HEARD_FROM,
+                kind=QuestionKind.CHOICE,
+                required=True,
+                choices="\n".join([*HEARD_FROM_CHOICES, "Inaczej"]),
+            ),
+            CallQuestion(
+                label=EARLIER_PROJECT,
+                help_text="Wystarczy jedno, dwa zdania. Brak doświadczenia nie obniża oceny.",
+                kind=QuestionKind.SHORT_TEXT,
+                required=False,
+                max_length=500,
+            ),
+        ],
+        AttachmentRequirement: [
+            AttachmentRequirement(
+                name=SUPPORT_LETTER,
+                description="Nieobowiązkowy: list od rady osiedla, dyrekcji szkoły, spółdzielni, zarządcy terenu lub lokalnej organizacji, który potwierdza, że wspiera Wasz projekt.",
+                required=False,
             )
-    if not call.questions.exists():
-        CallQuestion.objects.create(
-            call=call,
-            position=0,
-            label=HEARD_FROM,
-            kind=QuestionKind.CHOICE,
-            required=True,
-            choices="\n".join([*HEARD_FROM_CHOICES, "Inaczej"]),
-        )
-        CallQuestion.objects.create(
-            call=call,
-            position=1,
-            label=EARLIER_PROJECT,
-            help_text="Wystarczy jedno, dwa zdania. Brak doświadczenia nie obniża oceny.",
-            kind=QuestionKind.SHORT_TEXT,
-            required=False,
-            max_length=500,
-        )
-    if not call.attachment_requirements.exists():
-        AttachmentRequirement.objects.create(
-            call=call,
-            position=0,
-            name=SUPPORT_LETTER,
-            description="Nieobowiązkowy: list od rady osiedla, dyrekcji szkoły, spółdzielni, zarządcy terenu lub lokalnej organizacji, który potwierdza, że wspiera Wasz projekt.",
-            required=False,
-        )
-    if not call.formal_check_items.exists():
-        for position, text in enumerate(FORMAL_CHECK_ITEMS):
-            FormalCheckItem.objects.create(call=call, position=position, text=text)
+        ],
+        FormalCheckItem: [FormalCheckItem(text=text) for text in FORMAL_CHECK_ITEMS],
+    }
+    for part_model, rows in parts.items():
+        if not part_model.objects.filter(call=call).exists():
+            call_parts_save(call=call, part_model=part_model, rows_to_save=rows, by=by)
 
 
 # --- Identifiers with valid checksums (random, so no real organisation's) ----------
@@ -217,9 +216,15 @@ def _members(person: DemoApplicant) -> list[dict]:
 
 
 def _ensure_profile(person: DemoApplicant, user: User) -> ApplicantProfile:
-    """Create or refresh the applicant's profile (and a group's members) through profile_save."""
+    """Create the applicant's profile (and a group's members) through profile_save, unless it exists.
+
+    An existing profile is left as its owner may have changed it while trying the demo.
+    """
+    existing = ApplicantProfile.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
     rng = _rng("profile", person.email)
-    profile = ApplicantProfile.objects.filter(user=user).first() or ApplicantProfile(user=user)
+    profile = ApplicantProfile(user=user)
     profile.kind = person.kind
     profile.contact_name = person.full_name
     profile.city = person.city
@@ -757,22 +762,6 @@ def _backdate(application: Application, plan: Plan) -> None:
     )
 
 
-@contextmanager
-def _reopened(call: GrantCall) -> Iterator[None]:
-    """Let a closed call take the submissions that arrived while it was open.
-
-    The service judges a submission by the call's status as well as by the
-    moment of arrival; replaying history needs the status of that time. The
-    demo loads in one transaction, so nobody ever sees the call reopened.
-    """
-    status = GrantCall.objects.filter(pk=call.pk).values_list("status", flat=True).get()
-    GrantCall.objects.filter(pk=call.pk).update(status=CallStatus.OPEN)
-    try:
-        yield
-    finally:
-        GrantCall.objects.filter(pk=call.pk).update(status=status)
-
-
 def demo_applications_load(
     *, calls: dict[str, GrantCall], people: dict[str, User], coordinator: User, password: str
 ) -> dict[str, dict[str, int]]:
@@ -791,17 +780,19 @@ def demo_applications_load(
         _ensure_profile(person, users[person.email])
 
     open_call, closed_call = calls["open"], calls["closed"]
-    _open_call_parts(open_call)
+    _open_call_parts(open_call, by=coordinator)
     for call, plans in (
         (open_call, _open_call_plans(open_call, now)),
         (closed_call, _closed_call_plans(closed_call, now)),
     ):
-        to_make = [plan for plan in plans if not _already_made(plan, users[plan.person.email])]
-        if not to_make:
+        # The call is still published when its story's applications arrive (a call past
+        # its deadline stays so until reviewing starts), so each arrival is judged in time.
+        # Once reviewing has started, its story is complete: nothing is added.
+        if call.status != CallStatus.OPEN:
             continue
-        with _reopened(call) if call.status != CallStatus.OPEN else nullcontext():
-            for plan in to_make:
-                user = users[plan.person.email]
+        for plan in plans:
+            user = users[plan.person.email]
+            if not _already_made(plan, user):
                 _backdate(_carry_out(plan, user, coordinator), plan)
 
     return {

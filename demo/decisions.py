@@ -8,25 +8,26 @@ two: wnioskodawca1 has not answered yet, and one declined yesterday, so the
 coordinator's decisions page shows the money freed and the first on the
 reserve list, not offered the grant yet. "Klimatyczne podwórka", the
 programme's pilot a year earlier, is small; wnioskodawca1's application there
-was rejected on merit. So her account holds an award letter and a rejection
-letter.
+was rejected on merit. Its awards were all answered long ago, and its
+coordinator has archived it. So her account holds an award letter and a
+rejection letter.
 
 Everything is made through the services the people of the story would use:
-the applications are submitted before the deadline and checked with
-demo.applications' plans (the closed call reopened inside the transaction for
-the replayed submissions, as there, so nobody ever sees it open); the
-reviewers of demo.reviews declare and submit their reviews; the coordinator
-awards everything above the funding line, lowers one award, places the reserve
-list, rejects the rest and publishes; applicants accept or decline; each letter
-is issued by letter_issue_now, synchronously, as the task worker would. Set
+the applications are submitted before the deadline, while the call is still
+published (demo.programme publishes it), and checked with demo.applications'
+plans; the reviewers of demo.reviews declare and submit their reviews, and the
+first assignments move the call to "in review"; the coordinator awards
+everything above the funding line, lowers one award, places the reserve list,
+rejects the rest and publishes, which makes the call "decided"; applicants
+accept or decline; each letter is issued by letter_issue_now, synchronously,
+as the task worker would; the pilot is archived by call_archive. Set
 afterwards, as in the other demo modules, and never a status:
 
 * the moments of the story, since the services stamp them "now": reviews,
-  decisions (and their history), publication, answers, letters, e-mails;
+  decisions (and their history), publication, answers, letters, e-mails, the
+  call's moves;
 * the e-mails of the letters: the outbox holds each one as sent a minute after
-  its letter, so the tasks that publishing queues find nothing to send;
-* the call's days to accept an award, as its coordinator set them before
-  publishing (two weeks, so wnioskodawca1 can still answer for a week).
+  its letter, so the tasks that publishing queues find nothing to send.
 
 The letters are rendered with their date in the story (letter_issue_now takes
 one), so the date printed in a letter and its record agree.
@@ -79,7 +80,6 @@ from demo.applications import (
     _carry_out,
     _local_day,
     _month_start,
-    _reopened,
     _schedule,
     _texts,
 )
@@ -109,7 +109,9 @@ from demo.texts import (
     DemoApplicant,
     Theme,
 )
-from grants.models import Criterion, GrantCall
+from grants.enums import CallStatus
+from grants.models import CallStatusChange, Criterion, GrantCall
+from grants.services import call_archive
 from reviews.enums import Recommendation
 from reviews.models import PoolMember, Review, ReviewAssignment, ReviewEvent
 from reviews.ranking import call_ranking
@@ -383,8 +385,8 @@ class Story:
     lowers_one_award: bool
     decided_days_ago: int
     published_days_ago: int
-    acceptance_days: int
     declined_days_ago: int | None  # one awardee declined then; None: nobody declined
+    archived_days_ago: int | None = None  # None: the call is not archived
 
 
 X = EXTRA_APPLICANTS
@@ -416,7 +418,6 @@ CYCLING = Story(
     lowers_one_award=True,
     decided_days_ago=9,
     published_days_ago=6,
-    acceptance_days=14,
     declined_days_ago=1,
 )
 PILOT = Story(
@@ -442,8 +443,8 @@ PILOT = Story(
     lowers_one_award=False,
     decided_days_ago=340,
     published_days_ago=335,
-    acceptance_days=7,
     declined_days_ago=None,
+    archived_days_ago=300,
 )
 
 
@@ -479,6 +480,12 @@ class Timeline:
     def published(self) -> datetime:
         return _at(self.today - timedelta(days=self.story.published_days_ago), 10, 0)
 
+    @property
+    def archived(self) -> datetime | None:
+        if self.story.archived_days_ago is None:
+            return None
+        return _at(self.today - timedelta(days=self.story.archived_days_ago), 15, 0)
+
 
 def _rng(*key: object) -> random.Random:
     # String seeds are hashed with SHA-512, the same in every process.
@@ -502,39 +509,38 @@ def _applications(
     )
     starts = _month_start(_local_day(when.published), 1)
     made = {}
-    with _reopened(call):
-        for index, (entry, arrived_at) in enumerate(zip(story.entries, arrivals, strict=True)):
-            names_school = any(
-                "{school" in getattr(entry.theme, name)
-                for name in TEXT_FIELDS
-                if name != "team_description"
-            )
-            school = SCHOOLS[(index * 2) % len(SCHOOLS)] if names_school else None
-            plan = Plan(
-                call=call,
-                person=entry.person,
-                stage=REJECTED if entry.rejection else ACCEPTED,
-                texts=_texts(entry.theme, entry.person, school=school),
-                schedule=_schedule(entry.theme, starts),
-                budget=_budget(entry.theme, rng, call=call, volunteers=rng.random() < 0.4),
-                answers={},
-                started_at=max(
-                    call.opens_at + timedelta(hours=2),
-                    arrived_at - timedelta(days=rng.uniform(1, 8)),
-                ),
-                edited_at=arrived_at - timedelta(minutes=rng.randint(3, 120)),
-                arrived_at=arrived_at,
-                # Five checks a working morning, in the order the applications arrived.
-                checked_at=_at(
-                    when.first_check_day + timedelta(days=index // 5),
-                    9 + index % 5,
-                    rng.randint(0, 50),
-                ),
-                check_message=entry.rejection or ACCEPTED_MESSAGE,
-            )
-            application = _carry_out(plan, users[entry.person.email], coordinator)
-            _backdate(application, plan)
-            made[application.pk] = entry
+    for index, (entry, arrived_at) in enumerate(zip(story.entries, arrivals, strict=True)):
+        names_school = any(
+            "{school" in getattr(entry.theme, name)
+            for name in TEXT_FIELDS
+            if name != "team_description"
+        )
+        school = SCHOOLS[(index * 2) % len(SCHOOLS)] if names_school else None
+        plan = Plan(
+            call=call,
+            person=entry.person,
+            stage=REJECTED if entry.rejection else ACCEPTED,
+            texts=_texts(entry.theme, entry.person, school=school),
+            schedule=_schedule(entry.theme, starts),
+            budget=_budget(entry.theme, rng, call=call, volunteers=rng.random() < 0.4),
+            answers={},
+            started_at=max(
+                call.opens_at + timedelta(hours=2),
+                arrived_at - timedelta(days=rng.uniform(1, 8)),
+            ),
+            edited_at=arrived_at - timedelta(minutes=rng.randint(3, 120)),
+            arrived_at=arrived_at,
+            # Five checks a working morning, in the order the applications arrived.
+            checked_at=_at(
+                when.first_check_day + timedelta(days=index // 5),
+                9 + index % 5,
+                rng.randint(0, 50),
+            ),
+            check_message=entry.rejection or ACCEPTED_MESSAGE,
+        )
+        application = _carry_out(plan, users[entry.person.email], coordinator)
+        _backdate(application, plan)
+        made[application.pk] = entry
     return made
 
 
@@ -894,14 +900,27 @@ def _decided_call(call: GrantCall, story: Story, *, users, reviewers, coordinato
     entries = _applications(call, story, when, users=users, coordinator=coordinator)
     _reviews(call, story, when, entries=entries, reviewers=reviewers, coordinator=coordinator)
     _decide(call, story, coordinator=coordinator)
-    # The call's settings as the coordinator left them before publishing.
-    GrantCall.objects.filter(pk=call.pk).update(acceptance_days=story.acceptance_days)
-    call.refresh_from_db()
     results_publish(call=call, by=coordinator, public_results=True)
     answered = _answer(call, story, when)
     _backdate_decisions(call, when, answered=answered, coordinator=coordinator)
     # After the dates are moved back, so the letters name the story's deadline to accept.
     _letters(call, when)
+    if when.archived is not None:
+        # Every award answered long ago: the coordinator put the call away.
+        call_archive(call=call, by=coordinator)
+    _backdate_call(call, when)
+
+
+def _backdate_call(call: GrantCall, when: Timeline) -> None:
+    """Put the call's own moves at the story's moments: reviewing, results, archiving."""
+    moments = {
+        CallStatus.IN_REVIEW: when.assigned,
+        CallStatus.DECIDED: when.published,
+        CallStatus.ARCHIVED: when.archived,
+    }
+    for status, moment in moments.items():
+        if moment is not None:
+            CallStatusChange.objects.filter(call=call, new_status=status).update(at=moment)
 
 
 def demo_decisions_load(

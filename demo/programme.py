@@ -1,7 +1,13 @@
 """The demo programme "Aktywni dla klimatu": its people and calls.
 
-Dates are relative to the day the demo is loaded, so that a fresh demo always
-has one open, one upcoming and one closed call.
+Dates are relative to the day the demo is first loaded, so that a fresh demo
+has one call taking applications, one upcoming, one in review, one with its
+results just published and an archived pilot. Every call is created, published
+and moved on by the services that do it for a coordinator, in the order of its
+story, and nothing writes a call's status directly. Loading the demo again
+(`make run` does it on every start) leaves what exists as it is: a call, an
+applicant's profile, an application, a review or a decision is made once. (For
+a demo dated from today, start from an empty database.)
 """
 
 from dataclasses import dataclass, field
@@ -22,6 +28,14 @@ from demo.decisions import demo_decisions_load
 from demo.reviews import demo_reviews_load
 from grants.enums import CallStatus
 from grants.models import CallStatusChange, Criterion, GrantCall
+from grants.services import (
+    call_decide,
+    call_publish,
+    call_review_start,
+    call_save,
+    call_transition,
+)
+from reviews.models import ReviewAssignment
 
 DEMO_PASSWORD = "mikrogranty-demo"
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -182,6 +196,7 @@ class DemoCall:
     max_amount: str = "5000"
     total_budget: str = "60000"
     own_contribution_percent: str = "0"
+    acceptance_days: int = 7  # days to accept an award, as the coordinator set them
 
 
 def _warsaw_day_end(day) -> datetime:
@@ -273,6 +288,7 @@ DECIDED_CALL = DemoCall(
     min_amount="1000",
     max_amount="5000",
     total_budget="30000",
+    acceptance_days=14,  # so wnioskodawca1 can still answer her award for a week
 )
 
 PILOT_CALL = DemoCall(
@@ -311,56 +327,66 @@ def _ensure_person(person: DemoPerson, coordinators: Group) -> User:
     return user
 
 
-def _ensure_call(spec: DemoCall, *, opens_at, closes_at, status: str, by: User) -> GrantCall:
-    call, _ = GrantCall.objects.update_or_create(
+def _ensure_call(
+    spec: DemoCall, *, opens_at: datetime, closes_at: datetime, by: User, now: datetime
+) -> GrantCall:
+    """Create and publish the call as its coordinator would, unless it exists: then it is left as it is.
+
+    The call is saved with its criteria by call_save and published by
+    call_publish. A call whose deadline the story has already passed is
+    published by call_transition itself: call_publish also refuses a deadline
+    in the past, a coordinator's slip, which a replayed past always has. Its
+    status goes on through the services that move it in real life: the first
+    assignments after the deadline, the publication of results, archiving.
+    """
+    existing = GrantCall.objects.filter(slug=spec.slug).first()
+    if existing is not None:
+        return existing
+    call = GrantCall(
         slug=spec.slug,
-        defaults={
-            "programme": PROGRAMME,
-            "reference_code": spec.reference_code,
-            "title": spec.title,
-            "description": spec.description,
-            "eligibility": spec.eligibility,
-            "min_amount": Decimal(spec.min_amount),
-            "max_amount": Decimal(spec.max_amount),
-            "total_budget": Decimal(spec.total_budget),
-            "own_contribution_percent": Decimal(spec.own_contribution_percent),
-            "opens_at": opens_at,
-            "closes_at": closes_at,
-            "status": status,
-            "published_at": opens_at - timedelta(days=14),
-            "created_by": by,
-        },
+        programme=PROGRAMME,
+        reference_code=spec.reference_code,
+        title=spec.title,
+        description=spec.description,
+        eligibility=spec.eligibility,
+        min_amount=Decimal(spec.min_amount),
+        max_amount=Decimal(spec.max_amount),
+        total_budget=Decimal(spec.total_budget),
+        own_contribution_percent=Decimal(spec.own_contribution_percent),
+        acceptance_days=spec.acceptance_days,
+        opens_at=opens_at,
+        closes_at=closes_at,
     )
-    for position, (name, guidance, max_points, weight) in enumerate(spec.criteria):
-        Criterion.objects.update_or_create(
-            call=call,
-            name=name,
-            defaults={
-                "guidance": guidance,
-                "max_points": max_points,
-                "weight": Decimal(weight),
-                "position": position,
-            },
-        )
-    if not call.status_changes.exists():
-        CallStatusChange.objects.create(
-            call=call,
-            old_status=CallStatus.DRAFT,
-            new_status=CallStatus.OPEN,
-            by=by,
-            at=call.published_at,
-            note="Demo",
-        )
-        if status != CallStatus.OPEN:
-            CallStatusChange.objects.create(
-                call=call,
-                old_status=CallStatus.OPEN,
-                new_status=status,
-                by=by,
-                at=closes_at,
-                note="Demo",
-            )
+    criteria = [
+        Criterion(name=name, guidance=guidance, max_points=max_points, weight=Decimal(weight))
+        for name, guidance, max_points, weight in spec.criteria
+    ]
+    call = call_save(call=call, criteria_to_save=criteria, by=by)
+    if closes_at > now:
+        call_publish(call=call, by=by)
+    else:
+        call_transition(call, CallStatus.OPEN, by=by)
+    # Published two weeks before it opened, as the story goes (never later than a day ago).
+    published_at = min(opens_at - timedelta(days=14), now - timedelta(days=1))
+    GrantCall.objects.filter(pk=call.pk).update(published_at=published_at)
+    CallStatusChange.objects.filter(call=call).update(at=published_at)
+    call.refresh_from_db()
     return call
+
+
+def _catch_up(call: GrantCall, *, by: User) -> None:
+    """Move a call a demo of an earlier version left behind to where its story has got.
+
+    A fresh demo's calls are there already and nothing happens. Earlier
+    versions wrote the status of a call straight into the row, and loading them
+    again put a decided call back to "closed": such a call goes on through the
+    same services as ever, once it has reviewers assigned or results published.
+    """
+    call.refresh_from_db()
+    if ReviewAssignment.objects.filter(call=call).exists():
+        call_review_start(call=call, by=by)
+    if call.status != CallStatus.ARCHIVED and call.decisions.exclude(published_at=None).exists():
+        call_decide(call=call, by=by)
 
 
 @transaction.atomic
@@ -369,28 +395,29 @@ def demo_load() -> dict[str, object]:
     coordinators, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
     people = {person.email: _ensure_person(person, coordinators) for person in PEOPLE}
     coordinator = people["koordynator@example.org"]
-    today = timezone.localdate(timezone.now(), WARSAW)
+    now = timezone.now()
+    today = timezone.localdate(now, WARSAW)
     calls = {
         "open": _ensure_call(
             OPEN_CALL,
             opens_at=_warsaw_day_start(today - timedelta(days=21)),
             closes_at=_warsaw_day_end(today + timedelta(days=60)),
-            status=CallStatus.OPEN,
             by=coordinator,
+            now=now,
         ),
         "closed": _ensure_call(
             CLOSED_CALL,
             opens_at=_warsaw_day_start(today - timedelta(days=90)),
             closes_at=_warsaw_day_end(today - timedelta(days=30)),
-            status=CallStatus.CLOSED,
             by=coordinator,
+            now=now,
         ),
         "upcoming": _ensure_call(
             UPCOMING_CALL,
             opens_at=_warsaw_day_start(today + timedelta(days=45)),
             closes_at=_warsaw_day_end(today + timedelta(days=105)),
-            status=CallStatus.OPEN,
             by=coordinator,
+            now=now,
         ),
     }
     applications = demo_applications_load(
@@ -404,17 +431,19 @@ def demo_load() -> dict[str, object]:
         DECIDED_CALL,
         opens_at=_warsaw_day_start(today - timedelta(days=150)),
         closes_at=_warsaw_day_end(today - timedelta(days=90)),
-        status=CallStatus.CLOSED,
         by=coordinator,
+        now=now,
     )
     calls["pilot"] = _ensure_call(
         PILOT_CALL,
         opens_at=_warsaw_day_start(today - timedelta(days=430)),
         closes_at=_warsaw_day_end(today - timedelta(days=375)),
-        status=CallStatus.CLOSED,
         by=coordinator,
+        now=now,
     )
     decisions = demo_decisions_load(calls=calls, people=people, coordinator=coordinator)
+    for call in calls.values():
+        _catch_up(call, by=coordinator)
     # Every submitted version's PDF copies are queued for the task worker (`make run`
     # starts one): the new ones by the submissions above, those of a demo loaded
     # before copies were stored here.

@@ -6,13 +6,13 @@ out the applications, reviewers declare impartiality (two declare a conflict
 instead, and one of those applications already has a replacement), save drafts
 and submit reviews; the coordinator adds an extra reviewer to an application
 the reviewers disagree about. So statuses, totals, the audit trail and the
-applications' move to "in review" and "reviewed" are the real thing.
+applications' (and the call's) move to "in review" and "reviewed" are the real thing.
 
 Only two kinds of field are set afterwards, and neither is a status:
 
 * the moments of the story (pool memberships, assignments, declarations,
-  drafts, submissions, the applications' status changes) are moved back to
-  when they happened, since the services stamp them "now";
+  drafts, submissions, the applications' and the call's status changes) are
+  moved back to when they happened, since the services stamp them "now";
 * due dates: the services are given a due date in the past, which queues no
   reminder, and the real one is written afterwards. So loading the demo
   queues no reminders (the task backend of the tests could not defer them
@@ -41,7 +41,8 @@ from django.utils import timezone
 from accounts.models import User
 from applicants.enums import ApplicantKind, ApplicationStatus
 from applicants.models import Application, StatusChange
-from grants.models import Criterion, GrantCall
+from grants.enums import CallStatus
+from grants.models import CallStatusChange, Criterion, GrantCall
 from reviews.enums import Recommendation, ReviewProgress, ReviewStatus
 from reviews.models import PoolMember, Review, ReviewAssignment, ReviewEvent
 from reviews.scoring import weighted_total
@@ -595,6 +596,10 @@ def _backdate(call: GrantCall, stories: dict[int, Story], now: datetime) -> None
     for application in applications:
         application.updated_at = latest[application.pk]
     Application.objects.bulk_update(applications, ["updated_at"])
+    # The call went "in review" with its first assignments.
+    CallStatusChange.objects.filter(call=call, new_status=CallStatus.IN_REVIEW).update(
+        at=min(started.values())
+    )
 
 
 def _summary(call: GrantCall) -> dict[str, int]:

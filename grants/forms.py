@@ -64,10 +64,11 @@ class GrantCallForm(forms.ModelForm):
         widgets = {
             "opens_at": DateTimeLocalInput(),
             "closes_at": DateTimeLocalInput(),
-            "description": forms.Textarea(attrs={"rows": 6}),
-            "eligibility": forms.Textarea(attrs={"rows": 4}),
-            "privacy_notice": forms.Textarea(attrs={"rows": 5}),
-            "impartiality_declaration": forms.Textarea(attrs={"rows": 4}),
+            # The limits come from the model; the counter shows how much is left.
+            "description": forms.Textarea(attrs={"rows": 6, "data-char-count": ""}),
+            "eligibility": forms.Textarea(attrs={"rows": 4, "data-char-count": ""}),
+            "privacy_notice": forms.Textarea(attrs={"rows": 5, "data-char-count": ""}),
+            "impartiality_declaration": forms.Textarea(attrs={"rows": 4, "data-char-count": ""}),
         }
         help_texts = {
             "opens_at": _("Polish time (Europe/Warsaw)."),
@@ -126,7 +127,7 @@ class CriterionForm(OrderedRowForm):
     class Meta:
         model = Criterion
         fields = ["name", "guidance", "max_points", "weight"]
-        widgets = {"guidance": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"guidance": forms.Textarea(attrs={"rows": 2, "data-char-count": ""})}
 
     def clean_weight(self):
         weight = self.cleaned_data.get("weight")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import BoundedTextField
 from grants.enums import (
     ARCHIVABLE_STATUSES,
     CLOSABLE_STATUSES,
@@ -79,8 +80,12 @@ class GrantCall(models.Model):
             RegexValidator(r"^[A-Z]{1,10}$", _("Use 1 to 10 capital letters without diacritics."))
         ],
     )
-    description = models.TextField(_("description"))
-    eligibility = models.TextField(_("who can apply"))
+    # The call's page. Long rules belong in the regulations (a file); the demo's
+    # descriptions are under 700 characters, the real calls we modelled on 2–4
+    # thousand, so 10,000 (four printed pages) is room to spare, not a target.
+    description = BoundedTextField(_("description"), max_length=10_000)
+    # A paragraph or a short list; a few hundred characters in every call we know.
+    eligibility = BoundedTextField(_("who can apply"), max_length=5_000)
     min_amount = models.DecimalField(
         _("minimum amount per application (zł)"),
         max_digits=12,
@@ -162,8 +167,10 @@ class GrantCall(models.Model):
             "Default time an applicant has to correct an application after the formal check."
         ),
     )
-    privacy_notice = models.TextField(
+    # A full RODO information clause runs to 2–5 thousand characters (ours is 600).
+    privacy_notice = BoundedTextField(
         _("privacy notice (RODO information clause)"),
+        max_length=10_000,
         default=DEFAULT_PRIVACY_NOTICE,
         help_text=_(
             "Shown to applicants before they submit; the text they accepted is kept with the application."
@@ -178,8 +185,10 @@ class GrantCall(models.Model):
             "With three or more reviews, the two closest can be used so one outlier weighs less."
         ),
     )
-    impartiality_declaration = models.TextField(
+    # Read and accepted for every application: a paragraph (ours is 420 characters).
+    impartiality_declaration = BoundedTextField(
         _("reviewers' declaration of impartiality"),
+        max_length=3_000,
         default=DEFAULT_IMPARTIALITY_DECLARATION,
         help_text=_(
             "Each reviewer accepts this text for each application before seeing its content."
@@ -312,7 +321,8 @@ class Criterion(models.Model):
         GrantCall, verbose_name=_("call"), on_delete=models.CASCADE, related_name="criteria"
     )
     name = models.CharField(_("criterion"), max_length=200)
-    guidance = models.TextField(_("guidance for reviewers"), blank=True)
+    # A question or two for the reviewer (the demo's are under 150 characters).
+    guidance = BoundedTextField(_("guidance for reviewers"), max_length=2_000, blank=True)
     max_points = models.PositiveSmallIntegerField(
         _("maximum points"), validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
@@ -353,7 +363,8 @@ class CallStatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    # The coordinator's note on closing or archiving (its form takes 1,000 characters).
+    note = BoundedTextField(max_length=1_000, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -405,7 +416,7 @@ class EligibilityQuestion(CallPart):
         default=True,
         help_text=_("Untick if applicants must answer “no” (e.g. “Is your project commercial?”)."),
     )
-    failure_explanation = models.TextField(
+    failure_explanation = BoundedTextField(
         _("explanation for those who can't apply"),
         max_length=2000,
         help_text=_(
@@ -452,7 +463,7 @@ class CallQuestion(CallPart):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_ANSWER_LENGTH)],
         help_text=_("For text answers; leave empty for 500 (short) or 3000 (long) characters."),
     )
-    choices = models.TextField(
+    choices = BoundedTextField(
         _("choices"),
         blank=True,
         max_length=2000,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from grants.archiving import call_archive_problems
 from grants.enums import (
     ALLOWED_TRANSITIONS,
     REVIEW_START_STATUSES,
@@ -85,9 +86,34 @@ def call_decide(*, call: GrantCall, by, now=None) -> GrantCall:
 
 
 @transaction.atomic
-def call_archive(*, call: GrantCall, by, note: str = "") -> GrantCall:
-    """Archive a decided (or closed) call: it becomes read-only and is listed apart."""
+def call_archive(*, call: GrantCall, by, note: str = "", now=None) -> GrantCall:
+    """Archive a decided (or closed) call: it becomes read-only and is listed apart.
+
+    Refused with a ValidationError (code "call_unsettled") while something in
+    the call is still under way, such as published awards whose applicants may
+    still answer (the later stages say what: grants.archiving). The call is
+    locked first, as publishing results and offering reserve places lock it.
+    """
+    now = now or timezone.now()
+    locked = GrantCall.objects.select_for_update().get(pk=call.pk)
+    if CallStatus.ARCHIVED not in ALLOWED_TRANSITIONS[locked.status]:
+        raise InvalidCallTransition(locked.status, CallStatus.ARCHIVED)
+    problems = call_archive_problems(call=locked, now=now)
+    if problems:
+        raise ValidationError([ValidationError(p, code="call_unsettled") for p in problems])
     return call_transition(call, CallStatus.ARCHIVED, by=by, note=note)
+
+
+def call_refuse_archived(call: GrantCall) -> None:
+    """Raise ValidationError (code "call_archived") if `call`, as just read, is archived.
+
+    An archived call is read-only: every stage's services that would change
+    something in it call this on the call they have locked.
+    """
+    if call.status == CallStatus.ARCHIVED:
+        raise ValidationError(
+            _("The call is archived: nothing in it can change."), code="call_archived"
+        )
 
 
 # What the ranking is computed from: none of it may change once results are published.
@@ -315,7 +341,17 @@ def call_parts_save(
         raise ValidationError(problems, code="part_in_use")
     for row in rows_to_delete:
         row._history_user = by
-        row.delete()
+        try:
+            with transaction.atomic():
+                row.delete()
+        except ProtectedError as exc:
+            # Used between the check above and now (a file attached to a requirement:
+            # Attachment.requirement protects it).
+            raise ValidationError(
+                _("“%(row)s” is already used by an application, so it can't be removed.")
+                % {"row": row},
+                code="part_in_use",
+            ) from exc
     for position, row in enumerate(rows_to_save):
         row.call = call
         row.position = position

@@ -1,5 +1,6 @@
 """Scoring: reviewer pools per call, assignments with conflict declarations, reviews and their points."""
 
+import hashlib
 import secrets
 from datetime import timedelta
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Application
+from core.fields import BoundedTextField
 from grants.models import Criterion, GrantCall
 from reviews.enums import (
     ACTIVE_ASSIGNMENT_STATUSES,
@@ -44,7 +46,22 @@ class PoolMember(models.Model):
 
 
 def invitation_token() -> str:
+    """A fresh secret for an invitation's link; only its hash is stored."""
     return secrets.token_urlsafe(32)
+
+
+def invitation_token_hash(token: str) -> str:
+    """What the database keeps of an invitation's token: its SHA-256, in hex.
+
+    A copy of the database (a backup, a read-only account) opens no invitation.
+    The token is 32 random bytes, so a plain hash is enough: nothing to guess.
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_token_hash_unsent() -> str:
+    """The hash of a token nobody has: an invitation's link works once it is sent."""
+    return invitation_token_hash(invitation_token())
 
 
 def invitation_expiry(now=None):
@@ -59,7 +76,9 @@ class Invitation(models.Model):
         GrantCall, on_delete=models.CASCADE, related_name="reviewer_invitations"
     )
     email = models.EmailField(_("e-mail address"))
-    token = models.CharField(max_length=64, unique=True, default=invitation_token)
+    # SHA-256 of the token in the e-mailed link (reviews.services.invitation_send gives
+    # a fresh one with every e-mail, so an earlier link stops working).
+    token_hash = models.CharField(max_length=64, unique=True, default=invitation_token_hash_unsent)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -112,9 +131,11 @@ class ReviewAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     assigned_at = models.DateTimeField(default=timezone.now)
-    declaration_text = models.TextField(blank=True)
+    # The call's declaration as the reviewer accepted it (bounded as the call's is).
+    declaration_text = BoundedTextField(max_length=3_000, blank=True)
     declared_at = models.DateTimeField(null=True, blank=True)
-    conflict_reason = models.TextField(_("reason"), blank=True)
+    # A few sentences (the declaration's form takes 2,000 characters).
+    conflict_reason = BoundedTextField(_("reason"), max_length=2_000, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     conflict_notified_at = models.DateTimeField(null=True, blank=True)
@@ -162,10 +183,10 @@ class Review(models.Model):
     status = models.CharField(
         max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
     )
-    comment_for_applicant = models.TextField(
+    comment_for_applicant = BoundedTextField(
         _("comment for the applicant"), max_length=5000, blank=True
     )
-    note_for_committee = models.TextField(
+    note_for_committee = BoundedTextField(
         _("note for the committee only"), max_length=5000, blank=True
     )
     recommendation = models.CharField(
@@ -196,7 +217,7 @@ class ReviewScore(models.Model):
     points = models.PositiveSmallIntegerField(
         _("points"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    justification = models.TextField(_("justification"), max_length=3000, blank=True)
+    justification = BoundedTextField(_("justification"), max_length=3000, blank=True)
 
     class Meta:
         ordering = ["criterion__position", "criterion_id"]
@@ -229,7 +250,9 @@ class ReviewEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    # A conflict's reason, a reopening's or a removal's note, a correction's reason:
+    # their forms take 2,000 characters each.
+    note = BoundedTextField(max_length=2_000, blank=True)
     # A correction keeps what it replaced: {"before": {...}, "after": {...}}.
     changes = models.JSONField(default=dict, blank=True)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from applicants.models import Application, ApplicationVersion, Attachment
 from grants.models import Criterion, GrantCall
 from reviews.enums import AssignmentStatus, ReviewerTaskState, ReviewStatus
-from reviews.models import Invitation, Review, ReviewAssignment
+from reviews.models import Invitation, Review, ReviewAssignment, invitation_token_hash
 
 # What the dashboard shows of an assignment and what it hangs off; the long texts
 # of the application stay in the database.
@@ -189,6 +189,14 @@ def reviews_frozen_for(application: Application) -> bool:
 
 
 def invitation_get(*, token: str) -> Invitation:
+    """The invitation whose e-mailed link carries `token` (404 for any other token).
+
+    Looked up by the token's SHA-256, never by the token: what the database
+    compares is a hash the visitor can't steer, so how long a lookup takes
+    tells nothing about a stored token (the safe comparison, as for password
+    reset keys).
+    """
     return get_object_or_404(
-        Invitation.objects.select_related("call", "invited_by", "accepted_by"), token=token
+        Invitation.objects.select_related("call", "invited_by", "accepted_by"),
+        token_hash=invitation_token_hash(token),
     )

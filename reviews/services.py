@@ -12,15 +12,20 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from applicants.enums import DECIDED_STATUSES, REVIEW_STAGE_STATUSES, ApplicationStatus
 from applicants.models import ApplicantProfile, Application
 from applicants.services import application_transition
+from core.mail import email_enqueue, email_subject
 from core.queue import task_enqueue
 from grants.models import GrantCall
 from grants.services import call_review_start
@@ -45,6 +50,8 @@ from reviews.models import (
     ReviewEvent,
     ReviewScore,
     invitation_expiry,
+    invitation_token,
+    invitation_token_hash,
 )
 from reviews.scoring import weighted_total
 from reviews.selectors import reviews_frozen_for
@@ -192,8 +199,51 @@ def pool_add(*, call: GrantCall, reviewer: User, by) -> PoolMember:
     return member
 
 
-def _invitation_send(invitation: Invitation) -> None:
-    task_enqueue("reviews.tasks.send_pool_invitation", invitation_id=invitation.pk)
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _invitation_message(invitation: Invitation, *, token: str | None) -> EmailMessage:
+    """The invitation e-mail: a link with `token` to accept, or the dashboard once accepted."""
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    with translation.override(user.language if user else settings.LANGUAGE_CODE):
+        context = {
+            "invitation": invitation,
+            "call": invitation.call,
+            "user": user,
+            "url": _absolute(reverse("reviews:invitation", kwargs={"token": token}))
+            if token
+            else _absolute(reverse("reviews:dashboard")),
+        }
+        return EmailMessage(
+            subject=email_subject("reviews/email/invitation_subject.txt", context),
+            body=render_to_string("reviews/email/invitation_body.txt", context),
+            to=[invitation.email],
+        )
+
+
+@transaction.atomic
+def invitation_send(*, invitation: Invitation) -> Invitation:
+    """E-mail the invitation; a pending one gets a fresh link, and any earlier link stops working.
+
+    Only the new token's hash is stored. The e-mail with the link waits in the
+    outbox (core.mail) until the worker sends it, and its text is erased then.
+    """
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("call", "invited_by")
+        .get(pk=invitation.pk)
+    )
+    token = None
+    if invitation.accepted_at is None:
+        token = invitation_token()
+        invitation.token_hash = invitation_token_hash(token)
+        invitation.save(update_fields=["token_hash"])
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    email_enqueue(
+        _invitation_message(invitation, token=token), kind="reviews/invitation", user=user
+    )
+    return invitation
 
 
 @transaction.atomic
@@ -202,7 +252,8 @@ def pool_invite(
 ) -> tuple[list[PoolMember], list[Invitation]]:
     """Add people with an account to the pool now; e-mail an invitation link to everyone else.
 
-    Inviting an address again sends its pending invitation again, valid for a fresh period.
+    Inviting an address again sends its pending invitation again, valid for a
+    fresh period, with a fresh link: the one e-mailed before stops working.
     """
     call = GrantCall.objects.select_for_update().get(pk=call.pk)
     if call.reviews_frozen:
@@ -215,6 +266,7 @@ def pool_invite(
             invitation = Invitation.objects.create(
                 call=call, email=email, invited_by=by, accepted_at=timezone.now(), accepted_by=user
             )
+            invitation_send(invitation=invitation)
         else:
             invitation = Invitation.objects.filter(
                 call=call, email=email, accepted_at__isnull=True
@@ -224,14 +276,14 @@ def pool_invite(
             else:
                 invitation.expires_at = invitation_expiry()
                 invitation.save(update_fields=["expires_at"])
-            invited.append(invitation)
-        _invitation_send(invitation)
+            invited.append(invitation_send(invitation=invitation))
     return added, invited
 
 
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, by) -> Invitation:
-    """Send a pending (or expired) invitation again; its link works for a fresh period."""
+    """Send a pending (or expired) invitation again, with a fresh link that works for a fresh
+    period; the link e-mailed before stops working."""
     invitation = Invitation.objects.select_for_update().select_related("call").get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError(
@@ -242,8 +294,7 @@ def invitation_resend(*, invitation: Invitation, by) -> Invitation:
         raise _frozen_call(invitation.call)
     invitation.expires_at = invitation_expiry()
     invitation.save(update_fields=["expires_at"])
-    _invitation_send(invitation)
-    return invitation
+    return invitation_send(invitation=invitation)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from core.mail import email_subject
 from grants.enums import REVIEWS_FROZEN_STATUSES
 from reviews.enums import ACTIVE_ASSIGNMENT_STATUSES, ReviewStatus
 from reviews.models import Invitation, ReviewAssignment
+from reviews.services import invitation_send
 
 
 def _absolute(path: str) -> str:
@@ -21,23 +22,15 @@ def _absolute(path: str) -> str:
 
 @task()
 def send_pool_invitation(*, invitation_id: int) -> bool:
-    """Invite someone to review a call: a link to accept (signing up first if needed)."""
-    invitation = Invitation.objects.select_related("call", "invited_by").get(pk=invitation_id)
-    user = User.objects.filter(email__iexact=invitation.email).first()
-    with translation.override(user.language if user else settings.LANGUAGE_CODE):
-        context = {
-            "invitation": invitation,
-            "call": invitation.call,
-            "user": user,
-            "url": _absolute(reverse("reviews:invitation", kwargs={"token": invitation.token}))
-            if not invitation.accepted_at
-            else _absolute(reverse("reviews:dashboard")),
-        }
-        EmailMessage(
-            subject=email_subject("reviews/email/invitation_subject.txt", context),
-            body=render_to_string("reviews/email/invitation_body.txt", context),
-            to=[invitation.email],
-        ).send()
+    """Left for invitations an earlier version queued (their token is now stored hashed).
+
+    Such an invitation is e-mailed with a fresh link by reviews.services.invitation_send,
+    which now sends every invitation through the outbox; nothing queues this task any more.
+    """
+    invitation = Invitation.objects.filter(pk=invitation_id).first()
+    if invitation is None or invitation.is_expired():
+        return False
+    invitation_send(invitation=invitation)
     return True
 
 

@@ -7,11 +7,15 @@ applications that use its parts.)
 """
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
+from applicants.models import Attachment
 from applicants.tests.builders import complete_draft, profile_for, submitted_application
+from grants import services as grants_services
 from grants.models import (
     AttachmentRequirement,
     CallQuestion,
@@ -19,6 +23,7 @@ from grants.models import (
     FormalCheckItem,
     QuestionKind,
 )
+from grants.services import call_parts_save
 from grants.tests.factories import GrantCallFactory
 from grants.tests.test_call_parts import as_sent, parts_url
 
@@ -294,6 +299,35 @@ def test_a_requirement_with_files_can_be_renamed(client, attached):
     assert client.post(parts_url(call, "attachments"), data).status_code == 302
     requirement.refresh_from_db()
     assert requirement.name == "List poparcia od rady osiedla"
+
+
+def test_a_requirement_with_files_deleted_outside_the_page_keeps_its_files(attached):
+    """Deleting it as the admin or a shell would is refused: the file never loses what it is."""
+    _call, requirement = attached
+    with pytest.raises(ProtectedError):
+        requirement.delete()
+    (attachment,) = Attachment.objects.all()
+    assert attachment.requirement.name == "List poparcia"
+
+
+def test_a_requirement_given_a_file_while_it_is_deleted_is_refused_with_a_message(
+    attached, coordinator, monkeypatch
+):
+    """The file arrives after the page counted the requirement's files and before it is deleted."""
+    call, requirement = attached
+    monkeypatch.setattr(grants_services, "call_part_usage", lambda **kwargs: {})
+    with pytest.raises(ValidationError) as refused:
+        call_parts_save(
+            call=call,
+            part_model=AttachmentRequirement,
+            rows_to_save=[],
+            rows_to_delete=[requirement],
+            by=coordinator,
+        )
+    assert refused.value.messages == [
+        "„List poparcia” wykorzystano już we wniosku, więc tej pozycji nie można usunąć."
+    ]
+    assert Attachment.objects.get().requirement_id == requirement.pk
 
 
 # --- the formal-check checklist ------------------------------------------------------

@@ -85,8 +85,8 @@ class CallDecisionsView(CoordinatorRequiredMixin, TemplateView):
         rows = []
         for row in page.rows:
             decision = row.decision
-            if decision is not None and decision.is_published:
-                form = None  # published decisions are frozen
+            if (decision is not None and decision.is_published) or call.is_archived:
+                form = None  # published decisions are frozen, an archived call is read-only
             elif bound_form is not None and row.ranking.id == bound_for:
                 form = bound_form
             else:
@@ -231,7 +231,10 @@ class PublishView(CoordinatorRequiredMixin, TemplateView):
                     decisions=form.cleaned_data["decisions"],
                     public_results=form.cleaned_data["public_results"],
                 )
-            except (ValidationError, InvalidTransition):
+            except (ValidationError, InvalidTransition) as error:
+                if getattr(error, "code", None) == "call_archived":
+                    messages.error(request, " ".join(error.messages))
+                    return redirect("decisions:call", pk=call.pk)
                 # An application changed (e.g. was withdrawn) since its decision was recorded.
                 messages.error(
                     request,

@@ -11,12 +11,14 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from grants.archiving import call_archive_problems
 from grants.enums import CallStatus
 from grants.exceptions import InvalidCallTransition
 from grants.forms import (
@@ -285,7 +287,9 @@ class CallArchiveView(CoordinatorRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(call=self.call, **kwargs)
+        # What must be settled first (e.g. awards still open to an answer): shown, no button.
+        problems = call_archive_problems(call=self.call, now=timezone.now())
+        return super().get_context_data(call=self.call, problems=problems, **kwargs)
 
     def form_valid(self, form):
         try:
@@ -296,6 +300,10 @@ class CallArchiveView(CoordinatorRequiredMixin, FormView):
                 _("Only a call whose results are published, or a closed call, can be archived."),
             )
             return redirect("manage:call_edit", pk=self.call.pk)
+        except ValidationError as error:
+            for problem in error.messages:
+                messages.error(self.request, problem)
+            return redirect("manage:call_archive", pk=self.call.pk)
         messages.success(self.request, _("The call “%s” is archived.") % self.call.title)
         return redirect("manage:home")
 

@@ -1,8 +1,10 @@
 """Build the review stage through the services, for tests."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
@@ -122,3 +124,11 @@ def bulk_ranked_call(count: int):
         for index, assignment in enumerate(assignments)
     )
     return call
+
+
+def invitation_link(message) -> str:
+    """The invitation page's path in an invitation e-mail (the token is nowhere else)."""
+    start = reverse("reviews:invitation", args=["TOKEN"]).removesuffix("TOKEN/")
+    match = re.search(re.escape(start) + r"([A-Za-z0-9_-]+)/", message.body)
+    assert match is not None, message.body
+    return match.group(0)

@@ -330,6 +330,16 @@ def test_reviewer_sees_the_frozen_draft_without_buttons(client, decided):
     assert {row.state for row in group.rows} == {"closed"}
 
 
+def test_reviewer_sees_a_submitted_review_as_final_not_to_be_reopened(client, decided):
+    review = decided["review"]
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(review.assignment.reviewer)
+    html = client.get(reverse("reviews:assignment", args=[review.assignment_id])).text
+    assert "The results of this call are published, so the review is final" in html
+    assert "tell the coordinator, who can record a correction" in html
+    assert "reopen" not in html
+
+
 def test_coordinator_pages_hide_the_buttons_after_publication(coordinator_client, decided):
     review = decided["review"]
     html = coordinator_client.get(

@@ -4,9 +4,11 @@ import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -16,7 +18,7 @@ from grants.enums import CallStatus
 from grants.services import call_archive, call_close, call_decide
 from reviews.models import Invitation, PoolMember, invitation_expiry
 from reviews.services import invitation_accept, invitation_resend, pool_invite
-from reviews.tests.builders import call_with_criteria
+from reviews.tests.builders import call_with_criteria, invitation_link
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +36,13 @@ def call():
 
 
 def invite(call, inviter, *, days_ago=0):
-    """An invitation sent `days_ago` days ago, as pool_invite sends it."""
-    pool_invite(call=call, emails=[EMAIL], by=inviter)
+    """An invitation sent `days_ago` days ago, as pool_invite sends it, and its e-mail's link."""
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        pool_invite(call=call, emails=[EMAIL], by=inviter)
     invitation = Invitation.objects.get(email=EMAIL)
+    (message,) = mail.outbox
+    invitation.link = invitation_link(message)
     if days_ago:
         sent = timezone.now() - timedelta(days=days_ago)
         Invitation.objects.filter(pk=invitation.pk).update(
@@ -54,7 +60,8 @@ def decide(call, by):
 
 
 def page(invitation):
-    return reverse("reviews:invitation", args=[invitation.token])
+    """The invitation page, through the link its e-mail carried."""
+    return invitation.link
 
 
 # --- expiry ---------------------------------------------------------------------------------
@@ -186,8 +193,8 @@ def test_invitation_resend_gives_a_fresh_expiry_and_e_mails_the_link(
     assert expired.expires_at > timezone.now() + timedelta(days=13)
     (message,) = mail.outbox
     assert message.to == [EMAIL]
-    assert page(expired) in message.body
-    invitation_accept(invitation=expired, user=UserFactory(email=EMAIL))
+    client.force_login(UserFactory(email=EMAIL))
+    assert client.post(invitation_link(message)).status_code == 302
     assert PoolMember.objects.filter(call=call).exists()
 
 
@@ -230,3 +237,64 @@ def test_invitation_email_says_until_when_the_link_works(
         until = date_format(timezone.localtime(invitation.expires_at), "j E Y, H:i")
     (message,) = mail.outbox
     assert f"Link działa do {until}." in message.body
+
+
+# --- links: only a hash is stored, a fresh link with every e-mail ---------------------------
+
+
+def every_stored_text() -> str:
+    """Every value of every row the project stores (the task queue too), as one text."""
+    values = []
+    for model in apps.get_models(include_auto_created=True):
+        for row in model._base_manager.values_list():
+            values.extend(str(value) for value in row)
+    return "\n".join(values)
+
+
+def token_of(link: str) -> str:
+    return link.rstrip("/").rsplit("/", 1)[1]
+
+
+def test_invitation_token_is_not_stored_anywhere_after_inviting(call, inviter):
+    invitation = invite(call, inviter)
+    token = token_of(invitation.link)
+    assert len(token) >= 40
+    stored = every_stored_text()
+    assert invitation.token_hash in stored
+    assert token not in stored
+
+
+def test_invitation_link_from_the_email_works_once(client, call, inviter):
+    invitation = invite(call, inviter)
+    invitee = UserFactory(email=EMAIL)
+    client.force_login(invitee)
+    assert client.post(page(invitation)).status_code == 302
+    assert PoolMember.objects.filter(call=call, reviewer=invitee).exists()
+    client.force_login(UserFactory())
+    response = client.post(page(invitation))
+    assert response.status_code == 409
+    assert PoolMember.objects.filter(call=call).count() == 1
+
+
+def test_invitation_link_sent_before_a_resend_no_longer_works(client, call, inviter):
+    invitation = invite(call, inviter)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        invitation_resend(invitation=invitation, by=inviter)
+    fresh = invitation_link(mail.outbox[-1])
+    assert fresh != page(invitation)
+    client.force_login(UserFactory(email=EMAIL))
+    assert client.get(page(invitation)).status_code == 404
+    assert client.post(page(invitation)).status_code == 404
+    assert not PoolMember.objects.filter(call=call).exists()
+    assert client.post(fresh).status_code == 302
+    assert PoolMember.objects.filter(call=call).exists()
+
+
+def test_invitation_link_sent_before_inviting_the_address_again_no_longer_works(
+    client, call, inviter
+):
+    first = invite(call, inviter)
+    second = invite(call, inviter)  # the pool page's "Invite" with the same address
+    assert second.pk == first.pk
+    assert client.get(page(first)).status_code == 404
+    assert client.get(page(second)).status_code == 200

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from reviews.tests.builders import (
     accepted_application,
     assign_all,
     call_with_criteria,
+    invitation_link,
     reviewers_in_pool,
     submit_review,
 )
@@ -176,7 +178,7 @@ def test_pool_invite_emails_a_link_to_a_new_address(
     assert not PoolMember.objects.filter(call=call).exists()
     assert len(mail.outbox) == 2
     message = next(m for m in mail.outbox if m.to == ["nowa.osoba@example.org"])
-    assert reverse("reviews:invitation", kwargs={"token": invitation.token}) in message.body
+    assert Client().get(invitation_link(message)).context["invitation"] == invitation
     page = coordinator_client.get(reverse("review_manage:pool", args=[call.pk]))
     assert "nowa.osoba@example.org" in page.text  # listed as not accepted yet
 

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,13 @@ from applicants.tests.builders import CONSENTS, complete_draft, render_waiting_p
 from applicants.uploads import attachment_check
 from reviews.context_processors import review_navigation
 from reviews.enums import AssignmentStatus, ReviewStatus
-from reviews.models import Invitation, PoolMember, Review, ReviewAssignment
+from reviews.models import (
+    Invitation,
+    PoolMember,
+    Review,
+    ReviewAssignment,
+    invitation_token_hash,
+)
 from reviews.services import (
     assignment_declare,
     assignment_remove,
@@ -34,6 +40,7 @@ from reviews.tests.builders import (
     accepted_application,
     assign_all,
     call_with_criteria,
+    invitation_link,
     reviewers_in_pool,
     submit_review,
 )
@@ -575,16 +582,23 @@ def test_dashboard_shows_each_assignments_state_and_its_next_step(client):
 # --- invitations ------------------------------------------------------------------------
 
 
+# The token an invitation's e-mail carried; the database keeps only its hash.
+TOKEN = "link-z-zaproszenia"
+
+
 @pytest.fixture
 def invitation():
     call = call_with_criteria()
     return Invitation.objects.create(
-        call=call, email="nowa.recenzentka@example.org", invited_by=CoordinatorFactory()
+        call=call,
+        email="nowa.recenzentka@example.org",
+        invited_by=CoordinatorFactory(),
+        token_hash=invitation_token_hash(TOKEN),
     )
 
 
 def test_invitation_anonymous_sees_the_call_and_how_to_join(client, invitation):
-    url = reverse("reviews:invitation", args=[invitation.token])
+    url = reverse("reviews:invitation", args=[TOKEN])
     response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
@@ -595,7 +609,7 @@ def test_invitation_anonymous_sees_the_call_and_how_to_join(client, invitation):
 
 
 def test_invitation_anonymous_post_is_sent_to_log_in(client, invitation):
-    response = client.post(reverse("reviews:invitation", args=[invitation.token]))
+    response = client.post(reverse("reviews:invitation", args=[TOKEN]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert not PoolMember.objects.exists()
@@ -604,7 +618,7 @@ def test_invitation_anonymous_post_is_sent_to_log_in(client, invitation):
 def test_invitation_accepted_by_a_signed_in_user_joins_the_pool(client, invitation):
     user = UserFactory(email="nowa.recenzentka@example.org")
     client.force_login(user)
-    response = client.post(reverse("reviews:invitation", args=[invitation.token]))
+    response = client.post(reverse("reviews:invitation", args=[TOKEN]))
     assert response.status_code == 302
     assert response["Location"] == reverse("reviews:dashboard")
     assert PoolMember.objects.filter(call=invitation.call, reviewer=user).exists()
@@ -615,7 +629,7 @@ def test_invitation_accepted_by_a_signed_in_user_joins_the_pool(client, invitati
 def test_invitation_for_another_address_is_refused(client, invitation):
     """A forwarded link doesn't make the person who opens it a reviewer."""
     client.force_login(UserFactory(email="ktos.inny@example.org"))
-    client.post(reverse("reviews:invitation", args=[invitation.token]))
+    client.post(reverse("reviews:invitation", args=[TOKEN]))
     assert not PoolMember.objects.filter(call=invitation.call).exists()
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
@@ -624,13 +638,13 @@ def test_invitation_for_another_address_is_refused(client, invitation):
 def test_invitation_used_by_someone_else_is_refused(client, invitation):
     first = UserFactory(email="nowa.recenzentka@example.org")
     client.force_login(first)
-    client.post(reverse("reviews:invitation", args=[invitation.token]))
+    client.post(reverse("reviews:invitation", args=[TOKEN]))
     second = UserFactory()
     client.force_login(second)
-    page_response = client.get(reverse("reviews:invitation", args=[invitation.token]))
+    page_response = client.get(reverse("reviews:invitation", args=[TOKEN]))
     assert page_response.context["used_by_someone_else"]
     assert 'method="post"' not in page_response.content.decode().split("<main", 1)[1]
-    response = client.post(reverse("reviews:invitation", args=[invitation.token]))
+    response = client.post(reverse("reviews:invitation", args=[TOKEN]))
     assert response.status_code == 409
     assert response.context["used_by_someone_else"]
     assert not PoolMember.objects.filter(reviewer=second).exists()
@@ -651,7 +665,9 @@ def test_invitation_email_links_to_the_invitation_page(django_capture_on_commit_
     (message,) = mail.outbox
     assert message.to == ["ktos.nowy@example.org"]
     assert call.title in message.subject
-    assert reverse("reviews:invitation", args=[invitation.token]) in message.body
+    page = Client().get(invitation_link(message))
+    assert page.status_code == 200
+    assert page.context["invitation"] == invitation
     assert "&" not in message.subject + message.body  # plain text, nothing HTML-escaped
 
 
