@@ -298,7 +298,7 @@ TASK_RESULT_RETENTION = timedelta(
     days=int(os.environ.get("MIKROGRANTY_TASK_RESULT_RETENTION_DAYS", "14"))
 )
 
-# --- PDF rendering (core/pdf.py) ---------------------------------------------------
+# --- PDF rendering (core/pdf/) ---------------------------------------------------
 # Each render runs in its own child process: it is stopped after this many
 # seconds, and may take this much memory beyond what it inherits. A render that
 # hits either limit fails cleanly (the coordinator sees it and can retry).
