@@ -230,7 +230,8 @@ def invitation_send(*, invitation: Invitation) -> Invitation:
     outbox (core.mail) until the worker sends it, and its text is erased then.
     """
     invitation = (
-        Invitation.objects.select_for_update()
+        # of=self: PostgreSQL can't lock the nullable side of the outer join to invited_by.
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("call", "invited_by")
         .get(pk=invitation.pk)
     )
