@@ -15,8 +15,9 @@ STATE_FIELDS = {"letter_state", "letter_error", "state"}
 OWNERS = {
     ("decisions/issuing.py", "letter_request_transition"),
     ("decisions/issuing.py", "outbox_message_transition"),
-    # OutgoingEmail.state has a field of the same name and its own owner.
+    # OutgoingEmail.state and Decision.state have a field of the same name and their own owners.
     ("core/mail.py", "email_transition"),
+    ("decisions/services.py", "decision_transition"),
 }
 # Calls that write the fields named in their keyword arguments.
 WRITING_METHODS = {"update", "create", "get_or_create", "update_or_create"}
