@@ -26,9 +26,9 @@ def review_correction_issue(
     decision. The letter is queued after the commit, as a new version whose
     note names this correction; the earlier letter is kept.
     """
-    decision = Decision.objects.filter(
-        application_id=review.assignment.application_id, published_at__isnull=False
-    ).first()
+    decision = (
+        Decision.objects.published().filter(application_id=review.assignment.application_id).first()
+    )
     if decision is None:
         raise ValidationError(
             _(

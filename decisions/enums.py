@@ -1,4 +1,4 @@
-"""Outcomes of decisions, kinds of letters, states of letters and e-mails, with the moves allowed between them."""
+"""Outcomes and states of decisions, kinds of letters, states of letters and e-mails, with the moves allowed between them."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,52 @@ OUTCOME_BADGES = {
 # The outcomes the committee chooses between on merit (formal rejection has its own table),
 # in the order the forms offer them.
 MERIT_OUTCOMES = (DecisionOutcome.AWARDED, DecisionOutcome.RESERVE, DecisionOutcome.REJECTED)
+
+
+class DecisionState(models.TextChoices):
+    """Where a decision is in its life: a draft until published; a published award is answered.
+
+    Written only by decisions.services.decision_transition(), which stamps the
+    moment of each state (published_at, accepted_at, declined_at, lapsed_at).
+    """
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    LAPSED = "lapsed", _("Lapsed")
+
+    @property
+    def badge(self) -> str:
+        """The Bootstrap badge classes of this state (one place for the colours)."""
+        return DECISION_STATE_BADGES[self]
+
+
+D = DecisionState  # a decision's state
+
+DECISION_STATE_BADGES = {
+    D.DRAFT: "text-bg-light border",
+    D.PUBLISHED: "text-bg-primary",
+    D.ACCEPTED: "text-bg-success",
+    D.DECLINED: "text-bg-danger",
+    D.LAPSED: "text-bg-warning",
+}
+
+ALLOWED_DECISION_TRANSITIONS: dict[str, set[str]] = {
+    # LAPSED: the application's life ended (withdrawn, formally rejected) before publication.
+    D.DRAFT: {D.PUBLISHED, D.LAPSED},
+    # PUBLISHED again: a published reserve-list decision is offered the grant (its outcome
+    # becomes an award); ACCEPTED and DECLINED answer a published award.
+    D.PUBLISHED: {D.PUBLISHED, D.ACCEPTED, D.DECLINED},
+    D.ACCEPTED: set(),
+    D.DECLINED: set(),
+    D.LAPSED: set(),
+}
+
+# Published: the applicant reads it (answered or not); nothing in it changes but by an offer.
+PUBLISHED_DECISION_STATES = frozenset({D.PUBLISHED, D.ACCEPTED, D.DECLINED})
+# An award in these states no longer counts against the call's budget.
+RELEASED_DECISION_STATES = frozenset({D.DECLINED, D.LAPSED})
 
 
 class DecisionLapse(models.TextChoices):

@@ -13,8 +13,11 @@ from simple_history.models import HistoricalRecords
 from applicants.models import Application
 from core.fields import BoundedTextField
 from decisions.enums import (
+    PUBLISHED_DECISION_STATES,
+    RELEASED_DECISION_STATES,
     DecisionLapse,
     DecisionOutcome,
+    DecisionState,
     LetterKind,
     LetterReason,
     LetterState,
@@ -31,11 +34,21 @@ LETTER_NOTE_LENGTH = 3_000
 class DecisionQuerySet(models.QuerySet):
     def live(self) -> "DecisionQuerySet":
         """Decisions still in force: not lapsed with their application."""
-        return self.filter(lapsed_at__isnull=True)
+        return self.exclude(state=DecisionState.LAPSED)
 
     def live_awards(self) -> "DecisionQuerySet":
         """Awards that count against the call's budget: neither declined nor lapsed."""
-        return self.live().filter(outcome=DecisionOutcome.AWARDED, declined_at__isnull=True)
+        return self.filter(outcome=DecisionOutcome.AWARDED).exclude(
+            state__in=RELEASED_DECISION_STATES
+        )
+
+    def drafts(self) -> "DecisionQuerySet":
+        """Decisions the committee may still change and publish."""
+        return self.filter(state=DecisionState.DRAFT)
+
+    def published(self) -> "DecisionQuerySet":
+        """Decisions the applicants read: published, accepted or declined."""
+        return self.filter(state__in=PUBLISHED_DECISION_STATES)
 
     def awaiting_answer(self, now=None) -> "DecisionQuerySet":
         """Published awards their applicants may still accept or decline (before the deadline)."""
@@ -47,7 +60,12 @@ class DecisionQuerySet(models.QuerySet):
 
 
 class Decision(models.Model):
-    """The committee's record for one application: a draft until the call's results are published."""
+    """The committee's record for one application: a draft until the call's results are published.
+
+    Its state, and the moments and who of its moves (published_at/by,
+    accepted_at, declined_at, lapsed_at and why), are written only by
+    decisions.services.decision_transition().
+    """
 
     application = models.OneToOneField(
         Application, on_delete=models.PROTECT, related_name="decision"
@@ -71,6 +89,9 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(
+        _("state"), max_length=10, choices=DecisionState.choices, default=DecisionState.DRAFT
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -112,7 +133,11 @@ class Decision(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.published_at is not None
+        return self.state in PUBLISHED_DECISION_STATES
+
+    @property
+    def state_badge(self) -> str:
+        return DecisionState(self.state).badge
 
     @property
     def is_reduced(self) -> bool:
@@ -140,15 +165,18 @@ class Decision(models.Model):
 
     @property
     def is_lapsed(self) -> bool:
-        return self.lapsed_at is not None
+        return self.state == DecisionState.LAPSED
+
+    @property
+    def is_answered(self) -> bool:
+        """A published award its applicant has accepted or declined."""
+        return self.state in (DecisionState.ACCEPTED, DecisionState.DECLINED)
 
     @property
     def counts_against_budget(self) -> bool:
         """The same rule as DecisionQuerySet.live_awards(), for one decision in hand."""
         return (
-            self.outcome == DecisionOutcome.AWARDED
-            and self.declined_at is None
-            and self.lapsed_at is None
+            self.outcome == DecisionOutcome.AWARDED and self.state not in RELEASED_DECISION_STATES
         )
 
     @property
@@ -164,6 +192,29 @@ class Decision(models.Model):
             DecisionOutcome.REJECTED: LetterKind.REJECTION,
             DecisionOutcome.FORMALLY_REJECTED: LetterKind.FORMAL_REJECTION,
         }[self.outcome]
+
+
+class DecisionStateChange(models.Model):
+    """Audit trail of decisions: one row per move, with who (None: the system) and why.
+
+    The first row of a decision records its birth as a draft (no old state). A
+    move from published to published is an offer from the reserve list.
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="state_changes")
+    old_state = models.CharField(max_length=10, choices=DecisionState.choices, blank=True)
+    new_state = models.CharField(max_length=10, choices=DecisionState.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.decision_id}: {self.old_state or '–'} → {self.new_state}"
 
 
 class LetterTemplate(models.Model):

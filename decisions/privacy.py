@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from core.formatting import format_money
 from core.personal_data import Erasure, ErasureFailed, ExportFiles, Notice, redact_rows, register
 from decisions import letters
-from decisions.enums import DecisionOutcome
+from decisions.enums import DecisionOutcome, DecisionState
 from decisions.feedback import ReviewFeedback, review_feedback
 from decisions.models import (
     Decision,
@@ -75,7 +75,8 @@ def _feedback_data(feedback: ReviewFeedback) -> dict:
 
 def decisions_export(*, user, files: ExportFiles) -> list[dict]:
     decisions = (
-        Decision.objects.filter(application__applicant=user, published_at__isnull=False)
+        Decision.objects.published()
+        .filter(application__applicant=user)
         .select_related("application__call")
         .prefetch_related(
             Prefetch("letters", queryset=DecisionLetter.objects.order_by("version")),
@@ -93,6 +94,7 @@ def decisions_export(*, user, files: ExportFiles) -> list[dict]:
                 "reference_number": application.reference_number,
                 "call": application.call.title,
                 "outcome": decision.outcome,
+                "state": decision.state,
                 "amount": decision.amount,
                 "justification": decision.justification,
                 "reserve_position": decision.reserve_position,
@@ -139,20 +141,17 @@ def _letter_data(letter: DecisionLetter, message, application_id: int, files) ->
 
 
 def _unanswered_awards(user):
-    return Decision.objects.live_awards().filter(
+    return Decision.objects.filter(
         application__applicant=user,
-        published_at__isnull=False,
-        accepted_at__isnull=True,
-        declined_at__isnull=True,
+        outcome=DecisionOutcome.AWARDED,
+        state=DecisionState.PUBLISHED,
     )
 
 
 def deletion_notices(*, user) -> list[Notice]:
     """What deleting the account does to the person's decisions and letters, in plain words."""
     notices = []
-    published = Decision.objects.live().filter(
-        application__applicant=user, published_at__isnull=False
-    )
+    published = Decision.objects.published().filter(application__applicant=user)
     unanswered = list(_unanswered_awards(user).select_related("application").order_by("pk"))
     if unanswered:
         notices.append(
@@ -169,7 +168,7 @@ def deletion_notices(*, user) -> list[Notice]:
         )
     accepted = list(
         published.filter(
-            outcome=DecisionOutcome.AWARDED, accepted_at__isnull=False, declined_at__isnull=True
+            outcome=DecisionOutcome.AWARDED, state=DecisionState.ACCEPTED
         ).select_related("application")
     )
     if accepted:

@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from applicants.enums import ApplicationStatus
 from applicants.models import Application
 from core.formatting import format_money
-from decisions.enums import LETTER_TO_COME_STATES, DecisionLapse, DecisionOutcome, LetterState
+from decisions.enums import (
+    LETTER_TO_COME_STATES,
+    DecisionLapse,
+    DecisionOutcome,
+    DecisionState,
+    LetterState,
+)
 from decisions.models import Decision, DecisionLetter, LetterRequest, OutboxMessage
 from grants.models import GrantCall
 from reviews.ranking import Ranking, RankingRow, call_ranking
@@ -41,8 +47,9 @@ def next_on_reserve(call: GrantCall) -> Decision | None:
     """The first published reserve-list decision that fits in the budget left, for the coordinator to offer."""
     left = budget_left(call)
     for decision in (
-        Decision.objects.live()
-        .filter(call=call, outcome=DecisionOutcome.RESERVE, published_at__isnull=False)
+        Decision.objects.filter(
+            call=call, outcome=DecisionOutcome.RESERVE, state=DecisionState.PUBLISHED
+        )
         .select_related("application")
         .order_by("reserve_position", "pk")
     ):
@@ -161,11 +168,7 @@ def call_decisions(*, call: GrantCall) -> CallDecisions:
         key=lambda decision: (decision.application.number_in_call or 0, decision.pk),
     )
     published = sum(1 for decision in live if decision.is_published)
-    declined = [
-        decision
-        for decision in live
-        if decision.outcome == DecisionOutcome.AWARDED and decision.declined_at is not None
-    ]
+    declined = [decision for decision in live if decision.state == DecisionState.DECLINED]
     page = CallDecisions(
         call=call,
         ranking=ranking,
@@ -186,8 +189,8 @@ def call_decisions(*, call: GrantCall) -> CallDecisions:
 def decisions_unpublished(*, call: GrantCall) -> list[Decision]:
     """The call's draft decisions, in the order the committee sees them (by reference number)."""
     return list(
-        Decision.objects.live()
-        .filter(call=call, published_at__isnull=True)
+        Decision.objects.drafts()
+        .filter(call=call)
         .select_related("application")
         .order_by("application__number_in_call", "pk")
     )
@@ -227,15 +230,15 @@ class LetterProgress:
 def letter_progress(*, call: GrantCall) -> LetterProgress:
     """Counts of the published decisions by letter state (one query) and the failed ones (one)."""
     counts = dict(
-        Decision.objects.filter(call=call, published_at__isnull=False)
+        Decision.objects.published()
+        .filter(call=call)
         .order_by()
         .values_list("letter_state")
         .annotate(n=Count("pk"))
     )
     failed_decisions = list(
-        Decision.objects.filter(
-            call=call, published_at__isnull=False, letter_state=LetterState.FAILED
-        )
+        Decision.objects.published()
+        .filter(call=call, letter_state=LetterState.FAILED)
         .select_related("application")
         .order_by("application__number_in_call", "pk")
     )
@@ -310,8 +313,7 @@ def reserve_offer_possible(*, decision: Decision) -> bool:
     (and the call is not archived, so read-only)."""
     return (
         decision.outcome == DecisionOutcome.RESERVE
-        and decision.is_published
-        and not decision.is_lapsed
+        and decision.state == DecisionState.PUBLISHED
         and not decision.call.is_archived
         and decision.application.status == ApplicationStatus.RESERVE
         and decision.application.anonymised_at is None  # the account was deleted
@@ -322,7 +324,8 @@ def reserve_offer_possible(*, decision: Decision) -> bool:
 def decisions_published_without_letter(*, call: GrantCall) -> QuerySet[Decision]:
     """Published decisions of the call for which no letter was issued yet."""
     return (
-        Decision.objects.filter(call=call, published_at__isnull=False, letters__isnull=True)
+        Decision.objects.published()
+        .filter(call=call, letters__isnull=True)
         .select_related("application__applicant", "call")
         .order_by("application__number_in_call", "pk")
     )
@@ -330,6 +333,7 @@ def decisions_published_without_letter(*, call: GrantCall) -> QuerySet[Decision]
 
 # Fields of a decision shown in its history, in this order, with their labels.
 HISTORY_FIELDS = {
+    "state": _("State"),
     "outcome": _("Outcome"),
     "amount": _("Amount"),
     "justification": _("Justification"),
@@ -366,6 +370,8 @@ def _shown(record, name: str):
     value = getattr(record, name)
     if value is None or value == "":
         return ""
+    if name == "state":
+        return DecisionState(value).label
     if name == "outcome":
         return DecisionOutcome(value).label
     if name == "lapsed_reason":
@@ -414,7 +420,8 @@ def public_awards(*, call):
     """Published, not declined awards of a call: what the public results page lists."""
     return (
         Decision.objects.live_awards()
-        .filter(call=call, published_at__isnull=False)
+        .published()
+        .filter(call=call)
         .select_related("application")
         .only(
             "amount",

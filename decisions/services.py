@@ -1,11 +1,14 @@
 """Writes of the decision stage: decisions within the budget, publication, acceptance, lapses.
 
-Letters and their e-mails are issued by decisions.issuing, the one owner of
-their states; the services here ask it for a letter when a decision needs one.
+Every change of a decision's state goes through decision_transition(), which
+checks the move against ALLOWED_DECISION_TRANSITIONS, stamps its moment,
+records who made it (DecisionStateChange) and asks for the letter that
+follows. Letters and their e-mails are issued by decisions.issuing, the one
+owner of their states.
 """
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -18,9 +21,15 @@ from applicants.enums import REVIEW_STAGE_STATUSES, ApplicationStatus
 from applicants.models import Application
 from applicants.services import application_transition
 from core.formatting import format_money
-from decisions.enums import DecisionLapse, DecisionOutcome, LetterReason
+from decisions.enums import (
+    ALLOWED_DECISION_TRANSITIONS,
+    DecisionLapse,
+    DecisionOutcome,
+    DecisionState,
+    LetterReason,
+)
 from decisions.issuing import letter_request_create
-from decisions.models import Decision, Publication
+from decisions.models import Decision, DecisionStateChange, Publication
 from decisions.selectors import awarded_total
 from grants.models import GrantCall
 from grants.services import call_decide, call_refuse_archived
@@ -35,6 +44,118 @@ STATUS_FOR_OUTCOME = {
 
 class BudgetExceeded(ValidationError):
     """The award would take the call's awards over its budget."""
+
+
+class InvalidDecisionTransition(Exception):
+    """A decision was asked to make a move its state (or its outcome) doesn't allow."""
+
+    def __init__(self, old: str, new: str, reason: str = ""):
+        super().__init__(
+            f"A decision cannot move from {old!r} to {new!r}" + (f": {reason}." if reason else ".")
+        )
+        self.old = old
+        self.new = new
+
+
+# The fields decision_transition() writes itself: `changes` may not name them.
+STATE_FIELDS = frozenset(
+    {"state", "published_at", "published_by", "accepted_at", "declined_at", "lapsed_at"}
+)
+
+# What the committee may change in a draft decision (decision_record).
+DRAFT_FIELDS = (
+    "outcome",
+    "amount",
+    "justification",
+    "reserve_position",
+    "decided_by",
+    "decided_at",
+)
+
+# The letter each move asks for (issued and e-mailed by the task queue after commit).
+LETTER_FOR_MOVE = {
+    (DecisionState.DRAFT, DecisionState.PUBLISHED): LetterReason.PUBLICATION,
+    (DecisionState.PUBLISHED, DecisionState.PUBLISHED): LetterReason.RESERVE_OFFER,
+}
+
+
+@transaction.atomic
+def decision_transition(
+    decision: Decision,
+    to: str,
+    *,
+    by,
+    note: str = "",
+    changes: dict | None = None,
+    at: datetime | None = None,
+) -> Decision:
+    """Move `decision` to state `to` (with field `changes`), stamp the moment, record it.
+
+    The row is locked first, so two people acting at once can't both move it
+    from the same state. Entering PUBLISHED, ACCEPTED, DECLINED or LAPSED sets
+    published_at (and published_by), accepted_at, declined_at or lapsed_at to
+    `at` (now unless given: one publication stamps all its decisions alike) in
+    the same save. Beyond the table: only an award is accepted or declined; a
+    lapse says why (`changes["lapsed_reason"]`); the one move from published to
+    published is an offer from the reserve list (`changes` makes the reserve
+    decision an award). A publication and an offer ask for the decision's
+    letter, issued by the task queue after commit. Raises
+    InvalidDecisionTransition for a move that isn't allowed.
+    """
+    changes = dict(changes or {})
+    if STATE_FIELDS & changes.keys():
+        raise ValueError(f"decision_transition() sets {sorted(STATE_FIELDS & changes.keys())}.")
+    locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    old = locked.state
+    if to not in ALLOWED_DECISION_TRANSITIONS[old]:
+        raise InvalidDecisionTransition(old, to)
+    outcome = changes.get("outcome", locked.outcome)
+    if (
+        to in (DecisionState.ACCEPTED, DecisionState.DECLINED)
+        and outcome != DecisionOutcome.AWARDED
+    ):
+        raise InvalidDecisionTransition(old, to, "only an award is accepted or declined")
+    if to == old and not (
+        locked.outcome == DecisionOutcome.RESERVE and outcome == DecisionOutcome.AWARDED
+    ):
+        raise InvalidDecisionTransition(old, to, "only an offer from the reserve list")
+    if (to == DecisionState.LAPSED) != ("lapsed_reason" in changes):
+        raise InvalidDecisionTransition(old, to, "a lapse, and only a lapse, says why")
+    at = at or timezone.now()
+    DecisionStateChange.objects.create(
+        decision=locked, old_state=old, new_state=to, by=by, at=at, note=note
+    )
+    locked.state = to
+    update_fields = ["state"]
+    if to != old:
+        if to == DecisionState.PUBLISHED:
+            locked.published_at = at
+            locked.published_by = by
+            update_fields += ["published_at", "published_by"]
+        elif to == DecisionState.ACCEPTED:
+            locked.accepted_at = at
+            update_fields.append("accepted_at")
+        elif to == DecisionState.DECLINED:
+            locked.declined_at = at
+            update_fields.append("declined_at")
+        elif to == DecisionState.LAPSED:
+            locked.lapsed_at = at
+            update_fields.append("lapsed_at")
+    for field, value in changes.items():
+        setattr(locked, field, value)
+        update_fields.append(field)
+    if by is not None:
+        locked._history_user = by  # the decision's history says who moved it
+    locked.save(update_fields=update_fields)
+    reason = LETTER_FOR_MOVE.get((old, to))
+    if reason is not None:
+        letter_request_create(
+            decision=locked,
+            reason=reason,
+            by=by,
+            note="" if reason == LetterReason.PUBLICATION else note,
+        )
+    return locked
 
 
 def _lock_call(call: GrantCall) -> GrantCall:
@@ -67,7 +188,7 @@ def decision_record(
     """
     call = _lock_call(application.call)
     application = Application.objects.select_for_update().get(pk=application.pk)
-    existing = Decision.objects.filter(application=application).first()
+    existing = Decision.objects.select_for_update().filter(application=application).first()
     if existing and existing.is_published:
         raise ValidationError(_("This decision is published and can't be changed."))
     if existing and existing.is_lapsed:
@@ -133,7 +254,7 @@ def decision_record(
         ) + 1
     if errors:
         raise ValidationError(errors)
-    decision = existing or Decision(application=application, call=call)
+    decision = existing or Decision(application=application, call=call)  # born a draft
     decision.outcome = outcome
     decision.amount = amount
     decision.justification = justification.strip()
@@ -141,7 +262,15 @@ def decision_record(
     decision.decided_by = by
     decision.decided_at = timezone.now()
     decision.full_clean(exclude=["application", "call", "decided_by"])
-    decision.save()
+    if existing is None:
+        decision.save()
+        # The birth is on record like every move (its state is the model's default).
+        DecisionStateChange.objects.create(
+            decision=decision, old_state="", new_state=decision.state, by=by, at=decision.decided_at
+        )
+    else:
+        # A draft's content changes; its state is decision_transition's to write.
+        decision.save(update_fields=list(DRAFT_FIELDS))
     return decision
 
 
@@ -186,7 +315,7 @@ def results_publish(
     lapsed decision (its application withdrawn) is never published.
     """
     call = _lock_call(call)
-    candidates = Decision.objects.live().filter(call=call, published_at__isnull=True)
+    candidates = Decision.objects.drafts().filter(call=call)
     if decisions is not None:
         candidates = candidates.filter(pk__in=[d.pk for d in decisions])
     # The applications first, then their decisions: the order an application's own
@@ -214,17 +343,24 @@ def results_publish(
         call.public_results = True
         call.save(update_fields=["public_results", "updated_at"])
     for decision in to_publish:
-        decision.published_at = now
-        decision.published_by = by
-        if decision.outcome == DecisionOutcome.AWARDED:
-            decision.acceptance_deadline = now + timedelta(days=call.acceptance_days)
-        decision.save(update_fields=["published_at", "published_by", "acceptance_deadline"])
+        # Published, stamped with the publication's moment; its letter is asked for.
+        decision_transition(
+            decision,
+            DecisionState.PUBLISHED,
+            by=by,
+            note=_("Results published"),
+            changes=(
+                {"acceptance_deadline": now + timedelta(days=call.acceptance_days)}
+                if decision.outcome == DecisionOutcome.AWARDED
+                else {}
+            ),
+            at=now,
+        )
         new_status = STATUS_FOR_OUTCOME.get(decision.outcome)
         if new_status and decision.application.status != new_status:
             application_transition(
                 decision.application, new_status, by=by, note=_("Results published")
             )
-        letter_request_create(decision=decision, reason=LetterReason.PUBLICATION, by=by)
     return publication
 
 
@@ -234,9 +370,7 @@ def award_accept(*, decision: Decision, by) -> Decision:
     _lock_call(decision.call)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     _check_award_answerable(decision)
-    decision.accepted_at = timezone.now()
-    decision.save(update_fields=["accepted_at"])
-    return decision
+    return decision_transition(decision, DecisionState.ACCEPTED, by=by, note=_("Grant accepted"))
 
 
 @transaction.atomic
@@ -254,18 +388,16 @@ def award_decline(
         Decision.objects.select_for_update().select_related("application").get(pk=decision.pk)
     )
     _check_award_answerable(decision, deadline_applies=not after_deadline)
-    decision.declined_at = timezone.now()
-    decision.save(update_fields=["declined_at"])
-    application_transition(
-        decision.application, ApplicationStatus.DECLINED, by=by, note=note or _("Grant declined")
-    )
+    note = note or _("Grant declined")
+    decision = decision_transition(decision, DecisionState.DECLINED, by=by, note=note)
+    application_transition(decision.application, ApplicationStatus.DECLINED, by=by, note=note)
     return decision
 
 
 def _check_award_answerable(decision: Decision, *, deadline_applies: bool = True) -> None:
     if decision.outcome != DecisionOutcome.AWARDED or not decision.is_published:
         raise ValidationError(_("There is no published award to answer."))
-    if decision.accepted_at or decision.declined_at:
+    if decision.is_answered:
         raise ValidationError(_("You have already answered."))
     if (
         deadline_applies
@@ -289,11 +421,7 @@ def reserve_offer(*, decision: Decision, by, amount: Decimal | None = None) -> D
     decision = (
         Decision.objects.select_for_update().select_related("application").get(pk=decision.pk)
     )
-    if (
-        decision.outcome != DecisionOutcome.RESERVE
-        or not decision.is_published
-        or decision.is_lapsed
-    ):
+    if decision.outcome != DecisionOutcome.RESERVE or decision.state != DecisionState.PUBLISHED:
         raise ValidationError(
             _("Only a published reserve-list application can be offered a grant.")
         )
@@ -305,23 +433,21 @@ def reserve_offer(*, decision: Decision, by, amount: Decimal | None = None) -> D
     amount = amount or decision.application.requested_amount
     if awarded_total(call) + amount > call.total_budget:
         raise BudgetExceeded({"amount": _("There isn't enough budget left for this offer.")})
-    decision.outcome = DecisionOutcome.AWARDED
-    decision.amount = amount
-    decision.reserve_position = None
-    decision.acceptance_deadline = timezone.now() + timedelta(days=call.acceptance_days)
-    decision.save(update_fields=["outcome", "amount", "reserve_position", "acceptance_deadline"])
-    application_transition(
-        decision.application,
-        ApplicationStatus.AWARDED,
+    note = _("Offered from the reserve list")
+    # Still published, now an award; the award letter is asked for, noted as an offer.
+    decision = decision_transition(
+        decision,
+        DecisionState.PUBLISHED,
         by=by,
-        note=_("Offered from the reserve list"),
+        note=note,
+        changes={
+            "outcome": DecisionOutcome.AWARDED,
+            "amount": amount,
+            "reserve_position": None,
+            "acceptance_deadline": timezone.now() + timedelta(days=call.acceptance_days),
+        },
     )
-    letter_request_create(
-        decision=decision,
-        reason=LetterReason.RESERVE_OFFER,
-        by=by,
-        note=_("Offered from the reserve list"),
-    )
+    application_transition(decision.application, ApplicationStatus.AWARDED, by=by, note=note)
     return decision
 
 
@@ -342,9 +468,7 @@ def decision_lapse(*, application: Application, reason: str, by) -> Decision | N
     None when there was no draft to settle.
     """
     decision = (
-        Decision.objects.select_for_update()
-        .filter(application_id=application.pk, published_at__isnull=True, lapsed_at__isnull=True)
-        .first()
+        Decision.objects.select_for_update().drafts().filter(application_id=application.pk).first()
     )
     if decision is None:
         return None
@@ -353,11 +477,13 @@ def decision_lapse(*, application: Application, reason: str, by) -> Decision | N
         and reason == DecisionLapse.FORMALLY_REJECTED
     ):
         return None  # the formal rejection is this decision's own outcome
-    decision.lapsed_at = timezone.now()
-    decision.lapsed_reason = reason
-    decision._history_user = by  # the decision's history says who ended the application
-    decision.save(update_fields=["lapsed_at", "lapsed_reason"])
-    return decision
+    return decision_transition(
+        decision,
+        DecisionState.LAPSED,
+        by=by,  # the decision's history says who ended the application
+        note=str(DecisionLapse(reason).label),
+        changes={"lapsed_reason": reason},
+    )
 
 
 def decision_settle_on_application_end(sender, *, application, new_status, by, **kwargs) -> None:

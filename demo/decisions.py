@@ -52,11 +52,12 @@ from applicants.enums import DECIDED_STATUSES, ApplicationStatus
 from applicants.models import Application, StatusChange
 from core.formatting import format_money
 from core.mail import email_subject
-from decisions.enums import DecisionOutcome, OutboxState
+from decisions.enums import DecisionOutcome, DecisionState, OutboxState
 from decisions.feedback import review_feedback
 from decisions.issuing import letter_issue_now, outbox_message_transition
 from decisions.models import (
     Decision,
+    DecisionStateChange,
     LetterStateChange,
     OutboxMessage,
     OutboxStateChange,
@@ -835,6 +836,21 @@ def _backdate_decisions(
         history_date=when.published, published_at=when.published, history_user=coordinator
     )
     publications.update(published_at=when.published)
+    # The decisions' audit trail tells the same story: drafted, published, answered.
+    moments = {
+        DecisionState.DRAFT: lambda change: decided_at[change.decision_id],
+        DecisionState.PUBLISHED: lambda change: when.published,
+        DecisionState.ACCEPTED: lambda change: answered[change.decision_id],
+        DecisionState.DECLINED: lambda change: answered[change.decision_id],
+    }
+    changes = [
+        change
+        for change in DecisionStateChange.objects.filter(decision__call=call)
+        if change.new_state in moments
+    ]
+    for change in changes:
+        change.at = moments[change.new_state](change)
+    DecisionStateChange.objects.bulk_update(changes, ["at"])
 
     # Published: the applications moved to their outcome; a declined award, when declined.
     changes = list(

@@ -29,7 +29,7 @@ from accounts.tests.factories import CoordinatorFactory
 from applicants.enums import ApplicationStatus
 from applicants.tests.factories import ApplicationFactory
 from core.tests.support import BASE_DIR, manage_command, worker_environment
-from decisions.enums import DecisionOutcome, LetterReason, LetterState, OutboxState
+from decisions.enums import DecisionOutcome, DecisionState, LetterReason, LetterState, OutboxState
 from decisions.issuing import letter_request_create
 from decisions.models import Decision, DecisionLetter, OutboxMessage
 from grants.tests.factories import GrantCallFactory
@@ -182,6 +182,7 @@ def published_decisions(count: int) -> list[Decision]:
                 amount=application.requested_amount if awarded else None,
                 justification="Uzasadnienie komisji.",
                 decided_by=coordinator,
+                state=DecisionState.PUBLISHED,
                 published_at=now,
                 published_by=coordinator,
                 acceptance_deadline=now + timedelta(days=14) if awarded else None,

@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from applicants.enums import ApplicationStatus, VersionPdfStatus
-from decisions.enums import DecisionOutcome, LetterState, OutboxState
+from decisions.enums import DecisionOutcome, DecisionState, LetterState, OutboxState
 from grants.enums import CallPhase
 from reviews.enums import AssignmentStatus, ReviewerTaskState, ReviewProgress
 
@@ -203,6 +203,7 @@ BADGE_CLASSES = re.compile(
         ReviewProgress,
         ReviewerTaskState,
         DecisionOutcome,
+        DecisionState,
         LetterState,
         OutboxState,
         CallPhase,

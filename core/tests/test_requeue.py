@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.tests.factories import CoordinatorFactory
 from applicants.enums import ApplicationStatus
 from applicants.tests.factories import ApplicationFactory
-from decisions.enums import DecisionOutcome, LetterReason, LetterState, OutboxState
+from decisions.enums import DecisionOutcome, DecisionState, LetterReason, LetterState, OutboxState
 from decisions.issuing import (
     letter_request_create,
     letter_request_issue,
@@ -89,6 +89,7 @@ def published_award() -> Decision:
         outcome=DecisionOutcome.AWARDED,
         amount=application.requested_amount,
         decided_by=coordinator,
+        state=DecisionState.PUBLISHED,
         published_at=now,
         published_by=coordinator,
         acceptance_deadline=now + timedelta(days=14),

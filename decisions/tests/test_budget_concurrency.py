@@ -9,16 +9,18 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from accounts.tests.factories import CoordinatorFactory
 from applicants.enums import ApplicationStatus
 from applicants.services import application_withdraw
 from applicants.tests.factories import ApplicationFactory
-from decisions.enums import DecisionOutcome
+from decisions.enums import DecisionOutcome, DecisionState
 from decisions.models import Decision
 from decisions.services import (
     BudgetExceeded,
+    award_accept,
     award_decline,
     awarded_total,
     decision_record,
@@ -185,6 +187,55 @@ def test_awards_racing_a_withdrawal_never_exceed_the_budget(call_and_application
     # Whatever the order: at most one of the two fits (the withdrawal frees 3 000 zł, 1 000 zł were left).
     assert sorted([outcomes["award-1"], outcomes["award-2"]]).count("done") <= 1, outcomes
     assert awarded_total(call) <= call.total_budget
-    assert Decision.objects.get(application=withdrawing).lapsed_at is not None
+    assert Decision.objects.get(application=withdrawing).state == DecisionState.LAPSED
     live = Decision.objects.live_awards().filter(call=call)
     assert sum(d.amount for d in live) == awarded_total(call)
+
+
+def test_award_accepted_and_declined_at_once_is_answered_once(call_and_applications):
+    """A double submission from two tabs: one answer wins, the other is told it came too late."""
+    call, applications = call_and_applications
+    coordinator = CoordinatorFactory()
+    application = applications[0]
+    decision_record(
+        application=application,
+        outcome=DecisionOutcome.AWARDED,
+        amount=Decimal("3000"),
+        by=coordinator,
+    )
+    results_publish(call=call, by=coordinator)
+    decision = Decision.objects.get(application=application)
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def answer(name, service):
+        try:
+            barrier.wait(timeout=30)
+            service(decision=decision, by=application.applicant)
+            outcomes[name] = "done"
+        except ValidationError as exc:
+            outcomes[name] = " ".join(exc.messages)
+        except Exception as exc:  # reported by the assertion below, with its type
+            outcomes[name] = f"{type(exc).__name__}: {exc}"
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=answer, args=(DecisionState.ACCEPTED, award_accept)),
+        threading.Thread(target=answer, args=(DecisionState.DECLINED, award_decline)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    decision.refresh_from_db()
+    (winner,) = [name for name, outcome in outcomes.items() if outcome == "done"]
+    (loser,) = [outcome for outcome in outcomes.values() if outcome != "done"]
+    assert decision.state == winner, outcomes
+    assert loser == "Twoja odpowiedź jest już zapisana.", outcomes
+    assert decision.state_changes.filter(old_state=DecisionState.PUBLISHED).count() == 1
+    assert (decision.accepted_at is None) != (decision.declined_at is None)
+    assert awarded_total(call) == (
+        Decimal("3000.00") if winner == DecisionState.ACCEPTED else Decimal("0.00")
+    )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.tests.factories import CoordinatorFactory, UserFactory
 from applicants.enums import ApplicationStatus
 from applicants.tests.factories import ApplicationFactory
-from decisions.enums import DecisionOutcome, LetterState, OutboxState
+from decisions.enums import DecisionOutcome, DecisionState, LetterState, OutboxState
 from decisions.models import Decision, DecisionLetter, OutboxMessage, Publication
 from decisions.services import award_decline, decision_record
 from decisions.tasks import issue_letter, send_decision_email
@@ -448,6 +448,13 @@ def _call_with_rows(count: int):
             reserve_position=number if outcome == RESERVE else None,
             justification="Uzasadnienie.",
             decided_by=coordinator,
+            state=(
+                DecisionState.DECLINED
+                if number == 0
+                else DecisionState.PUBLISHED
+                if number % 3 == 0
+                else DecisionState.DRAFT
+            ),
             published_at=now if number % 3 == 0 else None,
             declined_at=now if number == 0 else None,
         )

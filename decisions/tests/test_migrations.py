@@ -1,4 +1,5 @@
-"""The data migration brings earlier records under the new states: nothing is left queued for ever."""
+"""The data migrations bring earlier records under the new states: nothing is left queued for
+ever, and every decision gets the state its moments show."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -23,6 +24,13 @@ def migrate(targets):
     executor.loader.build_graph()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
+
+
+@pytest.fixture(autouse=True)
+def _latest_schema_afterwards():
+    """Every test here leaves the database migrated to the end, as the other tests expect."""
+    yield
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -97,3 +105,70 @@ def test_migration_gives_letters_requests_fails_stuck_ones_and_lapses_withdrawn_
     lapsed = Decision.objects.get(pk=draft.pk)
     assert (lapsed.lapsed_reason, lapsed.lapsed_at) == ("withdrawn", withdrawn_at)
     assert Decision.objects.get(pk=issued.pk).lapsed_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_gives_each_decision_and_its_history_the_state_its_moments_show():
+    call = GrantCallFactory(total_budget=Decimal("20000"))
+    coordinator = CoordinatorFactory()
+    old = migrate([("decisions", "0005_bounded_texts")])
+    Decision = old.get_model("decisions", "Decision")
+    HistoricalDecision = old.get_model("decisions", "HistoricalDecision")
+    now = timezone.now()
+    published = {"published_at": now, "published_by_id": coordinator.pk}
+    moments = {
+        "draft": {},
+        "published": published,
+        "accepted": {**published, "accepted_at": now + timedelta(days=1)},
+        "declined": {**published, "declined_at": now + timedelta(days=2)},
+        "lapsed": {"lapsed_at": now, "lapsed_reason": "withdrawn"},
+        "published_rejection": published,
+    }
+    ids = {}
+    for name, fields in moments.items():
+        application = ApplicationFactory(call=call, status=ApplicationStatus.REVIEWED)
+        outcome = "rejected" if name == "published_rejection" else "awarded"
+        decision = Decision.objects.create(
+            application_id=application.pk,
+            call_id=call.pk,
+            outcome=outcome,
+            amount=Decimal("3000") if outcome == "awarded" else None,
+            decided_by_id=coordinator.pk,
+            **fields,
+        )
+        ids[name] = decision.pk
+    # The accepted award's history: recorded a draft, published, then accepted.
+    accepted = Decision.objects.get(pk=ids["accepted"])
+    for index, fields in enumerate([{}, published, moments["accepted"]]):
+        HistoricalDecision.objects.create(
+            id=accepted.pk,
+            application_id=accepted.application_id,
+            call_id=call.pk,
+            outcome="awarded",
+            amount=Decimal("3000"),
+            decided_by_id=coordinator.pk,
+            decided_at=now,
+            letter_state="none",
+            history_date=now + timedelta(minutes=index),
+            history_type="+" if index == 0 else "~",
+            **fields,
+        )
+
+    new = migrate([("decisions", "0006_decision_state_from_its_moments")])
+
+    Decision = new.get_model("decisions", "Decision")
+    HistoricalDecision = new.get_model("decisions", "HistoricalDecision")
+    states = dict(Decision.objects.values_list("pk", "state"))
+    assert {name: states[pk] for name, pk in ids.items()} == {
+        "draft": "draft",
+        "published": "published",
+        "accepted": "accepted",
+        "declined": "declined",
+        "lapsed": "lapsed",
+        "published_rejection": "published",
+    }
+    assert list(
+        HistoricalDecision.objects.filter(id=ids["accepted"])
+        .order_by("history_date")
+        .values_list("state", flat=True)
+    ) == ["draft", "published", "accepted"]

@@ -34,7 +34,8 @@ class OwnPublishedDecisionMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         self.application = application_get_for_owner(user=request.user, pk=kwargs["pk"])
         self.decision = (
-            Decision.objects.filter(application=self.application, published_at__isnull=False)
+            Decision.objects.published()
+            .filter(application=self.application)
             .select_related("call")
             .first()
         )

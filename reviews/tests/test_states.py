@@ -1,9 +1,6 @@
 """The states of assignments and reviews: one guarded function each, an allowed-moves table,
 an error when a move is not allowed, and double clicks on the pages that stay harmless."""
 
-import ast
-from pathlib import Path
-
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
@@ -35,8 +32,6 @@ from reviews.tests.builders import (
 )
 
 pytestmark = pytest.mark.django_db
-
-BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -170,72 +165,3 @@ def test_review_reopen_clicked_twice_says_there_is_nothing_to_reopen(client, ass
     assert response.status_code == 302
     assert "This review is not submitted; there is nothing to reopen." in flashed(response)
     assert events(ReviewEvent.Kind.REOPENED) == 1
-
-
-# --- one writer per state field ----------------------------------------------------------------
-
-# The only functions that may write each state field; nothing else in the project's code does.
-STATE_WRITERS = {
-    ("reviews/services.py", "assignment_transition"),
-    ("reviews/services.py", "review_transition"),
-    ("grants/services.py", "call_transition"),
-    ("applicants/services.py", "application_transition"),  # `locked` is an application there
-}
-# Names that hold an assignment, a review or a call in our code.
-STATE_HOLDERS = {"assignment", "review", "locked", "call"}
-# Tests and migrations build rows as they need. The demo (demo/) is held to the rule too:
-# it replays its story through the transition functions and moves only moments.
-SKIPPED_PARTS = {"tests", "migrations", ".venv", "node_modules", "scripts"}
-
-
-def _writes_status(node: ast.AST) -> bool:
-    """`x.status = …` on an assignment, review or call, or `.update(status=…)` on their models."""
-    if isinstance(node, ast.Assign | ast.AugAssign):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        return any(
-            isinstance(t, ast.Attribute)
-            and t.attr == "status"
-            and isinstance(t.value, ast.Name)
-            and t.value.id in STATE_HOLDERS
-            for t in targets
-        )
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in {"update", "create", "bulk_update", "update_or_create"}
-    ):
-        source = ast.unparse(node.func.value)
-        models = ("ReviewAssignment", "Review.", "GrantCall")
-        return any(m in source for m in models) and any(
-            k.arg == "status" or (k.arg == "defaults" and "status" in ast.unparse(k.value))
-            for k in node.keywords
-        )
-    return False
-
-
-def test_state_fields_of_assignments_reviews_and_calls_have_one_writer_each():
-    offenders = []
-    packages = [p for p in BASE_DIR.iterdir() if (p / "__init__.py").exists()]
-    for path in (file for package in packages for file in package.rglob("*.py")):
-        relative = path.relative_to(BASE_DIR)
-        if SKIPPED_PARTS & set(relative.parts):
-            continue
-        tree = ast.parse(path.read_text(), filename=str(path))
-        for function in ast.walk(tree):
-            if not isinstance(function, ast.FunctionDef):
-                continue
-            for node in ast.walk(function):
-                if _writes_status(node) and (str(relative), function.name) not in STATE_WRITERS:
-                    offenders.append(f"{relative}:{node.lineno} in {function.name}()")
-    assert offenders == []
-
-
-def test_state_writer_check_finds_a_writer_outside_the_transition_functions():
-    """The check above can fail: the code of the old review_reopen is caught."""
-    old_code = (
-        "def review_reopen(*, review, by):\n"
-        "    review.status = ReviewStatus.DRAFT\n"
-        "    ReviewAssignment.objects.filter(pk=1).update(status='removed')\n"
-    )
-    function = ast.parse(old_code).body[0]
-    assert sum(_writes_status(node) for node in ast.walk(function)) == 2
