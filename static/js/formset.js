@@ -14,6 +14,8 @@
     var total = fieldset.querySelector('input[name$="-TOTAL_FORMS"]');
     // The server refuses more rows than MAX_NUM_FORMS: don't offer them.
     var max = parseInt(fieldset.querySelector('input[name$="-MAX_NUM_FORMS"]').value, 10);
+    // Says why the button stopped working, where the eye is (optional).
+    var full = fieldset.querySelector("[data-formset-full]");
     // Set once rows were added or moved here: from then on the order on the
     // page is the order to save.
     var arranged = false;
@@ -37,7 +39,9 @@
     }
 
     function offerMore() {
-      addButton.disabled = rows().length >= max;
+      var atLimit = rows().length >= max;
+      addButton.disabled = atLimit;
+      if (full) full.hidden = !atLimit;
     }
 
     addButton.addEventListener("click", function () {

@@ -36,7 +36,13 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     # bypass_csp lets the tests inject axe-core; the pages themselves keep their CSP.
-    return {**browser_context_args, "bypass_csp": True, "locale": "pl-PL"}
+    # 1366 px: the desktop width screenshots are looked at (the phone's is 390 px).
+    return {
+        **browser_context_args,
+        "bypass_csp": True,
+        "locale": "pl-PL",
+        "viewport": {"width": 1366, "height": 768},
+    }
 
 
 @pytest.fixture
