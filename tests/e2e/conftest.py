@@ -25,6 +25,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-component-update",
     "--disable-sync",
+    # Chromium's own controls (the file picker's "Choose File") in Polish, as applicants see them.
+    "--lang=pl",
 ]
 
 
