@@ -15,7 +15,7 @@ from accounts.models import User
 from applicants.enums import VERSION_PDF_FINISHED_STATUSES, VersionPdfKind
 from applicants.models import ApplicationVersion, StatusChange, VersionPdfChange
 from applicants.pdf_copies import version_pdf_filename, version_pdf_render, version_pdf_request
-from core.mail import email_subject
+from core.mail import email_send_now, email_subject
 
 
 @task()
@@ -68,7 +68,7 @@ def send_submission_confirmation(*, version_id: int) -> bool:
             if pdf.is_ready:
                 with pdf.file.open("rb") as stored:
                     message.attach(version_pdf_filename(version), stored.read(), "application/pdf")
-            message.send()
+            email_send_now(message, kind="applicants/submitted", user=applicant)
     except Exception:
         ApplicationVersion.objects.filter(pk=version_id).update(confirmation_sent_at=None)
         raise
@@ -98,11 +98,12 @@ def notify_coordinators_of_pdf_failure(*, change_id: int) -> int:
         + f"?version={change.pdf.version.number}",
     }
     with translation.override(settings.LANGUAGE_CODE):
-        return EmailMessage(
+        message = EmailMessage(
             subject=email_subject("applicants/email/pdf_failed_subject.txt", context),
             body=render_to_string("applicants/email/pdf_failed_body.txt", context),
             to=recipients,
-        ).send()
+        )
+    return email_send_now(message, kind="applicants/pdf_failed")
 
 
 @task()
@@ -123,11 +124,12 @@ def notify_applicant_of_status(*, status_change_id: int) -> bool:
     try:
         with translation.override(applicant.language):
             context = {"application": application, "change": change, "user": applicant}
-            EmailMessage(
+            message = EmailMessage(
                 subject=email_subject("applicants/email/status_subject.txt", context),
                 body=render_to_string("applicants/email/status_body.txt", context),
                 to=[applicant.email],
-            ).send()
+            )
+            email_send_now(message, kind="applicants/status", user=applicant)
     except Exception:
         StatusChange.objects.filter(pk=status_change_id).update(notified_at=None)
         raise

@@ -89,6 +89,30 @@ def email_transition(email: OutgoingEmail, to: EmailState, *, error: str = "") -
     return email
 
 
+def email_send_now(message: EmailMessage, *, kind: str, user=None) -> int:
+    """Send `message` from a task now (e.g. with a PDF attached) and keep the record that it was sent.
+
+    For the tasks that build their message themselves and claim it first (so a
+    retry sends nothing twice): the text and attachments are never stored, only
+    the record of each recipient (kind, subject, when), as for queued e-mails, so
+    that "My data" shows it and erasure finds it. Raises what the backend
+    raises, recording nothing. Returns the number of messages sent (0 or 1).
+    """
+    sent = message.send()
+    if sent:
+        for address in message.to:
+            email = OutgoingEmail.objects.create(
+                user=user if user is not None and user.pk else None,
+                to=address,
+                kind=kind[:100],
+                subject=message.subject,
+                from_email=message.from_email or "",
+            )
+            email_transition(email, EmailState.SENDING)
+            email_transition(email, EmailState.SENT)
+    return sent
+
+
 def email_message(email: OutgoingEmail) -> EmailMultiAlternatives:
     """The message stored in `email`, ready for the mail backend."""
     message = EmailMultiAlternatives(

@@ -9,7 +9,7 @@ from django_tasks import task
 
 from accounts.models import User
 from applicants.enums import DECIDED_STATUSES
-from core.mail import email_subject
+from core.mail import email_send_now, email_subject
 from grants.enums import REVIEWS_FROZEN_STATUSES
 from reviews.enums import ACTIVE_ASSIGNMENT_STATUSES, ReviewStatus
 from reviews.models import Invitation, ReviewAssignment
@@ -60,11 +60,12 @@ def remind_reviewer(*, assignment_id: int) -> bool:
                 "assignment": assignment,
                 "url": _absolute(reverse("reviews:assignment", kwargs={"pk": assignment.pk})),
             }
-            EmailMessage(
+            message = EmailMessage(
                 subject=email_subject("reviews/email/reminder_subject.txt", context),
                 body=render_to_string("reviews/email/reminder_body.txt", context),
                 to=[assignment.reviewer.email],
-            ).send()
+            )
+            email_send_now(message, kind="reviews/reminder", user=assignment.reviewer)
     except Exception:
         ReviewAssignment.objects.filter(pk=assignment_id).update(reminder_sent_at=None)
         raise
@@ -91,8 +92,9 @@ def notify_coordinators_of_conflict(*, assignment_id: int) -> int:
         ),
     }
     with translation.override(settings.LANGUAGE_CODE):
-        return EmailMessage(
+        message = EmailMessage(
             subject=email_subject("reviews/email/conflict_subject.txt", context),
             body=render_to_string("reviews/email/conflict_body.txt", context),
             to=recipients,
-        ).send()
+        )
+    return email_send_now(message, kind="reviews/conflict")

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.messages import get_messages
+from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.tests.factories import PASSWORD, CoordinatorFactory, UserFactory
-from applicants.enums import ApplicantKind, ApplicationStatus
+from applicants.enums import ApplicantKind, ApplicationStatus, FormalCheckOutcome
 from applicants.models import (
     ApplicantProfile,
     Application,
@@ -28,6 +29,9 @@ from applicants.models import (
     GroupMember,
     StatusChange,
 )
+from applicants.services import formal_check_record
+from applicants.tests.builders import submitted_application
+from core.models import OutgoingEmail
 from grants.tests.factories import GrantCallFactory
 
 pytestmark = pytest.mark.django_db
@@ -427,3 +431,33 @@ def test_account_delete_is_refused_while_programme_records_point_to_the_user(
     assert Application.objects.filter(pk=draft.pk).exists()
     assert default_storage.exists(stored_name)
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_personal_data_export_lists_the_emails_tasks_sent_with_attachments(
+    client, django_capture_on_commit_callbacks
+):
+    """The submission confirmation (sent by its task with the PDF attached) and the formal-check
+    notice are recorded like queued e-mails: in "My data", without their text."""
+    with django_capture_on_commit_callbacks(execute=True):
+        application = submitted_application()
+    with django_capture_on_commit_callbacks(execute=True):
+        formal_check_record(
+            application=application,
+            outcome=FormalCheckOutcome.CORRECTION,
+            by=CoordinatorFactory(),
+            message="Dołączcie list poparcia szkoły.",
+        )
+    user = application.applicant
+    assert [m.attachments != [] for m in mail.outbox if m.to == [user.email]] == [True, False]
+    client.force_login(user)
+
+    emails = json.loads(download(client).read("data.json"))["emails"]
+
+    assert [(e["kind"], e["state"], e["to"]) for e in emails] == [
+        ("applicants/submitted", "sent", user.email),
+        ("applicants/status", "sent", user.email),
+    ]
+    assert application.reference_number in emails[0]["subject"]
+    assert all(e["sent_at"] for e in emails)
+    record = OutgoingEmail.objects.get(kind="applicants/submitted")
+    assert (record.body, record.html_body, record.user) == ("", "", user)
