@@ -74,7 +74,8 @@ data.json
       ("letters": numer, wersja, data, suma kontrolna SHA-256) oraz e-maile,
       którymi je wysłaliśmy ("email");
     - "emails": e-maile wysłane do Ciebie przez system (np. potwierdzenie
-      adresu, zmiana hasła) — adresat, rodzaj, temat, stan i data wysłania.
+      adresu, zmiana hasła, potwierdzenie złożenia wniosku, wynik oceny
+      formalnej) — adresat, rodzaj, temat, stan i data wysłania.
       Treści tych e-maili nie przechowujemy po wysłaniu (mogły zawierać
       linki do logowania).
     W historii zmian "applicant" oznacza Ciebie, a "coordinator" osobę
