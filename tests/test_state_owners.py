@@ -56,7 +56,9 @@ from django.conf import settings
 OWNERS: dict[tuple[str, str], dict[str, frozenset[str]]] = {
     ("applicants/services.py", "application_transition"): {"Application": frozenset({"status"})},
     ("grants/services.py", "call_transition"): {"GrantCall": frozenset({"status"})},
-    ("reviews/services/states.py", "assignment_transition"): {"ReviewAssignment": frozenset({"status"})},
+    ("reviews/services/states.py", "assignment_transition"): {
+        "ReviewAssignment": frozenset({"status"})
+    },
     ("reviews/services/states.py", "review_transition"): {"Review": frozenset({"status"})},
     ("decisions/services.py", "decision_transition"): {
         "Decision": frozenset(
