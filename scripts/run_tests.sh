@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite: lint, then pytest on SQLite, on a throwaway PostgreSQL 15
-# cluster, and the browser tests in Debian's Chromium. Where PostgreSQL or
-# Chromium can't be had, says so in one line and goes on; with
+# cluster, and the browser tests in Debian's Chromium. Where PostgreSQL, Chromium
+# or Java (for the Nu Html Checker) can't be had, says so in one line and goes on; with
 # MIKROGRANTY_REQUIRE_ALL_SUITES=1 (set by .ci/run) that is a failure.
 set -u
 cd "$(dirname "$0")/.."
@@ -31,6 +31,22 @@ if ! command -v pdfinfo >/dev/null 2>&1 && is_root && command -v apt-get >/dev/n
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null 2>&1
 fi
 command -v pdfinfo >/dev/null 2>&1 || echo "poppler-utils is missing (apt-get install poppler-utils): PDF tests will fail."
+
+# The Nu Html Checker (npm package vnu-jar) checks the pages' HTML, in the SQLite suite
+# (tests/test_html_valid.py) and on every page the browser tests visit; it runs on Java.
+if ! command -v java >/dev/null 2>&1 && is_root && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing Java (Debian package default-jre-headless)…"
+  apt-get update -qq >/dev/null 2>&1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null 2>&1
+fi
+command -v java >/dev/null 2>&1 || echo "Java is missing (apt-get install default-jre-headless): the HTML checks can't run."
+# The test tools from npm (package.json): axe-core and vnu-jar. No install scripts: vnu-jar's
+# would download a Java of its own, and Debian's is used instead.
+if { [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ]; } \
+  && command -v npm >/dev/null 2>&1; then
+  npm ci --ignore-scripts --no-audit --no-fund --silent >/dev/null 2>&1 \
+    || npm install --ignore-scripts --no-audit --no-fund --silent >/dev/null 2>&1
+fi
 
 echo "== ruff"
 "$VENV/bin/ruff" check . || status=1
@@ -76,13 +92,12 @@ if [ ! -x /usr/bin/chromium ] && is_root && command -v apt-get >/dev/null 2>&1; 
   apt-get update -qq >/dev/null 2>&1
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1
 fi
-if [ ! -f node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null 2>&1; then
-  npm ci --no-audit --no-fund --silent >/dev/null 2>&1 || npm install --no-audit --no-fund --silent >/dev/null 2>&1
-fi
 if [ ! -x /usr/bin/chromium ]; then
   skip_or_fail "browser suite — /usr/bin/chromium not found (apt-get install chromium)."
 elif [ ! -f node_modules/axe-core/axe.min.js ]; then
   skip_or_fail "browser suite — axe-core not installed (needs npm: npm ci)."
+elif ! command -v java >/dev/null 2>&1 || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ]; then
+  skip_or_fail "browser suite — the Nu Html Checker needs Java and vnu-jar (apt-get install default-jre-headless; npm ci)."
 else
   env -u DATABASE_URL "$VENV/bin/pytest" tests/e2e -q -p no:cacheprovider \
     --junitxml="$RESULTS/browser.xml" || status=1

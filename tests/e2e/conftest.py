@@ -1,10 +1,15 @@
 """Browser tests: Playwright for Python driving Debian's Chromium against live_server."""
 
+import hashlib
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.html_checker import CheckerService, as_document, checker_missing, is_fragment, report
 
 # Playwright's sync API keeps an event loop running in the test thread; the
 # ORM calls the tests make there are ordinary synchronous ones.
@@ -15,6 +20,7 @@ os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 BASE_DIR = Path(__file__).resolve().parents[2]
 AXE_JS = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = BASE_DIR / "var" / "screenshots"
+HTML_CHECK_REPORT = BASE_DIR / "var" / "html-check.txt"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -109,3 +115,98 @@ def no_foreign_requests(page, live_server):
 @pytest.fixture(autouse=True)
 def _uploads_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# --- every page the browsers receive is checked by the Nu Html Checker ----------------------
+
+_checked: dict[str, list] = {}  # sha256 of a checked URL and document -> its errors
+_html_summary = {"pages": 0, "seconds": 0.0, "failures": []}
+
+
+@pytest.fixture(scope="session")
+def html_checker():
+    """The Nu Html Checker's service, started once (it loads while the first test runs)."""
+    if missing := checker_missing():
+        pytest.fail(
+            f"The browser tests check every page with the Nu Html Checker: {missing} is missing."
+        )
+    service = CheckerService()
+    yield service
+    service.stop()
+
+
+@pytest.fixture(autouse=True)
+def _every_page_valid_html(request, browser, live_server, html_checker, monkeypatch):
+    """Fail a test if any HTML page of ours that its browsers received has an HTML error.
+
+    Every context of the test's browser is watched (the `page` fixture's and those a test
+    opens itself with browser.new_context()/new_page()): each response of the live server
+    that is HTML is kept as the server sent it (not the DOM after scripts ran). Whole
+    documents are checked as they are, including error pages; fragments an XHR/fetch
+    receives (htmx partials) are checked wrapped in a minimal document. Redirects and
+    downloads have no HTML to check. All of them are checked when the test ends.
+    """
+    received: list[tuple[str, bytes]] = []
+    not_read: list[str] = []
+
+    def keep(response) -> None:
+        kind = response.request.resource_type
+        if (
+            not response.url.startswith(live_server.url)
+            or kind not in {"document", "xhr", "fetch"}
+            or not response.headers.get("content-type", "").startswith("text/html")
+            or not 200 <= response.status < 600
+            or 300 <= response.status < 400
+            or response.status == 204
+        ):
+            return
+        try:
+            body = response.body()
+        except PlaywrightError:
+            # The page went on before its body arrived (a test clicking through quickly).
+            not_read.append(response.url)
+            return
+        fragment = kind != "document" and is_fragment(body)
+        received.append((response.url, as_document(body, fragment=fragment)))
+
+    original_new_context, original_new_page = browser.new_context, browser.new_page
+
+    def new_context(*args, **kwargs):
+        context = original_new_context(*args, **kwargs)
+        context.on("response", keep)
+        return context
+
+    def new_page(*args, **kwargs):
+        page = original_new_page(*args, **kwargs)
+        page.context.on("response", keep)
+        return page
+
+    monkeypatch.setattr(browser, "new_context", new_context)
+    monkeypatch.setattr(browser, "new_page", new_page)
+    yield
+    started = time.monotonic()
+    errors = []
+    for url, document in received:
+        key = hashlib.sha256(url.encode() + b"\0" + document).hexdigest()
+        if key not in _checked:
+            _checked[key] = html_checker.check(url.removeprefix(live_server.url), document)
+        errors += _checked[key]
+    _html_summary["pages"] += len(received)
+    _html_summary["seconds"] += time.monotonic() - started
+    if errors:
+        text = report(errors)
+        _html_summary["failures"].append(f"{request.node.nodeid}\n{text}")
+        pytest.fail(text, pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _html_summary["pages"]:
+        return
+    failures = _html_summary["failures"]
+    HTML_CHECK_REPORT.parent.mkdir(parents=True, exist_ok=True)
+    HTML_CHECK_REPORT.write_text("\n\n".join(failures) + "\n" if failures else "No HTML errors.\n")
+    terminalreporter.write_line(
+        f"Nu Html Checker: {_html_summary['pages']} pages checked in "
+        f"{_html_summary['seconds']:.1f} s, {len(failures)} test(s) with HTML errors"
+        + (f" (all listed in {HTML_CHECK_REPORT.relative_to(BASE_DIR)})" if failures else "")
+    )
