@@ -1,5 +1,7 @@
 """Template filters shared by every app: money and deadlines."""
 
+from datetime import datetime
+
 from django import template
 from django.utils import timezone
 
@@ -29,3 +31,15 @@ def filesize_pl(size) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))}\u00a0kB"
     return f"{size / (1024 * 1024):.1f}".replace(".", ",") + "\u00a0MB"
+
+
+@register.filter
+def datetime_attribute(moment) -> str:
+    """A moment as <time datetime="…"> takes it: to the second, with its offset (never microseconds)."""
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, datetime):
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return moment.isoformat(timespec="seconds")
+    return moment.isoformat()  # a date
