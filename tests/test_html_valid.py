@@ -1,0 +1,231 @@
+"""Every page each kind of person reaches is valid HTML (the Nu Html Checker finds no error).
+
+A programme with a call in each stage is built through the services; then an anonymous
+visitor, an applicant, a reviewer and a coordinator each start from their own pages and
+follow the links they see (at most PAGES_PER_VIEW pages of one view, so a list of many
+applications costs no more than one with two). Every HTML page they get is checked in one
+run of the checker. The browser tests check the pages they visit the same way
+(tests/e2e/conftest.py); this one also reaches pages no browser test walks through.
+
+It needs Java and node_modules/vnu-jar (scripts/run_tests.sh installs both); without
+them it is skipped, except under MIKROGRANTY_REQUIRE_ALL_SUITES=1 (CI), where it fails.
+"""
+
+import os
+from collections import Counter, deque
+from datetime import timedelta
+from decimal import Decimal
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.db import connection
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+
+from accounts.tests.factories import CoordinatorFactory, UserFactory
+from applicants.tests.builders import complete_draft
+from decisions.enums import DecisionOutcome
+from decisions.models import Decision
+from decisions.services import decision_record, results_publish
+from decisions.tests.test_manage_pages import fake_letter_pdf
+from grants.services import call_close
+from reviews.models import ReviewAssignment
+from reviews.tests.builders import (
+    accepted_application,
+    assign_all,
+    call_with_criteria,
+    reviewers_in_pool,
+    submit_review,
+)
+from tests.html_checker import check_documents, checker_missing, report
+
+PAGES_PER_VIEW = 2
+NOT_PAGES = ("/static/", "/media/", "/admin/", "/i18n/", "/jsi18n/")
+FILE_SUFFIXES = (".pdf", ".zip", ".csv", ".json", ".txt", ".ico", ".svg", ".png")
+# Queued work waits (no PDF copies rendered while the programme is built) …
+TASKS_WAIT = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+# … except the letters of the published results, issued at once with a stand-in PDF.
+TASKS_AT_ONCE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# The pages each person must have reached (so a broken link or a renamed page can't
+# quietly shrink what is checked).
+MUST_REACH = {
+    "anonymous": {"home", "grants:call_detail", "account_login", "account_signup"},
+    "applicant": {
+        "applicants:my_applications",
+        "applicants:application_detail",
+        "applicants:section",
+        "applicants:attachments",
+        "applicants:submit",
+        "decisions_applicant:decision",
+        "privacy:overview",
+    },
+    "reviewer": {"reviews:dashboard", "reviews:assignment"},
+    "coordinator": {
+        "manage:home",
+        "manage:call_edit",
+        "applicants_manage:list",
+        "applicants_manage:detail",
+        "review_manage:pool",
+        "review_manage:assignments",
+        "review_manage:ranking",
+        "decisions:call",
+        "decisions:detail",
+        "decisions:letter_templates",
+        "decisions:outbox",
+    },
+}
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a" and (href := dict(attrs).get("href")):
+            self.hrefs.append(href)
+
+
+def links(html: bytes) -> list[str]:
+    parser = Links()
+    parser.feed(html.decode())
+    return parser.hrefs
+
+
+def crawl(client, starts: list[str]) -> tuple[dict[str, bytes], set[str]]:
+    """The HTML pages reached from `starts` by following links, and the views they came from."""
+    pages: dict[str, bytes] = {}
+    per_view: Counter = Counter()
+    queue = deque(starts)
+    queued = set(starts)
+    while queue:
+        url = queue.popleft()
+        response = client.get(url)
+        targets = [response["Location"]] if response.status_code in (301, 302) else []
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            pages[url] = response.content
+            per_view[resolve(urlsplit(url).path).view_name] += 0  # reached
+            targets = links(response.content)
+        for href in targets:
+            target = urlsplit(urljoin(url, href))
+            path = target.path + (f"?{target.query}" if target.query else "")
+            if (
+                target.scheme not in ("", "http")
+                or target.netloc not in ("", "testserver")
+                or path in queued
+                or target.path.startswith(NOT_PAGES)
+                or target.path.endswith(FILE_SUFFIXES)
+            ):
+                continue
+            try:
+                view = resolve(target.path).view_name
+            except Resolver404:
+                continue
+            if per_view[view] >= PAGES_PER_VIEW:
+                continue
+            per_view[view] += 1
+            queued.add(path)
+            queue.append(path)
+    reached = {resolve(urlsplit(url).path).view_name for url in pages}
+    return pages, reached
+
+
+def programme_in_every_stage(settings, monkeypatch, on_commit):
+    """A call taking applications, one in review and one whose results are out; who uses them."""
+    settings.TASKS = TASKS_WAIT
+    coordinator = CoordinatorFactory()
+    applicant = UserFactory(full_name="Zofia Zielińska")
+
+    # Taking applications: the applicant's draft, every section filled in.
+    draft = complete_draft(call=call_with_criteria(title="Deszczówka na osiedlu"), user=applicant)
+
+    # In review: the reviewer has scored one application and not yet declared on the other.
+    in_review = call_with_criteria(title="Zielone podwórka")
+    mine = accepted_application(in_review, user=applicant, texts={"title": "Łąka kwietna"})
+    accepted_application(in_review, texts={"title": "Cień na przystanku"})
+    reviewers_in_pool(in_review, 2)
+    assign_all(in_review)
+    reviewer = ReviewAssignment.objects.filter(application=mine).first().reviewer
+    submit_review(
+        ReviewAssignment.objects.get(application=mine, reviewer=reviewer),
+        {"Pomysł": 8, "Budżet": 4},
+    )
+
+    # Decided: every application reviewed, the applicant's awarded, the other's rejected.
+    decided = call_with_criteria(title="Rowerowa szkoła", total_budget=Decimal("6000"))
+    awarded = accepted_application(decided, user=applicant, texts={"title": "Rowerownia"})
+    rejected = accepted_application(decided, texts={"title": "Mapa tras"})
+    reviewers_in_pool(decided, 2)
+    assign_all(decided)
+    for assignment in ReviewAssignment.objects.filter(call=decided):
+        submit_review(assignment, {"Pomysł": 9, "Budżet": 4})
+    call_close(call=decided, by=coordinator)
+    decided.refresh_from_db()
+    decided.closes_at = timezone.now() - timedelta(minutes=1)
+    decided.save(update_fields=["closes_at"])
+    decision_record(
+        application=awarded,
+        outcome=DecisionOutcome.AWARDED,
+        amount=awarded.requested_amount,
+        by=coordinator,
+    )
+    decision_record(
+        application=rejected,
+        outcome=DecisionOutcome.REJECTED,
+        justification="Za mało punktów.",
+        by=coordinator,
+    )
+    settings.TASKS = TASKS_AT_ONCE
+    monkeypatch.setattr("decisions.letters.render_letter_pdf", fake_letter_pdf)
+    with on_commit(execute=True):
+        results_publish(call=decided, by=coordinator, public_results=True)
+    assert Decision.objects.filter(call=decided, letters__isnull=False).exists()
+    return {"applicant": applicant, "reviewer": reviewer, "coordinator": coordinator}, draft
+
+
+@pytest.mark.django_db
+def test_pages_of_every_role_have_no_html_errors(
+    client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    if connection.vendor != "sqlite":
+        pytest.skip("The pages' HTML is the same on every database; the SQLite suite checks it.")
+    if missing := checker_missing():
+        message = f"The Nu Html Checker can't run: {missing} is missing."
+        if os.environ.get("MIKROGRANTY_REQUIRE_ALL_SUITES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    people, draft = programme_in_every_stage(
+        settings, monkeypatch, django_capture_on_commit_callbacks
+    )
+    starts = {
+        "anonymous": [
+            reverse("home"),
+            reverse("account_login"),
+            reverse("account_signup"),
+            reverse("account_reset_password"),
+        ],
+        "applicant": [
+            reverse("applicants:my_applications"),
+            draft.get_absolute_url(),  # its sections, attachments and submit page
+            reverse("privacy:overview"),
+        ],
+        "reviewer": [reverse("reviews:dashboard")],
+        "coordinator": [reverse("manage:home")],
+    }
+    documents: dict[str, bytes] = {}
+    unreached = {}
+    for role, urls in starts.items():
+        client.logout()
+        if role != "anonymous":
+            client.force_login(people[role])
+        pages, reached = crawl(client, urls)
+        documents |= {f"{url} (as the {role})": html for url, html in pages.items()}
+        if MUST_REACH[role] - reached:
+            unreached[role] = sorted(MUST_REACH[role] - reached)
+    assert unreached == {}
+
+    errors = check_documents(documents)
+
+    assert not errors, report(errors) + f"\n\n({len(documents)} pages checked)"
