@@ -14,6 +14,7 @@ Only errors count (warnings and info messages are left out, like `vnu --errors-o
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -79,7 +80,8 @@ def is_fragment(body: bytes) -> bool:
 
 
 def _errors(url: str, messages: Iterable[dict]) -> list[HtmlError]:
-    return [
+    """The errors among the checker's messages, in the order of the page's lines."""
+    found = [
         HtmlError(
             url=url,
             line=m.get("lastLine"),
@@ -91,6 +93,7 @@ def _errors(url: str, messages: Iterable[dict]) -> list[HtmlError]:
         # "error" is invalid HTML; "non-document-error" means the checker could not read it.
         if m.get("type") in {"error", "non-document-error"}
     ]
+    return sorted(found, key=lambda e: (e.line or 0, e.column or 0))
 
 
 def check_documents(documents: Mapping[str, bytes]) -> list[HtmlError]:
@@ -180,6 +183,14 @@ class CheckerService:
         # S310: the URL is our own checker's, on the loopback address.
         with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
             return _errors(url, json.load(response)["messages"])
+
+    def cpu_seconds(self) -> float:
+        """The processor time the checker has used so far (user and system, all its threads)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.process.terminate()

@@ -2,8 +2,8 @@
 
 A programme with a call in each stage is built through the services; then an anonymous
 visitor, an applicant, a reviewer and a coordinator each start from their own pages and
-follow the links they see (at most PAGES_PER_VIEW pages of one view, so a list of many
-applications costs no more than one with two). Every HTML page they get is checked in one
+follow the links they see (at most PAGES_PER_VIEW pages of one view and section, so a list
+of many applications costs no more than one with two). Every HTML page they get is checked in one
 run of the checker. The browser tests check the pages they visit the same way
 (tests/e2e/conftest.py); this one also reaches pages no browser test walks through.
 
@@ -24,13 +24,14 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
-from applicants.tests.builders import complete_draft
+from applicants.tests.builders import complete_draft, submitted_application
 from decisions.enums import DecisionOutcome
 from decisions.models import Decision
 from decisions.services import decision_record, results_publish
 from decisions.tests.test_manage_pages import fake_letter_pdf
 from grants.services import call_close
 from reviews.models import ReviewAssignment
+from reviews.services import assignment_declare
 from reviews.tests.builders import (
     accepted_application,
     assign_all,
@@ -106,7 +107,6 @@ def crawl(client, starts: list[str]) -> tuple[dict[str, bytes], set[str]]:
         targets = [response["Location"]] if response.status_code in (301, 302) else []
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
             pages[url] = response.content
-            per_view[resolve(urlsplit(url).path).view_name] += 0  # reached
             targets = links(response.content)
         for href in targets:
             target = urlsplit(urljoin(url, href))
@@ -120,9 +120,14 @@ def crawl(client, starts: list[str]) -> tuple[dict[str, bytes], set[str]]:
             ):
                 continue
             try:
-                view = resolve(target.path).view_name
+                match = resolve(target.path)
             except Resolver404:
                 continue
+            # Each section, part or letter of a view counts as a page of its own; ids don't.
+            view = (
+                match.view_name,
+                *sorted(str(v) for v in match.kwargs.values() if not isinstance(v, int)),
+            )
             if per_view[view] >= PAGES_PER_VIEW:
                 continue
             per_view[view] += 1
@@ -141,16 +146,24 @@ def programme_in_every_stage(settings, monkeypatch, on_commit):
     # Taking applications: the applicant's draft, every section filled in.
     draft = complete_draft(call=call_with_criteria(title="Deszczówka na osiedlu"), user=applicant)
 
-    # In review: the reviewer has scored one application and not yet declared on the other.
+    # In review: the reviewer has scored one application, declared impartiality on another
+    # and not yet on the third; one more waits for its formal check.
     in_review = call_with_criteria(title="Zielone podwórka")
     mine = accepted_application(in_review, user=applicant, texts={"title": "Łąka kwietna"})
-    accepted_application(in_review, texts={"title": "Cień na przystanku"})
+    declared = accepted_application(in_review, texts={"title": "Cień na przystanku"})
+    accepted_application(in_review, texts={"title": "Poidełko dla ptaków"})
+    waiting = submitted_application(call=in_review, texts={"title": "Zielony dach"})
     reviewers_in_pool(in_review, 2)
     assign_all(in_review)
     reviewer = ReviewAssignment.objects.filter(application=mine).first().reviewer
     submit_review(
         ReviewAssignment.objects.get(application=mine, reviewer=reviewer),
         {"Pomysł": 8, "Budżet": 4},
+    )
+    assignment_declare(
+        assignment=ReviewAssignment.objects.get(application=declared, reviewer=reviewer),
+        impartial=True,
+        by=reviewer,
     )
 
     # Decided: every application reviewed, the applicant's awarded, the other's rejected.
@@ -182,7 +195,8 @@ def programme_in_every_stage(settings, monkeypatch, on_commit):
     with on_commit(execute=True):
         results_publish(call=decided, by=coordinator, public_results=True)
     assert Decision.objects.filter(call=decided, letters__isnull=False).exists()
-    return {"applicant": applicant, "reviewer": reviewer, "coordinator": coordinator}, draft
+    people = {"applicant": applicant, "reviewer": reviewer, "coordinator": coordinator}
+    return people, draft, waiting
 
 
 @pytest.mark.django_db
@@ -196,7 +210,7 @@ def test_pages_of_every_role_have_no_html_errors(
         if os.environ.get("MIKROGRANTY_REQUIRE_ALL_SUITES") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    people, draft = programme_in_every_stage(
+    people, draft, waiting = programme_in_every_stage(
         settings, monkeypatch, django_capture_on_commit_callbacks
     )
     starts = {
@@ -211,8 +225,18 @@ def test_pages_of_every_role_have_no_html_errors(
             draft.get_absolute_url(),  # its sections, attachments and submit page
             reverse("privacy:overview"),
         ],
-        "reviewer": [reverse("reviews:dashboard")],
-        "coordinator": [reverse("manage:home")],
+        # The reviewer's scored, declared and undeclared assignments.
+        "reviewer": [
+            reverse("reviews:dashboard"),
+            *(
+                reverse("reviews:assignment", args=[a.pk])
+                for a in ReviewAssignment.objects.filter(reviewer=people["reviewer"])
+            ),
+        ],
+        "coordinator": [
+            reverse("manage:home"),
+            reverse("applicants_manage:detail", args=[waiting.pk]),  # its formal check form
+        ],
     }
     documents: dict[str, bytes] = {}
     unreached = {}
@@ -226,6 +250,7 @@ def test_pages_of_every_role_have_no_html_errors(
             unreached[role] = sorted(MUST_REACH[role] - reached)
     assert unreached == {}
 
+    print(len(documents), sorted(documents))
     errors = check_documents(documents)
 
     assert not errors, report(errors) + f"\n\n({len(documents)} pages checked)"

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -21,6 +22,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 AXE_JS = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = BASE_DIR / "var" / "screenshots"
 HTML_CHECK_REPORT = BASE_DIR / "var" / "html-check.txt"
+CSRF_VALUE = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -120,7 +122,7 @@ def _uploads_in_a_temporary_folder(settings, tmp_path):
 # --- every page the browsers receive is checked by the Nu Html Checker ----------------------
 
 _checked: dict[str, list] = {}  # sha256 of a checked URL and document -> its errors
-_html_summary = {"pages": 0, "seconds": 0.0, "failures": []}
+_html_summary = {"pages": 0, "seconds": 0.0, "cpu": 0.0, "failures": [], "not_read": []}
 
 
 @pytest.fixture(scope="session")
@@ -132,6 +134,7 @@ def html_checker():
         )
     service = CheckerService()
     yield service
+    _html_summary["cpu"] = service.cpu_seconds()
     service.stop()
 
 
@@ -147,7 +150,6 @@ def _every_page_valid_html(request, browser, live_server, html_checker, monkeypa
     downloads have no HTML to check. All of them are checked when the test ends.
     """
     received: list[tuple[str, bytes]] = []
-    not_read: list[str] = []
 
     def keep(response) -> None:
         kind = response.request.resource_type
@@ -163,8 +165,8 @@ def _every_page_valid_html(request, browser, live_server, html_checker, monkeypa
         try:
             body = response.body()
         except PlaywrightError:
-            # The page went on before its body arrived (a test clicking through quickly).
-            not_read.append(response.url)
+            # The page went on before its body arrived: said in the summary, not checked.
+            _html_summary["not_read"].append(response.url.removeprefix(live_server.url))
             return
         fragment = kind != "document" and is_fragment(body)
         received.append((response.url, as_document(body, fragment=fragment)))
@@ -187,7 +189,8 @@ def _every_page_valid_html(request, browser, live_server, html_checker, monkeypa
     started = time.monotonic()
     errors = []
     for url, document in received:
-        key = hashlib.sha256(url.encode() + b"\0" + document).hexdigest()
+        # The same page again differs only in its CSRF tokens: checked once.
+        key = hashlib.sha256(url.encode() + CSRF_VALUE.sub(b"", document)).hexdigest()
         if key not in _checked:
             _checked[key] = html_checker.check(url.removeprefix(live_server.url), document)
         errors += _checked[key]
@@ -206,7 +209,13 @@ def pytest_terminal_summary(terminalreporter):
     HTML_CHECK_REPORT.parent.mkdir(parents=True, exist_ok=True)
     HTML_CHECK_REPORT.write_text("\n\n".join(failures) + "\n" if failures else "No HTML errors.\n")
     terminalreporter.write_line(
-        f"Nu Html Checker: {_html_summary['pages']} pages checked in "
-        f"{_html_summary['seconds']:.1f} s, {len(failures)} test(s) with HTML errors"
+        f"Nu Html Checker: {_html_summary['pages']} pages ({len(_checked)} different) checked, "
+        f"{_html_summary['seconds']:.1f} s waited for at the tests' ends, "
+        f"{_html_summary['cpu']:.1f} s of processor time; {len(failures)} test(s) with HTML errors"
         + (f" (all listed in {HTML_CHECK_REPORT.relative_to(BASE_DIR)})" if failures else "")
     )
+    if not_read := _html_summary["not_read"]:
+        terminalreporter.write_line(
+            f"Nu Html Checker: {len(not_read)} page(s) left before their HTML arrived, not checked: "
+            + ", ".join(not_read)
+        )
