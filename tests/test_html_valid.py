@@ -250,7 +250,6 @@ def test_pages_of_every_role_have_no_html_errors(
             unreached[role] = sorted(MUST_REACH[role] - reached)
     assert unreached == {}
 
-    print(len(documents), sorted(documents))
     errors = check_documents(documents)
 
     assert not errors, report(errors) + f"\n\n({len(documents)} pages checked)"
