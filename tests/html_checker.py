@@ -4,8 +4,8 @@ Two ways to run it, both one Java process for many pages (starting the JVM takes
 - `check_documents()` runs the command line once over a batch of documents (the page test
   with Django's test client);
 - `CheckerService` starts the checker's own HTTP service on the loopback address once per
-  browser-test session, and each test posts the pages it visited to it (tens of
-  milliseconds a page), so each test fails with its own pages' errors.
+  browser-test session; each page a test receives is posted to it from a thread while the
+  test goes on (tens of milliseconds a page), and each test fails with its own pages' errors.
 
 Only errors count (warnings and info messages are left out, like `vnu --errors-only`).
 `report()` lists them by URL, line and column, with the checker's extract of the source.
@@ -22,6 +22,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,6 +154,8 @@ class CheckerService:
             stderr=subprocess.STDOUT,
         )
         self.ready = False
+        # Pages are checked one at a time, beside whatever asked for them.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vnu")
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + SERVICE_START_SECONDS
@@ -184,6 +187,10 @@ class CheckerService:
         with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
             return _errors(url, json.load(response)["messages"])
 
+    def submit(self, url: str, document: bytes) -> Future:
+        """Check a document in the service's own thread; the Future gives its errors."""
+        return self._thread.submit(self.check, url, document)
+
     def cpu_seconds(self) -> float:
         """The processor time the checker has used so far (user and system, all its threads)."""
         try:
@@ -193,6 +200,7 @@ class CheckerService:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
+        self._thread.shutdown(cancel_futures=True)
         self.process.terminate()
         try:
             self.process.wait(timeout=10)

@@ -5,6 +5,7 @@ import json
 import os
 import re
 import time
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -121,7 +122,9 @@ def _uploads_in_a_temporary_folder(settings, tmp_path):
 
 # --- every page the browsers receive is checked by the Nu Html Checker ----------------------
 
-_checked: dict[str, list] = {}  # sha256 of a checked URL and document -> its errors
+# sha256 of a URL and its page (without CSRF tokens) -> the errors found (a Future: pages are
+# checked in a thread of their own while the test goes on).
+_checked: dict[str, Future] = {}
 _html_summary = {"pages": 0, "seconds": 0.0, "cpu": 0.0, "failures": [], "not_read": []}
 
 
@@ -144,12 +147,12 @@ def _every_page_valid_html(request, browser, live_server, html_checker, monkeypa
 
     Every context of the test's browser is watched (the `page` fixture's and those a test
     opens itself with browser.new_context()/new_page()): each response of the live server
-    that is HTML is kept as the server sent it (not the DOM after scripts ran). Whole
+    that is HTML is checked as the server sent it (not the DOM after scripts ran). Whole
     documents are checked as they are, including error pages; fragments an XHR/fetch
     receives (htmx partials) are checked wrapped in a minimal document. Redirects and
-    downloads have no HTML to check. All of them are checked when the test ends.
+    downloads have no HTML to check. The checks run beside the test; it fails at its end.
     """
-    received: list[tuple[str, bytes]] = []
+    results: list[Future] = []
 
     def keep(response) -> None:
         kind = response.request.resource_type
@@ -162,14 +165,19 @@ def _every_page_valid_html(request, browser, live_server, html_checker, monkeypa
             or response.status == 204
         ):
             return
+        url = response.url.removeprefix(live_server.url)
         try:
             body = response.body()
         except PlaywrightError:
             # The page went on before its body arrived: said in the summary, not checked.
-            _html_summary["not_read"].append(response.url.removeprefix(live_server.url))
+            _html_summary["not_read"].append(url)
             return
-        fragment = kind != "document" and is_fragment(body)
-        received.append((response.url, as_document(body, fragment=fragment)))
+        document = as_document(body, fragment=kind != "document" and is_fragment(body))
+        # The same page again differs only in its CSRF tokens: checked once.
+        key = hashlib.sha256(url.encode() + CSRF_VALUE.sub(b"", document)).hexdigest()
+        if key not in _checked:
+            _checked[key] = html_checker.submit(url, document)
+        results.append(_checked[key])
 
     original_new_context, original_new_page = browser.new_context, browser.new_page
 
@@ -185,16 +193,10 @@ def _every_page_valid_html(request, browser, live_server, html_checker, monkeypa
 
     monkeypatch.setattr(browser, "new_context", new_context)
     monkeypatch.setattr(browser, "new_page", new_page)
-    yield
+    yield results  # test_checks.py looks at what was kept
     started = time.monotonic()
-    errors = []
-    for url, document in received:
-        # The same page again differs only in its CSRF tokens: checked once.
-        key = hashlib.sha256(url.encode() + CSRF_VALUE.sub(b"", document)).hexdigest()
-        if key not in _checked:
-            _checked[key] = html_checker.check(url.removeprefix(live_server.url), document)
-        errors += _checked[key]
-    _html_summary["pages"] += len(received)
+    errors = [error for result in results for error in result.result()]
+    _html_summary["pages"] += len(results)
     _html_summary["seconds"] += time.monotonic() - started
     if errors:
         text = report(errors)
@@ -210,7 +212,7 @@ def pytest_terminal_summary(terminalreporter):
     HTML_CHECK_REPORT.write_text("\n\n".join(failures) + "\n" if failures else "No HTML errors.\n")
     terminalreporter.write_line(
         f"Nu Html Checker: {_html_summary['pages']} pages ({len(_checked)} different) checked, "
-        f"{_html_summary['seconds']:.1f} s waited for at the tests' ends, "
+        f"{_html_summary['seconds']:.1f} s waited for at the tests' ends, the checker used "
         f"{_html_summary['cpu']:.1f} s of processor time; {len(failures)} test(s) with HTML errors"
         + (f" (all listed in {HTML_CHECK_REPORT.relative_to(BASE_DIR)})" if failures else "")
     )

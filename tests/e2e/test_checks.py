@@ -41,6 +41,23 @@ def test_html_checker_reports_each_error_by_url_line_and_source(html_checker):
     assert '<legend for="id_status">' in text  # the source around the error
 
 
+def test_every_html_page_a_browser_receives_is_checked_as_the_server_sent_it(
+    page, live_server, _every_page_valid_html
+):
+    kept = _every_page_valid_html
+    page.route(
+        f"{live_server.url}/broken/",
+        lambda route: route.fulfill(status=200, content_type="text/html", body=INVALID_PAGE),
+    )
+    page.goto(live_server.url + "/broken/")
+    # What a script does to the page afterwards is not what is checked.
+    page.evaluate("document.querySelector('legend').removeAttribute('for')")
+
+    errors = [error for result in kept for error in result.result()]
+    assert [(e.url, e.line) for e in errors] == [("/broken/", 4), ("/broken/", 5), ("/broken/", 6)]
+    kept.clear()  # the test has seen them: its end passes
+
+
 def test_html_checker_takes_an_htmx_fragment_inside_a_minimal_document(html_checker):
     valid = b'<div id="letter-progress"><h2 class="h5">Listy</h2><p>3 z 4</p></div>'
     invalid = b'<div id="letter-progress"><p>3 z 4</p><ul><div>5</div></ul></div>'
