@@ -13,9 +13,12 @@ Only errors count (warnings and info messages are left out, like `vnu --errors-o
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -38,7 +41,8 @@ FRAGMENT_AFTER = "</body></html>"
 # The JIT's first tier only and the simplest garbage collector: half the processor time for
 # runs of a few hundred pages (measured on the 2-core machine); that tier needs a larger stack.
 JAVA_OPTIONS = ["-Xss8m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
-SERVICE_START_SECONDS = 120  # the checker loads its schemas on a busy 2-core machine
+SERVICE_START_SECONDS = 120
+PR_SET_PDEATHSIG = 1  # prctl(2)  # the checker loads its schemas on a busy 2-core machine
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ def _errors(url: str, messages: Iterable[dict]) -> list[HtmlError]:
     found = [
         HtmlError(
             url=url,
-            line=m.get("lastLine"),
+            line=m.get("firstLine") or m.get("lastLine"),
             column=m.get("firstColumn") or m.get("lastColumn"),
             message=m.get("message", ""),
             extract=m.get("extract", ""),
@@ -136,6 +140,12 @@ def check_documents(documents: Mapping[str, bytes]) -> list[HtmlError]:
     return found
 
 
+def _stop_with_parent() -> None:
+    """In the checker's process before Java starts: Linux stops it if the test run is killed."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 class CheckerService:
     """The checker's HTTP service on 127.0.0.1, started once and asked about page after page."""
 
@@ -157,6 +167,7 @@ class CheckerService:
             ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_stop_with_parent,
         )
         self.ready = False
         # Pages are checked one at a time, beside whatever asked for them.
@@ -214,15 +225,14 @@ class CheckerService:
         self.log.close()
 
 
-def report(errors: Iterable[HtmlError], *, heading: str = "") -> str:
+def report(errors: Iterable[HtmlError]) -> str:
     """The errors page by page: URL, then line, column, message and the source around it."""
     by_url: dict[str, list[HtmlError]] = {}
     for error in errors:
         by_url.setdefault(error.url, []).append(error)
     count = sum(len(e) for e in by_url.values())
     lines = [
-        heading
-        or f"The Nu Html Checker found {count} error(s) in {len(by_url)} page(s) (vnu.jar --errors-only):"
+        f"The Nu Html Checker found {count} error(s) in {len(by_url)} page(s) (vnu.jar --errors-only):"
     ]
     for url, found in by_url.items():
         lines.append("")
