@@ -211,7 +211,7 @@ def pytest_terminal_summary(terminalreporter):
     HTML_CHECK_REPORT.parent.mkdir(parents=True, exist_ok=True)
     HTML_CHECK_REPORT.write_text("\n\n".join(failures) + "\n" if failures else "No HTML errors.\n")
     terminalreporter.write_line(
-        f"Nu Html Checker: {_html_summary['pages']} pages ({len(_checked)} different) checked, "
+        f"Nu Html Checker: {_html_summary['pages']} pages received, {len(_checked)} different ones checked; "
         f"{_html_summary['seconds']:.1f} s waited for at the tests' ends, the checker used "
         f"{_html_summary['cpu']:.1f} s of processor time; {len(failures)} test(s) with HTML errors"
         + (f" (all listed in {HTML_CHECK_REPORT.relative_to(BASE_DIR)})" if failures else "")
