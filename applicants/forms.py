@@ -17,6 +17,7 @@ from applicants.enums import (
     FormalCheckOutcome,
 )
 from applicants.models import ApplicantProfile, Application, GroupMember
+from core.forms import DeadlineDateField
 from grants.limits import MAX_BUDGET_LINES, MAX_GROUP_MEMBERS, MAX_SCHEDULE_ROWS
 from grants.models import GrantCall, QuestionKind
 
@@ -350,12 +351,12 @@ class AttachmentForm(forms.Form):
 class SubmitForm(forms.Form):
     """The consents required to submit, each a checkbox with the label the applicant reads."""
 
-    def __init__(self, *args, call: GrantCall, **kwargs):
+    def __init__(self, *args, call: GrantCall, applicant_kind: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.consents = submission_consents(call)
+        self.consents = submission_consents(call, applicant_kind=applicant_kind)
         for consent in self.consents:
             self.fields[f"consent_{consent['key']}"] = forms.BooleanField(
-                label=consent["label"], required=True
+                label=consent["label"], required=consent["required"]
             )
 
     def accepted_consents(self) -> list[dict]:
@@ -392,11 +393,12 @@ class FormalCheckForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when requesting a correction or rejecting: say what and why."),
     )
-    correction_deadline = forms.DateTimeField(
+    correction_deadline = DeadlineDateField(
         label=_("Corrections due"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("Polish time. Leave empty for the call's default number of days."),
+        help_text=_(
+            "Until 23:59 Polish time on that day. Leave empty for the call's default number of days."
+        ),
     )
 
     def __init__(self, *args, checklist_items=(), **kwargs):

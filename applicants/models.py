@@ -23,6 +23,7 @@ from applicants.enums import (
     ApplicationStatus,
     BudgetCategory,
     FormalCheckOutcome,
+    HistoryNote,
     VersionPdfKind,
     VersionPdfStatus,
 )
@@ -30,6 +31,16 @@ from core.fields import BoundedTextField
 from grants.models import AttachmentRequirement, GrantCall
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def initials(full_name: str) -> str:
+    """A person's initials: "Jan Kowalski" -> "J. K.", "Anna Nowak-Wiśniewska" -> "A. N.-W."."""
+    words = []
+    for word in full_name.split():
+        letters = [next((c for c in part if c.isalpha()), "") for part in word.split("-")]
+        if any(letters):
+            words.append("-".join(f"{letter.upper()}." for letter in letters if letter))
+    return " ".join(words)
 
 
 def age_on(born: date, day: date) -> int:
@@ -161,6 +172,11 @@ class Application(models.Model):
     # Copied from the profile at each submission, for lists, search and filters.
     applicant_kind = models.CharField(max_length=16, choices=ApplicantKind.choices, blank=True)
     applicant_name = models.CharField(max_length=300, blank=True)
+    # A person applying alone agreed, when submitting, to their full name on the public
+    # results page (otherwise only their initials are shown there).
+    name_publication_agreed = models.BooleanField(
+        _("agreed to have their name published with the results"), default=False
+    )
 
     # Written in the formal check (its form takes 5,000 characters, as for the
     # longest section of an application: the coordinator's reply is never longer).
@@ -254,6 +270,17 @@ class Application(models.Model):
     @property
     def display_title(self) -> str:
         return self.title or _("(untitled application)")
+
+    @property
+    def public_name(self) -> str:
+        """Who applied, as the public results page may name them: a group or an organisation
+        by its name; a person by their full name only if they agreed when submitting,
+        otherwise by initials ("J. K.")."""
+        if self.applicant_kind in (ApplicantKind.GROUP, ApplicantKind.NGO):
+            return self.applicant_name
+        if self.name_publication_agreed:
+            return self.applicant_name
+        return initials(self.applicant_name)
 
 
 class ScheduleItem(models.Model):
@@ -398,8 +425,13 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
-    # A withdrawal's reason (1,000 characters) or the formal check's message (5,000).
+    # A withdrawal's reason (1,000 characters) or the formal check's message (5,000):
+    # a person's words, shown as written.
     note = BoundedTextField(max_length=5_000, blank=True)
+    # What the system noted, as a code (HistoryNote) and its parameters: worded when read,
+    # in the reader's language.
+    note_code = models.CharField(max_length=40, choices=HistoryNote.choices, blank=True)
+    note_params = models.JSONField(default=dict, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -407,6 +439,14 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.old_status} → {self.new_status}"
+
+    @property
+    def note_text(self) -> str:
+        """The note as the reader sees it: a recorded code worded in the active language,
+        else what a person wrote (or an older row's stored words)."""
+        if self.note_code in HistoryNote.values:
+            return HistoryNote(self.note_code).worded(self.note_params)
+        return self.note
 
     @property
     def asks_for_correction(self) -> bool:

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.rules import is_coordinator
-from applicants.enums import WITHDRAWABLE_STATUSES, ApplicationStatus
+from applicants.enums import WITHDRAWABLE_STATUSES, ApplicationStatus, HistoryNote
 from applicants.models import ApplicantProfile, Application, ApplicationVersion, Attachment
 from applicants.privacy_sections import was_submitted
 from applicants.services import application_withdraw
@@ -261,12 +261,12 @@ def _withdraw_live_applications(user) -> None:
     A draft decision on one lapses with it (decisions listens to the move), and
     the coordinators see the withdrawal and its reason in the history.
     """
-    with translation.override("pl"):
-        note = _("The applicant deleted their account.")
     for application in Application.objects.filter(
         applicant=user, status__in=LIVE_STATUSES
     ).order_by("pk"):
-        application_withdraw(application=application, by=user, note=note)
+        application_withdraw(
+            application=application, by=user, note_code=HistoryNote.ACCOUNT_DELETED
+        )
 
 
 def account_delete(*, user) -> None:

@@ -182,7 +182,7 @@ def _application_data(application: Application, user, files: ExportFiles) -> dic
                 "old_status": change.old_status,
                 "new_status": change.new_status,
                 "by": _actor(change.by_id, user),
-                "note": change.note,
+                "note": change.note_text,
                 "emailed_at": change.notified_at,
             }
             for change in application.status_changes.all()

@@ -7,12 +7,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from applicants.budget import budget_totals, own_share_meets
 from applicants.consents import submission_consents
 from applicants.enums import ApplicantKind, ApplicationStatus
 from applicants.models import Application, age_on
-from core.formatting import format_money
+from core.formatting import format_deadline, format_decimal, format_money
 from grants.enums import CallStatus
 from grants.models import QuestionKind
 
@@ -49,10 +50,10 @@ def deadline_problem(application: Application, arrived_at: datetime) -> Submissi
                 "submit",
                 "",
                 _(
-                    "The time for corrections ended on %(moment)s Polish time. "
+                    "The time for corrections ended on %(deadline)s. "
                     "Your changes are kept, but the application can no longer be resubmitted."
                 )
-                % {"moment": _moment(deadline)},
+                % {"deadline": format_deadline(deadline)},
             )
         return None
     if call.accepts_submission_at(arrived_at):
@@ -122,7 +123,11 @@ def profile_problems(application: Application, arrived_at: datetime) -> list[Sub
                 SubmissionProblem(
                     "profile",
                     "members",
-                    _("An informal group needs at least %(count)s members.")
+                    ngettext(
+                        "An informal group needs at least %(count)s member.",
+                        "An informal group needs at least %(count)s members.",
+                        MIN_GROUP_MEMBERS,
+                    )
                     % {"count": MIN_GROUP_MEMBERS},
                 )
             )
@@ -193,10 +198,8 @@ def content_problems(application: Application) -> list[SubmissionProblem]:
                         "Your own contribution is %(share)s%% of the total cost; this call requires at least %(required)s%%."
                     )
                     % {
-                        "share": f"{totals.own_share_percent}".replace(".", ","),
-                        "required": f"{call.own_contribution_percent.normalize():f}".replace(
-                            ".", ","
-                        ),
+                        "share": format_decimal(totals.own_share_percent, 2),
+                        "required": format_decimal(call.own_contribution_percent, 2, trim=True),
                     },
                 )
             )
@@ -256,7 +259,7 @@ def consent_problems(application: Application, consents) -> list[SubmissionProbl
             _("Tick: %(label)s") % {"label": consent["label"]},
         )
         for consent in submission_consents(application.call)
-        if consent["key"] not in given
+        if consent["required"] and consent["key"] not in given
     ]
 
 

@@ -19,7 +19,7 @@ decisions.letter_templates.
 import re
 import secrets
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -31,12 +31,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from core.formatting import format_money
+from core.deadlines import deadline_in
+from core.formatting import format_deadline, format_money
 from core.pdf import render_pdf
 from decisions.enums import AWARD_LETTER_KINDS, DecisionOutcome, LetterKind
 from decisions.feedback import ReviewFeedback, review_feedback
@@ -57,7 +58,7 @@ PLACEHOLDERS: dict[str, str] = {
     "amount": gettext_lazy("the awarded amount in figures, e.g. 3 500,00 zł"),
     "amount_in_words": gettext_lazy("the awarded amount in words"),
     "requested_amount": gettext_lazy("the amount the applicant asked for"),
-    "acceptance_deadline": gettext_lazy("the date and time by which the award must be accepted"),
+    "acceptance_deadline": gettext_lazy("the date by which the award must be accepted"),
     "reserve_position": gettext_lazy("the place on the reserve list"),
     "justification": gettext_lazy(
         "the committee's justification; in a formal rejection, the reasons for it"
@@ -144,6 +145,14 @@ def _value_html(name: str, value) -> str:
     return html
 
 
+def _value_with_period(value_html: str, closing_tags: str, period: str) -> str:
+    """A value in its place; one that ends with its own period ("14 grudnia 2026 r.")
+    takes the sentence's full stop right after it, so a letter never reads "r.."."""
+    if period and strip_tags(value_html).rstrip().endswith("."):
+        period = ""
+    return f"{value_html}{closing_tags}{period}"
+
+
 def _sanitise(html: str) -> str:
     return nh3.clean(
         html,
@@ -179,7 +188,11 @@ def render_body(markdown_text: str, context: Mapping) -> SafeString:
 
     marked = PLACEHOLDER_PATTERN.sub(mark, markdown_text.replace("\r\n", "\n"))
     html = _sanitise(markdown.markdown(marked, extensions=["sane_lists"], output_format="html"))
-    html = re.sub(rf"mgph{nonce}n(\d+)x", lambda match: values[int(match.group(1))], html)
+    html = re.sub(
+        rf"mgph{nonce}n(\d+)x((?:</(?:strong|em)>)*)(\.?)",
+        lambda match: _value_with_period(values[int(match.group(1))], match[2], match[3]),
+        html,
+    )
     # Sanitised once more with the values in: they are escaped, so this changes nothing
     # unless something above goes wrong; the letter layout trusts this output as HTML.
     html = _sanitise(html)
@@ -216,7 +229,11 @@ def letter_text_problems(markdown_text: str) -> list[str]:
     """
     if len(markdown_text) > MAX_LETTER_LENGTH:
         return [
-            _("The text is %(length)s characters long; a letter may have up to %(limit)s.")
+            ngettext(
+                "The text is %(length)s character long; a letter may have up to %(limit)s.",
+                "The text is %(length)s characters long; a letter may have up to %(limit)s.",
+                len(markdown_text),
+            )
             % {"length": len(markdown_text), "limit": MAX_LETTER_LENGTH}
         ]
     try:
@@ -318,7 +335,7 @@ def letter_values_context(
         "amount": format_money(amount) if amount is not None else "",
         "amount_in_words": amount_in_words(amount, language) if amount is not None else "",
         "requested_amount": format_money(requested_amount) if requested_amount is not None else "",
-        "acceptance_deadline": _moment(acceptance_deadline, "j E Y, H:i"),
+        "acceptance_deadline": format_deadline(acceptance_deadline),
         "reserve_position": str(reserve_position) if reserve_position is not None else "",
         "justification": justification,
         "call": call.title,
@@ -353,7 +370,7 @@ def _acceptance_deadline(decision: Decision, issued_at: datetime) -> datetime | 
         return decision.acceptance_deadline
     # Publishing sets the deadline; a letter issued without one still names a date
     # instead of a blank: the call's days to accept, counted from the letter's date.
-    return issued_at + timedelta(days=decision.call.acceptance_days)
+    return deadline_in(decision.call.acceptance_days, now=issued_at)
 
 
 def letter_context(decision: Decision, *, language: str, number: str, issued_at: datetime) -> dict:

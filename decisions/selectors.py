@@ -298,7 +298,7 @@ def letter_get_for_coordinator(*, pk: int) -> DecisionLetter:
 
 def letters_of_decision(*, decision: Decision) -> list[DecisionLetter]:
     """Every version of the decision's letter, newest first."""
-    return list(decision.letters.select_related("issued_by").order_by("-version"))
+    return list(decision.letters.select_related("issued_by", "request").order_by("-version"))
 
 
 def letter_requests_of_decision(*, decision: Decision) -> list[LetterRequest]:
@@ -427,6 +427,8 @@ def public_awards(*, call):
             "amount",
             "application__title",
             "application__applicant_name",
+            "application__applicant_kind",
+            "application__name_publication_agreed",
             "application__reference_number",
         )
         .order_by("application__number_in_call")

@@ -8,7 +8,7 @@ owner of their states.
 """
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -17,9 +17,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants.enums import REVIEW_STAGE_STATUSES, ApplicationStatus
+from applicants.enums import REVIEW_STAGE_STATUSES, ApplicationStatus, HistoryNote
 from applicants.models import Application
 from applicants.services import application_transition
+from core.deadlines import deadline_in
 from core.formatting import format_money
 from decisions.enums import (
     ALLOWED_DECISION_TRANSITIONS,
@@ -149,12 +150,9 @@ def decision_transition(
     locked.save(update_fields=update_fields)
     reason = LETTER_FOR_MOVE.get((old, to))
     if reason is not None:
-        letter_request_create(
-            decision=locked,
-            reason=reason,
-            by=by,
-            note="" if reason == LetterReason.PUBLICATION else note,
-        )
+        # The request's reason (publication, an offer from the reserve list) says why,
+        # in each reader's language: the move's own words are not copied as its note.
+        letter_request_create(decision=locked, reason=reason, by=by)
     return locked
 
 
@@ -350,7 +348,7 @@ def results_publish(
             by=by,
             note=_("Results published"),
             changes=(
-                {"acceptance_deadline": now + timedelta(days=call.acceptance_days)}
+                {"acceptance_deadline": deadline_in(call.acceptance_days, now=now)}
                 if decision.outcome == DecisionOutcome.AWARDED
                 else {}
             ),
@@ -359,7 +357,7 @@ def results_publish(
         new_status = STATUS_FOR_OUTCOME.get(decision.outcome)
         if new_status and decision.application.status != new_status:
             application_transition(
-                decision.application, new_status, by=by, note=_("Results published")
+                decision.application, new_status, by=by, note_code=HistoryNote.RESULTS_PUBLISHED
             )
     return publication
 
@@ -375,22 +373,28 @@ def award_accept(*, decision: Decision, by) -> Decision:
 
 @transaction.atomic
 def award_decline(
-    *, decision: Decision, by, note: str = "", after_deadline: bool = False
+    *,
+    decision: Decision,
+    by,
+    note_code: str = HistoryNote.GRANT_DECLINED,
+    after_deadline: bool = False,
 ) -> Decision:
     """The awarded applicant declines: the money goes back to the budget.
 
     `after_deadline` lets the applicant's account deletion decline an award
     whose time to answer has passed (the money would stay locked otherwise);
-    `note` replaces "Grant declined" in the application's history.
+    `note_code` (a HistoryNote) replaces "Grant declined" in the application's history.
     """
     _lock_call(decision.call)
     decision = (
         Decision.objects.select_for_update().select_related("application").get(pk=decision.pk)
     )
     _check_award_answerable(decision, deadline_applies=not after_deadline)
-    note = note or _("Grant declined")
-    decision = decision_transition(decision, DecisionState.DECLINED, by=by, note=note)
-    application_transition(decision.application, ApplicationStatus.DECLINED, by=by, note=note)
+    note_code = HistoryNote(note_code)
+    decision = decision_transition(decision, DecisionState.DECLINED, by=by, note=note_code.worded())
+    application_transition(
+        decision.application, ApplicationStatus.DECLINED, by=by, note_code=note_code
+    )
     return decision
 
 
@@ -444,10 +448,15 @@ def reserve_offer(*, decision: Decision, by, amount: Decimal | None = None) -> D
             "outcome": DecisionOutcome.AWARDED,
             "amount": amount,
             "reserve_position": None,
-            "acceptance_deadline": timezone.now() + timedelta(days=call.acceptance_days),
+            "acceptance_deadline": deadline_in(call.acceptance_days),
         },
     )
-    application_transition(decision.application, ApplicationStatus.AWARDED, by=by, note=note)
+    application_transition(
+        decision.application,
+        ApplicationStatus.AWARDED,
+        by=by,
+        note_code=HistoryNote.OFFERED_FROM_RESERVE,
+    )
     return decision
 
 

@@ -50,7 +50,7 @@ from django.utils import timezone, translation
 from accounts.models import User
 from applicants.enums import DECIDED_STATUSES, ApplicationStatus
 from applicants.models import Application, StatusChange
-from core.formatting import format_money
+from core.formatting import format_money, format_score
 from core.mail import email_subject
 from decisions.enums import DecisionOutcome, DecisionState, OutboxState
 from decisions.feedback import review_feedback
@@ -645,7 +645,7 @@ def _reviews(
 
 
 def _score(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    return format_score(value)  # the precision of the ranking, the decision page and the letter
 
 
 def _projects_above(count: int) -> str:

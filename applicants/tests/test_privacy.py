@@ -379,7 +379,7 @@ def test_account_delete_keeps_submitted_applications_anonymised(
         (ApplicationStatus.WITHDRAWN, None),
     ]
     with translation.override("pl"):
-        assert history[-1].note == gettext("The applicant deleted their account.")
+        assert history[-1].note_text == gettext("The applicant deleted their account.")
     # The uploaded file is deleted; its name, size and checksum stay on record.
     assert not default_storage.exists(kept_file)
     attachment = submitted.attachments.get()

@@ -460,8 +460,15 @@ class SubmitView(OwnApplicationMixin, TemplateView):
                 (line.quantity, line.unit_cost, line.own_contribution) for line in lines
             ),
         )
-        context.setdefault("form", SubmitForm(call=application.call))
+        context.setdefault(
+            "form", SubmitForm(call=application.call, applicant_kind=self.applicant_kind())
+        )
         return context
+
+    def applicant_kind(self) -> str:
+        """Who applies (the profile's kind): a person alone is asked about publishing their name."""
+        profile = profile_for(self.application.applicant)
+        return profile.kind if profile else ""
 
     def get(self, request, *args, **kwargs):
         if not self.application.is_editable:
@@ -471,7 +478,9 @@ class SubmitView(OwnApplicationMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if not self.application.is_editable:
             return redirect(self.application.get_absolute_url())
-        form = SubmitForm(request.POST, call=self.application.call)
+        form = SubmitForm(
+            request.POST, call=self.application.call, applicant_kind=self.applicant_kind()
+        )
         form.is_valid()
         consents = form.accepted_consents() if hasattr(form, "cleaned_data") else []
         try:

@@ -2,7 +2,6 @@
 stamped with the move, an audit row, and an error for any move the table doesn't allow."""
 
 import itertools
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,6 +11,7 @@ from django.utils import timezone
 from accounts.tests.factories import CoordinatorFactory
 from applicants.enums import ApplicationStatus
 from applicants.services import application_withdraw
+from core.deadlines import deadline_in
 from decisions.enums import (
     ALLOWED_DECISION_TRANSITIONS,
     DecisionLapse,
@@ -144,8 +144,9 @@ def test_publish_moves_the_draft_to_published_with_the_publications_moment(coord
         publication.published_at,
         coordinator,
     )
-    assert decision.acceptance_deadline == publication.published_at + timedelta(
-        days=decision.call.acceptance_days
+    # The end of the day the call's days to accept point to, 23:59 Polish time.
+    assert decision.acceptance_deadline == deadline_in(
+        decision.call.acceptance_days, now=publication.published_at
     )
     change = decision.state_changes.get(new_state=S.PUBLISHED)
     assert (change.old_state, change.by, change.at, change.note) == (

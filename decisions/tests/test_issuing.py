@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from accounts.tests.factories import CoordinatorFactory
@@ -147,7 +148,9 @@ def test_letter_retry_reissues_a_failed_reserve_offer_as_the_award_letter(
     decision.refresh_from_db()
     assert decision.letter_state == LetterState.ISSUED
     offer = decision.letters.get(version=2)
-    assert (offer.kind, offer.note) == (LetterKind.AWARD, "Offered from the reserve list")
+    assert offer.kind == LetterKind.AWARD
+    with translation.override("en"):
+        assert offer.reason_text == "Offered from the reserve list"
     assert decision.letters.get(version=1).kind == LetterKind.RESERVE
     (email,) = mail.outbox
     assert email.to == [reserve.applicant.email]

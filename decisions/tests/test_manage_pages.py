@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.tests.factories import CoordinatorFactory, UserFactory
 from applicants.enums import ApplicationStatus
 from applicants.tests.factories import ApplicationFactory
+from core.deadlines import deadline_in
 from decisions.enums import DecisionOutcome, DecisionState, LetterState, OutboxState
 from decisions.models import Decision, DecisionLetter, OutboxMessage, Publication
 from decisions.services import award_decline, decision_record
@@ -529,7 +530,7 @@ def test_publish_moves_applications_issues_letters_and_mails_them(
     }
     award = Decision.objects.get(application=applications["awarded"])
     assert award.published_by == coordinator
-    assert award.acceptance_deadline == award.published_at + timedelta(days=10)
+    assert award.acceptance_deadline == deadline_in(10, now=award.published_at)
     assert Decision.objects.get(application=applications["reserve"]).acceptance_deadline is None
     call.refresh_from_db()
     assert call.public_results

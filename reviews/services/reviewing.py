@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants.enums import ApplicationStatus
+from applicants.enums import ApplicationStatus, HistoryNote
 from applicants.models import Application
 from applicants.services import application_transition
 from grants.models import GrantCall
@@ -156,7 +156,10 @@ def _finish_review_stage_if_complete(application: Application, *, by) -> None:
     submitted = active.filter(review__status=ReviewStatus.SUBMITTED).count()
     if submitted >= application.call.reviewers_per_application and submitted == active.count():
         application_transition(
-            application, ApplicationStatus.REVIEWED, by=by, note=_("All reviews submitted")
+            application,
+            ApplicationStatus.REVIEWED,
+            by=by,
+            note_code=HistoryNote.ALL_REVIEWS_SUBMITTED,
         )
 
 

@@ -36,8 +36,10 @@ def pl(message: str) -> str:
 def budget_runs_out_text(count: int, left: Decimal) -> str:
     with translation.override("pl"):
         return ngettext(
-            "Budget runs out here — %(counter)s application above the line, %(left)s left.",
-            "Budget runs out here — %(counter)s applications above the line, %(left)s left.",
+            "Budget runs out here — %(counter)s application above the line; funding it as "
+            "requested would leave %(left)s of the budget.",
+            "Budget runs out here — %(counter)s applications above the line; funding them as "
+            "requested would leave %(left)s of the budget.",
             count,
         ) % {"counter": count, "left": format_money(left)}
 
@@ -144,7 +146,7 @@ def test_ranking_page_shows_the_header_facts(coordinator_client, call, three_for
     assert facts["budget"] == "10\u00a0000,00\u00a0zł"
     assert facts["requested-above-line"] == "8\u00a0000,00\u00a0zł"
     assert facts["budget-left"] == "2\u00a0000,00\u00a0zł"
-    assert facts["min-score"] == "60"
+    assert facts["min-score"] == "60,00"
     assert facts["threshold"].startswith("20")
     with translation.override("pl"):
         assert facts["rule"] == str(call.get_final_score_rule_display())
