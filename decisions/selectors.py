@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.enums import ApplicationStatus
 from applicants.models import Application
-from core.formatting import format_money
+from core.formatting import format_deadline, format_money
 from decisions.enums import (
     LETTER_TO_COME_STATES,
     DecisionLapse,
@@ -378,6 +378,8 @@ def _shown(record, name: str):
         return DecisionLapse(value).label
     if name == "amount":
         return format_money(value)
+    if name == "acceptance_deadline":
+        return format_deadline(value)
     if isinstance(value, datetime):
         return date_format(timezone.localtime(value), "j E Y, H:i")
     return value

@@ -36,6 +36,8 @@ def test_schedule_dates_are_in_words_on_the_applicants_page(client):
     html = client.get(reverse("applicants:application_detail", args=[application.pk])).text
 
     assert_schedule_in_words(html)
+    assert ">1 maja 2005<" in html  # the applicant's date of birth, too
+    assert "2005-05-01" not in html
 
 
 def test_schedule_dates_are_in_words_on_the_coordinators_page(client):
