@@ -50,6 +50,7 @@ from django.utils import timezone, translation
 from accounts.models import User
 from applicants.enums import DECIDED_STATUSES, ApplicationStatus
 from applicants.models import Application, StatusChange
+from core.deadlines import deadline_in
 from core.formatting import format_money, format_score
 from core.mail import email_subject
 from decisions.enums import DecisionOutcome, DecisionState, OutboxState
@@ -781,7 +782,7 @@ def _backdate_decisions(
     call: GrantCall, when: Timeline, *, answered: dict[int, datetime], coordinator: User
 ) -> None:
     """Put the committee's decisions, the publication and the answers at the story's moments."""
-    deadline = when.published + timedelta(days=call.acceptance_days)
+    deadline = deadline_in(call.acceptance_days, now=when.published)
     history = Decision.history.model
     decisions = {
         d.pk: d for d in Decision.objects.filter(call=call).select_related("application__applicant")
