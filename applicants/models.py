@@ -445,7 +445,8 @@ class StatusChange(models.Model):
         """The note as the reader sees it: a recorded code worded in the active language,
         else what a person wrote (or an older row's stored words)."""
         if self.note_code in HistoryNote.values:
-            return HistoryNote(self.note_code).worded(self.note_params)
+            worded = HistoryNote(self.note_code).worded(self.note_params)
+            return f"{worded} {self.note}" if self.note else worded
         return self.note
 
     @property
