@@ -518,12 +518,30 @@ def test_application_list_csv_writes_polish_text_amounts_and_polish_time(coordin
         "Łąka kwietna; zażółć gęślą jaźń",
         "Stowarzyszenie „Źródło”",
         kind,
-        "1234.50",
-        "1500.00",
-        "265.50",
+        "1234,50",
+        "1500,00",
+        "265,50",
         status,
-        "2027-07-01 23:05",  # summer time in Warsaw: UTC+2
+        "01.07.2027 23:05",  # summer time in Warsaw: UTC+2
     ]
+
+
+def test_application_list_csv_bytes_open_in_polish_excel(coordinator_client, call):
+    ApplicationFactory(
+        call=call,
+        title="Łódź; zażółć gęślą jaźń",
+        requested_amount=Decimal("1234.56"),
+        last_submitted_at=datetime(2027, 12, 14, 22, 59, tzinfo=UTC),
+    )
+
+    body = coordinator_client.get(list_url(call, "export=csv")).content
+
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark
+    header, row = body[3:].decode("utf-8").splitlines()
+    assert header.count(";") == 8
+    assert '"Łódź; zażółć gęślą jaźń"' in row  # the Polish letters as they are, quoted
+    assert ";1234,56;" in row
+    assert row.endswith(";14.12.2027 23:59")
 
 
 @pytest.mark.parametrize("title", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)"])
