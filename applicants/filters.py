@@ -5,7 +5,7 @@ from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from applicants.enums import SUBMITTED_STATUSES, ApplicantKind, ApplicationStatus
@@ -47,7 +47,10 @@ class ApplicationListFilter(django_filters.FilterSet):
         label=_("Search"),
         method="filter_search",
         max_length=100,
-        help_text=_("Part of the title, the reference number or the applicant's name."),
+        help_text=_(
+            "Part of the title, the reference number, the applicant's name or the contact "
+            "person's name. Capitals and Polish letters don't matter."
+        ),
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"),
@@ -78,8 +81,4 @@ class ApplicationListFilter(django_filters.FilterSet):
         form = ApplicationListFilterForm
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(reference_number__icontains=value)
-            | Q(applicant_name__icontains=value)
-        )
+        return queryset.matching(value)

@@ -137,6 +137,7 @@ def _application_data(application: Application, user, files: ExportFiles) -> dic
         "requested_amount": application.requested_amount,
         "applicant_kind": application.applicant_kind,
         "applicant_name": application.applicant_name,
+        "applicant_contact_name": application.applicant_contact_name,
         "eligibility_answers": application.eligibility_answers,
         "answers": application.answers,
         "correction_message": application.correction_message,
@@ -310,7 +311,13 @@ def applications_erase(*, erasure: Erasure) -> None:
     pdfs = VersionPdf.objects.filter(version__application__in=kept)
     redact_rows(pdfs, ["error"], person=person)
     redact_rows(VersionPdfChange.objects.filter(pdf__in=pdfs), ["note"], person=person)
-    kept.update(applicant_name=person.label, anonymised_at=now, updated_at=now)
+    kept.update(
+        applicant_name=person.label,
+        applicant_contact_name=person.label,
+        anonymised_at=now,
+        updated_at=now,
+    )
+    kept.search_text_refresh()  # the title's redactions and the names above, folded
 
     ApplicantProfile.objects.filter(user=user).delete()
 

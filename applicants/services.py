@@ -367,6 +367,7 @@ def application_submit(
     profile = application.applicant.applicant_profile
     changes["applicant_kind"] = profile.kind
     changes["applicant_name"] = profile.display_name
+    changes["applicant_contact_name"] = profile.contact_name
     if application.reference_number is None:
         number, reference = _next_reference(application.call)
         changes.update(

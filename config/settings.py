@@ -352,6 +352,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A refused form gets the site's page with a way back (core.views.csrf_failure). The token
+# cookie stays readable by our own script (Django's default), which puts a renewed token
+# into a form brought back with Back (static/js/app.js).
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -29,7 +29,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
-from core.views import MovedPermanently
+from core.views import FaviconRedirect, MovedPermanently
 from grants.views.public import HomeView
 
 urlpatterns = [
@@ -56,6 +56,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
     # Addresses that moved (issue 9).
     path(
         "calls/<slug:slug>/apply/",
@@ -93,3 +94,10 @@ urlpatterns = [
         name="moved_manage_letter_pdf",
     ),
 ]
+
+# The error pages, in the site's layout and the visitor's language (core.views; the CSRF
+# refusal is settings.CSRF_FAILURE_VIEW).
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

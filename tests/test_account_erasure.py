@@ -36,6 +36,7 @@ from applicants.enums import ApplicantKind, ApplicationStatus
 from applicants.models import ApplicantProfile, Application, Attachment, GroupMember
 from applicants.services import application_submit, application_update, formal_check_record
 from applicants.tests.builders import CONSENTS, complete_draft
+from core.search import search_fold
 from core.tests.support import database_text, run_queued_tasks
 from decisions.enums import DecisionLapse, DecisionOutcome, OutboxState
 from decisions.issuing import outbox_message_resend
@@ -224,8 +225,8 @@ def media_texts(media_root: Path) -> dict[str, str]:
 
 
 def forms_of(identifier: str) -> set[str]:
-    # JSON columns keep "ń" as "\\u0144" on SQLite.
-    return {identifier, json.dumps(identifier)[1:-1]}
+    # JSON columns keep "ń" as "\\u0144" on SQLite; the search column keeps "zielinska".
+    return {identifier, json.dumps(identifier)[1:-1], search_fold(identifier)}
 
 
 @pytest.mark.django_db(transaction=True)
