@@ -213,7 +213,7 @@ def test_closed_call_draft_autosave_still_stores_but_never_says_only_saved(clien
     client.force_login(application.applicant)
     response = client.post(autosave_url(application, "basics"), {"title": "Na przyszły rok"})
     assert response.status_code == 200
-    assert CLOSED in response.json()["note"]
+    assert response.json()["note"] == "Nabór jest zamknięty: tego wniosku nie można złożyć."
     application.refresh_from_db()
     assert application.title == "Na przyszły rok"
     assert application.status == ApplicationStatus.DRAFT

@@ -254,8 +254,19 @@ class OwnApplicationMixin(LoginRequiredMixin):
             )
         return self._closed_notice
 
+    @property
+    def closed_note(self) -> str:
+        """The same in a few words, for the autosave's "Saved at 12:03." line."""
+        if not self.closed_notice:
+            return ""
+        if self.application.awaits_correction:
+            return _("The time for corrections is over: it can't be resubmitted.")
+        return _("The call is closed: this application can't be submitted.")
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(closed_notice=self.closed_notice, **kwargs)
+        return super().get_context_data(
+            closed_notice=self.closed_notice, closed_note=self.closed_note, **kwargs
+        )
 
 
 class ApplicationDetailView(OwnApplicationMixin, TemplateView):
@@ -448,7 +459,7 @@ class SectionAutosaveView(SectionView):
                     errors[field] = ValidationError(problems).messages
         self.application.refresh_from_db(fields=["updated_at"])
         return autosave_response(
-            saved_at=self.application.updated_at, errors=errors, note=self.closed_notice
+            saved_at=self.application.updated_at, errors=errors, note=self.closed_note
         )
 
     def save_valid_fields(self, form) -> None:

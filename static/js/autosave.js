@@ -69,6 +69,7 @@
     var store = storage();
     var edits = 0; // changes made on this page so far
     var confirmed = 0; // changes the server has confirmed
+    var answeredUpTo = 0; // changes the server has answered about (refused fields are answered)
     var timer = null;
     var typingSince = null;
     var inFlight = false;
@@ -79,6 +80,7 @@
     var retryTimer = null;
     var lastErrors = {};
     var savedAt = "";
+    var unreachable = false; // the last try found no connection
 
     if (!key) return;
     if (bar) bar.hidden = false;
@@ -319,7 +321,13 @@
     // --- sending ------------------------------------------------------------------------
 
     function unsaved() {
-      return edits !== confirmed;
+      return edits !== confirmed; // refused fields too: their text is only here
+    }
+
+    function unsent() {
+      // Changes the server has not answered about yet (sending refused fields again
+      // would only bring the same messages back).
+      return edits !== answeredUpTo;
     }
 
     function schedule(delay) {
@@ -338,6 +346,7 @@
     }
 
     function offline() {
+      unreachable = true;
       say(
         gettext("No connection — the text is safe in this browser. It will be saved when the connection is back."),
         "warning"
@@ -350,7 +359,7 @@
       window.clearTimeout(retryTimer);
       timer = null;
       typingSince = null;
-      if (!url || stopped || inFlight || !unsaved()) return;
+      if (!url || stopped || inFlight || !unsent()) return;
       if (navigator.onLine === false) {
         offline();
         return;
@@ -384,6 +393,7 @@
     }
 
     function answered(code, body, sent) {
+      unreachable = false;
       if (!body || !body.state) {
         say(gettext("Could not save just now. Trying again — the text is safe in this browser."), "warning");
         retryLater();
@@ -398,6 +408,7 @@
         }
         return;
       }
+      answeredUpTo = sent;
       if (body.version) version = body.version;
       if (typeof body.note === "string") note = body.note;
       if (body.saved_at) savedAt = body.saved_at;
@@ -446,20 +457,22 @@
       write(); // if the answer never comes, the copy is here on the way back
     });
     window.addEventListener("online", function () {
-      if (unsaved()) save();
+      if (unsent()) save();
     });
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "visible" && unsaved() && !inFlight) save();
+      if (document.visibilityState === "visible" && unsent() && !inFlight) save();
     });
     window.addEventListener("beforeunload", function (event) {
       if (submitting || !unsaved()) return;
-      if (url && !inFlight) save();
+      if (url && !inFlight && unsent()) save();
       event.preventDefault();
       event.returnValue = ""; // the browser shows its own "leave the page?" question
     });
     window.addEventListener("pagehide", function () {
-      // Leaving anyway: one last try, without waiting for the answer.
-      if (!url || submitting || stopped || !unsaved() || !navigator.sendBeacon) return;
+      // Leaving anyway: one last try, without waiting for the answer (not when the
+      // connection is known to be down: then the copy here waits for the next visit).
+      if (!url || submitting || stopped || unreachable || !unsent()) return;
+      if (!navigator.sendBeacon) return;
       var data = new FormData(form);
       var token = cookie("csrftoken");
       if (token) data.set("csrfmiddlewaretoken", token);
