@@ -117,6 +117,24 @@ def test_section_autosave_keeps_the_stored_budget_until_every_line_is_valid(clie
     assert application.total_cost == Decimal("520.00")
 
 
+def test_section_autosave_again_and_then_the_button_keep_the_budget_typed_on_a_new_page(client):
+    """The page was opened with an empty budget; the first autosave stores the line, and the
+    next saves (autosave, then "Save and continue") send that same line again."""
+    application = complete_draft(budget=[])
+    application.budget_lines.all().delete()
+    client.force_login(application.applicant)
+    typed = table("budget", [budget_line(item="Beczka 300 l", quantity="4", unit_cost="450")])
+    for _ in range(2):
+        response = client.post(autosave_url(application, "budget"), typed)
+        assert response.status_code == 200
+        assert [line.item for line in application.budget_lines.all()] == ["Beczka 300 l"]
+    response = client.post(section_url(application, "budget"), {**typed, "go": "next"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert [line.item for line in application.budget_lines.all()] == ["Beczka 300 l"]
+    assert application.total_cost == Decimal("1800.00")
+
+
 def test_section_autosave_stores_the_text_even_when_the_schedule_is_refused(client):
     application = complete_draft()
     client.force_login(application.applicant)

@@ -302,24 +302,31 @@ class SectionView(OwnApplicationMixin, TemplateView):
         forms = {}
         if self.section.text_fields:
             forms["form"] = text_section_form(self.section.text_fields)(data, instance=application)
+        # The stored rows are the tables' initial values only when showing them: posted
+        # rows are compared with nothing, or a row already stored by an autosave (or in
+        # another tab) would count as "unchanged" and be dropped from the table saved.
         if slug == "activities":
-            initial = [
-                {"starts_on": i.starts_on, "ends_on": i.ends_on, "activity": i.activity}
-                for i in application.schedule.all()
-            ]
+            initial = None
+            if data is None:
+                initial = [
+                    {"starts_on": i.starts_on, "ends_on": i.ends_on, "activity": i.activity}
+                    for i in application.schedule.all()
+                ]
             forms["schedule"] = ScheduleFormSet(data, initial=initial, prefix="schedule")
         if slug == "budget":
-            initial = [
-                {
-                    "category": line.category,
-                    "item": line.item,
-                    "unit": line.unit,
-                    "quantity": line.quantity,
-                    "unit_cost": line.unit_cost,
-                    "own_contribution": line.own_contribution,
-                }
-                for line in application.budget_lines.all()
-            ]
+            initial = None
+            if data is None:
+                initial = [
+                    {
+                        "category": line.category,
+                        "item": line.item,
+                        "unit": line.unit,
+                        "quantity": line.quantity,
+                        "unit_cost": line.unit_cost,
+                        "own_contribution": line.own_contribution,
+                    }
+                    for line in application.budget_lines.all()
+                ]
             forms["budget"] = BudgetFormSet(data, initial=initial, prefix="budget")
         if slug == "questions":
             questions = list(application.call.questions.all())

@@ -384,10 +384,12 @@
         })
         .then(function (answer) {
           inFlight = false;
+          if (releaseHeldSubmit()) return;
           answered(answer.code, answer.body, sent);
         })
         .catch(function () {
           inFlight = false;
+          if (releaseHeldSubmit()) return;
           offline();
         });
     }
@@ -452,10 +454,29 @@
     form.addEventListener("input", edited);
     form.addEventListener("change", edited);
     form.addEventListener("formset:added", edited);
-    form.addEventListener("submit", function () {
+    var heldSubmitter; // a press of a button that waits for the autosave on its way
+    form.addEventListener("submit", function (event) {
+      window.clearTimeout(timer);
+      window.clearTimeout(retryTimer);
+      if (inFlight) {
+        // One write at a time: the button's save goes once the autosave has answered.
+        event.preventDefault();
+        heldSubmitter = event.submitter || null;
+        return;
+      }
       submitting = true;
       write(); // if the answer never comes, the copy is here on the way back
     });
+
+    function releaseHeldSubmit() {
+      if (heldSubmitter === undefined) return false;
+      var submitter = heldSubmitter;
+      heldSubmitter = undefined;
+      delete form.dataset.sent; // app.js's once-only guard saw the held press
+      if (submitter) form.requestSubmit(submitter);
+      else form.requestSubmit();
+      return true;
+    }
     window.addEventListener("online", function () {
       if (unsent()) save();
     });
