@@ -89,15 +89,21 @@ def review_save(
             ReviewScore.objects.update_or_create(
                 review=review, criterion=criterion, defaults=defaults
             )
-    texts = {
-        "comment_for_applicant": comment_for_applicant,
-        "note_for_committee": note_for_committee,
-        "recommendation": recommendation,
-    }
-    changed = [name for name, text in texts.items() if text is not None]
-    for name in changed:
-        setattr(review, name, texts[name])
-    review.save(update_fields=[*changed, "updated_at"])
+    # A text given as None keeps the stored one (the row was read in this transaction).
+    if comment_for_applicant is not None:
+        review.comment_for_applicant = comment_for_applicant
+    if note_for_committee is not None:
+        review.note_for_committee = note_for_committee
+    if recommendation is not None:
+        review.recommendation = recommendation
+    review.save(
+        update_fields=[
+            "comment_for_applicant",
+            "note_for_committee",
+            "recommendation",
+            "updated_at",
+        ]
+    )
     return review
 
 
