@@ -75,6 +75,31 @@ def deadline_problem(application: Application, arrived_at: datetime) -> Submissi
     )
 
 
+def closed_notice(application: Application, *, now: datetime) -> str:
+    """Why this editable application can never be submitted any more ("" while it still can).
+
+    A draft whose call has closed, or a correction whose time has ended: its pages and its
+    autosave say so, while the text stays readable and editable (deadline_problem is what
+    refuses the submission itself).
+    """
+    if application.status == ApplicationStatus.CORRECTION_REQUESTED:
+        deadline = application.correction_deadline
+        if deadline is not None and now >= deadline:
+            return _(
+                "The time for corrections ended on %(moment)s — the corrected application "
+                "can no longer be submitted."
+            ) % {"moment": _moment(deadline)}
+        return ""
+    if application.status != ApplicationStatus.DRAFT:
+        return ""
+    call = application.call
+    if call.accepts_submission_at(now) or (call.status == CallStatus.OPEN and now < call.opens_at):
+        return ""
+    return _("The call closed on %(moment)s — this application can no longer be submitted.") % {
+        "moment": _moment(min(call.closes_at, now))
+    }
+
+
 def _age_problems(call, ages: list[tuple[str, int]]) -> list[str]:
     problems = []
     for who, age in ages:

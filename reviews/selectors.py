@@ -1,6 +1,9 @@
 """Reads of the review stage that the reviewer's pages need, scoped to who is asking."""
 
+import hashlib
+import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -11,6 +14,7 @@ from applicants.models import Application, ApplicationVersion, Attachment
 from grants.models import Criterion, GrantCall
 from reviews.enums import AssignmentStatus, ReviewerTaskState, ReviewStatus
 from reviews.models import Invitation, Review, ReviewAssignment, invitation_token_hash
+from reviews.scoring import weighted_total
 
 # What the dashboard shows of an assignment and what it hangs off; the long texts
 # of the application stay in the database.
@@ -199,4 +203,42 @@ def invitation_get(*, token: str) -> Invitation:
     return get_object_or_404(
         Invitation.objects.select_related("call", "invited_by", "accepted_by"),
         token_hash=invitation_token_hash(token),
+    )
+
+
+# --- the draft before submission ----------------------------------------------------------
+
+
+def review_draft_values(review: Review) -> dict:
+    """The stored draft in the shape reviews.services.review_save takes (scores by criterion id)."""
+    return {
+        "scores": {
+            score.criterion_id: {"points": score.points, "justification": score.justification}
+            for score in review.scores.all()
+        },
+        "comment_for_applicant": review.comment_for_applicant,
+        "note_for_committee": review.note_for_committee,
+        "recommendation": review.recommendation,
+    }
+
+
+def review_draft_fingerprint(review: Review) -> str:
+    """A digest of the stored draft: what the reviewer confirmed is exactly what is submitted.
+
+    The confirmation page carries it; if the draft changed since (another tab's
+    autosave), the digests differ and the reviewer is shown the new total first.
+    """
+    values = review_draft_values(review)
+    text = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def review_draft_total(review: Review, criteria: list[Criterion]) -> Decimal | None:
+    """The draft's weighted total as its submission will store it and the ranking uses it
+    (reviews.scoring.weighted_total); None while a criterion has no points."""
+    points = {score.criterion_id: score.points for score in review.scores.all()}
+    if any(points.get(criterion.pk) is None for criterion in criteria):
+        return None
+    return weighted_total(
+        (points[criterion.pk], criterion.max_points, criterion.weight) for criterion in criteria
     )

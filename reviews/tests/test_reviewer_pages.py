@@ -423,6 +423,12 @@ def test_review_valid_submission_stores_the_weighted_total_and_is_read_only(clie
             justifications={"Pomysł": "Dobry", "Budżet": "Za drogo"},
         ),
     )
+    # First the confirmation, with the total and the recommendation; then it is submitted.
+    assert response.status_code == 302
+    assert response.url == reverse("reviews:review_confirm", args=[assignment.pk])
+    assert Review.objects.get(assignment=assignment).status == ReviewStatus.DRAFT
+    confirmation = client.get(response.url)
+    response = client.post(response.url, {"fingerprint": confirmation.context["fingerprint"]})
     assert response.status_code == 302
     review = Review.objects.get(assignment=assignment)
     assert review.status == ReviewStatus.SUBMITTED

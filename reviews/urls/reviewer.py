@@ -10,6 +10,10 @@ app_name = "reviews"
 urlpatterns = [
     path("", reviewer.DashboardView.as_view(), name="dashboard"),
     path("assignments/<int:pk>/", reviewer.AssignmentView.as_view(), name="assignment"),
+    path("assignments/<int:pk>/draft/", reviewer.ReviewDraftView.as_view(), name="review_draft"),
+    path(
+        "assignments/<int:pk>/submit/", reviewer.ReviewConfirmView.as_view(), name="review_confirm"
+    ),
     path(
         "applications/<int:pk>/attachments/<int:attachment_pk>/",
         reviewer.AttachmentView.as_view(),
