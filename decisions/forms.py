@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AmountField
 from decisions.enums import MERIT_OUTCOMES
 from decisions.models import Decision
 
@@ -27,7 +28,7 @@ class DecisionForm(forms.Form):
         choices=[("", _("— choose —"))]
         + [(outcome.value, outcome.label) for outcome in MERIT_OUTCOMES],
     )
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Amount (zł)"),
         required=False,
         max_digits=12,
