@@ -88,12 +88,12 @@
     requestedCell.textContent = money(requested);
     var shareCell = document.querySelector("[data-own-share]");
     shareCell.textContent = shareText + "%";
-    shareCell.classList.toggle("text-danger", requiredShare > 0 && share < requiredShare);
+    shareCell.classList.toggle("text-danger-emphasis", requiredShare > 0 && share < requiredShare);
     var problems = showProblems(lines, total, own, requested, shareText);
     if (rules) {
       var max = grosze(parse(rules.dataset.maxAmount));
       var min = grosze(parse(rules.dataset.minAmount));
-      requestedCell.classList.toggle("text-danger", lines > 0 && (requested > max || requested < min));
+      requestedCell.classList.toggle("text-danger-emphasis", lines > 0 && (requested > max || requested < min));
     }
     return problems;
   }
