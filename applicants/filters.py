@@ -10,6 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.enums import SUBMITTED_STATUSES, ApplicantKind, ApplicationStatus
 from applicants.models import Application
+from core.forms import AmountField
+
+
+class AmountFilter(django_filters.NumberFilter):
+    """An amount typed the Polish way (185,50 or 1 234,56), as in every amount field."""
+
+    field_class = AmountField
+
 
 # In the order of the pipeline, not the set's arbitrary order.
 LISTED_STATUS_CHOICES = [
@@ -62,13 +70,13 @@ class ApplicationListFilter(django_filters.FilterSet):
         choices=ApplicantKind.choices,
         empty_label=_("Any type"),
     )
-    amount_min = django_filters.NumberFilter(
+    amount_min = AmountFilter(
         label=_("Requested amount from (zł)"),
         field_name="requested_amount",
         lookup_expr="gte",
         min_value=0,
     )
-    amount_max = django_filters.NumberFilter(
+    amount_max = AmountFilter(
         label=_("Requested amount up to (zł)"),
         field_name="requested_amount",
         lookup_expr="lte",

@@ -43,6 +43,7 @@ from decisions.issuing import outbox_message_resend
 from decisions.models import Decision, DecisionLetter, OutboxMessage
 from decisions.selectors import awarded_total
 from decisions.services import decision_record, results_publish
+from grants.tests.factories import deadline_passes
 from reviews.services import assignment_add, pool_add
 from reviews.tests.builders import call_with_criteria, submit_review
 
@@ -175,6 +176,7 @@ def full_history(client, settings, coordinator) -> tuple[Application, Applicatio
 
     settings.EMAIL_BACKEND = "tests.test_account_erasure.RecipientRefusingBackend"
     RecipientRefusingBackend.refused = False
+    deadline_passes(call)
     results_publish(call=call, by=coordinator)
     run_queued_tasks()  # the letter is issued; its e-mail fails, naming the address
     failed = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)

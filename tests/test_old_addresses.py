@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.tests.factories import CoordinatorFactory
 from decisions.models import Decision
 from decisions.services import decision_record, results_publish
+from grants.tests.factories import deadline_passes
 from reviews.models import ReviewAssignment
 from reviews.tests.builders import (
     accepted_application,
@@ -56,6 +57,7 @@ def published_award(settings, tmp_path, monkeypatch, django_capture_on_commit_ca
     for assignment in ReviewAssignment.objects.filter(call=call):
         submit_review(assignment, {"Pomysł": 8, "Budżet": 4})
     coordinator = CoordinatorFactory()
+    deadline_passes(call)
     decision_record(
         application=application,
         outcome="awarded",

@@ -223,6 +223,8 @@ def test_application_list_filters_by_applicant_type(coordinator_client, call):
         ("amount_min=2000", ["middle", "high"]),
         ("amount_max=2000", ["low", "middle"]),
         ("amount_min=1500&amount_max=2500", ["middle"]),
+        # Typed the Polish way: a decimal comma, a space between thousands.
+        ("amount_min=1+999,99&amount_max=2+000,00", ["middle"]),
     ],
 )
 def test_application_list_filters_by_requested_amount_range(

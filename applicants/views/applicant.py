@@ -53,7 +53,12 @@ from applicants.services import (
     attachment_remove,
     profile_save,
 )
-from applicants.submission import application_problems, closed_notice
+from applicants.submission import (
+    application_budget_problems,
+    application_problems,
+    budget_problem_templates,
+    closed_notice,
+)
 from applicants.uploads import attachment_check
 from applicants.views.pdf_copy import version_pdf_response
 from core.autosave import (
@@ -358,6 +363,13 @@ class SectionView(OwnApplicationMixin, TemplateView):
                 "version": autosave_version(self.application.updated_at),
             },
         )
+        if self.section.slug == "budget":
+            # Beside the total: the saved budget against the call's rules (the page's
+            # script updates them while the applicant types, from the same wording).
+            context.update(
+                budget_problems=application_budget_problems(self.application),
+                budget_problem_templates=budget_problem_templates(self.application.call),
+            )
         return context
 
     def get(self, request, *args, **kwargs):
@@ -380,15 +392,32 @@ class SectionView(OwnApplicationMixin, TemplateView):
                 tables = {key: forms[key] for key in ("schedule", "budget") if key in forms}
                 attach_service_errors(exc, form=forms.get("form"), tables=tables)
             else:
-                if self.closed_notice:
-                    # Never a plain "Saved." for a draft that can't be submitted any more.
-                    messages.warning(request, _("Saved.") + " " + self.closed_notice)
-                else:
-                    messages.success(request, _("Saved."))
-                next_url = self.next_url(request.POST.get("go"))
-                return redirect(next_url)
+                go = request.POST.get("go")
+                self.saved_message(forms, go=go)
+                return redirect(self.next_url(go))
         messages.error(request, _("Not saved yet. Please correct the marked fields."))
         return self.render_to_response(self.get_context_data(**forms))
+
+    def saved_message(self, forms: dict, *, go: str | None) -> None:
+        """ "Saved.", or for a budget that breaks the call's rules, saved with a warning."""
+        if self.closed_notice:
+            # Never a plain "Saved." for a draft that can't be submitted any more.
+            messages.warning(self.request, _("Saved.") + " " + self.closed_notice)
+            return
+        problems = application_budget_problems(self.application) if "budget" in forms else []
+        if not problems:
+            messages.success(self.request, _("Saved."))
+        elif go == "stay":  # the page shows the problems beside the total
+            messages.warning(
+                self.request,
+                _("Saved, but the budget doesn't meet the call's rules yet: see below the total."),
+            )
+        else:
+            messages.warning(
+                self.request,
+                _("Saved, but the budget doesn't meet the call's rules yet: %(problems)s")
+                % {"problems": " ".join(problems)},
+            )
 
     def save(self, forms: dict) -> None:
         application = self.application

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import CoordinatorFactory
 from decisions.services import decision_record, results_publish
+from grants.tests.factories import deadline_passes
 from reviews.models import ReviewAssignment
 from reviews.tests.builders import (
     accepted_application,
@@ -30,6 +31,7 @@ def decided(monkeypatch):
     for assignment in ReviewAssignment.objects.filter(call=call):
         submit_review(assignment, {"Pomysł": 8, "Budżet": 4})
     coordinator = CoordinatorFactory()
+    deadline_passes(call)
     decision_record(
         application=funded, outcome="awarded", amount=funded.requested_amount, by=coordinator
     )
