@@ -1,6 +1,5 @@
 """The reviewer's pages: the dashboard, declaring impartiality, scoring, the files, invitations."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
@@ -18,6 +17,7 @@ from applicants.enums import VersionPdfKind
 from applicants.selectors import version_pdf_for
 from applicants.views.applicant import attachment_response
 from applicants.views.pdf_copy import version_pdf_response
+from core.selectors import programme_profile
 from reviews.enums import AssignmentStatus, ReviewStatus
 from reviews.forms import DeclarationForm, ReviewForm
 from reviews.selectors import (
@@ -291,7 +291,9 @@ class InvitationView(TemplateView):
         inviter = self.invitation.invited_by
         if inviter is not None:
             return f"{inviter.display_name} ({inviter.email})"
-        return _("the programme team of %(operator)s") % {"operator": settings.PROGRAMME_OPERATOR}
+        return _("the programme team of %(operator)s") % {
+            "operator": programme_profile().operator_or_site
+        }
 
     def post(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
