@@ -53,7 +53,7 @@ class ApplicantProfile(models.Model):
         _("street and number"),
         max_length=200,
         blank=True,
-        help_text=_("E.g. ul. Lipowa 5/12. Decision letters are addressed here."),
+        help_text=_("E.g. ul. Lipowa 5/12."),
     )
     postcode = models.CharField(
         _("postcode"), max_length=6, blank=True, validators=[validate_postcode]

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.functional import lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -30,14 +31,14 @@ class ProgrammeProfileForm(forms.ModelForm):
     )
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
     website = forms.URLField(
-        label=ProgrammeProfile._meta.get_field("website").verbose_name,
+        label=capfirst(ProgrammeProfile._meta.get_field("website").verbose_name),
         required=False,
         assume_scheme="https",
         max_length=200,
     )
     # Written as people write it (000-123-45-62 or PL0001234562); stored as ten digits.
     nip = forms.CharField(
-        label=ProgrammeProfile._meta.get_field("nip").verbose_name,
+        label=capfirst(ProgrammeProfile._meta.get_field("nip").verbose_name),
         max_length=16,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
