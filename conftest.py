@@ -6,6 +6,9 @@ import unittest
 import pytest
 from django.test import override_settings
 
+# The table of the database cache in config/settings.py (without REDIS_URL).
+DATABASE_CACHE_TABLE = "mikrogranty_cache"
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _media_outside_the_project(tmp_path_factory):
@@ -70,6 +73,22 @@ def _cache_outside_the_database():
         }
     ):
         yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database has the cache table every installation creates (`createcachetable`):
+    worker subprocesses (core.tests.support) use the configured database cache, not ours."""
+    from django.core.management import call_command
+
+    database_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+        }
+    }
+    with django_db_blocker.unblock(), override_settings(CACHES=database_cache):
+        call_command("createcachetable", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

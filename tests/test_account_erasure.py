@@ -112,7 +112,10 @@ def submitted(call, person) -> Application:
     application = complete_draft(
         call=call,
         user=person,
-        texts={"team_description": f"Grupę prowadzi {NAME} (tel. {PHONE}), pomaga {MEMBER}."},
+        texts={
+            "team_description": f"Grupę prowadzi {NAME} (tel. {PHONE}), pomaga {MEMBER}.",
+            "activities": f"Spotkania u mnie: {STREET}.",
+        },
     )
     content = f"%PDF-1.4\n% Zgoda rodzica: {NAME}, {EMAIL}\n%%EOF\n".encode()
     Attachment.objects.create(

@@ -104,3 +104,31 @@ def test_submission_privacy_notice_names_the_operator_first(client):
         notice.index("Przetwarzamy Twoje dane osobowe")
     )
     assert "operator programu" not in notice[:2000]
+
+
+def test_password_reset_for_an_unknown_address_says_so_in_the_programmes_words(
+    client, django_capture_on_commit_callbacks
+):
+    programme_saved()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "nikt@example.org"})
+    (sent,) = mail.outbox
+    assert sent.subject == "[Granty Kwartału] Żadne konto nie ma tego adresu"
+    assert "nikt@example.org" in sent.body and "/accounts/signup/" in sent.body
+    assert "Fundacja Zielony Kwartał" in sent.body
+
+
+def test_signup_with_a_taken_address_says_so_in_the_programmes_words(
+    client, django_capture_on_commit_callbacks
+):
+    programme_saved()
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {"email": user.email, "password1": PASSWORD, "password2": PASSWORD},
+        )
+    (sent,) = mail.outbox
+    assert sent.subject == "[Granty Kwartału] Masz już konto"
+    assert "/accounts/password/reset/" in sent.body
+    assert "Fundacja Zielony Kwartał" in sent.body
