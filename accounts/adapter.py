@@ -1,4 +1,5 @@
-"""django-allauth hooks: e-mails go through the task queue; used reset keys leave the session."""
+"""django-allauth hooks: e-mails go through the task queue in the programme's name (their
+wording is ours: templates/account/email/); used reset keys leave the session."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.signals import password_reset
@@ -10,10 +11,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.dispatch import receiver
 
-from core.mail import email_enqueue
+from core.mail import email_enqueue, email_subject_prefix
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def format_email_subject(self, subject: str) -> str:
+        """The same prefix as every other e-mail: the service's name from the programme profile."""
+        return email_subject_prefix() + subject
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render the allauth e-mail now and let the task worker send it.
 

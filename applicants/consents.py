@@ -11,7 +11,7 @@ def submission_consents(call: GrantCall) -> list[dict]:
         {
             "key": "privacy",
             "label": _("I have read the privacy notice (RODO information clause) above."),
-            "text": call.privacy_notice,
+            "text": call.full_privacy_notice,
         },
         {
             "key": "truth",

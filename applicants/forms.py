@@ -19,6 +19,7 @@ from applicants.enums import (
 )
 from applicants.models import ApplicantProfile, Application, GroupMember
 from core.forms import AmountField
+from core.validators import postcode_normalised
 from grants.limits import MAX_BUDGET_LINES, MAX_GROUP_MEMBERS, MAX_SCHEDULE_ROWS
 from grants.models import GrantCall, QuestionKind
 
@@ -42,6 +43,8 @@ class ProfileForm(forms.ModelForm):
             "kind",
             "contact_name",
             "phone",
+            "street",
+            "postcode",
             "city",
             "date_of_birth",
             "group_name",
@@ -51,13 +54,34 @@ class ProfileForm(forms.ModelForm):
             "nip",
             "regon",
         ]
-        widgets = {"kind": forms.RadioSelect, "date_of_birth": DateInput()}
+        widgets = {
+            "kind": forms.RadioSelect,
+            "date_of_birth": DateInput(),
+            "street": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "postcode": forms.TextInput(
+                attrs={
+                    "autocomplete": "postal-code",
+                    "inputmode": "numeric",
+                    "placeholder": "00-000",
+                }
+            ),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        }
 
     KIND_FIELDS = {
         ApplicantKind.INDIVIDUAL: ["date_of_birth"],
         ApplicantKind.GROUP: ["group_name"],
         ApplicantKind.NGO: ["organisation_name", "krs", "nip", "regon"],
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Letters go to this address: asked of everyone (blank only in older profiles).
+        self.fields["street"].required = True
+        self.fields["postcode"].required = True
+
+    def clean_postcode(self) -> str:
+        return postcode_normalised(self.cleaned_data["postcode"])
 
     def clean(self):
         cleaned = super().clean()

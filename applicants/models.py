@@ -28,6 +28,7 @@ from applicants.enums import (
 )
 from core.fields import BoundedTextField
 from core.search import search_fold, searchable_text
+from core.validators import validate_postcode
 from grants.models import AttachmentRequirement, GrantCall
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -47,6 +48,17 @@ class ApplicantProfile(models.Model):
     contact_name = models.CharField(_("your full name"), max_length=200)
     phone = models.CharField(_("phone (optional)"), max_length=30, blank=True)
     city = models.CharField(_("town or city"), max_length=100)
+    # The postal address letters are sent to. Blank in profiles made before it was asked
+    # for: those still work, and submitting asks for it (applicants.submission).
+    street = models.CharField(
+        _("street and number"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. ul. Lipowa 5/12."),
+    )
+    postcode = models.CharField(
+        _("postcode"), max_length=6, blank=True, validators=[validate_postcode]
+    )
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     group_name = models.CharField(_("name of the group"), max_length=200, blank=True)
     patron_organisation = models.CharField(

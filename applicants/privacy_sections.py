@@ -81,6 +81,8 @@ def profile_export(*, user, files: ExportFiles) -> dict | None:
         "kind": profile.kind,
         "contact_name": profile.contact_name,
         "phone": profile.phone,
+        "street": profile.street,
+        "postcode": profile.postcode,
         "city": profile.city,
         "date_of_birth": profile.date_of_birth,
         "group_name": profile.group_name,
@@ -222,11 +224,14 @@ def _anonymised_applicant(applicant: dict, label: str) -> dict:
     registry numbers (KRS, NIP, REGON are public records of a legal entity, not
     of a person), the patron organisation, the town and the members' ages — what
     the programme needs to account for the grant and its reach. Removed: the
-    person's name, e-mail, phone, date of birth and every member's name.
+    person's name, e-mail, phone, postal address (street and postcode), date of
+    birth and every member's name.
     """
     anonymised = dict(applicant)
     contact_name = applicant.get("contact_name")
-    anonymised.update(contact_name=label, email=None, phone=None, date_of_birth=None)
+    anonymised.update(
+        contact_name=label, email=None, phone=None, street=None, postcode=None, date_of_birth=None
+    )
     if contact_name and applicant.get("display_name") == contact_name:
         anonymised["display_name"] = label
     anonymised["members"] = [

@@ -167,6 +167,18 @@ def profile_problems(application: Application, arrived_at: datetime) -> list[Sub
         ]:
             if not getattr(profile, field):
                 problems.append(SubmissionProblem("profile", field, message))
+    # Letters are addressed to it. Profiles made before it was asked for have none:
+    # they keep working (drafts, the profile page), and submitting asks for it.
+    if not profile.street or not profile.postcode:
+        problems.append(
+            SubmissionProblem(
+                "profile",
+                "street",
+                _(
+                    "Enter your postal address (street, postcode and town): decision letters are addressed to it."
+                ),
+            )
+        )
     return problems
 
 

@@ -4,6 +4,8 @@ module at a prefix of its own, so no app's pattern can shadow another's whatever
 one pattern, and that no prefix below repeats or starts another).
 
     public           /                       home
+                     /privacy/               the privacy notice (grants/views/programme.py)
+                     /logo/                  the programme's logo (core/views.py)
                      /calls/                 grants/urls/public.py        grants:
                      /results/               decisions/urls/public.py     decisions_public:
     applicant        /applications/          applicants/urls/applicant.py applicants:
@@ -14,6 +16,7 @@ one pattern, and that no prefix below repeats or starts another).
                      /manage/applications/   applicants/urls/manage.py    applicants_manage:
                      /manage/reviews/        reviews/urls/manage.py       review_manage:
                      /manage/decisions/      decisions/urls/manage.py     decisions:
+                     /manage/programme/      grants/urls/programme.py     programme:
 
 A new page goes into the module of the app whose view it is, for the audience that uses it
 (`<app>/urls/<audience>.py`); a call's or an application's page for coordinators uses the
@@ -29,7 +32,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
-from core.views import FaviconRedirect, MovedPermanently
+from core.views import FaviconRedirect, MovedPermanently, ProgrammeLogoView
+from grants.views.programme import PrivacyNoticeView
 from grants.views.public import HomeView
 
 urlpatterns = [
@@ -37,6 +41,8 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("calls/", include("grants.urls.public")),
     path("results/", include("decisions.urls.public")),
+    path("privacy/", PrivacyNoticeView.as_view(), name="privacy_notice"),
+    path("logo/", ProgrammeLogoView.as_view(), name="programme_logo"),
     # The applicant
     path("applications/", include("applicants.urls.applicant")),
     path("decisions/", include("decisions.urls.applicant")),
@@ -52,6 +58,7 @@ urlpatterns = [
     path("manage/applications/", include("applicants.urls.manage")),
     path("manage/reviews/", include("reviews.urls.manage")),
     path("manage/decisions/", include("decisions.urls.manage")),
+    path("manage/programme/", include("grants.urls.programme")),
     # Technical
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -3,6 +3,8 @@
 import logging
 
 from django.http import (
+    Http404,
+    HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
     HttpResponseGone,
@@ -17,7 +19,11 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import RedirectView
+
+from core.logos import SVG
+from core.selectors import programme_logo
 
 logger = logging.getLogger(__name__)
 
@@ -137,3 +143,27 @@ def server_error(request, template_name="500.html"):
             _("Go to the home page"),
         )
     )
+
+
+# The logo is served from our origin: even an SVG opened on its own may load nothing and
+# run nothing (core.logos already refuses scripts; this is the second lock).
+LOGO_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
+
+
+class ProgrammeLogoView(View):
+    """The programme's logo, for the site's header (404 when the programme has none)."""
+
+    def get(self, request, *args, **kwargs):
+        logo = programme_logo()
+        if logo is None:
+            raise Http404("The programme has no logo.")
+        data, content_type = logo
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Security-Policy"] = LOGO_POLICY
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Disposition"] = "inline; filename=logo" + (
+            ".svg" if content_type == SVG else ".png"
+        )
+        # Pages link to it with ?v=<when it changed>: a new logo is a new address.
+        response["Cache-Control"] = "public, max-age=86400"
+        return response

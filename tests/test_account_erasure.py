@@ -53,7 +53,10 @@ EMAIL = "zofia.zielinska@example.org"
 PHONE = "+48 601 234 567"
 MEMBER = "Kuba Kowalczyk"
 SECOND_MEMBER = "Ola Nowicka"
-IDENTIFIERS = [NAME, SURNAME, EMAIL, PHONE, "601234567", "601 234 567", MEMBER, SECOND_MEMBER]
+STREET = "ul. Zawiłej Ścieżki 17/4"  # her postal address: on the issued letter and in her data
+IDENTIFIERS = [
+    *(NAME, SURNAME, EMAIL, PHONE, "601234567", "601 234 567", MEMBER, SECOND_MEMBER, STREET)
+]
 
 
 class RecipientRefusingBackend(BaseEmailBackend):
@@ -95,6 +98,8 @@ def person_with_profile() -> User:
         kind=ApplicantKind.GROUP,
         contact_name=NAME,
         phone=PHONE,
+        street=STREET,
+        postcode="09-400",
         city="Płock",
         date_of_birth=date(2008, 5, 17),
         group_name="Zielona Ekipa",
@@ -109,7 +114,10 @@ def submitted(call, person) -> Application:
     application = complete_draft(
         call=call,
         user=person,
-        texts={"team_description": f"Grupę prowadzi {NAME} (tel. {PHONE}), pomaga {MEMBER}."},
+        texts={
+            "team_description": f"Grupę prowadzi {NAME} (tel. {PHONE}), pomaga {MEMBER}.",
+            "activities": f"Spotkania u mnie: {STREET}.",
+        },
     )
     content = f"%PDF-1.4\n% Zgoda rodzica: {NAME}, {EMAIL}\n%%EOF\n".encode()
     Attachment.objects.create(
@@ -240,7 +248,8 @@ def test_account_delete_leaves_no_trace_of_the_person_in_database_media_or_queue
     person = User.objects.get(email=EMAIL)
     letter = DecisionLetter.objects.get()
     number, version = letter.number, letter.version
-    assert NAME in pdf_text(letter.pdf.read())  # the issued letter names her
+    issued = pdf_text(letter.pdf.read())
+    assert NAME in issued and STREET in issued  # the issued letter names her, at her address
     other_device = client.__class__()
     other_device.force_login(person)
     client.force_login(person)

@@ -1,9 +1,10 @@
-"""Template filters shared by every app: money and deadlines."""
+"""Template filters shared by every app: money, deadlines, and who runs the programme."""
 
 from django import template
 from django.utils import timezone
 
 from core.formatting import format_money
+from core.selectors import programme_profile as programme_profile_read
 
 register = template.Library()
 
@@ -29,3 +30,9 @@ def filesize_pl(size) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))}\u00a0kB"
     return f"{size / (1024 * 1024):.1f}".replace(".", ",") + "\u00a0MB"
+
+
+@register.simple_tag(name="programme_profile")
+def programme_profile_tag():
+    """`{% programme_profile as programme %}`: who runs the programme (cached; see core.selectors)."""
+    return programme_profile_read()

@@ -1,6 +1,5 @@
 """The reviewer's pages: the dashboard, declaring impartiality, scoring, the files, invitations."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
@@ -26,6 +25,7 @@ from core.autosave import (
     autosave_version,
     form_errors,
 )
+from core.selectors import programme_profile
 from reviews.enums import AssignmentStatus, ReviewStatus
 from reviews.forms import DeclarationForm, ReviewForm
 from reviews.selectors import (
@@ -420,7 +420,9 @@ class InvitationView(TemplateView):
         inviter = self.invitation.invited_by
         if inviter is not None:
             return f"{inviter.display_name} ({inviter.email})"
-        return _("the programme team of %(operator)s") % {"operator": settings.PROGRAMME_OPERATOR}
+        return _("the programme team of %(operator)s") % {
+            "operator": programme_profile().operator_or_site
+        }
 
     def post(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
