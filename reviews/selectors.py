@@ -221,22 +221,24 @@ def review_dashboard_for(*, user, page_number=None, now=None) -> Dashboard:
     page = Paginator(assignment_list_for_reviewer(user=user), DASHBOARD_PAGE_SIZE).get_page(
         page_number
     )
-    groups: dict[int, DashboardCall] = {}
+    rows: dict[int, list[DashboardRow]] = {}
+    calls: dict[int, GrantCall] = {}
     for assignment in page.object_list:
         state = _task_state(assignment)
-        group = groups.setdefault(assignment.call_id, DashboardCall(call=assignment.call))
-        group.rows.append(
+        calls.setdefault(assignment.call_id, assignment.call)
+        rows.setdefault(assignment.call_id, []).append(
             DashboardRow(
                 assignment=assignment,
                 state=state,
                 overdue=state.is_open and assignment.due_at < now,
             )
         )
-    if groups:
-        for call_id, counts in _call_counts(user=user, call_ids=list(groups), now=now).items():
-            for name, value in counts.items():
-                setattr(groups[call_id], name, value)
-    return Dashboard(groups=list(groups.values()), page=page)
+    counts = _call_counts(user=user, call_ids=list(calls), now=now) if calls else {}
+    groups = [
+        DashboardCall(call=call, rows=rows[call_id], **counts.get(call_id, {}))
+        for call_id, call in calls.items()
+    ]
+    return Dashboard(groups=groups, page=page)
 
 
 def assignment_get_for_reviewer(*, user, pk: int) -> ReviewAssignment:
