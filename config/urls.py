@@ -10,13 +10,18 @@ one pattern, and that no prefix below repeats or starts another).
                      /results/               decisions/urls/public.py     decisions_public:
     applicant        /applications/          applicants/urls/applicant.py applicants:
                      /decisions/             decisions/urls/applicant.py  decisions_applicant:
-    any signed-in    /my-data/               applicants/urls/account.py   privacy:
+    any signed-in    /start/                 core/views.py                start
+                     /my-data/               applicants/urls/account.py   privacy:
     reviewer         /reviews/               reviews/urls/reviewer.py     reviews:
-    coordinators     /manage/calls/          grants/urls/manage.py        manage:
+    coordinators     /manage/                grants/views/manage.py       manage_root
+                     /manage/calls/          grants/urls/manage.py        manage:
                      /manage/applications/   applicants/urls/manage.py    applicants_manage:
                      /manage/reviews/        reviews/urls/manage.py       review_manage:
                      /manage/decisions/      decisions/urls/manage.py     decisions:
                      /manage/programme/      grants/urls/programme.py     programme:
+
+/start/ and /manage/ are single pages (where a person lands after logging in, and the
+coordinators' start page), routed here beside the home page.
 
 A new page goes into the module of the app whose view it is, for the audience that uses it
 (`<app>/urls/<audience>.py`); a call's or an application's page for coordinators uses the
@@ -29,16 +34,18 @@ letters already sent).
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
-from core.views import FaviconRedirect, MovedPermanently, ProgrammeLogoView
+from core.views import FaviconRedirect, MovedPermanently, ProgrammeLogoView, StartView
+from grants.views.manage import ManageStartView
 from grants.views.programme import PrivacyNoticeView
 from grants.views.public import HomeView
 
 urlpatterns = [
     # Public
     path("", HomeView.as_view(), name="home"),
+    # Where everyone lands after logging in (their most urgent role's start page).
+    path("start/", StartView.as_view(), name="start"),
     path("calls/", include("grants.urls.public")),
     path("results/", include("decisions.urls.public")),
     path("privacy/", PrivacyNoticeView.as_view(), name="privacy_notice"),
@@ -52,8 +59,8 @@ urlpatterns = [
     # The reviewer
     path("reviews/", include("reviews.urls.reviewer")),
     # The coordinators
-    # Not permanent: /manage/ may become the coordinators' own start page one day.
-    path("manage/", RedirectView.as_view(pattern_name="manage:home"), name="manage_root"),
+    # The coordinators' start page: what is waiting for them, and their calls.
+    path("manage/", ManageStartView.as_view(), name="manage_root"),
     path("manage/calls/", include("grants.urls.manage")),
     path("manage/applications/", include("applicants.urls.manage")),
     path("manage/reviews/", include("reviews.urls.manage")),

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import (
     Http404,
     HttpResponse,
@@ -13,6 +14,7 @@ from django.http import (
     HttpResponseServerError,
 )
 from django.middleware.csrf import get_token
+from django.shortcuts import redirect
 from django.template import loader
 from django.templatetags.static import static
 from django.utils.html import format_html
@@ -22,8 +24,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import RedirectView
 
+from core.enums import Role
 from core.logos import SVG
 from core.selectors import programme_logo
+from core.waiting import desk_for
 
 logger = logging.getLogger(__name__)
 
@@ -167,3 +171,32 @@ class ProgrammeLogoView(View):
         # Pages link to it with ?v=<when it changed>: a new logo is a new address.
         response["Cache-Control"] = "public, max-age=86400"
         return response
+
+
+class StartView(LoginRequiredMixin, View):
+    """Where everyone goes after logging in: the start page of their most urgent role.
+
+    The roles and what is waiting in them come from the stages (core.waiting);
+    a `?next=` given to the login page never comes here (allauth follows it first).
+    """
+
+    def get(self, request, *args, **kwargs):
+        landing = desk_for(user=request.user).landing()
+        return redirect(landing.start_url if landing else "home")
+
+
+class WaitingForYouMixin:
+    """A role's start page: what is waiting for the person in `waiting_role`, and in their other roles.
+
+    The template shows them with includes/waiting.html.
+    """
+
+    waiting_role: Role
+
+    def get_context_data(self, **kwargs):
+        desk = desk_for(user=self.request.user)
+        return super().get_context_data(
+            waiting=desk.work(self.waiting_role),
+            waiting_others=desk.others(self.waiting_role),
+            **kwargs,
+        )

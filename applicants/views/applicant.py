@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from applicants.awards import award_notes_for
 from applicants.budget import budget_totals
 from applicants.enums import VersionPdfKind
 from applicants.forms import (
@@ -70,6 +71,8 @@ from core.autosave import (
     form_errors,
     formset_errors,
 )
+from core.enums import Role
+from core.views import WaitingForYouMixin
 from grants.selectors import call_get_public
 
 
@@ -155,13 +158,18 @@ class ApplyView(LoginRequiredMixin, TemplateView):
         return redirect("applicants:section", pk=application.pk, section="basics")
 
 
-class MyApplicationsView(LoginRequiredMixin, TemplateView):
+class MyApplicationsView(LoginRequiredMixin, WaitingForYouMixin, TemplateView):
+    """The applicant's start page: what is waiting for them, then each application with its award."""
+
     template_name = "applicants/my_applications.html"
+    waiting_role = Role.APPLICANT
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            applications=application_list_for_applicant(user=self.request.user), **kwargs
-        )
+        applications = list(application_list_for_applicant(user=self.request.user))
+        awards = award_notes_for(application_ids=[application.pk for application in applications])
+        for application in applications:
+            application.award = awards.get(application.pk)
+        return super().get_context_data(applications=applications, **kwargs)
 
 
 class ProfileView(LoginRequiredMixin, TemplateView):

@@ -25,4 +25,9 @@ urlpatterns = [
         name="application_pdf",
     ),
     path("invitations/<str:token>/", reviewer.InvitationView.as_view(), name="invitation"),
+    path(
+        "invitations/<int:pk>/join/",
+        reviewer.InvitationJoinView.as_view(),
+        name="invitation_join",
+    ),
 ]

@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from applicants.disclosure import reviewer_version
+from applicants.disclosure import conflict_declaration_identity, reviewer_version
 from applicants.enums import VersionPdfKind
 from applicants.selectors import version_pdf_for
 from applicants.views.applicant import attachment_response
@@ -25,7 +26,9 @@ from core.autosave import (
     autosave_version,
     form_errors,
 )
+from core.enums import Role
 from core.selectors import programme_profile
+from core.views import WaitingForYouMixin
 from reviews.enums import AssignmentStatus, ReviewStatus
 from reviews.forms import DeclarationForm, ReviewForm
 from reviews.selectors import (
@@ -33,6 +36,8 @@ from reviews.selectors import (
     assignment_get_for_reviewer,
     criteria_for_review,
     invitation_get,
+    invitation_to_answer_get,
+    invitations_to_answer,
     latest_version,
     review_dashboard_for,
     review_draft_fingerprint,
@@ -56,15 +61,45 @@ from reviews.services import (
 )
 
 
-class DashboardView(LoginRequiredMixin, TemplateView):
-    """The "My reviews" page: every live assignment of the user, by call, and how far along each is."""
+class DashboardView(LoginRequiredMixin, WaitingForYouMixin, TemplateView):
+    """The "My reviews" page, where reviewers land: what is waiting for them, invitations to
+    answer, then every live assignment by call (open work first, a page at a time)."""
 
     template_name = "reviews/dashboard.html"
+    waiting_role = Role.REVIEWER
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            groups=review_dashboard_for(user=self.request.user), **kwargs
+        dashboard = review_dashboard_for(
+            user=self.request.user, page_number=self.request.GET.get("page")
         )
+        return super().get_context_data(
+            groups=dashboard.groups,
+            page_obj=dashboard.page,
+            page_range=dashboard.page.paginator.get_elided_page_range(dashboard.page.number),
+            invitations=invitations_to_answer(user=self.request.user, now=timezone.now())
+            .select_related("call", "invited_by")
+            .order_by("expires_at", "pk"),
+            **kwargs,
+        )
+
+
+class InvitationJoinView(LoginRequiredMixin, View):
+    """Join a call's pool from the dashboard: an invitation sent to the signed-in person's address
+    (the e-mailed link does the same for someone who is not signed in yet)."""
+
+    def post(self, request, *args, **kwargs):
+        invitation = invitation_to_answer_get(user=request.user, pk=kwargs["pk"])
+        try:
+            invitation_accept(invitation=invitation, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("reviews:dashboard")
+        messages.success(
+            request,
+            _("You are in the pool of reviewers of “%(call)s”. Your assignments will appear here.")
+            % {"call": invitation.call.title},
+        )
+        return redirect("reviews:dashboard")
 
 
 class NotFoundUnlessAllowedMixin(PermissionRequiredMixin):
@@ -119,8 +154,11 @@ class AssignmentView(NotFoundUnlessAllowedMixin, TemplateView):
             **kwargs,
         )
         if assignment.status == AssignmentStatus.ASSIGNED:
-            # Nothing of the application's content before the declaration.
+            # Who applies, and nothing of the application's content, before the declaration.
             context["reference_number"] = assignment.application.reference_number
+            context["identity"] = conflict_declaration_identity(
+                latest_version(assignment.application)
+            )
             context.setdefault("form", DeclarationForm())
             return context
         # Only what applicants.disclosure lets reviewers see: never the version itself.
