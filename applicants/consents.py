@@ -18,7 +18,7 @@ def submission_consents(call: GrantCall, *, applicant_kind: str = "") -> list[di
         {
             "key": "privacy",
             "label": _("I have read the privacy notice (RODO information clause) above."),
-            "text": call.privacy_notice,
+            "text": call.full_privacy_notice,
             "required": True,
         },
         {

@@ -131,6 +131,7 @@ def person_of(user) -> Person:
     if profile is not None:
         names.add(profile.contact_name)
         names.update(member.full_name for member in profile.members.all())
+        names.add(profile.street)  # a postal address identifies as a name does
         phones.add(profile.phone)
     for content in ApplicationVersion.objects.filter(application__applicant=user).values_list(
         "content", flat=True
@@ -140,6 +141,7 @@ def person_of(user) -> Person:
             continue
         names.add(applicant.get("contact_name") or "")
         names.update((m or {}).get("full_name") or "" for m in applicant.get("members") or [])
+        names.add(applicant.get("street") or "")
         emails.add(applicant.get("email") or "")
         phones.add(applicant.get("phone") or "")
     return Person(

@@ -389,6 +389,7 @@ def application_submit(
     changes["name_publication_agreed"] = profile.kind == ApplicantKind.INDIVIDUAL and any(
         consent["key"] == PUBLISH_NAME for consent in consents
     )
+    changes["applicant_contact_name"] = profile.contact_name
     if application.reference_number is None:
         number, reference = _next_reference(application.call)
         changes.update(

@@ -71,6 +71,10 @@ SAMPLE = {
 }
 
 
+# A made-up postal address (the same in both languages: a Polish address stays Polish).
+SAMPLE_ADDRESS = ("ul. Lipowa 5/12", "20-001 Lublin")
+
+
 def _sample_feedback(call: GrantCall, sample: dict) -> ReviewFeedback:
     """Two made-up reviews over the call's criteria (or two sample ones): 80% and 60% of the points."""
     criteria = [(c.name, c.max_points, c.weight) for c in call.criteria.order_by("position", "pk")]
@@ -139,6 +143,7 @@ def render_preview_pdf(call: GrantCall, kind: str, language: str, body: str) -> 
             reserve_position=3 if kind == LetterKind.RESERVE else None,
             justification=sample["justification"][kind],
             feedback=feedback,
+            recipient_address=SAMPLE_ADDRESS,
             preview=True,
         )
         html = letter_html(body, context)

@@ -36,9 +36,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from applicants.models import ApplicantProfile
 from core.deadlines import deadline_in
 from core.formatting import format_deadline, format_money
 from core.pdf import render_pdf
+from core.selectors import programme_logo_data_uri, programme_profile
 from decisions.enums import AWARD_LETTER_KINDS, DecisionOutcome, LetterKind
 from decisions.feedback import ReviewFeedback, review_feedback
 from decisions.models import Decision, LetterTemplate
@@ -47,7 +49,7 @@ from grants.models import GrantCall
 
 LETTER_TEMPLATE = "decisions/pdf/letter.html"
 LETTER_TEXTS_DIR = Path(settings.BASE_DIR) / "templates" / "decisions" / "letter_texts"
-LOGO_URL = "/static/img/logo.svg"
+LOGO_URL = "/static/img/logo.svg"  # when the programme has no logo of its own
 WARSAW = ZoneInfo("Europe/Warsaw")
 
 # What a coordinator may write in a letter's text, with what each stands for.
@@ -321,10 +323,17 @@ def letter_values_context(
     reserve_position: int | None,
     justification: str,
     feedback: ReviewFeedback | None,
+    recipient_address: list[str] | tuple[str, ...] = (),
     preview: bool = False,
 ) -> dict:
-    """The letter's context from plain values; the placeholders' values are ready-made strings."""
+    """The letter's context from plain values; the placeholders' values are ready-made strings.
+
+    The letterhead, the place and the signatory come from the programme profile
+    as it is now (core.selectors.programme_profile); `recipient_address` is the
+    applicant's postal address, line by line, under their name.
+    """
     is_award = kind in AWARD_LETTER_KINDS
+    programme = programme_profile()
     review_sections = _review_sections(feedback) if feedback else []
     has_scores = feedback is not None and any(c.mean_points is not None for c in feedback.criteria)
     return {
@@ -349,11 +358,23 @@ def letter_values_context(
         "is_reserve": kind == LetterKind.RESERVE,
         "is_rejection": kind == LetterKind.REJECTION,
         "is_formal_rejection": kind == LetterKind.FORMAL_REJECTION,
-        "operator": settings.PROGRAMME_OPERATOR,
-        "address": getattr(settings, "PROGRAMME_ADDRESS", ""),
-        "logo_url": LOGO_URL,
+        "operator": programme.operator_or_site,
+        "operator_address": programme.address_lines,
+        "operator_registry": ", ".join(
+            part
+            for part in (
+                f"KRS {programme.krs}" if programme.krs else "",
+                f"NIP {programme.nip_formatted}" if programme.nip else "",
+            )
+            if part
+        ),
+        "website": programme.website_label,
+        "logo_url": programme_logo_data_uri() or LOGO_URL,
+        "signatory_name": programme.signatory_name,
+        "signatory_role": programme.signatory_role,
+        "recipient_address": list(recipient_address),
         "number": number,
-        "place": getattr(settings, "PROGRAMME_PLACE", "Warszawa"),
+        "place": programme.place,
         "date": _moment(issued_at, "j E Y"),
         "scores": [
             {"name": c.name, "mean": c.mean_points, "max_points": c.max_points}
@@ -371,6 +392,21 @@ def _acceptance_deadline(decision: Decision, issued_at: datetime) -> datetime | 
     # Publishing sets the deadline; a letter issued without one still names a date
     # instead of a blank: the call's days to accept, counted from the letter's date.
     return deadline_in(decision.call.acceptance_days, now=issued_at)
+
+
+def _recipient_address(application, content: dict) -> list[str]:
+    """Where the letter goes: the applicant's postal address as it is now (they may have
+    moved since submitting), else as submitted; nothing once the account is erased."""
+    profile = ApplicantProfile.objects.filter(user_id=application.applicant_id).first()
+    if profile is not None and profile.street:
+        street, postcode, town = profile.street, profile.postcode, profile.city
+    else:
+        submitted = content.get("applicant") or {}
+        street = submitted.get("street") or ""
+        postcode, town = submitted.get("postcode") or "", submitted.get("city") or ""
+    if not street:
+        return []
+    return [street, " ".join(part for part in (postcode, town) if part)]
 
 
 def letter_context(decision: Decision, *, language: str, number: str, issued_at: datetime) -> dict:
@@ -411,6 +447,7 @@ def letter_context(decision: Decision, *, language: str, number: str, issued_at:
             justification=justification,
             # The same numbers and reviewer labels as the applicant's decision page.
             feedback=review_feedback(application),
+            recipient_address=_recipient_address(application, content),
         )
 
 

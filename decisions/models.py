@@ -85,6 +85,11 @@ class Decision(models.Model):
     reserve_position = models.PositiveIntegerField(
         _("place on the reserve list"), null=True, blank=True
     )
+    # Why an application scored below the call's minimum is awarded or put on the
+    # reserve list all the same (decision_record asks for it); kept in the history.
+    below_threshold_reason = BoundedTextField(
+        _("reason for deciding below the minimum score"), max_length=2000, blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

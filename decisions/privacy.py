@@ -235,10 +235,12 @@ def decisions_erase(*, erasure: Erasure) -> None:
         Decision.objects.filter(application__applicant=user).values_list("pk", flat=True)
     )
     decisions = Decision.objects.filter(pk__in=decision_ids)
-    redact_rows(decisions, ["justification", "letter_error"], person=person)
+    redact_rows(
+        decisions, ["justification", "below_threshold_reason", "letter_error"], person=person
+    )
     redact_rows(
         Decision.history.model.objects.filter(id__in=decision_ids),
-        ["justification", "letter_error", "history_change_reason"],
+        ["justification", "below_threshold_reason", "letter_error", "history_change_reason"],
         person=person,
     )
     requests = LetterRequest.objects.filter(decision_id__in=decision_ids)

@@ -89,11 +89,13 @@ from demo.texts import (
     OPEN_THEMES,
     OUTDOOR_CINEMA,
     PODCAST,
+    POSTCODE_PREFIXES,
     RAIN_GARDEN,
     REJECTION_MESSAGE,
     REPAIR_CAFE_TO_CORRECT,
     SCHOOL_THEMES,
     SCHOOLS,
+    STREETS,
     SUPPORT_LETTER,
     TEXT_FIELDS,
     VOLUNTEER_HOUR,
@@ -230,6 +232,11 @@ def _ensure_profile(person: DemoApplicant, user: User) -> ApplicantProfile:
     profile.kind = person.kind
     profile.contact_name = person.full_name
     profile.city = person.city
+    address = _rng("address", person.email)  # apart: the other draws stay as they were
+    profile.street = f"{address.choice(STREETS)} {address.randint(1, 60)}"
+    if address.random() < 0.6:
+        profile.street += f"/{address.randint(1, 40)}"
+    profile.postcode = f"{POSTCODE_PREFIXES[person.city]}-{address.randint(0, 999):03d}"
     profile.date_of_birth = None
     profile.group_name = profile.patron_organisation = profile.organisation_name = ""
     profile.krs = profile.nip = profile.regon = ""

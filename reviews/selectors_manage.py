@@ -12,6 +12,7 @@ from accounts.models import User
 from applicants.enums import REVIEW_STAGE_STATUSES
 from applicants.models import Application
 from core.deadlines import deadline_in
+from grants.enums import FinalScoreRule
 from grants.models import GrantCall
 from reviews import scoring
 from reviews.assignment import (
@@ -210,6 +211,27 @@ def review_summary(application: Application, assignments: list[ReviewAssignment]
         spread=scoring.spread(totals),
         discrepant=scoring.is_discrepant(totals, float(call.discrepancy_threshold)),
     )
+
+
+def application_final_score(*, application: Application) -> float | None:
+    """The application's final score as the ranking forms it (reviews.ranking), in one query.
+
+    Submitted reviews of live assignments: their mean, or under the call's
+    "two closest" rule the mean of the two closest of three or more. None
+    before any review is submitted.
+    """
+    totals = [
+        float(total)
+        for total in Review.objects.filter(
+            assignment__application=application,
+            assignment__status__in=ACTIVE_ASSIGNMENT_STATUSES,
+            status=ReviewStatus.SUBMITTED,
+            total__isnull=False,
+        ).values_list("total", flat=True)
+    ]
+    if application.call.final_score_rule == FinalScoreRule.CLOSEST_TWO:
+        return scoring.closest_two_mean(totals)
+    return scoring.mean(totals)
 
 
 def assignment_rows(

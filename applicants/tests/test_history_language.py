@@ -67,8 +67,8 @@ def test_a_withdrawal_reason_stays_as_the_applicant_wrote_it(client):
 
 # --- Rows written before the codes ---------------------------------------------------------------
 
-BEFORE = [("applicants", "0005_bounded_texts")]
-AFTER = [("applicants", "0006_history_note_codes")]
+BEFORE = [("applicants", "0007_applicant_postal_address")]
+AFTER = [("applicants", "0008_history_note_codes")]
 
 
 def migrate(targets):

@@ -1,4 +1,5 @@
-"""Template filters shared by every app: money, numbers, dates and deadlines."""
+"""Template filters shared by every app: money, numbers, dates, deadlines, and who runs the
+programme."""
 
 from django import template
 from django.utils import timezone
@@ -11,6 +12,7 @@ from core.formatting import (
     format_percent,
     format_score,
 )
+from core.selectors import programme_profile as programme_profile_read
 
 register = template.Library()
 
@@ -68,3 +70,9 @@ def filesize_pl(size) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))}\u00a0kB"
     return f"{format_decimal(size / (1024 * 1024), 1)}\u00a0MB"
+
+
+@register.simple_tag(name="programme_profile")
+def programme_profile_tag():
+    """`{% programme_profile as programme %}`: who runs the programme (cached; see core.selectors)."""
+    return programme_profile_read()

@@ -55,7 +55,7 @@ def coordinator():
 
 
 def draft(coordinator, outcome=AWARDED, *, call=None) -> Decision:
-    call = call or GrantCallFactory(total_budget=Decimal("9000"))
+    call = call or GrantCallFactory(total_budget=Decimal("9000"), past_deadline=True)
     return decision_record(
         application=ranked_application(call, score=80),
         outcome=outcome,
@@ -216,7 +216,7 @@ def test_withdrawal_lapses_the_draft_and_records_why(coordinator):
 
 
 def test_reserve_offer_keeps_the_decision_published_and_records_the_change(coordinator):
-    call = GrantCallFactory(total_budget=Decimal("9000"))
+    call = GrantCallFactory(total_budget=Decimal("9000"), past_deadline=True)
     reserve = draft(coordinator, RESERVE, call=call)
     results_publish(call=call, by=coordinator)
 
@@ -318,7 +318,7 @@ def test_call_page_shows_a_lapsed_decision_as_lapsed_not_as_a_draft(client, coor
 
 
 def test_publication_moment_is_the_same_for_the_publication_and_its_decisions(coordinator):
-    call = GrantCallFactory(total_budget=Decimal("9000"))
+    call = GrantCallFactory(total_budget=Decimal("9000"), past_deadline=True)
     decisions = [draft(coordinator, outcome, call=call) for outcome in (AWARDED, REJECTED)]
 
     results_publish(call=call, by=coordinator)

@@ -57,7 +57,7 @@ def coordinator_client(client, coordinator):
 @pytest.fixture
 def published_award(coordinator, django_capture_on_commit_callbacks):
     """A published award whose first letter was issued and e-mailed."""
-    call = GrantCallFactory(total_budget=Decimal("10000"))
+    call = GrantCallFactory(past_deadline=True, total_budget=Decimal("10000"))
     application = ranked_application(call, score=90)
     decision = decision_record(
         application=application,
@@ -124,7 +124,7 @@ def test_letter_retry_reissues_a_failed_correction_with_its_note(
 def test_letter_retry_reissues_a_failed_reserve_offer_as_the_award_letter(
     coordinator_client, coordinator, monkeypatch, django_capture_on_commit_callbacks
 ):
-    call = GrantCallFactory(total_budget=Decimal("3000"))
+    call = GrantCallFactory(past_deadline=True, total_budget=Decimal("3000"))
     awarded, reserve = ranked_application(call, score=90), ranked_application(call, score=70)
     decision_record(
         application=awarded, outcome=DecisionOutcome.AWARDED, amount=Decimal("3000"), by=coordinator
@@ -260,7 +260,7 @@ def test_render_timeout_ends_failed_with_the_error_for_the_coordinator(
 
     monkeypatch.undo()  # the real render_letter_pdf, with a renderer that times out
     monkeypatch.setattr("decisions.letters.render_pdf", slow)
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     decision = decision_record(
         application=ranked_application(call, score=60),
         outcome=DecisionOutcome.REJECTED,
@@ -280,7 +280,7 @@ def test_render_timeout_ends_failed_with_the_error_for_the_coordinator(
 def test_letters_retry_failed_queues_every_failed_letter_of_the_call(
     coordinator_client, coordinator, monkeypatch, django_capture_on_commit_callbacks
 ):
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     for score in (50, 40, 30):
         decision_record(
             application=ranked_application(call, score=score),
@@ -375,7 +375,7 @@ def test_outbox_failed_send_shows_the_error_and_resend_sends_it(
     coordinator_client, coordinator, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "decisions.tests.test_issuing.RefusingBackend"
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     decision = decision_record(
         application=ranked_application(call, score=60),
         outcome=DecisionOutcome.REJECTED,
@@ -420,7 +420,7 @@ class RefusingBackend:
 def test_publish_with_an_applicant_whose_account_is_gone_issues_the_letter_without_email(
     coordinator, django_capture_on_commit_callbacks
 ):
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     application = ranked_application(call, score=60)
     decision = decision_record(
         application=application, outcome=DecisionOutcome.REJECTED, by=coordinator

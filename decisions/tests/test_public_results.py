@@ -12,6 +12,7 @@ from applicants.models import ApplicantProfile, GroupMember
 from applicants.services import application_submit, formal_check_record
 from applicants.tests.builders import CONSENTS, complete_draft, profile_for
 from decisions.services import decision_record, results_publish
+from grants.tests.factories import deadline_passes
 from reviews.models import ReviewAssignment
 from reviews.tests.builders import (
     accepted_application,
@@ -35,6 +36,7 @@ def decided(monkeypatch):
     for assignment in ReviewAssignment.objects.filter(call=call):
         submit_review(assignment, {"Pomysł": 8, "Budżet": 4})
     coordinator = CoordinatorFactory()
+    deadline_passes(call)
     decision_record(
         application=funded, outcome="awarded", amount=funded.requested_amount, by=coordinator
     )

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -43,11 +44,14 @@ from decisions.selectors import (
     letters_of_decision,
     outbox_for_call,
     outbox_message_get,
+    publication_readiness,
     reserve_offer_possible,
 )
 from decisions.services import (
+    PublicationRefused,
     decision_record,
     decisions_award_above_line,
+    publication_refusal,
     reserve_offer,
     results_publish,
 )
@@ -58,6 +62,7 @@ from grants.views.manage import (
     call_get_with_part_counts,
     call_part_links,
 )
+from reviews.selectors_manage import assignment_progress
 
 # Letters are written to a temporary file that stays in memory up to this size.
 ZIP_IN_MEMORY_BYTES = 20 * 1024 * 1024
@@ -130,6 +135,7 @@ class DecisionRecordView(CoordinatorRequiredMixin, View):
                     outcome=outcome,
                     amount=form.cleaned_data["amount"],
                     justification=form.cleaned_data["justification"],
+                    below_threshold_reason=form.cleaned_data["below_threshold_reason"],
                     by=request.user,
                 )
             except ValidationError as error:
@@ -230,6 +236,18 @@ class PublishView(CoordinatorRequiredMixin, TemplateView):
                     by=request.user,
                     decisions=form.cleaned_data["decisions"],
                     public_results=form.cleaned_data["public_results"],
+                    unfinished_reviews_confirmed=form.cleaned_data["unfinished_reviews_confirmed"]
+                    or 0,
+                )
+            except PublicationRefused as refusal:
+                # Not ready (still open, formal check or reviews unfinished): said on the page.
+                field = (
+                    "unfinished_reviews_confirmed" if refusal.code == "unfinished_reviews" else None
+                )
+                form.add_error(field, refusal)
+                messages.error(request, _("Nothing was published."))
+                return self.render_page(
+                    call, decisions_unpublished(call=call), form, self.ticked(request), status=400
                 )
             except (ValidationError, InvalidTransition) as error:
                 if getattr(error, "code", None) == "call_archived":
@@ -260,17 +278,24 @@ class PublishView(CoordinatorRequiredMixin, TemplateView):
                     % {"count": count},
                 )
             return redirect("decisions:progress", pk=call.pk)
-        selected = set()
-        for value in request.POST.getlist("decisions"):
-            if value.isdigit():
-                selected.add(int(value))
         messages.error(request, _("Nothing was published. Please correct the marked fields."))
-        return self.render_page(call, decisions_unpublished(call=call), form, selected, status=400)
+        return self.render_page(
+            call, decisions_unpublished(call=call), form, self.ticked(request), status=400
+        )
+
+    def ticked(self, request) -> set[int]:
+        return {int(value) for value in request.POST.getlist("decisions") if value.isdigit()}
 
     def render_page(self, call, unpublished, form, selected, status=200):
         counts = {outcome: 0 for outcome in DecisionOutcome.values}
         for decision in unpublished:
             counts[decision.outcome] += 1
+        now = timezone.now()
+        readiness = publication_readiness(call=call, now=now)
+        # What refuses publication whatever is ticked (reviews are for the coordinator to confirm).
+        blocker = publication_refusal(
+            readiness, unfinished_reviews_confirmed=readiness.unfinished_review_count
+        )
         return self.render_to_response(
             self.get_context_data(
                 call=call,
@@ -281,6 +306,13 @@ class PublishView(CoordinatorRequiredMixin, TemplateView):
                 ],
                 form=form,
                 selected=selected,
+                readiness=readiness,
+                blocker=" ".join(blocker.messages) if blocker else "",
+                unfinished_reviews=[
+                    (assignment, assignment_progress(assignment, now=now))
+                    for assignment in readiness.unfinished_reviews
+                ],
+                unfinished_confirmed=form["unfinished_reviews_confirmed"].value() not in (None, ""),
             ),
             status=status,
         )

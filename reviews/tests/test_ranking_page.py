@@ -424,10 +424,10 @@ def test_ranking_csv_has_every_row_of_the_whole_ranking(coordinator_client, call
         '\'=HYPERLINK("http://zlo.example")',  # never a formula
         three_for_two[0].applicant_name,
     ]
-    assert first[4:9] == ["4000.00", "4000.00", "2", "2", "90.0"]
+    assert first[4:9] == ["4000,00", "4000,00", "2", "2", "90,0"]  # decimal commas
     assert first[11:] == [no, no, yes]
-    assert third[5] == "12000.00"
-    assert third[10] == "22.0"
+    assert third[5] == "12000,00"
+    assert third[10] == "22,0"
     assert third[11:] == [yes, no, no]
     assert fourth[5] == ""  # below the minimum: its request is not counted
     assert fourth[11:] == [no, yes, no]

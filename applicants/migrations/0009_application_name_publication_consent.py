@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applicants", "0006_history_note_codes"),
+        ("applicants", "0008_history_note_codes"),
     ]
 
     operations = [

@@ -78,7 +78,7 @@ def codes_to_notes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applicants", "0005_bounded_texts"),
+        ("applicants", "0007_applicant_postal_address"),
     ]
 
     operations = [
