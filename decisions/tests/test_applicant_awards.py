@@ -16,7 +16,7 @@ from decisions.enums import DecisionOutcome
 from decisions.models import Decision
 from decisions.services import award_accept, award_decline, decision_record, results_publish
 from decisions.tests.test_manage_pages import fake_letter_pdf, ranked_application
-from grants.tests.factories import GrantCallFactory
+from grants.tests.factories import GrantCallFactory, deadline_passes
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def published(applicant, *, outcome=DecisionOutcome.AWARDED, amount="2500.00", t
         justification="Komisja przyznała mniej, bo część kosztów pokrywa gmina.",
         by=coordinator,
     )
-    results_publish(call=call, by=coordinator)
+    results_publish(call=deadline_passes(call), by=coordinator)
     return Decision.objects.get(application=application)
 
 
