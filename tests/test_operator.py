@@ -55,7 +55,7 @@ def test_signup_email_names_the_programme_not_the_server(
             HTTP_HOST=DEV_HOST,
         )
     (sent,) = mail.outbox
-    assert sent.subject == "[Granty Kwartału] Potwierdź swój adres e-mail"
+    assert sent.subject == "[Granty Kwartału] Potwierdź adres e-mail"
     assert sent.from_email.startswith("Fundacja Zielony Kwartał <")
     assert sent.reply_to == ["granty@zielonykwartal.example"] or (
         sent.message()["Reply-To"] == "granty@zielonykwartal.example"
@@ -90,7 +90,7 @@ def test_signup_email_without_a_profile_still_reads_well(
             HTTP_HOST=DEV_HOST,
         )
     (sent,) = mail.outbox
-    assert sent.subject == "[Mikrogranty] Potwierdź swój adres e-mail"
+    assert sent.subject == "[Mikrogranty] Potwierdź adres e-mail"
     assert "127.0.0.1" not in _text_around_links(sent.body)
 
 

@@ -38,6 +38,8 @@ def _group(user) -> None:
         kind=ApplicantKind.GROUP,
         contact_name=CONTACT,
         phone=PHONE,
+        street="ul. Portowa 3",
+        postcode="81-001",
         city="Gdynia",
         group_name=GROUP,
         patron_organisation=PATRON,
@@ -58,6 +60,8 @@ def _organisation(user) -> None:
         kind=ApplicantKind.NGO,
         contact_name=CONTACT,
         phone=PHONE,
+        street="ul. Portowa 3",
+        postcode="81-001",
         city="Gdynia",
         organisation_name=ORGANISATION,
         krs="0000123456",
@@ -130,6 +134,8 @@ def test_declaration_page_leaks_nothing_of_the_content_nor_any_contact_detail(cl
         PHONE,
         "601 222 333",
         "0000123456",  # the KRS: shown with the content, not needed to declare
+        "Portowa",  # the postal address: for letters, never for reviewers
+        "81-001",
     ):
         assert secret not in page
 
