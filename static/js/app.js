@@ -36,4 +36,13 @@
       form.dataset.sent = "1";
     });
   });
+
+  // A call's pages scroll sideways on a phone: bring the current one into the row's view.
+  document.querySelectorAll(".call-nav-pages").forEach(function (row) {
+    var current = row.querySelector("[aria-current=page]");
+    if (current && row.scrollWidth > row.clientWidth) {
+      var item = current.parentElement;
+      row.scrollLeft = item.offsetLeft - (row.clientWidth - item.offsetWidth) / 2;
+    }
+  });
 })();
