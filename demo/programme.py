@@ -23,10 +23,13 @@ from django.utils import timezone
 
 from accounts.enums import COORDINATORS_GROUP
 from accounts.models import User
+from applicants.enums import VersionPdfStatus
+from applicants.models import Application, VersionPdf
 from applicants.pdf_copies import version_pdfs_sweep
 from core.logos import logo_checked
 from core.models import ProgrammeProfile
 from core.services import programme_profile_save
+from decisions.models import DecisionLetter
 from demo.applications import demo_applications_load
 from demo.decisions import demo_decisions_load
 from demo.reviews import demo_reviews_load
@@ -39,7 +42,8 @@ from grants.services import (
     call_save,
     call_transition,
 )
-from reviews.models import ReviewAssignment
+from reviews.enums import ReviewStatus
+from reviews.models import Review, ReviewAssignment
 
 DEMO_PASSWORD = "mikrogranty-demo"
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -493,4 +497,22 @@ def demo_load() -> dict[str, object]:
         "applications": applications,
         "reviews": reviews,
         "decisions": decisions,
+    }
+
+
+def demo_summary(*, calls: dict[str, GrantCall]) -> dict[str, int]:
+    """What the loaded demo holds, counted for the line `load_demo` prints."""
+    call_ids = [call.pk for call in calls.values()]
+    return {
+        "calls": len(call_ids),
+        "applications": Application.objects.filter(call_id__in=call_ids).count(),
+        "reviews": Review.objects.filter(
+            assignment__call_id__in=call_ids, status=ReviewStatus.SUBMITTED
+        ).count(),
+        "letters": DecisionLetter.objects.filter(decision__call_id__in=call_ids).count(),
+        "accounts": User.objects.filter(email__endswith="@example.org").count(),
+        # Rendered by the task worker `make run` starts, in the background.
+        "pdf_copies_waiting": VersionPdf.objects.filter(
+            version__application__call_id__in=call_ids, status=VersionPdfStatus.PENDING
+        ).count(),
     }

@@ -304,3 +304,25 @@ def test_budget_within_the_calls_rules_is_just_saved(client):
     page = client.get(response["Location"]).text
     assert problems_beside_the_total(page) == ""
     assert "Zapisano." in page
+
+
+@pytest.mark.django_db
+def test_budget_page_is_one_table_with_a_row_per_line_and_column_headings(client):
+    application = complete_draft(call=GrantCallFactory())  # two lines: Rośliny, Koparka
+    client.force_login(application.applicant)
+
+    page = client.get(reverse("applicants:section", args=[application.pk, "budget"])).text
+
+    table = page.split('class="table table-sm budget-table budget-table-edit"', 1)[1]
+    table = table.split("</table>", 1)[0]
+    head, body = table.split("<tbody data-formset-list>", 1)
+    for heading in ("Kategoria i pozycja", "Jednostka", "Ilość", "Wartość pozycji"):
+        assert heading in head
+    rows = body.split("<tr ")[1:]
+    assert len(rows) == 3  # the two lines and an empty one to fill in
+    assert 'value="Rośliny"' in rows[0] and 'value="Koparka"' in rows[1]
+    for row in rows:  # each field keeps its label, for screen readers and the phone's cards
+        assert row.count("<label") >= 6
+    # A line added in the browser is a table row too.
+    template = page.split("<template data-formset-template>", 1)[1].split("</template>", 1)[0]
+    assert template.lstrip().startswith("<tr ") and "budget-__prefix__-item" in template

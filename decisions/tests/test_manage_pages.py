@@ -743,6 +743,89 @@ def test_outbox_query_count_does_not_grow_with_the_messages(
     assert len(many) == len(few)
 
 
+# --- The letters page: every issued letter ------------------------------------------------
+
+
+def letters_page(client, call) -> str:
+    return client.get(reverse("decisions:progress", args=[call.pk])).content.decode()
+
+
+def test_letters_page_lists_every_issued_letter_with_its_pdf_and_decision(
+    coordinator_client, decided_call, fake_pdf, django_capture_on_commit_callbacks
+):
+    call, applications = decided_call
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_all(coordinator_client, call)
+
+    html = letters_page(coordinator_client, call)
+
+    section = html.split('id="issued-letters"', 1)[1]
+    letters = DecisionLetter.objects.filter(decision__call=call)
+    assert letters.count() == 4
+    for letter in letters:
+        assert letter.number in section
+        assert reverse("decisions:letter_pdf", args=[letter.pk]) in section
+        assert reverse("decisions:detail", args=[letter.decision_id]) in section
+    assert applications["awarded"].title in section
+
+
+def test_letters_page_lists_the_current_version_of_a_corrected_letter(
+    coordinator_client, decided_call, fake_pdf, django_capture_on_commit_callbacks
+):
+    call, applications = decided_call
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_all(coordinator_client, call)
+    decision = Decision.objects.get(application=applications["rejected"])
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(
+            reverse("decisions:letter_correct", args=[decision.pk]), {"note": "Literówka."}
+        )
+    first, second = decision.letters.order_by("version")
+
+    section = letters_page(coordinator_client, call).split('id="issued-letters"', 1)[1]
+
+    assert reverse("decisions:letter_pdf", args=[second.pk]) in section
+    assert reverse("decisions:letter_pdf", args=[first.pk]) not in section
+    assert section.count("data-letter=") == 4
+
+
+def test_letters_page_says_when_no_letter_was_issued(coordinator_client):
+    call = GrantCallFactory()
+
+    html = letters_page(coordinator_client, call)
+
+    assert "No letter has been issued for this call yet." in html
+
+
+def test_letters_page_query_count_does_not_grow_with_the_letters(
+    coordinator_client,
+    coordinator,
+    fake_pdf,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    calls = []
+    for count in (2, 12):
+        call = GrantCallFactory(total_budget=Decimal("1000000"))
+        for _ in range(count):
+            decision_record(
+                application=ranked_application(call, score=50),
+                outcome=REJECTED,
+                by=coordinator,
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            publish_all(coordinator_client, call)
+        calls.append(call)
+    letters_page(coordinator_client, calls[0])
+
+    with django_assert_max_num_queries(12) as few:
+        letters_page(coordinator_client, calls[0])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = letters_page(coordinator_client, calls[1])
+
+    assert html.count("data-letter=") == 12
+
+
 # --- Letters: ZIP, versions, corrections ----------------------------------------------------
 
 

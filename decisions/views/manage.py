@@ -10,6 +10,7 @@ import zipfile
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -66,6 +67,8 @@ from reviews.selectors_manage import assignment_progress
 
 # Letters are written to a temporary file that stays in memory up to this size.
 ZIP_IN_MEMORY_BYTES = 20 * 1024 * 1024
+# The letters page lists the issued letters a hundred at a time, like the ranking.
+LETTERS_PER_PAGE = 100
 
 
 def call_page_url(call_pk: int, anchor: str = "") -> str:
@@ -319,14 +322,22 @@ class PublishView(CoordinatorRequiredMixin, TemplateView):
 
 
 class ProgressView(CoordinatorRequiredMixin, TemplateView):
+    """The call's letters: how far issuing got, and every letter issued (its current version)."""
+
     template_name = "decisions/manage/progress.html"
 
     def get_context_data(self, **kwargs):
-        call = call_get_with_part_counts(pk=self.kwargs["pk"])
+        call = call_get_for_coordinator(pk=self.kwargs["pk"])
+        paginator = Paginator(letters_current_for_call(call=call), LETTERS_PER_PAGE)
+        page = paginator.get_page(self.request.GET.get("page"))
         return super().get_context_data(
             call=call,
-            part_links=call_part_links(call),
             progress=letter_progress(call=call),
+            letters_page=page,
+            letters=page.object_list,
+            letters_page_range=paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            ),
             **kwargs,
         )
 

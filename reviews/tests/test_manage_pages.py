@@ -136,11 +136,12 @@ def test_coordinator_sees_every_page(coordinator_client, call):
 
 
 def test_call_nav_links_to_reviewers_and_assignments(coordinator_client, call):
+    # The call's "Reviews" group leads to its first page, the reviewers; its pages link each other.
     response = coordinator_client.get(reverse("manage:call_edit", args=[call.pk]))
     assert reverse("review_manage:pool", args=[call.pk]) in response.text
-    assert reverse("review_manage:assignments", args=[call.pk]) in response.text
     response = coordinator_client.get(reverse("review_manage:pool", args=[call.pk]))
     assert 'aria-current="page">Reviewers<' in response.text
+    assert reverse("review_manage:assignments", args=[call.pk]) in response.text
 
 
 def test_coordinator_application_page_links_to_its_reviews(coordinator_client, call):

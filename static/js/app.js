@@ -71,4 +71,13 @@
       delete form.dataset.sent;
     });
   });
+
+  // A call's pages scroll sideways on a phone: bring the current one into the row's view.
+  document.querySelectorAll(".call-nav-pages").forEach(function (row) {
+    var current = row.querySelector("[aria-current=page]");
+    if (current && row.scrollWidth > row.clientWidth) {
+      var item = current.parentElement;
+      row.scrollLeft = item.offsetLeft - (row.clientWidth - item.offsetWidth) / 2;
+    }
+  });
 })();
