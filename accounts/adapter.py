@@ -1,4 +1,6 @@
-"""django-allauth hooks: e-mails go through the task queue; used reset keys leave the session."""
+"""django-allauth hooks: e-mails go through the task queue in the programme's name (their
+wording is ours: templates/account/email/); used reset keys leave the session; after logging
+in, everyone starts where their work is."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.signals import password_reset
@@ -9,11 +11,25 @@ from allauth.core import context as allauth_context
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.dispatch import receiver
+from django.urls import reverse
 
-from core.mail import email_enqueue
+from core.mail import email_enqueue, email_subject_prefix
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def format_email_subject(self, subject: str) -> str:
+        """The same prefix as every other e-mail: the service's name from the programme profile."""
+        return email_subject_prefix() + subject
+
+    def get_login_redirect_url(self, request) -> str:
+        """/start/, which sends each person to the start page of their most urgent role.
+
+        Only when the login came without a `?next=` (allauth follows a safe one
+        first). The roles belong to later stages, which accounts can't import:
+        /start/ asks them through core.waiting.
+        """
+        return reverse("start")
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render the allauth e-mail now and let the task worker send it.
 

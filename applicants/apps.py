@@ -16,3 +16,8 @@ class ApplicantsConfig(AppConfig):
         from applicants.privacy_sections import register_sections
 
         register_sections()
+
+        # What waits for people in this stage, for the start pages (core.waiting).
+        from applicants import waiting
+
+        waiting.register()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from applicants.snapshot import TEXT_FIELDS
+from core.formatting import format_date, format_decimal, format_money
 
 FIELD_LABELS = {
     "title": _("Project title"),
@@ -39,9 +40,34 @@ class FieldDiff:
     segments: list[Segment]
 
 
-def _as_text(value) -> str:
+def _schedule_text(schedule: list) -> str:
+    """The schedule as lines a person reads: dates in words, not ISO dates."""
+    return "\n".join(
+        f"{format_date(item.get('starts_on'))} – {format_date(item.get('ends_on'))}: "
+        f"{item.get('activity', '')}"
+        for item in schedule
+    )
+
+
+def _budget_text(budget: dict) -> str:
+    """The budget as lines a person reads: amounts in złoty, a decimal comma."""
+    lines = [
+        f"{line.get('item', '')}: {format_decimal(line.get('quantity'), 2, trim=True)} "
+        f"{line.get('unit', '')} × {format_money(line.get('unit_cost'))} = "
+        f"{format_money(line.get('total'))}"
+        for line in budget.get("lines", [])
+    ]
+    lines.append(f"{_('Requested amount')}: {format_money(budget.get('requested_amount'))}")
+    return "\n".join(lines)
+
+
+def _as_text(value, field: str = "") -> str:
     if isinstance(value, str):
         return value
+    if field == "schedule" and isinstance(value, list):
+        return _schedule_text(value)
+    if field == "budget" and isinstance(value, dict):
+        return _budget_text(value)
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
 
 
@@ -65,7 +91,8 @@ def version_diff(old: dict, new: dict) -> list[FieldDiff]:
     fields = [*TEXT_FIELDS, "schedule", "budget", "answers", "attachments", "applicant"]
     diffs = []
     for field in fields:
-        old_text, new_text = _as_text(old.get(field, "")), _as_text(new.get(field, ""))
+        old_text = _as_text(old.get(field, ""), field)
+        new_text = _as_text(new.get(field, ""), field)
         if old_text != new_text:
             diffs.append(
                 FieldDiff(

@@ -1,5 +1,19 @@
 """What reviewers may see of an application: the one place that decides it.
 
+Reviewers see an application at two levels, each an allow-list here:
+
+1. **Identity for the conflict declaration** (`conflict_declaration_identity()`),
+   before they declare impartiality: the call, the reference number and who
+   applies, by name — the kind of applicant, the individual's or the contact
+   person's full name, the group's name and its members' names (and who leads
+   it), the organisation, the patron organisation and the town. Nothing of the
+   project, not even its title: the declaration comes before the content.
+   The contact person's name is shown here (and only here) because a reviewer
+   who knows the person who wrote the application has a tie to declare even
+   when they don't know the group or the organisation.
+2. **Content for the review** (`reviewer_version()`), once they declared
+   impartiality, as follows.
+
 Every representation of an application made for reviewers — the review page,
 the reviewers' PDF copy, anything sent or exported to them later — is built
 from `reviewer_version()` (or `reviewer_content()` for a bare snapshot), never
@@ -12,7 +26,7 @@ The decision, field by field, follows the privacy notice applicants accept
 nie Twoje dane kontaktowe" — reviewers see the application's content, never
 the applicant's contact data):
 
-Shown — what reviewers score, and who applies:
+Shown at level 2 — what reviewers score, and who applies:
 - the call, the reference number, every text of the project, the schedule,
   the budget, the answers to the call's questions, the list of attachments
   (name, what it is, size);
@@ -28,7 +42,8 @@ Shown — what reviewers score, and who applies:
 Never shown:
 - contact data: e-mail, phone, the contact person (for an organisation or
   a group the person who filled in the form; an individual's own name is
-  shown as the applicant's name, never as a contact), and any address;
+  shown as the applicant's name, never as a contact; the name alone is shown
+  at level 1, for the declaration), and any address;
 - the date of birth (age checks are the coordinators' formal check);
 - the answers to the eligibility questions (also the formal check's) and the
   consents with the moments they were given (the applicant's declarations
@@ -42,6 +57,7 @@ inside them is not (and cannot be) filtered here.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from applicants.enums import ApplicantKind
 from applicants.models import ApplicationVersion
 from applicants.snapshot import TEXT_FIELDS
 
@@ -105,4 +121,57 @@ def reviewer_version(version: ApplicationVersion) -> ReviewerVersion:
         number=version.number,
         submitted_at=version.submitted_at,
         content=reviewer_content(version.content),
+    )
+
+
+# --- 1. Identity for the conflict declaration ------------------------------------------------
+
+# Of the "applicant" block: names that say who applies, nothing that reaches them.
+IDENTITY_APPLICANT_KEYS = (
+    "kind",
+    "display_name",
+    "contact_name",
+    "city",
+    "group_name",
+    "patron_organisation",
+    "organisation_name",
+)
+IDENTITY_MEMBER_KEYS = ("full_name", "is_leader")
+
+
+@dataclass(frozen=True)
+class ConflictDeclarationIdentity:
+    """Who applies, as a reviewer sees it before declaring impartiality (no content at all)."""
+
+    call_title: str
+    reference_number: str
+    kind: str
+    display_name: str
+    contact_name: str = ""
+    city: str = ""
+    group_name: str = ""
+    patron_organisation: str = ""
+    organisation_name: str = ""
+    members: tuple[dict, ...] = ()
+
+    @property
+    def kind_label(self) -> str:
+        return ApplicantKind(self.kind).label if self.kind in ApplicantKind.values else ""
+
+    @property
+    def is_individual(self) -> bool:
+        return self.kind == ApplicantKind.INDIVIDUAL
+
+
+def conflict_declaration_identity(version: ApplicationVersion) -> ConflictDeclarationIdentity:
+    """Who applies in `version`, for the declaration of impartiality: names only, no content."""
+    content = version.content if isinstance(version.content, dict) else {}
+    applicant = _only(content.get("applicant"), IDENTITY_APPLICANT_KEYS)
+    members = _rows((content.get("applicant") or {}).get("members"), IDENTITY_MEMBER_KEYS)
+    call = content.get("call") if isinstance(content.get("call"), dict) else {}
+    return ConflictDeclarationIdentity(
+        call_title=str(call.get("title") or ""),
+        reference_number=str(content.get("reference_number") or ""),
+        **{key: str(applicant.get(key) or "") for key in IDENTITY_APPLICANT_KEYS},
+        members=tuple(members),
     )

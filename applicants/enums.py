@@ -31,6 +31,32 @@ class ApplicationStatus(models.TextChoices):
         return APPLICATION_STATUS_BADGES[self]
 
 
+class HistoryNote(models.TextChoices):
+    """What the system writes in an application's history, stored as a code and worded when read.
+
+    The reader's language decides the words: a coordinator working in Polish and an
+    applicant reading in English see the same entry in their own language. What a
+    person wrote (a withdrawal's reason, the formal check's message) stays as typed.
+    Labels may take parameters, stored beside the code (StatusChange.note_params).
+    """
+
+    CORRECTED_VERSION = "corrected_version", _("Corrected version %(number)s")
+    REVIEWERS_ASSIGNED = "reviewers_assigned", _("Reviewers assigned")
+    ALL_REVIEWS_SUBMITTED = "all_reviews_submitted", _("All reviews submitted")
+    RESULTS_PUBLISHED = "results_published", _("Results published")
+    GRANT_DECLINED = "grant_declined", _("Grant declined")
+    OFFERED_FROM_RESERVE = "offered_from_reserve", _("Offered from the reserve list")
+    ACCOUNT_DELETED = "account_deleted", _("The applicant deleted their account.")
+    ACCOUNT_DELETED_GRANT_DECLINED = (
+        "account_deleted_grant_declined",
+        _("The applicant deleted their account: the grant is declined."),
+    )
+
+    def worded(self, params: dict | None = None) -> str:
+        """The note in the active language, its parameters filled in."""
+        return str(self.label) % (params or {}) if params else str(self.label)
+
+
 S = ApplicationStatus
 
 APPLICATION_STATUS_BADGES = {

@@ -1,16 +1,18 @@
-"""Downloads of a call's application list: CSV for any spreadsheet, XLSX for Excel.
+"""Downloads of a call's tables (the application list, the ranking): CSV and XLSX.
 
-Both carry the same columns. Text typed by applicants can never become a
-formula in the coordinator's spreadsheet: in CSV a leading =, +, -, @ (or tab,
-carriage return) is neutralised with an apostrophe, in XLSX the cell is stored
-as a string.
+Every CSV download is written by table_csv_response(), for Excel set to Polish:
+UTF-8 with a byte-order mark, ";" between columns, a decimal comma ("1234,56"),
+dates as "14.12.2026 23:59" in Polish time. Text typed by applicants can never
+become a formula in the coordinator's spreadsheet: in CSV a leading =, +, -, @
+(or tab, carriage return) is neutralised with an apostrophe, in XLSX the cell is
+stored as a string.
 """
 
 import csv
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -72,35 +74,11 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
 def applications_csv_response(
     applications: Iterable[Application], *, filename: str
 ) -> HttpResponse:
-    """The applications as a CSV download that Polish Excel opens as it is.
-
-    UTF-8 with a byte-order mark (without it Excel reads the Polish letters as
-    Windows-1250) and ";" between columns (Excel in Polish expects it, as the
-    comma is the decimal separator there).
-    """
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(export_headers())
-    for row in export_rows(applications):
-        writer.writerow([_csv_value(value) for value in row])
-    return _attachment(response, filename)
+    """The applications as a CSV download that Polish Excel opens as it is."""
+    return table_csv_response(export_headers(), export_rows(applications), filename=filename)
 
 
 def _sheet_title(title: str) -> str:
@@ -157,19 +135,40 @@ def applications_xlsx_response(
 XLSX_SCORE_FORMAT = "0.00"
 
 
+def _decimal_comma(number: Decimal | int | float) -> str:
+    # Through str(): a float keeps the digits it was given (74.2 stays "74,2").
+    return format(Decimal(str(number)), "f").replace(".", ",")
+
+
 def _csv_cell(value) -> str:
-    # A number is written as it is: "-1.5" is no formula and needs no apostrophe.
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return _decimal_comma(value.quantize(Decimal("0.01")))  # money: always two decimals
+    if isinstance(value, bool):
         return str(value)
-    return _csv_value(value)
+    if isinstance(value, int | float):
+        # A number is no formula: "-1,5" needs no apostrophe.
+        return _decimal_comma(value)
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
 
 
 def table_csv_response(
     headers: Sequence[str], rows: Iterable[Sequence], *, filename: str
 ) -> HttpResponse:
-    """Any table as a CSV download made like the application list's (BOM, ";", safe text).
+    """Any table as a CSV download that Polish Excel opens as it is.
 
-    Values: str (formula-safe), Decimal (money, two decimals), int or float, datetime, None.
+    UTF-8 with a byte-order mark (without it Excel reads the Polish letters as
+    Windows-1250), ";" between columns and a decimal comma (Excel in Polish
+    expects both). Values: str (formula-safe), Decimal (money, two decimals),
+    int or float, datetime (already in Polish time), date, None.
     """
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response.write("\ufeff")

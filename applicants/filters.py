@@ -5,11 +5,19 @@ from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from applicants.enums import SUBMITTED_STATUSES, ApplicantKind, ApplicationStatus
 from applicants.models import Application
+from core.forms import AmountField
+
+
+class AmountFilter(django_filters.NumberFilter):
+    """An amount typed the Polish way (185,50 or 1 234,56), as in every amount field."""
+
+    field_class = AmountField
+
 
 # In the order of the pipeline, not the set's arbitrary order.
 LISTED_STATUS_CHOICES = [
@@ -47,7 +55,10 @@ class ApplicationListFilter(django_filters.FilterSet):
         label=_("Search"),
         method="filter_search",
         max_length=100,
-        help_text=_("Part of the title, the reference number or the applicant's name."),
+        help_text=_(
+            "Part of the title, the reference number, the applicant's name or the contact "
+            "person's name. Capitals and Polish letters don't matter."
+        ),
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"),
@@ -59,13 +70,13 @@ class ApplicationListFilter(django_filters.FilterSet):
         choices=ApplicantKind.choices,
         empty_label=_("Any type"),
     )
-    amount_min = django_filters.NumberFilter(
+    amount_min = AmountFilter(
         label=_("Requested amount from (zł)"),
         field_name="requested_amount",
         lookup_expr="gte",
         min_value=0,
     )
-    amount_max = django_filters.NumberFilter(
+    amount_max = AmountFilter(
         label=_("Requested amount up to (zł)"),
         field_name="requested_amount",
         lookup_expr="lte",
@@ -78,8 +89,4 @@ class ApplicationListFilter(django_filters.FilterSet):
         form = ApplicationListFilterForm
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(reference_number__icontains=value)
-            | Q(applicant_name__icontains=value)
-        )
+        return queryset.matching(value)

@@ -1,5 +1,6 @@
 """Forms of the applicant's path: who applies, the form's sections, attachments, submitting."""
 
+import contextlib
 from decimal import Decimal
 
 from django import forms
@@ -17,6 +18,8 @@ from applicants.enums import (
     FormalCheckOutcome,
 )
 from applicants.models import ApplicantProfile, Application, GroupMember
+from core.forms import AmountField, DeadlineDateField
+from core.validators import postcode_normalised
 from grants.limits import MAX_BUDGET_LINES, MAX_GROUP_MEMBERS, MAX_SCHEDULE_ROWS
 from grants.models import GrantCall, QuestionKind
 
@@ -40,6 +43,8 @@ class ProfileForm(forms.ModelForm):
             "kind",
             "contact_name",
             "phone",
+            "street",
+            "postcode",
             "city",
             "date_of_birth",
             "group_name",
@@ -49,13 +54,34 @@ class ProfileForm(forms.ModelForm):
             "nip",
             "regon",
         ]
-        widgets = {"kind": forms.RadioSelect, "date_of_birth": DateInput()}
+        widgets = {
+            "kind": forms.RadioSelect,
+            "date_of_birth": DateInput(),
+            "street": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "postcode": forms.TextInput(
+                attrs={
+                    "autocomplete": "postal-code",
+                    "inputmode": "numeric",
+                    "placeholder": "00-000",
+                }
+            ),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        }
 
     KIND_FIELDS = {
         ApplicantKind.INDIVIDUAL: ["date_of_birth"],
         ApplicantKind.GROUP: ["group_name"],
         ApplicantKind.NGO: ["organisation_name", "krs", "nip", "regon"],
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Letters go to this address: asked of everyone (blank only in older profiles).
+        self.fields["street"].required = True
+        self.fields["postcode"].required = True
+
+    def clean_postcode(self) -> str:
+        return postcode_normalised(self.cleaned_data["postcode"])
 
     def clean(self):
         cleaned = super().clean()
@@ -232,13 +258,17 @@ class BudgetLineForm(forms.Form):
     )
     item = forms.CharField(label=_("Item"), max_length=200)
     unit = forms.CharField(label=_("Unit"), max_length=30, help_text=_("e.g. piece, hour, set"))
-    quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=10, decimal_places=2, min_value=Decimal("0.01")
+    quantity = AmountField(
+        label=_("Quantity"),
+        money=False,
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
     )
-    unit_cost = forms.DecimalField(
+    unit_cost = AmountField(
         label=_("Unit cost (zł)"), max_digits=12, decimal_places=2, min_value=Decimal("0")
     )
-    own_contribution = forms.DecimalField(
+    own_contribution = AmountField(
         label=_("Own contribution (zł)"),
         max_digits=12,
         decimal_places=2,
@@ -314,7 +344,12 @@ class QuestionsForm(forms.Form):
                     choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect, **common
                 )
             else:
-                field = forms.DecimalField(max_digits=14, decimal_places=2, **common)
+                field = AmountField(money=False, max_digits=14, decimal_places=2, **common)
+                # Stored as text ("185.50"); shown back the reader's way ("185,50").
+                stored = self.initial.get(name)
+                if isinstance(stored, str):
+                    with contextlib.suppress(ArithmeticError):  # not a number: shown as stored
+                        self.initial[name] = Decimal(stored)
             if question.required:
                 field.label = f"{label} *"
             self.fields[name] = field
@@ -350,12 +385,12 @@ class AttachmentForm(forms.Form):
 class SubmitForm(forms.Form):
     """The consents required to submit, each a checkbox with the label the applicant reads."""
 
-    def __init__(self, *args, call: GrantCall, **kwargs):
+    def __init__(self, *args, call: GrantCall, applicant_kind: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.consents = submission_consents(call)
+        self.consents = submission_consents(call, applicant_kind=applicant_kind)
         for consent in self.consents:
             self.fields[f"consent_{consent['key']}"] = forms.BooleanField(
-                label=consent["label"], required=True
+                label=consent["label"], required=consent["required"]
             )
 
     def accepted_consents(self) -> list[dict]:
@@ -392,11 +427,12 @@ class FormalCheckForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when requesting a correction or rejecting: say what and why."),
     )
-    correction_deadline = forms.DateTimeField(
+    correction_deadline = DeadlineDateField(
         label=_("Corrections due"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("Polish time. Leave empty for the call's default number of days."),
+        help_text=_(
+            "Until 23:59 Polish time on that day. Leave empty for the call's default number of days."
+        ),
     )
 
     def __init__(self, *args, checklist_items=(), **kwargs):

@@ -23,13 +23,26 @@ from applicants.enums import (
     ApplicationStatus,
     BudgetCategory,
     FormalCheckOutcome,
+    HistoryNote,
     VersionPdfKind,
     VersionPdfStatus,
 )
 from core.fields import BoundedTextField
+from core.search import search_fold, searchable_text
+from core.validators import validate_postcode
 from grants.models import AttachmentRequirement, GrantCall
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def initials(full_name: str) -> str:
+    """A person's initials: "Jan Kowalski" -> "J. K.", "Anna Nowak-Wiśniewska" -> "A. N.-W."."""
+    words = []
+    for word in full_name.split():
+        letters = [next((c for c in part if c.isalpha()), "") for part in word.split("-")]
+        if any(letters):
+            words.append("-".join(f"{letter.upper()}." for letter in letters if letter))
+    return " ".join(words)
 
 
 def age_on(born: date, day: date) -> int:
@@ -46,6 +59,17 @@ class ApplicantProfile(models.Model):
     contact_name = models.CharField(_("your full name"), max_length=200)
     phone = models.CharField(_("phone (optional)"), max_length=30, blank=True)
     city = models.CharField(_("town or city"), max_length=100)
+    # The postal address letters are sent to. Blank in profiles made before it was asked
+    # for: those still work, and submitting asks for it (applicants.submission).
+    street = models.CharField(
+        _("street and number"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. ul. Lipowa 5/12."),
+    )
+    postcode = models.CharField(
+        _("postcode"), max_length=6, blank=True, validators=[validate_postcode]
+    )
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     group_name = models.CharField(_("name of the group"), max_length=200, blank=True)
     patron_organisation = models.CharField(
@@ -110,6 +134,20 @@ class ApplicationQuerySet(models.QuerySet):
     def in_call(self, call):
         return self.filter(call=call)
 
+    def matching(self, query: str):
+        """Those whose reference number, title, applicant or contact person contains `query`,
+        whatever its case and diacritics ("baluty" finds "Bałuty", "0042" "AC/2026/0042")."""
+        folded = search_fold(query)
+        return self.filter(search_text__contains=folded) if folded else self
+
+    def search_text_refresh(self) -> None:
+        """Fold the searched fields of these rows again, after writes that bypass save()
+        (QuerySet.update(): no signals, no history). Writes only rows whose text changes."""
+        for row in self.order_by().values("pk", "search_text", *Application.SEARCHED_FIELDS):
+            text = searchable_text(*(row[name] for name in Application.SEARCHED_FIELDS))
+            if text != row["search_text"]:
+                Application._base_manager.filter(pk=row["pk"]).update(search_text=text)
+
 
 class Application(models.Model):
     """An application to a call: the applicant's working copy, plus its status.
@@ -161,6 +199,14 @@ class Application(models.Model):
     # Copied from the profile at each submission, for lists, search and filters.
     applicant_kind = models.CharField(max_length=16, choices=ApplicantKind.choices, blank=True)
     applicant_name = models.CharField(max_length=300, blank=True)
+    # A person applying alone agreed, when submitting, to their full name on the public
+    # results page (otherwise only their initials are shown there).
+    name_publication_agreed = models.BooleanField(
+        _("agreed to have their name published with the results"), default=False
+    )
+    applicant_contact_name = models.CharField(max_length=200, blank=True)
+    # SEARCHED_FIELDS folded (core.search) for the coordinator's search: kept by save().
+    search_text = models.TextField(blank=True, editable=False)
 
     # Written in the formal check (its form takes 5,000 characters, as for the
     # longest section of an application: the coordinator's reply is never longer).
@@ -196,8 +242,20 @@ class Application(models.Model):
         ]
         indexes = [models.Index(fields=["call", "status"])]
 
+    # What the coordinator's search looks in, in this order.
+    SEARCHED_FIELDS = ("reference_number", "title", "applicant_name", "applicant_contact_name")
+
     def __str__(self) -> str:
         return self.reference_number or self.title or f"#{self.pk}"
+
+    def save(self, *args, **kwargs):
+        """Save, folding the searched fields into search_text when one of them is saved."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(self.SEARCHED_FIELDS):
+            self.search_text = searchable_text(*(getattr(self, f) for f in self.SEARCHED_FIELDS))
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields, "search_text"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("applicants:application_detail", kwargs={"pk": self.pk})
@@ -254,6 +312,17 @@ class Application(models.Model):
     @property
     def display_title(self) -> str:
         return self.title or _("(untitled application)")
+
+    @property
+    def public_name(self) -> str:
+        """Who applied, as the public results page may name them: a group or an organisation
+        by its name; a person by their full name only if they agreed when submitting,
+        otherwise by initials ("J. K.")."""
+        if self.applicant_kind in (ApplicantKind.GROUP, ApplicantKind.NGO):
+            return self.applicant_name
+        if self.name_publication_agreed:
+            return self.applicant_name
+        return initials(self.applicant_name)
 
 
 class ScheduleItem(models.Model):
@@ -398,8 +467,13 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
-    # A withdrawal's reason (1,000 characters) or the formal check's message (5,000).
+    # A withdrawal's reason (1,000 characters) or the formal check's message (5,000):
+    # a person's words, shown as written.
     note = BoundedTextField(max_length=5_000, blank=True)
+    # What the system noted, as a code (HistoryNote) and its parameters: worded when read,
+    # in the reader's language.
+    note_code = models.CharField(max_length=40, choices=HistoryNote.choices, blank=True)
+    note_params = models.JSONField(default=dict, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -407,6 +481,15 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.old_status} → {self.new_status}"
+
+    @property
+    def note_text(self) -> str:
+        """The note as the reader sees it: a recorded code worded in the active language,
+        else what a person wrote (or an older row's stored words)."""
+        if self.note_code in HistoryNote.values:
+            worded = HistoryNote(self.note_code).worded(self.note_params)
+            return f"{worded} {self.note}" if self.note else worded
+        return self.note
 
     @property
     def asks_for_correction(self) -> bool:

@@ -16,8 +16,11 @@ from applicants.disclosure import ReviewerVersion, reviewer_version
 from applicants.enums import ApplicantKind, BudgetCategory
 from applicants.models import ApplicationVersion
 from core.pdf import render_pdf
+from core.selectors import programme_logo_data_uri, programme_profile
 
 TEMPLATE = "applicants/pdf/application.html"
+# The programme's own logo when it has one (a data: URI: the renderer fetches only static files).
+DEFAULT_LOGO_URL = "/static/img/logo.svg"
 
 
 def _label(choices, value: str) -> str:
@@ -53,6 +56,7 @@ def _template_context(version: ApplicationVersion | ReviewerVersion, *, call) ->
     the copy, and no application or user row is handed to the template.
     """
     content = version.content
+    programme = programme_profile()
     applicant = content.get("applicant", {})
     budget = content.get("budget", {})
     reference_number = content.get("reference_number") or ""
@@ -60,7 +64,8 @@ def _template_context(version: ApplicationVersion | ReviewerVersion, *, call) ->
         "version": version,
         "for_reviewers": isinstance(version, ReviewerVersion),
         "call": call,
-        "operator": settings.PROGRAMME_OPERATOR,
+        "operator": programme.operator_or_site,
+        "logo_url": programme_logo_data_uri() or DEFAULT_LOGO_URL,
         "content": content,
         "reference_number": reference_number,
         "applicant": applicant,
@@ -101,7 +106,7 @@ def _render(shown: ApplicationVersion | ReviewerVersion, application) -> bytes:
     return render_pdf(
         render_to_string(TEMPLATE, context),
         title=" – ".join(part for part in (reference_number, title) if part),
-        author=settings.PROGRAMME_OPERATOR,
+        author=context["operator"],
         language=language,
     )
 

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.rules import is_coordinator
-from applicants.enums import WITHDRAWABLE_STATUSES, ApplicationStatus
+from applicants.enums import WITHDRAWABLE_STATUSES, ApplicationStatus, HistoryNote
 from applicants.models import ApplicantProfile, Application, ApplicationVersion, Attachment
 from applicants.privacy_sections import was_submitted
 from applicants.services import application_withdraw
@@ -131,6 +131,7 @@ def person_of(user) -> Person:
     if profile is not None:
         names.add(profile.contact_name)
         names.update(member.full_name for member in profile.members.all())
+        names.add(profile.street)  # a postal address identifies as a name does
         phones.add(profile.phone)
     for content in ApplicationVersion.objects.filter(application__applicant=user).values_list(
         "content", flat=True
@@ -140,6 +141,7 @@ def person_of(user) -> Person:
             continue
         names.add(applicant.get("contact_name") or "")
         names.update((m or {}).get("full_name") or "" for m in applicant.get("members") or [])
+        names.add(applicant.get("street") or "")
         emails.add(applicant.get("email") or "")
         phones.add(applicant.get("phone") or "")
     return Person(
@@ -261,12 +263,12 @@ def _withdraw_live_applications(user) -> None:
     A draft decision on one lapses with it (decisions listens to the move), and
     the coordinators see the withdrawal and its reason in the history.
     """
-    with translation.override("pl"):
-        note = _("The applicant deleted their account.")
     for application in Application.objects.filter(
         applicant=user, status__in=LIVE_STATUSES
     ).order_by("pk"):
-        application_withdraw(application=application, by=user, note=note)
+        application_withdraw(
+            application=application, by=user, note_code=HistoryNote.ACCOUNT_DELETED
+        )
 
 
 def account_delete(*, user) -> None:

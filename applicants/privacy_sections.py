@@ -81,6 +81,8 @@ def profile_export(*, user, files: ExportFiles) -> dict | None:
         "kind": profile.kind,
         "contact_name": profile.contact_name,
         "phone": profile.phone,
+        "street": profile.street,
+        "postcode": profile.postcode,
         "city": profile.city,
         "date_of_birth": profile.date_of_birth,
         "group_name": profile.group_name,
@@ -137,6 +139,7 @@ def _application_data(application: Application, user, files: ExportFiles) -> dic
         "requested_amount": application.requested_amount,
         "applicant_kind": application.applicant_kind,
         "applicant_name": application.applicant_name,
+        "applicant_contact_name": application.applicant_contact_name,
         "eligibility_answers": application.eligibility_answers,
         "answers": application.answers,
         "correction_message": application.correction_message,
@@ -182,7 +185,7 @@ def _application_data(application: Application, user, files: ExportFiles) -> dic
                 "old_status": change.old_status,
                 "new_status": change.new_status,
                 "by": _actor(change.by_id, user),
-                "note": change.note,
+                "note": change.note_text,
                 "emailed_at": change.notified_at,
             }
             for change in application.status_changes.all()
@@ -221,11 +224,14 @@ def _anonymised_applicant(applicant: dict, label: str) -> dict:
     registry numbers (KRS, NIP, REGON are public records of a legal entity, not
     of a person), the patron organisation, the town and the members' ages — what
     the programme needs to account for the grant and its reach. Removed: the
-    person's name, e-mail, phone, date of birth and every member's name.
+    person's name, e-mail, phone, postal address (street and postcode), date of
+    birth and every member's name.
     """
     anonymised = dict(applicant)
     contact_name = applicant.get("contact_name")
-    anonymised.update(contact_name=label, email=None, phone=None, date_of_birth=None)
+    anonymised.update(
+        contact_name=label, email=None, phone=None, street=None, postcode=None, date_of_birth=None
+    )
     if contact_name and applicant.get("display_name") == contact_name:
         anonymised["display_name"] = label
     anonymised["members"] = [
@@ -310,7 +316,13 @@ def applications_erase(*, erasure: Erasure) -> None:
     pdfs = VersionPdf.objects.filter(version__application__in=kept)
     redact_rows(pdfs, ["error"], person=person)
     redact_rows(VersionPdfChange.objects.filter(pdf__in=pdfs), ["note"], person=person)
-    kept.update(applicant_name=person.label, anonymised_at=now, updated_at=now)
+    kept.update(
+        applicant_name=person.label,
+        applicant_contact_name=person.label,
+        anonymised_at=now,
+        updated_at=now,
+    )
+    kept.search_text_refresh()  # the title's redactions and the names above, folded
 
     ApplicantProfile.objects.filter(user=user).delete()
 

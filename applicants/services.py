@@ -6,7 +6,7 @@ after the transaction commits.
 """
 
 from collections.abc import Iterable, Sequence, Sized
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.budget import budget_totals
+from applicants.consents import PUBLISH_NAME
 from applicants.enums import (
     ALLOWED_TRANSITIONS,
     EDITABLE_STATUSES,
     ApplicantKind,
     ApplicationStatus,
     FormalCheckOutcome,
+    HistoryNote,
 )
 from applicants.models import (
     ApplicantProfile,
@@ -39,6 +41,7 @@ from applicants.selectors import live_application
 from applicants.signals import application_status_changed
 from applicants.snapshot import application_snapshot
 from applicants.submission import SubmissionProblem, application_problems
+from core.deadlines import deadline_in
 from core.queue import task_enqueue
 from grants.limits import MAX_BUDGET_LINES, MAX_GROUP_MEMBERS, MAX_SCHEDULE_ROWS
 from grants.models import CallQuestion, GrantCall, QuestionKind
@@ -74,18 +77,33 @@ NOTIFY_APPLICANT_ON = {
 
 @transaction.atomic
 def application_transition(
-    application: Application, to: str, *, by, note: str = "", changes: dict | None = None
+    application: Application,
+    to: str,
+    *,
+    by,
+    note: str = "",
+    note_code: str = "",
+    note_params: dict | None = None,
+    changes: dict | None = None,
 ) -> Application:
     """Move `application` to status `to` (with field `changes`), record it, queue the e-mail.
 
-    The row is locked first, so two coordinators acting at once can't both
-    move it from the same state.
+    The history row keeps `note` (a person's words, shown as written) and/or
+    `note_code` (a HistoryNote, with `note_params`), worded in each reader's
+    language when shown. The row is locked first, so two coordinators acting
+    at once can't both move it from the same state.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if to not in ALLOWED_TRANSITIONS[locked.status]:
         raise InvalidTransition(locked.status, to)
     change = StatusChange.objects.create(
-        application=locked, old_status=locked.status, new_status=to, by=by, note=note
+        application=locked,
+        old_status=locked.status,
+        new_status=to,
+        by=by,
+        note=note,
+        note_code=note_code,
+        note_params=note_params or {},
     )
     locked.status = to
     update_fields = ["status", "updated_at"]
@@ -367,6 +385,11 @@ def application_submit(
     profile = application.applicant.applicant_profile
     changes["applicant_kind"] = profile.kind
     changes["applicant_name"] = profile.display_name
+    # A person alone agrees (or not) to their name on the public results, at each submission.
+    changes["name_publication_agreed"] = profile.kind == ApplicantKind.INDIVIDUAL and any(
+        consent["key"] == PUBLISH_NAME for consent in consents
+    )
+    changes["applicant_contact_name"] = profile.contact_name
     if application.reference_number is None:
         number, reference = _next_reference(application.call)
         changes.update(
@@ -387,13 +410,14 @@ def application_submit(
         ],
     )
     version.attachments.set(application.attachments.filter(removed_at__isnull=True))
-    note = (
-        ""
-        if version.number == 1
-        else _("Corrected version %(number)s") % {"number": version.number}
-    )
+    corrected = version.number > 1
     application_transition(
-        application, ApplicationStatus.SUBMITTED, by=by, note=note, changes=changes
+        application,
+        ApplicationStatus.SUBMITTED,
+        by=by,
+        note_code=HistoryNote.CORRECTED_VERSION if corrected else "",
+        note_params={"number": version.number} if corrected else None,
+        changes=changes,
     )
     # The copies render in the task queue; the e-mail goes out when the full one is ready.
     version_pdfs_create(version=version)
@@ -401,9 +425,17 @@ def application_submit(
 
 
 @transaction.atomic
-def application_withdraw(*, application: Application, by, note: str = "") -> Application:
-    """The applicant withdraws the application (any time before a decision)."""
-    return application_transition(application, ApplicationStatus.WITHDRAWN, by=by, note=note)
+def application_withdraw(
+    *, application: Application, by, note: str = "", note_code: str = ""
+) -> Application:
+    """The applicant withdraws the application (any time before a decision).
+
+    `note` is the applicant's reason as typed; `note_code` a HistoryNote the
+    system gives instead (e.g. the account was deleted).
+    """
+    return application_transition(
+        application, ApplicationStatus.WITHDRAWN, by=by, note=note, note_code=note_code
+    )
 
 
 @transaction.atomic
@@ -436,9 +468,7 @@ def formal_check_record(
             application, ApplicationStatus.ACCEPTED_FOR_REVIEW, by=by, note=message
         )
     elif outcome == FormalCheckOutcome.CORRECTION:
-        deadline = correction_deadline or timezone.now() + timedelta(
-            days=application.call.correction_days
-        )
+        deadline = correction_deadline or deadline_in(application.call.correction_days)
         application_transition(
             application,
             ApplicationStatus.CORRECTION_REQUESTED,

@@ -37,6 +37,8 @@ def application_snapshot(application: Application) -> dict:
             "contact_name": profile.contact_name,
             "email": application.applicant.email,
             "phone": profile.phone,
+            "street": profile.street,
+            "postcode": profile.postcode,
             "city": profile.city,
             "date_of_birth": profile.date_of_birth.isoformat() if profile.date_of_birth else None,
             "group_name": profile.group_name,

@@ -2,19 +2,21 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from applicants.budget import budget_totals, own_share_meets
+from applicants.budget import BudgetTotals, budget_totals, own_share_meets
 from applicants.consents import submission_consents
 from applicants.enums import ApplicantKind, ApplicationStatus
 from applicants.models import Application, age_on
-from core.formatting import format_money
+from core.formatting import format_deadline, format_money
 from grants.enums import CallStatus
-from grants.models import QuestionKind
+from grants.models import GrantCall, QuestionKind
 
 
 @dataclass(frozen=True)
@@ -49,10 +51,10 @@ def deadline_problem(application: Application, arrived_at: datetime) -> Submissi
                 "submit",
                 "",
                 _(
-                    "The time for corrections ended on %(moment)s Polish time. "
+                    "The time for corrections ended on %(deadline)s. "
                     "Your changes are kept, but the application can no longer be resubmitted."
                 )
-                % {"moment": _moment(deadline)},
+                % {"deadline": format_deadline(deadline)},
             )
         return None
     if call.accepts_submission_at(arrived_at):
@@ -73,6 +75,31 @@ def deadline_problem(application: Application, arrived_at: datetime) -> Submissi
         )
         % {"moment": _moment(min(call.closes_at, arrived_at))},
     )
+
+
+def closed_notice(application: Application, *, now: datetime) -> str:
+    """Why this editable application can never be submitted any more ("" while it still can).
+
+    A draft whose call has closed, or a correction whose time has ended: its pages and its
+    autosave say so, while the text stays readable and editable (deadline_problem is what
+    refuses the submission itself).
+    """
+    if application.status == ApplicationStatus.CORRECTION_REQUESTED:
+        deadline = application.correction_deadline
+        if deadline is not None and now >= deadline:
+            return _(
+                "The time for corrections ended on %(moment)s — the corrected application "
+                "can no longer be submitted."
+            ) % {"moment": _moment(deadline)}
+        return ""
+    if application.status != ApplicationStatus.DRAFT:
+        return ""
+    call = application.call
+    if call.accepts_submission_at(now) or (call.status == CallStatus.OPEN and now < call.opens_at):
+        return ""
+    return _("The call closed on %(moment)s — this application can no longer be submitted.") % {
+        "moment": _moment(min(call.closes_at, now))
+    }
 
 
 def _age_problems(call, ages: list[tuple[str, int]]) -> list[str]:
@@ -122,7 +149,11 @@ def profile_problems(application: Application, arrived_at: datetime) -> list[Sub
                 SubmissionProblem(
                     "profile",
                     "members",
-                    _("An informal group needs at least %(count)s members.")
+                    ngettext(
+                        "An informal group needs at least %(count)s member.",
+                        "An informal group needs at least %(count)s members.",
+                        MIN_GROUP_MEMBERS,
+                    )
                     % {"count": MIN_GROUP_MEMBERS},
                 )
             )
@@ -141,7 +172,87 @@ def profile_problems(application: Application, arrived_at: datetime) -> list[Sub
         ]:
             if not getattr(profile, field):
                 problems.append(SubmissionProblem("profile", field, message))
+    # Letters are addressed to it. Profiles made before it was asked for have none:
+    # they keep working (drafts, the profile page), and submitting asks for it.
+    if not profile.street or not profile.postcode:
+        problems.append(
+            SubmissionProblem(
+                "profile",
+                "street",
+                _(
+                    "Enter your postal address (street, postcode and town): decision letters are addressed to it."
+                ),
+            )
+        )
     return problems
+
+
+def _over_maximum(amount: str, maximum: str, over: str) -> str:
+    return _(
+        "The requested amount of %(amount)s is more than the call's maximum (%(max)s) by %(over)s."
+    ) % {"amount": amount, "max": maximum, "over": over}
+
+
+def _under_minimum(amount: str, minimum: str, under: str) -> str:
+    return _(
+        "The requested amount of %(amount)s is less than the call's minimum (%(min)s) by %(under)s."
+    ) % {"amount": amount, "min": minimum, "under": under}
+
+
+def _own_share_missed(share: str, required: Decimal) -> str:
+    return _(
+        "Your own contribution is %(share)s%% of the total cost; this call requires at least %(required)s%%."
+    ) % {"share": share, "required": f"{required.normalize():f}".replace(".", ",")}
+
+
+def budget_problems(*, call: GrantCall, totals: BudgetTotals) -> list[str]:
+    """What the call's rules say of a budget with these totals: the requested amount
+    against the call's minimum and maximum, the own contribution against its share.
+
+    The budget page shows these beside the total as soon as the section is saved
+    (the draft is saved all the same); submission refuses them.
+    """
+    problems = []
+    requested = totals.requested_amount
+    if requested > call.max_amount:
+        problems.append(
+            _over_maximum(
+                format_money(requested),
+                format_money(call.max_amount),
+                format_money(requested - call.max_amount),
+            )
+        )
+    elif requested < call.min_amount:
+        problems.append(
+            _under_minimum(
+                format_money(requested),
+                format_money(call.min_amount),
+                format_money(call.min_amount - requested),
+            )
+        )
+    if call.own_contribution_percent and not own_share_meets(totals, call.own_contribution_percent):
+        share = f"{totals.own_share_percent}".replace(".", ",")
+        problems.append(_own_share_missed(share, call.own_contribution_percent))
+    return problems
+
+
+def budget_problem_templates(call: GrantCall) -> dict[str, str]:
+    """The same messages with {amount}, {over}, {under} and {share} for the page to fill in
+    while the applicant types (static/js/budget.js); the server's are the ones that count."""
+    return {
+        "over": _over_maximum("{amount}", format_money(call.max_amount), "{over}"),
+        "under": _under_minimum("{amount}", format_money(call.min_amount), "{under}"),
+        "share": _own_share_missed("{share}", call.own_contribution_percent),
+    }
+
+
+def application_budget_problems(application: Application) -> list[str]:
+    """budget_problems() of the application's saved budget; none while it has no line."""
+    lines = list(application.budget_lines.all())
+    if not lines:
+        return []
+    totals = budget_totals((line.quantity, line.unit_cost, line.own_contribution) for line in lines)
+    return budget_problems(call=application.call, totals=totals)
 
 
 def content_problems(application: Application) -> list[SubmissionProblem]:
@@ -169,37 +280,10 @@ def content_problems(application: Application) -> list[SubmissionProblem]:
         totals = budget_totals(
             (line.quantity, line.unit_cost, line.own_contribution) for line in lines
         )
-        if totals.requested_amount < call.min_amount or totals.requested_amount > call.max_amount:
-            problems.append(
-                SubmissionProblem(
-                    "budget",
-                    "budget",
-                    _("You request %(amount)s; this call gives from %(min)s to %(max)s.")
-                    % {
-                        "amount": format_money(totals.requested_amount),
-                        "min": format_money(call.min_amount),
-                        "max": format_money(call.max_amount),
-                    },
-                )
-            )
-        if call.own_contribution_percent and not own_share_meets(
-            totals, call.own_contribution_percent
-        ):
-            problems.append(
-                SubmissionProblem(
-                    "budget",
-                    "budget",
-                    _(
-                        "Your own contribution is %(share)s%% of the total cost; this call requires at least %(required)s%%."
-                    )
-                    % {
-                        "share": f"{totals.own_share_percent}".replace(".", ","),
-                        "required": f"{call.own_contribution_percent.normalize():f}".replace(
-                            ".", ","
-                        ),
-                    },
-                )
-            )
+        problems += [
+            SubmissionProblem("budget", "budget", message)
+            for message in budget_problems(call=call, totals=totals)
+        ]
 
     for question in call.questions.all():
         answer = application.answers.get(str(question.pk))
@@ -256,7 +340,7 @@ def consent_problems(application: Application, consents) -> list[SubmissionProbl
             _("Tick: %(label)s") % {"label": consent["label"]},
         )
         for consent in submission_consents(application.call)
-        if consent["key"] not in given
+        if consent["required"] and consent["key"] not in given
     ]
 
 

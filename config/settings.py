@@ -214,7 +214,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mikrogranty] "
+# E-mail subjects start with the service's name from the programme profile (accounts.adapter).
 # Failed logins: at most 5 per account per 5 minutes and 10 per IP per minute.
 # allauth's other per-IP limits stay at its defaults (e.g. 30 logins per IP per minute).
 # Behind a reverse proxy every request comes from the proxy's address, and those
@@ -352,6 +352,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A refused form gets the site's page with a way back (core.views.csrf_failure). The token
+# cookie stays readable by our own script (Django's default), which puts a renewed token
+# into a form brought back with Back (static/js/app.js).
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -396,10 +400,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
-# --- The programme running this instance (letterheads, e-mails) ---------------
-PROGRAMME_OPERATOR = os.environ.get("MIKROGRANTY_OPERATOR", "Mikrogranty")
-PROGRAMME_ADDRESS = os.environ.get("MIKROGRANTY_ADDRESS", "")
-PROGRAMME_PLACE = os.environ.get("MIKROGRANTY_PLACE", "Warszawa")
+# Who runs the programme (letterheads, the privacy notice, e-mails' sender and signature,
+# the site's header and footer) is not a setting: coordinators edit it in /manage/programme/
+# (core.models.ProgrammeProfile).
+
 # Where links in e-mails point (invitations, reminders).
 SITE_URL = os.environ.get("MIKROGRANTY_SITE_URL", "http://127.0.0.1:8000")
 # How many days an invitation to review stays valid (a coordinator can send it again).

@@ -4,16 +4,24 @@ module at a prefix of its own, so no app's pattern can shadow another's whatever
 one pattern, and that no prefix below repeats or starts another).
 
     public           /                       home
+                     /privacy/               the privacy notice (grants/views/programme.py)
+                     /logo/                  the programme's logo (core/views.py)
                      /calls/                 grants/urls/public.py        grants:
                      /results/               decisions/urls/public.py     decisions_public:
     applicant        /applications/          applicants/urls/applicant.py applicants:
                      /decisions/             decisions/urls/applicant.py  decisions_applicant:
-    any signed-in    /my-data/               applicants/urls/account.py   privacy:
+    any signed-in    /start/                 core/views.py                start
+                     /my-data/               applicants/urls/account.py   privacy:
     reviewer         /reviews/               reviews/urls/reviewer.py     reviews:
-    coordinators     /manage/calls/          grants/urls/manage.py        manage:
+    coordinators     /manage/                grants/views/manage.py       manage_root
+                     /manage/calls/          grants/urls/manage.py        manage:
                      /manage/applications/   applicants/urls/manage.py    applicants_manage:
                      /manage/reviews/        reviews/urls/manage.py       review_manage:
                      /manage/decisions/      decisions/urls/manage.py     decisions:
+                     /manage/programme/      grants/urls/programme.py     programme:
+
+/start/ and /manage/ are single pages (where a person lands after logging in, and the
+coordinators' start page), routed here beside the home page.
 
 A new page goes into the module of the app whose view it is, for the audience that uses it
 (`<app>/urls/<audience>.py`); a call's or an application's page for coordinators uses the
@@ -26,17 +34,22 @@ letters already sent).
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
-from core.views import MovedPermanently
+from core.views import FaviconRedirect, MovedPermanently, ProgrammeLogoView, StartView
+from grants.views.manage import ManageStartView
+from grants.views.programme import PrivacyNoticeView
 from grants.views.public import HomeView
 
 urlpatterns = [
     # Public
     path("", HomeView.as_view(), name="home"),
+    # Where everyone lands after logging in (their most urgent role's start page).
+    path("start/", StartView.as_view(), name="start"),
     path("calls/", include("grants.urls.public")),
     path("results/", include("decisions.urls.public")),
+    path("privacy/", PrivacyNoticeView.as_view(), name="privacy_notice"),
+    path("logo/", ProgrammeLogoView.as_view(), name="programme_logo"),
     # The applicant
     path("applications/", include("applicants.urls.applicant")),
     path("decisions/", include("decisions.urls.applicant")),
@@ -46,16 +59,18 @@ urlpatterns = [
     # The reviewer
     path("reviews/", include("reviews.urls.reviewer")),
     # The coordinators
-    # Not permanent: /manage/ may become the coordinators' own start page one day.
-    path("manage/", RedirectView.as_view(pattern_name="manage:home"), name="manage_root"),
+    # The coordinators' start page: what is waiting for them, and their calls.
+    path("manage/", ManageStartView.as_view(), name="manage_root"),
     path("manage/calls/", include("grants.urls.manage")),
     path("manage/applications/", include("applicants.urls.manage")),
     path("manage/reviews/", include("reviews.urls.manage")),
     path("manage/decisions/", include("decisions.urls.manage")),
+    path("manage/programme/", include("grants.urls.programme")),
     # Technical
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
     # Addresses that moved (issue 9).
     path(
         "calls/<slug:slug>/apply/",
@@ -93,3 +108,10 @@ urlpatterns = [
         name="moved_manage_letter_pdf",
     ),
 ]
+
+# The error pages, in the site's layout and the visitor's language (core.views; the CSRF
+# refusal is settings.CSRF_FAILURE_VIEW).
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

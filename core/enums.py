@@ -32,3 +32,11 @@ ALLOWED_EMAIL_TRANSITIONS: dict[EmailState, set[EmailState]] = {
 EXPIRABLE_EMAIL_STATES = frozenset(
     state for state, moves in ALLOWED_EMAIL_TRANSITIONS.items() if EmailState.EXPIRED in moves
 )
+
+
+class Role(models.TextChoices):
+    """What a person does in the programme; one person may hold several (core.waiting)."""
+
+    COORDINATOR = "coordinator", _("Coordination")
+    REVIEWER = "reviewer", _("Your reviews")
+    APPLICANT = "applicant", _("Your applications")

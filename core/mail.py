@@ -5,6 +5,9 @@ the task queue never holds a message's text. Once sent (or given up) the text
 is erased and only the record of who got what and when remains.
 """
 
+from email.headerregistry import Address
+from email.utils import parseaddr
+
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
@@ -14,7 +17,7 @@ from django.utils import timezone
 from core.enums import ALLOWED_EMAIL_TRANSITIONS, EXPIRABLE_EMAIL_STATES, EmailState
 from core.models import OutgoingEmail
 from core.queue import task_enqueue
-from core.selectors import emails_sent_to
+from core.selectors import emails_sent_to, programme_profile
 
 SEND_EMAIL_TASK = "core.tasks.send_email"
 
@@ -25,15 +28,37 @@ class InvalidEmailTransition(Exception):
         self.current, self.to = current, to
 
 
+def programme_sender() -> tuple[str, list[str]]:
+    """From and Reply-To of every message: the programme's sender name at the site's own
+    address (DEFAULT_FROM_EMAIL, the one its mail server sends for), replies to the programme."""
+    profile = programme_profile()
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    # No line breaks can reach a header; Address quotes a name with commas or quotes.
+    name = " ".join(profile.sender_name.split())
+    sender = str(Address(display_name=name, addr_spec=address)) if name else address
+    return sender, [profile.reply_to] if profile.reply_to else []
+
+
+def _from_the_programme(message: EmailMessage) -> EmailMessage:
+    """`message` sent in the programme's name (programme_sender()), whoever built it."""
+    message.from_email, message.reply_to = programme_sender()
+    return message
+
+
 def email_enqueue(message: EmailMessage, *, kind: str = "", user=None) -> list[OutgoingEmail]:
     """Store `message` (one row per recipient) and queue its sending after the transaction commits.
 
     `kind` names the message (e.g. its template), `user` is the account it was
     sent to when known; both stay on the record after the text is erased.
+    It goes from the programme (programme_sender()): its own from and reply-to are replaced.
     Attachments, cc and bcc are not stored: send those from a task instead.
     """
-    if message.attachments or message.cc or message.bcc or message.reply_to:
-        raise ValueError("Queued e-mails have no attachments, cc, bcc or reply-to.")
+    if message.attachments or message.cc or message.bcc:
+        raise ValueError("Queued e-mails have no attachments, cc or bcc.")
+    _from_the_programme(message)
+    headers = dict(message.extra_headers)
+    if message.reply_to:
+        headers["Reply-To"] = ", ".join(message.reply_to)
     html_body = ""
     if isinstance(message, EmailMultiAlternatives):
         for content, mimetype in message.alternatives:
@@ -49,7 +74,7 @@ def email_enqueue(message: EmailMessage, *, kind: str = "", user=None) -> list[O
             from_email=message.from_email or "",
             body=message.body,
             html_body=html_body,
-            headers=dict(message.extra_headers),
+            headers=headers,
         )
         email.full_clean()
         email.save()
@@ -95,10 +120,11 @@ def email_send_now(message: EmailMessage, *, kind: str, user=None) -> int:
     For the tasks that build their message themselves and claim it first (so a
     retry sends nothing twice): the text and attachments are never stored, only
     the record of each recipient (kind, subject, when), as for queued e-mails, so
-    that "My data" shows it and erasure finds it. Raises what the backend
-    raises, recording nothing. Returns the number of messages sent (0 or 1).
+    that "My data" shows it and erasure finds it. It goes from the programme
+    (programme_sender()). Raises what the backend raises, recording nothing.
+    Returns the number of messages sent (0 or 1).
     """
-    sent = message.send()
+    sent = _from_the_programme(message).send()
     if sent:
         for address in message.to:
             email = OutgoingEmail.objects.create(
@@ -145,8 +171,11 @@ def emails_erase_for(*, user) -> int:
     return deleted
 
 
+def email_subject_prefix() -> str:
+    """What every subject starts with: the service's name in brackets, e.g. "[Mikrogranty] "."""
+    return f"[{programme_profile().site_name}] "
+
+
 def email_subject(template: str, context: dict) -> str:
     """Render a subject template on one line, after the site's subject prefix."""
-    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(
-        render_to_string(template, context).split()
-    )
+    return email_subject_prefix() + " ".join(render_to_string(template, context).split())

@@ -56,8 +56,8 @@ def _phone_patterns(phone: str) -> list[str]:
 class Person:
     """Who is being erased: the account, and every form in which their identifiers were stored.
 
-    `names` (their own and their group members'), `emails` and `phones` are
-    replaced by `label` wherever a stage redacts free text: exact occurrences,
+    `names` (their own, their group members' and their street address), `emails`
+    and `phones` are replaced by `label` wherever a stage redacts free text: exact occurrences,
     case-insensitive, with any spacing between the words of a name and any
     separators between a phone number's digits. Other forms (a surname alone,
     an inflected name: "Zofii Zielińskiej") are not recognised.

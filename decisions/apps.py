@@ -24,3 +24,9 @@ class DecisionsConfig(AppConfig):
         from decisions.privacy import register_sections
 
         register_sections()
+
+        # What waits for people in this stage, for the start pages (core.waiting), and
+        # what "My applications" shows of the awards (applicants.awards).
+        from decisions import waiting
+
+        waiting.register()

@@ -52,7 +52,7 @@ def review_feedback(application: Application) -> ReviewFeedback:
                         points.append(score.points)
                     if score.justification:
                         words.append((labels[review.pk], score.justification))
-        mean = (Decimal(sum(points)) / len(points)).quantize(Decimal("0.1")) if points else None
+        mean = (Decimal(sum(points)) / len(points)).quantize(Decimal("0.01")) if points else None
         criteria.append(CriterionFeedback(criterion.name, criterion.max_points, mean, words))
     comments = [
         (labels[r.pk], r.comment_for_applicant) for r in reviews if r.comment_for_applicant.strip()

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AmountField
 from decisions.enums import MERIT_OUTCOMES
 from decisions.models import Decision
 
@@ -27,7 +28,7 @@ class DecisionForm(forms.Form):
         choices=[("", _("— choose —"))]
         + [(outcome.value, outcome.label) for outcome in MERIT_OUTCOMES],
     )
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Amount (zł)"),
         required=False,
         max_digits=12,
@@ -42,12 +43,23 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the award is lower than requested."),
     )
+    below_threshold_reason = forms.CharField(
+        label=_("Why, below the minimum score"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "The score is below the call's minimum: an award or a reserve place needs a reason, "
+            "kept on record."
+        ),
+    )
 
     # Compact controls for a table row; their labels are visually hidden in the template.
     WIDGET_CLASSES = {
         "outcome": "form-select form-select-sm",
         "amount": "form-control form-control-sm",
         "justification": "form-control form-control-sm",
+        "below_threshold_reason": "form-control form-control-sm",
     }
 
     def __init__(self, *args, **kwargs):
@@ -57,6 +69,9 @@ class DecisionForm(forms.Form):
         # The labels are visually hidden in the row; the placeholders say what goes where.
         self.fields["amount"].widget.attrs["placeholder"] = _("zł")
         self.fields["justification"].widget.attrs["placeholder"] = _("Justification")
+        # Shown with a visible label (only in rows scored below the minimum) and its hint.
+        reason = self["below_threshold_reason"]
+        reason.field.widget.attrs["aria-describedby"] = f"{reason.auto_id}-help"
 
     def add_error(self, field, error):
         """Mark the fields in error for the eye (is-invalid) and for screen readers."""
@@ -77,6 +92,7 @@ class DecisionForm(forms.Form):
                 "outcome": decision.outcome,
                 "amount": decision.amount or requested_amount,
                 "justification": decision.justification,
+                "below_threshold_reason": decision.below_threshold_reason,
             }
         return cls(prefix=decision_form_prefix(application_id), initial=initial)
 
@@ -102,6 +118,13 @@ class PublishForm(forms.Form):
         help_text=_(
             "Titles, applicants' names and amounts of the funded projects, on the call's page."
         ),
+    )
+
+    # The page renders it as a checkbox whose value is the number of unfinished reviews
+    # it listed (unticked, nothing is sent): the service publishes only if at least as
+    # many are confirmed (results_publish).
+    unfinished_reviews_confirmed = forms.IntegerField(
+        label=_("Publish without the unfinished reviews"), required=False, min_value=0
     )
 
     def __init__(self, *args, decisions, **kwargs):

@@ -7,7 +7,6 @@ fails is not saved, and the coordinator sees why beside the field with
 everything they typed.
 """
 
-from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.deadlines import deadline_in
 from core.pdf import RenderFailed, render_pdf
 from decisions.enums import AWARD_LETTER_KINDS, LetterKind
 from decisions.feedback import CriterionFeedback, ReviewFeedback
@@ -69,6 +69,10 @@ SAMPLE = {
         "criteria": [("Idea", 10), ("Budget", 5)],
     },
 }
+
+
+# A made-up postal address (the same in both languages: a Polish address stays Polish).
+SAMPLE_ADDRESS = ("ul. Lipowa 5/12", "20-001 Lublin")
 
 
 def _sample_feedback(call: GrantCall, sample: dict) -> ReviewFeedback:
@@ -133,12 +137,13 @@ def render_preview_pdf(call: GrantCall, kind: str, language: str, body: str) -> 
             requested_amount=Decimal("4200")
             if kind == LetterKind.REDUCED_AWARD
             else Decimal("3500"),
-            acceptance_deadline=now + timedelta(days=call.acceptance_days or 7)
+            acceptance_deadline=deadline_in(call.acceptance_days or 7, now=now)
             if is_award
             else None,
             reserve_position=3 if kind == LetterKind.RESERVE else None,
             justification=sample["justification"][kind],
             feedback=feedback,
+            recipient_address=SAMPLE_ADDRESS,
             preview=True,
         )
         html = letter_html(body, context)

@@ -19,7 +19,7 @@ decisions.letter_templates.
 import re
 import secrets
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -31,13 +31,16 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from core.formatting import format_money
+from applicants.models import ApplicantProfile
+from core.deadlines import deadline_in
+from core.formatting import format_deadline, format_money
 from core.pdf import render_pdf
+from core.selectors import programme_logo_data_uri, programme_profile
 from decisions.enums import AWARD_LETTER_KINDS, DecisionOutcome, LetterKind
 from decisions.feedback import ReviewFeedback, review_feedback
 from decisions.models import Decision, LetterTemplate
@@ -46,7 +49,7 @@ from grants.models import GrantCall
 
 LETTER_TEMPLATE = "decisions/pdf/letter.html"
 LETTER_TEXTS_DIR = Path(settings.BASE_DIR) / "templates" / "decisions" / "letter_texts"
-LOGO_URL = "/static/img/logo.svg"
+LOGO_URL = "/static/img/logo.svg"  # when the programme has no logo of its own
 WARSAW = ZoneInfo("Europe/Warsaw")
 
 # What a coordinator may write in a letter's text, with what each stands for.
@@ -57,7 +60,7 @@ PLACEHOLDERS: dict[str, str] = {
     "amount": gettext_lazy("the awarded amount in figures, e.g. 3 500,00 zł"),
     "amount_in_words": gettext_lazy("the awarded amount in words"),
     "requested_amount": gettext_lazy("the amount the applicant asked for"),
-    "acceptance_deadline": gettext_lazy("the date and time by which the award must be accepted"),
+    "acceptance_deadline": gettext_lazy("the date by which the award must be accepted"),
     "reserve_position": gettext_lazy("the place on the reserve list"),
     "justification": gettext_lazy(
         "the committee's justification; in a formal rejection, the reasons for it"
@@ -144,6 +147,14 @@ def _value_html(name: str, value) -> str:
     return html
 
 
+def _value_with_period(value_html: str, closing_tags: str, period: str) -> str:
+    """A value in its place; one that ends with its own period ("14 grudnia 2026 r.")
+    takes the sentence's full stop right after it, so a letter never reads "r.."."""
+    if period and strip_tags(value_html).rstrip().endswith("."):
+        period = ""
+    return f"{value_html}{closing_tags}{period}"
+
+
 def _sanitise(html: str) -> str:
     return nh3.clean(
         html,
@@ -179,7 +190,11 @@ def render_body(markdown_text: str, context: Mapping) -> SafeString:
 
     marked = PLACEHOLDER_PATTERN.sub(mark, markdown_text.replace("\r\n", "\n"))
     html = _sanitise(markdown.markdown(marked, extensions=["sane_lists"], output_format="html"))
-    html = re.sub(rf"mgph{nonce}n(\d+)x", lambda match: values[int(match.group(1))], html)
+    html = re.sub(
+        rf"mgph{nonce}n(\d+)x((?:</(?:strong|em)>)*)(\.?)",
+        lambda match: _value_with_period(values[int(match.group(1))], match[2], match[3]),
+        html,
+    )
     # Sanitised once more with the values in: they are escaped, so this changes nothing
     # unless something above goes wrong; the letter layout trusts this output as HTML.
     html = _sanitise(html)
@@ -216,7 +231,11 @@ def letter_text_problems(markdown_text: str) -> list[str]:
     """
     if len(markdown_text) > MAX_LETTER_LENGTH:
         return [
-            _("The text is %(length)s characters long; a letter may have up to %(limit)s.")
+            ngettext(
+                "The text is %(length)s character long; a letter may have up to %(limit)s.",
+                "The text is %(length)s characters long; a letter may have up to %(limit)s.",
+                len(markdown_text),
+            )
             % {"length": len(markdown_text), "limit": MAX_LETTER_LENGTH}
         ]
     try:
@@ -304,10 +323,17 @@ def letter_values_context(
     reserve_position: int | None,
     justification: str,
     feedback: ReviewFeedback | None,
+    recipient_address: list[str] | tuple[str, ...] = (),
     preview: bool = False,
 ) -> dict:
-    """The letter's context from plain values; the placeholders' values are ready-made strings."""
+    """The letter's context from plain values; the placeholders' values are ready-made strings.
+
+    The letterhead, the place and the signatory come from the programme profile
+    as it is now (core.selectors.programme_profile); `recipient_address` is the
+    applicant's postal address, line by line, under their name.
+    """
     is_award = kind in AWARD_LETTER_KINDS
+    programme = programme_profile()
     review_sections = _review_sections(feedback) if feedback else []
     has_scores = feedback is not None and any(c.mean_points is not None for c in feedback.criteria)
     return {
@@ -318,7 +344,7 @@ def letter_values_context(
         "amount": format_money(amount) if amount is not None else "",
         "amount_in_words": amount_in_words(amount, language) if amount is not None else "",
         "requested_amount": format_money(requested_amount) if requested_amount is not None else "",
-        "acceptance_deadline": _moment(acceptance_deadline, "j E Y, H:i"),
+        "acceptance_deadline": format_deadline(acceptance_deadline),
         "reserve_position": str(reserve_position) if reserve_position is not None else "",
         "justification": justification,
         "call": call.title,
@@ -332,11 +358,23 @@ def letter_values_context(
         "is_reserve": kind == LetterKind.RESERVE,
         "is_rejection": kind == LetterKind.REJECTION,
         "is_formal_rejection": kind == LetterKind.FORMAL_REJECTION,
-        "operator": settings.PROGRAMME_OPERATOR,
-        "address": getattr(settings, "PROGRAMME_ADDRESS", ""),
-        "logo_url": LOGO_URL,
+        "operator": programme.operator_or_site,
+        "operator_address": programme.address_lines,
+        "operator_registry": ", ".join(
+            part
+            for part in (
+                f"KRS {programme.krs}" if programme.krs else "",
+                f"NIP {programme.nip_formatted}" if programme.nip else "",
+            )
+            if part
+        ),
+        "website": programme.website_label,
+        "logo_url": programme_logo_data_uri() or LOGO_URL,
+        "signatory_name": programme.signatory_name,
+        "signatory_role": programme.signatory_role,
+        "recipient_address": list(recipient_address),
         "number": number,
-        "place": getattr(settings, "PROGRAMME_PLACE", "Warszawa"),
+        "place": programme.place,
         "date": _moment(issued_at, "j E Y"),
         "scores": [
             {"name": c.name, "mean": c.mean_points, "max_points": c.max_points}
@@ -353,7 +391,22 @@ def _acceptance_deadline(decision: Decision, issued_at: datetime) -> datetime | 
         return decision.acceptance_deadline
     # Publishing sets the deadline; a letter issued without one still names a date
     # instead of a blank: the call's days to accept, counted from the letter's date.
-    return issued_at + timedelta(days=decision.call.acceptance_days)
+    return deadline_in(decision.call.acceptance_days, now=issued_at)
+
+
+def _recipient_address(application, content: dict) -> list[str]:
+    """Where the letter goes: the applicant's postal address as it is now (they may have
+    moved since submitting), else as submitted; nothing once the account is erased."""
+    profile = ApplicantProfile.objects.filter(user_id=application.applicant_id).first()
+    if profile is not None and profile.street:
+        street, postcode, town = profile.street, profile.postcode, profile.city
+    else:
+        submitted = content.get("applicant") or {}
+        street = submitted.get("street") or ""
+        postcode, town = submitted.get("postcode") or "", submitted.get("city") or ""
+    if not street:
+        return []
+    return [street, " ".join(part for part in (postcode, town) if part)]
 
 
 def letter_context(decision: Decision, *, language: str, number: str, issued_at: datetime) -> dict:
@@ -394,6 +447,7 @@ def letter_context(decision: Decision, *, language: str, number: str, issued_at:
             justification=justification,
             # The same numbers and reviewer labels as the applicant's decision page.
             feedback=review_feedback(application),
+            recipient_address=_recipient_address(application, content),
         )
 
 

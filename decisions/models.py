@@ -85,6 +85,11 @@ class Decision(models.Model):
     reserve_position = models.PositiveIntegerField(
         _("place on the reserve list"), null=True, blank=True
     )
+    # Why an application scored below the call's minimum is awarded or put on the
+    # reserve list all the same (decision_record asks for it); kept in the history.
+    below_threshold_reason = BoundedTextField(
+        _("reason for deciding below the minimum score"), max_length=2000, blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -281,6 +286,20 @@ class DecisionLetter(models.Model):
     def __str__(self) -> str:
         return f"{self.number} v{self.version}"
 
+    @property
+    def reason_text(self) -> str:
+        """Why this version was issued, in the reader's language: the coordinator's note
+        for a correction, the reason's label for an offer from the reserve list, nothing
+        for the first letter. (Earlier offers stored their label in the words of whoever
+        made them; the label is worded again here.) Select "request" with the letters."""
+        try:
+            request = self.request
+        except LetterRequest.DoesNotExist:
+            return self.note
+        return request.shown_note or (
+            "" if request.reason == LetterReason.PUBLICATION else request.get_reason_display()
+        )
+
 
 class LetterRequest(models.Model):
     """One version of a decision's letter to issue: why, at whose request, and how far it got.
@@ -321,6 +340,12 @@ class LetterRequest(models.Model):
     @property
     def state_badge(self) -> str:
         return LetterState(self.state).badge
+
+    @property
+    def shown_note(self) -> str:
+        """The coordinator's own words on this version (a correction's note); a reason
+        the system names (publication, an offer) is shown by its label instead."""
+        return self.note if self.reason == LetterReason.CORRECTION else ""
 
     @property
     def is_retryable(self) -> bool:

@@ -36,6 +36,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from applicants.enums import HistoryNote
 from core.formatting import format_money
 from core.personal_data import Erasure, ErasureFailed, ExportFiles, Notice, redact_rows, register
 from decisions import letters
@@ -222,19 +223,24 @@ def decisions_erase(*, erasure: Erasure) -> None:
     """Decline unanswered awards, redact every text, blank the outbox, re-render the letters."""
     person = erasure.person
     user = person.user
-    with translation.override("pl"):
-        decline_note = _("The applicant deleted their account: the grant is declined.")
     for decision in _unanswered_awards(user).order_by("pk"):
-        award_decline(decision=decision, by=user, note=decline_note, after_deadline=True)
+        award_decline(
+            decision=decision,
+            by=user,
+            note_code=HistoryNote.ACCOUNT_DELETED_GRANT_DECLINED,
+            after_deadline=True,
+        )
 
     decision_ids = list(
         Decision.objects.filter(application__applicant=user).values_list("pk", flat=True)
     )
     decisions = Decision.objects.filter(pk__in=decision_ids)
-    redact_rows(decisions, ["justification", "letter_error"], person=person)
+    redact_rows(
+        decisions, ["justification", "below_threshold_reason", "letter_error"], person=person
+    )
     redact_rows(
         Decision.history.model.objects.filter(id__in=decision_ids),
-        ["justification", "letter_error", "history_change_reason"],
+        ["justification", "below_threshold_reason", "letter_error", "history_change_reason"],
         person=person,
     )
     requests = LetterRequest.objects.filter(decision_id__in=decision_ids)

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from applicants.enums import ApplicationStatus
+from applicants.enums import REVIEW_STAGE_STATUSES, ApplicationStatus
 from applicants.models import Application
-from core.formatting import format_money
+from core.formatting import format_deadline, format_money
 from decisions.enums import (
     LETTER_TO_COME_STATES,
     DecisionLapse,
@@ -23,6 +23,8 @@ from decisions.enums import (
 )
 from decisions.models import Decision, DecisionLetter, LetterRequest, OutboxMessage
 from grants.models import GrantCall
+from reviews.enums import ReviewStatus
+from reviews.models import ReviewAssignment
 from reviews.ranking import Ranking, RankingRow, call_ranking
 
 # --- The budget -------------------------------------------------------------------------------
@@ -201,6 +203,70 @@ def decisions_of_call(*, call: GrantCall) -> QuerySet[Decision]:
     return Decision.objects.filter(call=call)
 
 
+# --- Before publishing -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicationReadiness:
+    """What stands between a call and the publication of its results.
+
+    The call must be past its deadline (or closed) and the formal check
+    finished: no application waiting for it, none whose applicant may still
+    send a correction. Reviews not yet submitted don't stop publication, but the
+    coordinator sees them and confirms publishing without them.
+    """
+
+    call: GrantCall
+    call_open: bool
+    awaiting_formal_check: list[Application]
+    awaiting_correction: list[Application]
+    unfinished_reviews: list[ReviewAssignment]
+
+    @property
+    def formal_check_unfinished(self) -> list[Application]:
+        return [*self.awaiting_formal_check, *self.awaiting_correction]
+
+    @property
+    def blocked(self) -> bool:
+        """Publication is refused whatever the coordinator confirms."""
+        return self.call_open or bool(self.formal_check_unfinished)
+
+    @property
+    def unfinished_review_count(self) -> int:
+        return len(self.unfinished_reviews)
+
+
+def publication_readiness(*, call: GrantCall, now: datetime | None = None) -> PublicationReadiness:
+    """Whether `call`'s results may be published at `now`, and what is still unfinished (two queries)."""
+    now = now or timezone.now()
+    waiting = list(
+        Application.objects.filter(
+            call=call,
+            status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.CORRECTION_REQUESTED],
+        ).order_by("number_in_call", "pk")
+    )
+    unfinished = list(
+        ReviewAssignment.objects.active()
+        .filter(call=call, application__status__in=REVIEW_STAGE_STATUSES)
+        .exclude(review__status=ReviewStatus.SUBMITTED)
+        .select_related("application", "reviewer", "review")
+        .order_by("application__number_in_call", "due_at", "pk")
+    )
+    return PublicationReadiness(
+        call=call,
+        call_open=not call.phase(now).is_past_deadline and not call.is_archived,
+        awaiting_formal_check=[a for a in waiting if a.status == ApplicationStatus.SUBMITTED],
+        # A correction whose time has run out can no longer come: it doesn't hold results up.
+        awaiting_correction=[
+            a
+            for a in waiting
+            if a.status == ApplicationStatus.CORRECTION_REQUESTED
+            and (a.correction_deadline is None or a.correction_deadline > now)
+        ],
+        unfinished_reviews=unfinished,
+    )
+
+
 @dataclass(frozen=True)
 class LetterProgress:
     """How far the letters of the call's published decisions have got."""
@@ -298,7 +364,7 @@ def letter_get_for_coordinator(*, pk: int) -> DecisionLetter:
 
 def letters_of_decision(*, decision: Decision) -> list[DecisionLetter]:
     """Every version of the decision's letter, newest first."""
-    return list(decision.letters.select_related("issued_by").order_by("-version"))
+    return list(decision.letters.select_related("issued_by", "request").order_by("-version"))
 
 
 def letter_requests_of_decision(*, decision: Decision) -> list[LetterRequest]:
@@ -338,6 +404,7 @@ HISTORY_FIELDS = {
     "amount": _("Amount"),
     "justification": _("Justification"),
     "reserve_position": _("Place on the reserve list"),
+    "below_threshold_reason": _("Why, below the minimum score"),
     "published_at": _("Published"),
     "acceptance_deadline": _("Accept by"),
     "accepted_at": _("Accepted"),
@@ -378,6 +445,8 @@ def _shown(record, name: str):
         return DecisionLapse(value).label
     if name == "amount":
         return format_money(value)
+    if name == "acceptance_deadline":
+        return format_deadline(value)
     if isinstance(value, datetime):
         return date_format(timezone.localtime(value), "j E Y, H:i")
     return value
@@ -427,6 +496,8 @@ def public_awards(*, call):
             "amount",
             "application__title",
             "application__applicant_name",
+            "application__applicant_kind",
+            "application__name_publication_agreed",
             "application__reference_number",
         )
         .order_by("application__number_in_call")

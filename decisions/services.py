@@ -8,18 +8,21 @@ owner of their states.
 """
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from applicants.enums import REVIEW_STAGE_STATUSES, ApplicationStatus
+from applicants.enums import REVIEW_STAGE_STATUSES, ApplicationStatus, HistoryNote
 from applicants.models import Application
 from applicants.services import application_transition
+from core.deadlines import deadline_in
 from core.formatting import format_money
 from decisions.enums import (
     ALLOWED_DECISION_TRANSITIONS,
@@ -30,10 +33,12 @@ from decisions.enums import (
 )
 from decisions.issuing import letter_request_create
 from decisions.models import Decision, DecisionStateChange, Publication
-from decisions.selectors import awarded_total
+from decisions.selectors import PublicationReadiness, awarded_total, publication_readiness
 from grants.models import GrantCall
 from grants.services import call_decide, call_refuse_archived
 from reviews.ranking import call_ranking
+from reviews.scoring import round2
+from reviews.selectors_manage import application_final_score
 
 STATUS_FOR_OUTCOME = {
     DecisionOutcome.AWARDED: ApplicationStatus.AWARDED,
@@ -68,6 +73,7 @@ DRAFT_FIELDS = (
     "amount",
     "justification",
     "reserve_position",
+    "below_threshold_reason",
     "decided_by",
     "decided_at",
 )
@@ -149,12 +155,9 @@ def decision_transition(
     locked.save(update_fields=update_fields)
     reason = LETTER_FOR_MOVE.get((old, to))
     if reason is not None:
-        letter_request_create(
-            decision=locked,
-            reason=reason,
-            by=by,
-            note="" if reason == LetterReason.PUBLICATION else note,
-        )
+        # The request's reason (publication, an offer from the reserve list) says why,
+        # in each reader's language: the move's own words are not copied as its note.
+        letter_request_create(decision=locked, reason=reason, by=by)
     return locked
 
 
@@ -169,6 +172,32 @@ def _lock_call(call: GrantCall) -> GrantCall:
     return locked
 
 
+# Outcomes that, for an application scored below the call's minimum, need a reason.
+BELOW_THRESHOLD_REASON_OUTCOMES = frozenset({DecisionOutcome.AWARDED, DecisionOutcome.RESERVE})
+
+
+def _below_threshold_message(outcome: str, *, score: float, minimum: Decimal) -> str:
+    values = {
+        "score": number_format(round2(score), 2),
+        "minimum": number_format(minimum, 2),
+    }
+    if outcome == DecisionOutcome.AWARDED:
+        return (
+            _(
+                "The application's score (%(score)s) is below the call's minimum (%(minimum)s). "
+                "Say why it is awarded all the same."
+            )
+            % values
+        )
+    return (
+        _(
+            "The application's score (%(score)s) is below the call's minimum (%(minimum)s). "
+            "Say why it gets a place on the reserve list all the same."
+        )
+        % values
+    )
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -178,13 +207,16 @@ def decision_record(
     amount: Decimal | None = None,
     justification: str = "",
     reserve_position: int | None = None,
+    below_threshold_reason: str = "",
 ) -> Decision:
     """Record (or change) the committee's draft decision on one application.
 
     Awards are checked against the application (no more than requested, no less
     than the call's minimum; a reduced award needs a justification) and against
     the call's budget under a lock, so two coordinators awarding at the same
-    moment can never overspend it.
+    moment can never overspend it. An award or a reserve place for an
+    application whose final score is below the call's minimum needs
+    `below_threshold_reason`, kept on the decision and in its history.
     """
     call = _lock_call(application.call)
     application = Application.objects.select_for_update().get(pk=application.pk)
@@ -237,6 +269,18 @@ def decision_record(
             )
     else:
         amount = None
+    below_threshold_reason = below_threshold_reason.strip()
+    if outcome in BELOW_THRESHOLD_REASON_OUTCOMES and "outcome" not in errors:
+        score = application_final_score(application=application)
+        if score is not None and score < float(call.min_score) - 1e-9:
+            if not below_threshold_reason:
+                errors["below_threshold_reason"] = _below_threshold_message(
+                    outcome, score=score, minimum=call.min_score
+                )
+        else:
+            below_threshold_reason = ""
+    else:
+        below_threshold_reason = ""
     if (
         outcome == DecisionOutcome.RESERVE
         and reserve_position is None
@@ -259,6 +303,7 @@ def decision_record(
     decision.amount = amount
     decision.justification = justification.strip()
     decision.reserve_position = reserve_position if outcome == DecisionOutcome.RESERVE else None
+    decision.below_threshold_reason = below_threshold_reason
     decision.decided_by = by
     decision.decided_at = timezone.now()
     decision.full_clean(exclude=["application", "call", "decided_by"])
@@ -299,6 +344,77 @@ def decisions_award_above_line(*, call: GrantCall, by) -> int:
     return awarded
 
 
+class PublicationRefused(ValidationError):
+    """The call isn't ready for its results: still open, formal check unfinished,
+    or reviews unfinished and not confirmed. The code says which."""
+
+
+def _numbers(applications) -> str:
+    return ", ".join(
+        application.reference_number or f"#{application.pk}" for application in applications
+    )
+
+
+def publication_refusal(
+    readiness: PublicationReadiness, *, unfinished_reviews_confirmed: int = 0
+) -> PublicationRefused | None:
+    """Why the results can't be published now (None when they can).
+
+    Unfinished reviews are accepted only when the coordinator confirmed at
+    least as many as there are now (a review unfinished since the page was
+    shown must be confirmed again).
+    """
+    call = readiness.call
+    if readiness.call_open:
+        return PublicationRefused(
+            _(
+                "The results can be published only after the call closes: "
+                "its deadline is %(moment)s Polish time."
+            )
+            % {"moment": date_format(timezone.localtime(call.closes_at), "j E Y, H:i")},
+            code="call_not_closed",
+        )
+    problems = []
+    if readiness.awaiting_formal_check:
+        count = len(readiness.awaiting_formal_check)
+        problems.append(
+            ngettext(
+                "%(count)d application still waits for the formal check: %(numbers)s. "
+                "Check it before publishing.",
+                "%(count)d applications still wait for the formal check: %(numbers)s. "
+                "Check them before publishing.",
+                count,
+            )
+            % {"count": count, "numbers": _numbers(readiness.awaiting_formal_check)}
+        )
+    if readiness.awaiting_correction:
+        count = len(readiness.awaiting_correction)
+        problems.append(
+            ngettext(
+                "A correction may still come for %(count)d application: %(numbers)s. "
+                "Publish once it is checked or its time for corrections is over.",
+                "Corrections may still come for %(count)d applications: %(numbers)s. "
+                "Publish once they are checked or their time for corrections is over.",
+                count,
+            )
+            % {"count": count, "numbers": _numbers(readiness.awaiting_correction)}
+        )
+    if problems:
+        return PublicationRefused(" ".join(problems), code="formal_check_unfinished")
+    count = readiness.unfinished_review_count
+    if count > unfinished_reviews_confirmed:
+        return PublicationRefused(
+            ngettext(
+                "%(count)d review is not submitted. Tick the confirmation to publish without it.",
+                "%(count)d reviews are not submitted. Tick the confirmation to publish without them.",
+                count,
+            )
+            % {"count": count},
+            code="unfinished_reviews",
+        )
+    return None
+
+
 @transaction.atomic
 def results_publish(
     *,
@@ -306,15 +422,25 @@ def results_publish(
     by,
     decisions: Iterable[Decision] | None = None,
     public_results: bool = False,
+    unfinished_reviews_confirmed: int = 0,
 ) -> Publication | None:
     """Publish decisions (all unpublished ones of the call, or the given ones).
 
-    Freezes them, moves the applications to their outcome, sets the award
-    acceptance deadline, and asks for one letter per decision (issued and
-    e-mailed by the task queue). Publishing twice publishes nothing twice; a
-    lapsed decision (its application withdrawn) is never published.
+    Only once the call is past its deadline and its formal check finished, and
+    with reviews still unfinished only when the coordinator confirmed that many
+    (`unfinished_reviews_confirmed`); otherwise PublicationRefused, nothing
+    published (see publication_refusal). Freezes the decisions, moves the
+    applications to their outcome, sets the award acceptance deadline, and
+    asks for one letter per decision (issued and e-mailed by the task queue).
+    Publishing twice publishes nothing twice; a lapsed decision (its
+    application withdrawn) is never published.
     """
     call = _lock_call(call)
+    refusal = publication_refusal(
+        publication_readiness(call=call), unfinished_reviews_confirmed=unfinished_reviews_confirmed
+    )
+    if refusal is not None:
+        raise refusal
     candidates = Decision.objects.drafts().filter(call=call)
     if decisions is not None:
         candidates = candidates.filter(pk__in=[d.pk for d in decisions])
@@ -350,7 +476,7 @@ def results_publish(
             by=by,
             note=_("Results published"),
             changes=(
-                {"acceptance_deadline": now + timedelta(days=call.acceptance_days)}
+                {"acceptance_deadline": deadline_in(call.acceptance_days, now=now)}
                 if decision.outcome == DecisionOutcome.AWARDED
                 else {}
             ),
@@ -359,7 +485,7 @@ def results_publish(
         new_status = STATUS_FOR_OUTCOME.get(decision.outcome)
         if new_status and decision.application.status != new_status:
             application_transition(
-                decision.application, new_status, by=by, note=_("Results published")
+                decision.application, new_status, by=by, note_code=HistoryNote.RESULTS_PUBLISHED
             )
     return publication
 
@@ -375,22 +501,28 @@ def award_accept(*, decision: Decision, by) -> Decision:
 
 @transaction.atomic
 def award_decline(
-    *, decision: Decision, by, note: str = "", after_deadline: bool = False
+    *,
+    decision: Decision,
+    by,
+    note_code: str = HistoryNote.GRANT_DECLINED,
+    after_deadline: bool = False,
 ) -> Decision:
     """The awarded applicant declines: the money goes back to the budget.
 
     `after_deadline` lets the applicant's account deletion decline an award
     whose time to answer has passed (the money would stay locked otherwise);
-    `note` replaces "Grant declined" in the application's history.
+    `note_code` (a HistoryNote) replaces "Grant declined" in the application's history.
     """
     _lock_call(decision.call)
     decision = (
         Decision.objects.select_for_update().select_related("application").get(pk=decision.pk)
     )
     _check_award_answerable(decision, deadline_applies=not after_deadline)
-    note = note or _("Grant declined")
-    decision = decision_transition(decision, DecisionState.DECLINED, by=by, note=note)
-    application_transition(decision.application, ApplicationStatus.DECLINED, by=by, note=note)
+    note_code = HistoryNote(note_code)
+    decision = decision_transition(decision, DecisionState.DECLINED, by=by, note=note_code.worded())
+    application_transition(
+        decision.application, ApplicationStatus.DECLINED, by=by, note_code=note_code
+    )
     return decision
 
 
@@ -444,10 +576,15 @@ def reserve_offer(*, decision: Decision, by, amount: Decimal | None = None) -> D
             "outcome": DecisionOutcome.AWARDED,
             "amount": amount,
             "reserve_position": None,
-            "acceptance_deadline": timezone.now() + timedelta(days=call.acceptance_days),
+            "acceptance_deadline": deadline_in(call.acceptance_days),
         },
     )
-    application_transition(decision.application, ApplicationStatus.AWARDED, by=by, note=note)
+    application_transition(
+        decision.application,
+        ApplicationStatus.AWARDED,
+        by=by,
+        note_code=HistoryNote.OFFERED_FROM_RESERVE,
+    )
     return decision
 
 

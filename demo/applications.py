@@ -27,6 +27,7 @@ nothing.
 
 import calendar
 import random
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -64,6 +65,7 @@ from applicants.services import (
     profile_save,
 )
 from applicants.uploads import attachment_check
+from core.deadlines import deadline_in
 from demo.texts import (
     ADOPT_A_TREE,
     CORRECTION_MESSAGE,
@@ -87,11 +89,13 @@ from demo.texts import (
     OPEN_THEMES,
     OUTDOOR_CINEMA,
     PODCAST,
+    POSTCODE_PREFIXES,
     RAIN_GARDEN,
     REJECTION_MESSAGE,
     REPAIR_CAFE_TO_CORRECT,
     SCHOOL_THEMES,
     SCHOOLS,
+    STREETS,
     SUPPORT_LETTER,
     TEXT_FIELDS,
     VOLUNTEER_HOUR,
@@ -228,6 +232,11 @@ def _ensure_profile(person: DemoApplicant, user: User) -> ApplicantProfile:
     profile.kind = person.kind
     profile.contact_name = person.full_name
     profile.city = person.city
+    address = _rng("address", person.email)  # apart: the other draws stay as they were
+    profile.street = f"{address.choice(STREETS)} {address.randint(1, 60)}"
+    if address.random() < 0.6:
+        profile.street += f"/{address.randint(1, 40)}"
+    profile.postcode = f"{POSTCODE_PREFIXES[person.city]}-{address.randint(0, 999):03d}"
     profile.date_of_birth = None
     profile.group_name = profile.patron_organisation = profile.organisation_name = ""
     profile.krs = profile.nip = profile.regon = ""
@@ -472,7 +481,7 @@ def _open_call_plans(call: GrantCall, now: datetime) -> list[Plan]:
             plan.checked_at = _at(_local_day(arrived_at) + timedelta(days=3), 11, 5)
             plan.check_message = MEADOW_CORRECTION_MESSAGE
             plan.unmet_check_item = "zgodę zarządcy"
-            plan.correction_deadline = plan.checked_at + timedelta(days=call.correction_days)
+            plan.correction_deadline = deadline_in(call.correction_days, now=plan.checked_at)
             plan.fixes = MEADOW_FIXES
             plan.resubmitted_at = plan.checked_at + timedelta(days=2, hours=8)
             plan.fix_attachment = DemoAttachment(
@@ -690,7 +699,15 @@ def _carry_out(plan: Plan, user: User, coordinator: User) -> Application:
     if plan.stage == DRAFT_READY:
         return application
 
-    consents = [{"key": c["key"], "text": c["text"]} for c in submission_consents(call)]
+    # People applying alone are asked whether their name may go on the public results;
+    # about a third of the demo's say no, so its results page shows both a name and initials.
+    kind = user.applicant_profile.kind
+    agrees = zlib.crc32(user.email.encode()) % 3 != 0
+    consents = [
+        {"key": c["key"], "text": c["text"]}
+        for c in submission_consents(call, applicant_kind=kind)
+        if c["required"] or agrees
+    ]
     application_submit(
         application=application, by=user, consents=consents, arrived_at=plan.arrived_at
     )

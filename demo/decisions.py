@@ -50,7 +50,8 @@ from django.utils import timezone, translation
 from accounts.models import User
 from applicants.enums import DECIDED_STATUSES, ApplicationStatus
 from applicants.models import Application, StatusChange
-from core.formatting import format_money
+from core.deadlines import deadline_in
+from core.formatting import format_money, format_score
 from core.mail import email_subject
 from decisions.enums import DecisionOutcome, DecisionState, OutboxState
 from decisions.feedback import review_feedback
@@ -645,7 +646,7 @@ def _reviews(
 
 
 def _score(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    return format_score(value)  # the precision of the ranking, the decision page and the letter
 
 
 def _projects_above(count: int) -> str:
@@ -781,7 +782,7 @@ def _backdate_decisions(
     call: GrantCall, when: Timeline, *, answered: dict[int, datetime], coordinator: User
 ) -> None:
     """Put the committee's decisions, the publication and the answers at the story's moments."""
-    deadline = when.published + timedelta(days=call.acceptance_days)
+    deadline = deadline_in(call.acceptance_days, now=when.published)
     history = Decision.history.model
     decisions = {
         d.pk: d for d in Decision.objects.filter(call=call).select_related("application__applicant")

@@ -13,6 +13,7 @@ a demo dated from today, start from an empty database.)
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
@@ -22,7 +23,13 @@ from django.utils import timezone
 
 from accounts.enums import COORDINATORS_GROUP
 from accounts.models import User
+from applicants.enums import VersionPdfStatus
+from applicants.models import Application, VersionPdf
 from applicants.pdf_copies import version_pdfs_sweep
+from core.logos import logo_checked
+from core.models import ProgrammeProfile
+from core.services import programme_profile_save
+from decisions.models import DecisionLetter
 from demo.applications import demo_applications_load
 from demo.decisions import demo_decisions_load
 from demo.reviews import demo_reviews_load
@@ -35,11 +42,34 @@ from grants.services import (
     call_save,
     call_transition,
 )
-from reviews.models import ReviewAssignment
+from reviews.enums import ReviewStatus
+from reviews.models import Review, ReviewAssignment
 
 DEMO_PASSWORD = "mikrogranty-demo"
 WARSAW = ZoneInfo("Europe/Warsaw")
 PROGRAMME = "Aktywni dla klimatu"
+
+# Who runs the demo programme: a fictional association. Its KRS and NIP are made up and
+# can't be anyone's: no KRS entry is numbered 0, and no tax office's NIPs start with 000
+# (the NIP's check digit is right, so the checks pass).
+OPERATOR = {
+    "site_name": "Mikrogranty",
+    "operator_name": "Stowarzyszenie Miasto Wspólne",
+    "street": "ul. Wspólna 12",
+    "postcode": "00-950",
+    "town": "Warszawa",
+    "krs": "0000000000",
+    "nip": "0001234562",
+    "privacy_contact_name": "Paweł Lis",
+    "privacy_contact_email": "iod@miastowspolne.example",
+    "signatory_name": "Katarzyna Nowicka",  # the demo's coordinator (PEOPLE)
+    "signatory_role": "Koordynatorka programu",
+    "letter_place": "Warszawa",
+    "email_sender_name": "Stowarzyszenie Miasto Wspólne",
+    "reply_to": "mikrogranty@miastowspolne.example",
+    "website": "https://miastowspolne.example",
+}
+OPERATOR_LOGO = Path(__file__).resolve().parent / "files" / "logo-miasto-wspolne.svg"
 
 
 @dataclass(frozen=True)
@@ -311,6 +341,18 @@ PILOT_CALL = DemoCall(
 )
 
 
+def _ensure_programme_profile(*, by: User) -> None:
+    """Make Stowarzyszenie Miasto Wspólne the operator, with its logo, unless a profile exists:
+    then it is left as a coordinator may have changed it while trying the demo."""
+    if ProgrammeProfile.objects.exists():
+        return
+    programme_profile_save(
+        profile=ProgrammeProfile(**OPERATOR),
+        logo=logo_checked(name=OPERATOR_LOGO.name, data=OPERATOR_LOGO.read_bytes()),
+        by=by,
+    )
+
+
 def _ensure_person(person: DemoPerson, coordinators: Group) -> User:
     user, created = User.objects.get_or_create(
         email=person.email, defaults={"full_name": person.full_name}
@@ -395,6 +437,7 @@ def demo_load() -> dict[str, object]:
     coordinators, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
     people = {person.email: _ensure_person(person, coordinators) for person in PEOPLE}
     coordinator = people["koordynator@example.org"]
+    _ensure_programme_profile(by=coordinator)
     now = timezone.now()
     today = timezone.localdate(now, WARSAW)
     calls = {
@@ -454,4 +497,22 @@ def demo_load() -> dict[str, object]:
         "applications": applications,
         "reviews": reviews,
         "decisions": decisions,
+    }
+
+
+def demo_summary(*, calls: dict[str, GrantCall]) -> dict[str, int]:
+    """What the loaded demo holds, counted for the line `load_demo` prints."""
+    call_ids = [call.pk for call in calls.values()]
+    return {
+        "calls": len(call_ids),
+        "applications": Application.objects.filter(call_id__in=call_ids).count(),
+        "reviews": Review.objects.filter(
+            assignment__call_id__in=call_ids, status=ReviewStatus.SUBMITTED
+        ).count(),
+        "letters": DecisionLetter.objects.filter(decision__call_id__in=call_ids).count(),
+        "accounts": User.objects.filter(email__endswith="@example.org").count(),
+        # Rendered by the task worker `make run` starts, in the background.
+        "pdf_copies_waiting": VersionPdf.objects.filter(
+            version__application__call_id__in=call_ids, status=VersionPdfStatus.PENDING
+        ).count(),
     }

@@ -9,6 +9,24 @@ from applicants.enums import ApplicantKind
 
 VOLUNTEER_HOUR = Decimal("30.00")
 
+# --- Where they live (letters are addressed there) ---------------------------------
+
+# The first two digits of the town's postcodes; the street is one every Polish town has.
+POSTCODE_PREFIXES = {
+    "Białystok": "15", "Bielsko-Biała": "43", "Chełm": "22", "Elbląg": "82", "Gdańsk": "80",
+    "Gniezno": "62", "Gorzów Wielkopolski": "66", "Iława": "14", "Katowice": "40",
+    "Kielce": "25", "Kraków": "30", "Legionowo": "05", "Lublin": "20", "Nowy Sącz": "33",
+    "Olsztyn": "10", "Opole": "45", "Ostróda": "14", "Poznań": "60", "Puławy": "24",
+    "Płock": "09", "Rzeszów": "35", "Sanok": "38", "Siedlce": "08", "Szczecin": "70",
+    "Słupsk": "76", "Tarnów": "33", "Toruń": "87", "Wrocław": "50", "Zamość": "22",
+    "Łódź": "90",
+}  # fmt: skip
+STREETS = [
+    "ul. Lipowa", "ul. Słoneczna", "ul. Polna", "ul. Ogrodowa", "ul. Kwiatowa", "ul. Leśna",
+    "ul. Szkolna", "ul. Parkowa", "ul. Łąkowa", "ul. Brzozowa", "ul. Klonowa", "ul. Spacerowa",
+]  # fmt: skip
+
+
 # --- Who applies -------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import decimals_as_amounts
 from grants.models import (
     AttachmentRequirement,
     CallPart,
@@ -34,6 +35,8 @@ class DateTimeLocalInput(forms.DateTimeInput):
 class GrantCallForm(forms.ModelForm):
     class Meta:
         model = GrantCall
+        # Amounts, percentages and scores typed with a comma (core.forms.AmountField).
+        formfield_callback = decimals_as_amounts("min_amount", "max_amount", "total_budget")
         fields = [
             "programme",
             "title",
@@ -126,6 +129,7 @@ class CriterionForm(OrderedRowForm):
 
     class Meta:
         model = Criterion
+        formfield_callback = decimals_as_amounts()  # the weight, typed with a comma
         fields = ["name", "guidance", "max_points", "weight"]
         widgets = {"guidance": forms.Textarea(attrs={"rows": 2, "data-char-count": ""})}
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.fields import BoundedTextField
+from core.selectors import programme_profile
 from grants.enums import (
     ARCHIVABLE_STATUSES,
     CLOSABLE_STATUSES,
@@ -38,8 +39,10 @@ DEFAULT_IMPARTIALITY_DECLARATION = (
     "korzyści z przyznania grantu. Zachowam treść wniosku i ocen w poufności."
 )
 
+# Who controls the data (and whom to ask) comes first, from the programme profile:
+# see GrantCall.full_privacy_notice (migration 0009 took the old nameless sentence out).
 DEFAULT_PRIVACY_NOTICE = (
-    "Administratorem Twoich danych osobowych jest operator programu. Przetwarzamy je, aby "
+    "Przetwarzamy Twoje dane osobowe, aby "
     "przeprowadzić nabór, ocenić wniosek, wydać decyzję i rozliczyć grant (art. 6 ust. 1 lit. b, c "
     "i e RODO). Dane przechowujemy przez okres trwania programu i 5 lat po jego zakończeniu. "
     "Masz prawo dostępu do danych, ich sprostowania, usunięcia lub ograniczenia przetwarzania, "
@@ -269,6 +272,12 @@ class GrantCall(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
+
+    @property
+    def full_privacy_notice(self) -> str:
+        """What applicants read (and accept) before submitting: who controls their data and
+        whom to ask, from the programme profile, then the call's own notice."""
+        return f"{programme_profile().controller_statement()}\n\n{self.privacy_notice}"
 
     @property
     def is_draft(self) -> bool:

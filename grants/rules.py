@@ -12,3 +12,4 @@ def is_public_call(user, call) -> bool:
 
 rules.add_perm("grants.manage_calls", is_coordinator)
 rules.add_perm("grants.view_call", is_public_call | is_coordinator)
+rules.add_perm("grants.manage_programme", is_coordinator)

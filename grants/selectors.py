@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from grants.enums import CallStatus
 from grants.models import CallPart, Criterion, GrantCall
 
 
@@ -29,6 +30,15 @@ def call_list_for_coordinator() -> QuerySet[GrantCall]:
         GrantCall.objects.with_criteria_count()
         .select_related("created_by")
         .order_by("-created_at", "-pk")
+    )
+
+
+def call_list_in_use() -> QuerySet[GrantCall]:
+    """The calls coordinators work on (archived ones left out), the latest deadline first."""
+    return (
+        GrantCall.objects.exclude(status=CallStatus.ARCHIVED)
+        .only("id", "title", "programme", "status", "opens_at", "closes_at")
+        .order_by("-closes_at", "-pk")
     )
 
 

@@ -11,3 +11,8 @@ class ReviewsConfig(AppConfig):
         from reviews.privacy import register_sections
 
         register_sections()
+
+        # What waits for people in this stage, for the start pages (core.waiting).
+        from reviews import waiting
+
+        waiting.register()

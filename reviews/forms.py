@@ -157,3 +157,29 @@ class ReviewForm(forms.Form):
             "note_for_committee": data.get("note_for_committee") or "",
             "recommendation": data.get("recommendation") or "",
         }
+
+    def draft_data(self) -> dict:
+        """What passed validation, in review_save's shape; a refused field is left out.
+
+        For the autosave: the valid rest is saved while a refused field keeps what
+        is stored (and the typed text stays in the reviewer's browser).
+        """
+        data, errors = self.cleaned_data, self.errors
+        scores = {}
+        for criterion in self.criteria:
+            value = {}
+            points, justification = (
+                points_field_name(criterion),
+                justification_field_name(criterion),
+            )
+            if points not in errors:
+                value["points"] = data.get(points)
+            if justification not in errors:
+                value["justification"] = data.get(justification) or ""
+            scores[criterion.pk] = value
+        texts = {
+            name: data.get(name) or ""
+            for name in ("comment_for_applicant", "note_for_committee", "recommendation")
+            if name not in errors
+        }
+        return {"scores": scores, **texts}

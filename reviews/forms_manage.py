@@ -1,26 +1,19 @@
 """Forms of the coordinator's review pages: inviting reviewers, assigning them, reopening reviews."""
 
 import re
-from datetime import datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from grants.forms import DateTimeLocalInput
+from core.deadlines import deadline_in
+from core.forms import DeadlineDateField
 
 # Addresses are separated by new lines, commas, semicolons or spaces (none is valid inside one).
 ADDRESS_SEPARATORS = re.compile(r"[\s,;]+")
 AUTO_ASSIGN_DAYS = 14
-
-
-def end_of_day_in(days: int, *, now: datetime | None = None) -> datetime:
-    """23:59 Polish time `days` days from now: the default due date of reviews."""
-    local = timezone.localtime(now or timezone.now()) + timedelta(days=days)
-    return local.replace(hour=23, minute=59, second=0, microsecond=0)
 
 
 class PoolInviteForm(forms.Form):
@@ -62,26 +55,19 @@ class PoolInviteForm(forms.Form):
         return list(addresses.values())
 
 
-class DueDateField(forms.DateTimeField):
-    widget = DateTimeLocalInput
+class DueDateField(DeadlineDateField):
+    """The day reviews are due: until 23:59 Polish time that day."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Reviews due"))
-        kwargs.setdefault("help_text", _("Polish time."))
         super().__init__(**kwargs)
-
-    def clean(self, value):
-        due_at = super().clean(value)
-        if due_at is not None and due_at <= timezone.now():
-            raise ValidationError(_("Choose a moment in the future."), code="past")
-        return due_at
 
 
 class AutoAssignForm(forms.Form):
     due_at = DueDateField()
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"due_at": end_of_day_in(AUTO_ASSIGN_DAYS)})
+        kwargs.setdefault("initial", {"due_at": deadline_in(AUTO_ASSIGN_DAYS)})
         super().__init__(*args, **kwargs)
 
 

@@ -2,7 +2,6 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Application
+from core.deadlines import deadline_in
 from core.fields import BoundedTextField
 from grants.models import Criterion, GrantCall
 from reviews.enums import (
@@ -65,8 +65,9 @@ def invitation_token_hash_unsent() -> str:
 
 
 def invitation_expiry(now=None):
-    """When an invitation sent now stops working (settings.REVIEWER_INVITATION_DAYS ahead)."""
-    return (now or timezone.now()) + timedelta(days=settings.REVIEWER_INVITATION_DAYS)
+    """When an invitation sent now stops working: the end of the day
+    settings.REVIEWER_INVITATION_DAYS ahead, 23:59 Polish time."""
+    return deadline_in(settings.REVIEWER_INVITATION_DAYS, now=now)
 
 
 class Invitation(models.Model):
@@ -239,6 +240,7 @@ class ReviewEvent(models.Model):
         SUBMITTED = "submitted", _("Review submitted")
         REOPENED = "reopened", _("Review reopened")
         REMOVED = "removed", _("Assignment removed")
+        REPLACED = "replaced", _("Replaced by another reviewer")
         # After the results were published: a coordinator's recorded change of points.
         CORRECTED = "corrected", _("Review corrected after publication")
 

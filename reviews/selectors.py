@@ -1,16 +1,34 @@
 """Reads of the review stage that the reviewer's pages need, scoped to who is asking."""
 
+import hashlib
+import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from applicants.enums import DECIDED_STATUSES
 from applicants.models import Application, ApplicationVersion, Attachment
+from grants.enums import REVIEWS_FROZEN_STATUSES
 from grants.models import Criterion, GrantCall
 from reviews.enums import AssignmentStatus, ReviewerTaskState, ReviewStatus
 from reviews.models import Invitation, Review, ReviewAssignment, invitation_token_hash
+from reviews.scoring import weighted_total
 
 # What the dashboard shows of an assignment and what it hangs off; the long texts
 # of the application stay in the database.
@@ -33,17 +51,79 @@ DASHBOARD_FIELDS = (
 )
 
 
-def assignment_list_for_reviewer(*, user) -> QuerySet[ReviewAssignment]:
-    """The user's live assignments across calls, by call and due date, with everything the dashboard shows.
+# Assignments a dashboard's page shows (the per-call counts cover every page).
+DASHBOARD_PAGE_SIZE = 20
 
+
+def _review_expected() -> Q:
+    """Of a live assignment: its review is still expected (not submitted, results not out)."""
+    return (
+        ~Q(review__status=ReviewStatus.SUBMITTED)
+        & ~Q(call__status__in=REVIEWS_FROZEN_STATUSES)
+        & ~Q(application__status__in=DECIDED_STATUSES)
+    )
+
+
+def assignments_open() -> QuerySet[ReviewAssignment]:
+    """Live assignments whose review is still expected: not submitted, results not published."""
+    return ReviewAssignment.objects.active().filter(_review_expected())
+
+
+def invitations_to_answer(*, user, now) -> QuerySet[Invitation]:
+    """Invitations sent to the user's address that they can still accept (not yet in that pool)."""
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(
+            email__iexact=user.email, accepted_at__isnull=True, expires_at__gt=now
+        )
+        .exclude(call__status__in=REVIEWS_FROZEN_STATUSES)
+        .exclude(call__pool__reviewer=user)
+    )
+
+
+def invitation_to_answer_get(*, user, pk: int, now=None) -> Invitation:
+    """One of the invitations the user may still accept; 404 for any other."""
+    return get_object_or_404(
+        invitations_to_answer(user=user, now=now or timezone.now()).select_related("call"), pk=pk
+    )
+
+
+def assignment_list_for_reviewer(*, user) -> QuerySet[ReviewAssignment]:
+    """The user's live assignments across calls, open work first, with everything the dashboard shows.
+
+    Calls with work still expected come first, the one due soonest first; calls
+    where everything is done (or the results are out) last, the latest first.
+    Within a call, the open assignments by due date, then the finished ones.
     One query: the call, the application and the review (if any) are joined in.
     """
+    call_next_due = (
+        assignments_open()
+        .filter(reviewer=user, call=OuterRef("call"))
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )
     return (
         ReviewAssignment.objects.for_reviewer(user)
         .active()
         .select_related("call", "application", "review")
         .only(*DASHBOARD_FIELDS)
-        .order_by("call__closes_at", "call_id", "due_at", "pk")
+        .annotate(
+            review_expected=Case(
+                When(_review_expected(), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            call_next_due=Subquery(call_next_due),
+        )
+        .order_by(
+            F("call_next_due").asc(nulls_last=True),
+            F("call__closes_at").desc(),
+            "call_id",
+            F("review_expected").desc(),
+            "due_at",
+            "pk",
+        )
     )
 
 
@@ -63,34 +143,16 @@ class DashboardRow:
 
 @dataclass
 class DashboardCall:
-    """A call's assignments of one reviewer and how far along they are."""
+    """A call's assignments of one reviewer on this page, and how far along they all are (every page)."""
 
     call: GrantCall
     rows: list[DashboardRow] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return len(self.rows)
-
-    @property
-    def submitted(self) -> int:
-        return sum(1 for row in self.rows if row.state == ReviewerTaskState.SUBMITTED)
-
-    @property
-    def to_declare(self) -> int:
-        return sum(1 for row in self.rows if row.state == ReviewerTaskState.TO_DECLARE)
-
-    @property
-    def drafting(self) -> int:
-        return sum(1 for row in self.rows if row.state == ReviewerTaskState.DRAFTING)
-
-    @property
-    def overdue(self) -> int:
-        return sum(1 for row in self.rows if row.overdue)
-
-    @property
-    def closed(self) -> int:
-        return sum(1 for row in self.rows if row.state == ReviewerTaskState.CLOSED)
+    total: int = 0
+    submitted: int = 0
+    to_declare: int = 0
+    drafting: int = 0
+    overdue: int = 0
+    closed: int = 0
 
     @property
     def left(self) -> int:
@@ -101,6 +163,14 @@ class DashboardCall:
         return round(100 * self.submitted / self.total) if self.total else 0
 
 
+@dataclass
+class Dashboard:
+    """One page of the reviewer's dashboard: its assignments grouped by call."""
+
+    groups: list[DashboardCall]
+    page: Page
+
+
 def _review_of(assignment: ReviewAssignment) -> Review | None:
     try:
         return assignment.review
@@ -108,29 +178,71 @@ def _review_of(assignment: ReviewAssignment) -> Review | None:
         return None
 
 
-def review_dashboard_for(*, user, now=None) -> list[DashboardCall]:
-    """The reviewer's dashboard: live assignments grouped by call, each with its state."""
+def _task_state(assignment: ReviewAssignment) -> ReviewerTaskState:
+    review = _review_of(assignment)
+    if review is not None and review.status == ReviewStatus.SUBMITTED:
+        return ReviewerTaskState.SUBMITTED
+    if assignment.call.reviews_frozen or assignment.application.is_decided:
+        return ReviewerTaskState.CLOSED  # nothing more can be done: the results are out
+    if assignment.status == AssignmentStatus.ASSIGNED:
+        return ReviewerTaskState.TO_DECLARE
+    return ReviewerTaskState.DRAFTING
+
+
+def _call_counts(*, user, call_ids, now) -> dict[int, dict[str, int]]:
+    """Per call: how many of the user's live assignments are in each state (one query)."""
+    expected = _review_expected()
+    submitted = Q(review__status=ReviewStatus.SUBMITTED)
+    rows = (
+        ReviewAssignment.objects.for_reviewer(user)
+        .active()
+        .filter(call_id__in=call_ids)
+        .values("call_id")
+        .annotate(
+            total=Count("pk"),
+            submitted=Count("pk", filter=submitted),
+            to_declare=Count("pk", filter=expected & Q(status=AssignmentStatus.ASSIGNED)),
+            drafting=Count("pk", filter=expected & Q(status=AssignmentStatus.DECLARED)),
+            overdue=Count("pk", filter=expected & Q(due_at__lt=now)),
+        )
+        .order_by("call_id")
+    )
+    counts = {}
+    for row in rows:
+        call_id = row.pop("call_id")
+        row["closed"] = row["total"] - row["submitted"] - row["to_declare"] - row["drafting"]
+        counts[call_id] = row
+    return counts
+
+
+def review_dashboard_for(*, user, page_number=None, now=None) -> Dashboard:
+    """One page of the reviewer's dashboard: live assignments grouped by call, open work first.
+
+    Three queries whatever the workload: the count, the page's assignments, and
+    the per-call counts of the calls on the page.
+    """
     now = now or timezone.now()
-    groups: dict[int, DashboardCall] = {}
-    for assignment in assignment_list_for_reviewer(user=user):
-        review = _review_of(assignment)
-        if review is not None and review.status == ReviewStatus.SUBMITTED:
-            state = ReviewerTaskState.SUBMITTED
-        elif assignment.call.reviews_frozen or assignment.application.is_decided:
-            state = ReviewerTaskState.CLOSED  # nothing more can be done: the results are out
-        elif assignment.status == AssignmentStatus.ASSIGNED:
-            state = ReviewerTaskState.TO_DECLARE
-        else:
-            state = ReviewerTaskState.DRAFTING
-        group = groups.setdefault(assignment.call_id, DashboardCall(call=assignment.call))
-        group.rows.append(
+    page = Paginator(assignment_list_for_reviewer(user=user), DASHBOARD_PAGE_SIZE).get_page(
+        page_number
+    )
+    rows: dict[int, list[DashboardRow]] = {}
+    calls: dict[int, GrantCall] = {}
+    for assignment in page.object_list:
+        state = _task_state(assignment)
+        calls.setdefault(assignment.call_id, assignment.call)
+        rows.setdefault(assignment.call_id, []).append(
             DashboardRow(
                 assignment=assignment,
                 state=state,
                 overdue=state.is_open and assignment.due_at < now,
             )
         )
-    return list(groups.values())
+    counts = _call_counts(user=user, call_ids=list(calls), now=now) if calls else {}
+    groups = [
+        DashboardCall(call=call, rows=rows[call_id], **counts.get(call_id, {}))
+        for call_id, call in calls.items()
+    ]
+    return Dashboard(groups=groups, page=page)
 
 
 def assignment_get_for_reviewer(*, user, pk: int) -> ReviewAssignment:
@@ -199,4 +311,42 @@ def invitation_get(*, token: str) -> Invitation:
     return get_object_or_404(
         Invitation.objects.select_related("call", "invited_by", "accepted_by"),
         token_hash=invitation_token_hash(token),
+    )
+
+
+# --- the draft before submission ----------------------------------------------------------
+
+
+def review_draft_values(review: Review) -> dict:
+    """The stored draft in the shape reviews.services.review_save takes (scores by criterion id)."""
+    return {
+        "scores": {
+            score.criterion_id: {"points": score.points, "justification": score.justification}
+            for score in review.scores.all()
+        },
+        "comment_for_applicant": review.comment_for_applicant,
+        "note_for_committee": review.note_for_committee,
+        "recommendation": review.recommendation,
+    }
+
+
+def review_draft_fingerprint(review: Review) -> str:
+    """A digest of the stored draft: what the reviewer confirmed is exactly what is submitted.
+
+    The confirmation page carries it; if the draft changed since (another tab's
+    autosave), the digests differ and the reviewer is shown the new total first.
+    """
+    values = review_draft_values(review)
+    text = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def review_draft_total(review: Review, criteria: list[Criterion]) -> Decimal | None:
+    """The draft's weighted total as its submission will store it and the ranking uses it
+    (reviews.scoring.weighted_total); None while a criterion has no points."""
+    points = {score.criterion_id: score.points for score in review.scores.all()}
+    if any(points.get(criterion.pk) is None for criterion in criteria):
+        return None
+    return weighted_total(
+        (points[criterion.pk], criterion.max_points, criterion.weight) for criterion in criteria
     )

@@ -1,7 +1,7 @@
 """Reads of the review stage that the coordinator's pages need, with everything their templates touch."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
@@ -11,6 +11,8 @@ from django.utils import timezone
 from accounts.models import User
 from applicants.enums import REVIEW_STAGE_STATUSES
 from applicants.models import Application
+from core.deadlines import deadline_in
+from grants.enums import FinalScoreRule
 from grants.models import GrantCall
 from reviews import scoring
 from reviews.assignment import (
@@ -211,6 +213,27 @@ def review_summary(application: Application, assignments: list[ReviewAssignment]
     )
 
 
+def application_final_score(*, application: Application) -> float | None:
+    """The application's final score as the ranking forms it (reviews.ranking), in one query.
+
+    Submitted reviews of live assignments: their mean, or under the call's
+    "two closest" rule the mean of the two closest of three or more. None
+    before any review is submitted.
+    """
+    totals = [
+        float(total)
+        for total in Review.objects.filter(
+            assignment__application=application,
+            assignment__status__in=ACTIVE_ASSIGNMENT_STATUSES,
+            status=ReviewStatus.SUBMITTED,
+            total__isnull=False,
+        ).values_list("total", flat=True)
+    ]
+    if application.call.final_score_rule == FinalScoreRule.CLOSEST_TWO:
+        return scoring.closest_two_mean(totals)
+    return scoring.mean(totals)
+
+
 def assignment_rows(
     assignments: list[ReviewAssignment], *, now: datetime | None = None
 ) -> list[AssignmentRow]:
@@ -270,7 +293,7 @@ def extra_reviewer_due_at(
     """When an added reviewer's review is due: with the others (their latest due date), but
     never sooner than EXTRA_REVIEWER_DAYS from now, so nobody starts out overdue."""
     now = now or timezone.now()
-    soonest = now + timedelta(days=EXTRA_REVIEWER_DAYS)
+    soonest = deadline_in(EXTRA_REVIEWER_DAYS, now=now)
     latest = max((a.due_at for a in assignments if a.is_active), default=None)
     return max(latest, soonest) if latest else soonest
 

@@ -236,6 +236,8 @@ def seed(args) -> World:
             user=user,
             kind=ApplicantKind.INDIVIDUAL,
             contact_name=user.full_name,
+            street=f"ul. Piotrkowska {n}",
+            postcode="90-006",
             city="Łódź",
             date_of_birth=date(2001, 1 + n % 12, 1 + n % 28),
         )

@@ -16,3 +16,9 @@ def record_run(context, *, number: int) -> int:
     with log.open("a", encoding="utf-8") as runs:  # one small O_APPEND write per run
         runs.write(f"{number} {worker_id}\n")
     return number
+
+
+@task()
+def fail(*, number: int) -> int:
+    """Fail on purpose: a worker must say so."""
+    raise RuntimeError(f"probe task {number} failed on purpose")

@@ -36,12 +36,14 @@ from applicants.enums import ApplicantKind, ApplicationStatus
 from applicants.models import ApplicantProfile, Application, Attachment, GroupMember
 from applicants.services import application_submit, application_update, formal_check_record
 from applicants.tests.builders import CONSENTS, complete_draft
+from core.search import search_fold
 from core.tests.support import database_text, run_queued_tasks
 from decisions.enums import DecisionLapse, DecisionOutcome, OutboxState
 from decisions.issuing import outbox_message_resend
 from decisions.models import Decision, DecisionLetter, OutboxMessage
 from decisions.selectors import awarded_total
 from decisions.services import decision_record, results_publish
+from grants.tests.factories import deadline_passes
 from reviews.services import assignment_add, pool_add
 from reviews.tests.builders import call_with_criteria, submit_review
 
@@ -51,7 +53,10 @@ EMAIL = "zofia.zielinska@example.org"
 PHONE = "+48 601 234 567"
 MEMBER = "Kuba Kowalczyk"
 SECOND_MEMBER = "Ola Nowicka"
-IDENTIFIERS = [NAME, SURNAME, EMAIL, PHONE, "601234567", "601 234 567", MEMBER, SECOND_MEMBER]
+STREET = "ul. Zawiłej Ścieżki 17/4"  # her postal address: on the issued letter and in her data
+IDENTIFIERS = [
+    *(NAME, SURNAME, EMAIL, PHONE, "601234567", "601 234 567", MEMBER, SECOND_MEMBER, STREET)
+]
 
 
 class RecipientRefusingBackend(BaseEmailBackend):
@@ -93,6 +98,8 @@ def person_with_profile() -> User:
         kind=ApplicantKind.GROUP,
         contact_name=NAME,
         phone=PHONE,
+        street=STREET,
+        postcode="09-400",
         city="Płock",
         date_of_birth=date(2008, 5, 17),
         group_name="Zielona Ekipa",
@@ -107,7 +114,10 @@ def submitted(call, person) -> Application:
     application = complete_draft(
         call=call,
         user=person,
-        texts={"team_description": f"Grupę prowadzi {NAME} (tel. {PHONE}), pomaga {MEMBER}."},
+        texts={
+            "team_description": f"Grupę prowadzi {NAME} (tel. {PHONE}), pomaga {MEMBER}.",
+            "activities": f"Spotkania u mnie: {STREET}.",
+        },
     )
     content = f"%PDF-1.4\n% Zgoda rodzica: {NAME}, {EMAIL}\n%%EOF\n".encode()
     Attachment.objects.create(
@@ -174,6 +184,7 @@ def full_history(client, settings, coordinator) -> tuple[Application, Applicatio
 
     settings.EMAIL_BACKEND = "tests.test_account_erasure.RecipientRefusingBackend"
     RecipientRefusingBackend.refused = False
+    deadline_passes(call)
     results_publish(call=call, by=coordinator)
     run_queued_tasks()  # the letter is issued; its e-mail fails, naming the address
     failed = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)
@@ -224,8 +235,8 @@ def media_texts(media_root: Path) -> dict[str, str]:
 
 
 def forms_of(identifier: str) -> set[str]:
-    # JSON columns keep "ń" as "\\u0144" on SQLite.
-    return {identifier, json.dumps(identifier)[1:-1]}
+    # JSON columns keep "ń" as "\\u0144" on SQLite; the search column keeps "zielinska".
+    return {identifier, json.dumps(identifier)[1:-1], search_fold(identifier)}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -237,7 +248,8 @@ def test_account_delete_leaves_no_trace_of_the_person_in_database_media_or_queue
     person = User.objects.get(email=EMAIL)
     letter = DecisionLetter.objects.get()
     number, version = letter.number, letter.version
-    assert NAME in pdf_text(letter.pdf.read())  # the issued letter names her
+    issued = pdf_text(letter.pdf.read())
+    assert NAME in issued and STREET in issued  # the issued letter names her, at her address
     other_device = client.__class__()
     other_device.force_login(person)
     client.force_login(person)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.tests.factories import CoordinatorFactory
 from decisions.models import Decision
 from decisions.services import decision_record, results_publish
+from grants.tests.factories import deadline_passes
 from reviews.models import ReviewAssignment
 from reviews.tests.builders import (
     accepted_application,
@@ -39,10 +40,14 @@ def test_old_address_moves_permanently_to_the_new_one_with_its_query(client, old
     assert reverse(name, args=args) != old
 
 
-def test_coordinators_area_leads_to_the_calls(client):
-    response = client.get("/manage/")
-    assert response.status_code == 302
-    assert response["Location"] == reverse("manage:home")
+def test_coordinators_area_is_their_start_page_leading_to_the_calls(client):
+    """/manage/ once redirected to the calls; it is now the coordinators' start page, with them."""
+    call = call_with_criteria(title="Nabór pod adresem sprzed zmian")
+    assert client.get("/manage/")["Location"].startswith(reverse("account_login"))
+    client.force_login(CoordinatorFactory())
+    page = client.get("/manage/").text
+    assert call.title in page
+    assert reverse("manage:home") in page
 
 
 @pytest.fixture
@@ -56,6 +61,7 @@ def published_award(settings, tmp_path, monkeypatch, django_capture_on_commit_ca
     for assignment in ReviewAssignment.objects.filter(call=call):
         submit_review(assignment, {"Pomysł": 8, "Budżet": 4})
     coordinator = CoordinatorFactory()
+    deadline_passes(call)
     decision_record(
         application=application,
         outcome="awarded",

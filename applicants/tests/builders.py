@@ -37,6 +37,8 @@ def profile_for(user, *, kind=ApplicantKind.INDIVIDUAL, born=date(2005, 5, 1)) -
         user=user,
         kind=kind,
         contact_name=user.full_name or "Ala Nowak",
+        street="ul. Lipowa 5/12",
+        postcode="20-001",
         city="Lublin",
         date_of_birth=born,
     )

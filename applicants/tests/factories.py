@@ -42,6 +42,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     summary = "Posadzimy drzewa i zbudujemy ogród deszczowy z sąsiadami."
     applicant_kind = ApplicantKind.INDIVIDUAL
     applicant_name = factory.Faker("name", locale="pl_PL")
+    applicant_contact_name = factory.LazyAttribute(lambda o: o.applicant_name)
     requested_amount = Decimal("3000.00")
     total_cost = Decimal("3500.00")
     own_contribution = Decimal("500.00")

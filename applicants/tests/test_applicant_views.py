@@ -112,7 +112,15 @@ def test_apply_to_a_closed_call_is_refused(client):
 )
 def test_profile_validation_shows_errors_beside_fields_and_keeps_input(client, kind, data, field):
     client.force_login(UserFactory())
-    post = {"kind": kind, "contact_name": "Ola Nowak", "city": "Gdańsk", "phone": "", **data}
+    post = {
+        "kind": kind,
+        "contact_name": "Ola Nowak",
+        "street": "ul. Długa 5",
+        "postcode": "80-831",
+        "city": "Gdańsk",
+        "phone": "",
+        **data,
+    }
     post.update(
         {
             "members-TOTAL_FORMS": "0",
@@ -134,6 +142,8 @@ def test_ngo_profile_with_valid_numbers_is_saved(client):
     post = {
         "kind": "ngo",
         "contact_name": "Ola Nowak",
+        "street": "ul. Długa 5",
+        "postcode": "80-831",
         "city": "Gdańsk",
         "organisation_name": "Fundacja Zielona",
         "krs": "0000123456",
@@ -156,6 +166,8 @@ def test_group_needs_three_members_and_one_leader(client):
     post = {
         "kind": "group",
         "contact_name": "Ola Nowak",
+        "street": "ul. Długa 5",
+        "postcode": "80-831",
         "city": "Gdańsk",
         "group_name": "Zielone Podwórko",
         "members-TOTAL_FORMS": "3",

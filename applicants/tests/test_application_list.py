@@ -8,12 +8,14 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
 from applicants.enums import ApplicantKind, ApplicationStatus
 from applicants.models import Application, StatusChange
+from applicants.services import application_submit, application_update, profile_save
+from applicants.tests.builders import CONSENTS, complete_draft
 from applicants.tests.factories import ApplicationFactory
 from grants.tests.factories import GrantCallFactory
 
@@ -221,6 +223,8 @@ def test_application_list_filters_by_applicant_type(coordinator_client, call):
         ("amount_min=2000", ["middle", "high"]),
         ("amount_max=2000", ["low", "middle"]),
         ("amount_min=1500&amount_max=2500", ["middle"]),
+        # Typed the Polish way: a decimal comma, a space between thousands.
+        ("amount_min=1+999,99&amount_max=2+000,00", ["middle"]),
     ],
 )
 def test_application_list_filters_by_requested_amount_range(
@@ -237,22 +241,114 @@ def test_application_list_filters_by_requested_amount_range(
     assert listed(response) == numbers(*(made[name] for name in expected))
 
 
-@pytest.mark.parametrize("field", ["title", "title in capitals", "reference number", "applicant"])
-def test_application_list_searches_title_number_and_applicant(coordinator_client, call, field):
-    by_title = ApplicationFactory(call=call, title="Ogród deszczowy")
-    by_number = ApplicationFactory(call=call, title="Inny projekt")
-    by_name = ApplicationFactory(call=call, applicant_name="Anna Kowalska")
-    ApplicationFactory(call=call, title="Rowery", applicant_name="Jan Nowak")
-    q, expected = {
-        "title": ("deszczow", by_title),
-        "title in capitals": ("DESZCZOW", by_title),
-        "reference number": (by_number.reference_number.lower(), by_number),
-        "applicant": ("kowalsk", by_name),
-    }[field]
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("deszczow", "by title"),
+        ("DESZCZOW", "by title"),
+        ("baluty", "by Polish title"),
+        ("BAŁUTY", "by Polish title"),
+        ("łódź", "by Polish title"),
+        ("LODZ", "by Polish title"),
+        ("Lodz", "by Polish title"),
+        ("0042", "by number"),
+        ("{number}", "by number"),
+        ("{number_lower}", "by number"),
+        ("kowalsk", "by applicant"),
+        ("KOWALSKA", "by applicant"),
+        ("zoliborz", "by group"),
+        ("Ślęzak", "by contact person"),
+        ("slezak", "by contact person"),
+        ("ŁUKASZ", "by contact person"),
+    ],
+)
+def test_application_list_search_ignores_case_and_polish_letters(
+    coordinator_client, call, query, expected
+):
+    rows = {
+        "by title": {"title": "Ogród deszczowy", "applicant_name": "Ewa"},
+        "by Polish title": {"title": "Zielone Bałuty w Łodzi i Łódź", "applicant_name": "Ida"},
+        "by number": {"title": "Inny projekt", "applicant_name": "Ola"},
+        "by applicant": {"title": "Budki", "applicant_name": "Anna Kowalska"},
+        "by group": {
+            "title": "Skwer",
+            "applicant_kind": ApplicantKind.GROUP,
+            "applicant_name": "Grupa „Zielony Żoliborz”",
+            "applicant_contact_name": "Maria Lis",
+        },
+        "by contact person": {
+            "title": "Łąka",
+            "applicant_kind": ApplicantKind.GROUP,
+            "applicant_name": "Sąsiedzi z Ochoty",
+            "applicant_contact_name": "Łukasz Ślęzak",
+        },
+        "other": {"title": "Rowery", "applicant_name": "Jan Nowak"},
+    }
+    made = {
+        key: ApplicationFactory(call=call, number_in_call=42 if key == "by number" else n, **row)
+        for n, (key, row) in enumerate(rows.items(), start=1)
+    }
+    number = made["by number"].reference_number  # e.g. "TB/2027/0042"
+    query = query.format(number=number, number_lower=number.lower())
 
-    response = coordinator_client.get(list_url(call), {"q": q})
+    response = coordinator_client.get(list_url(call), {"q": query})
 
-    assert listed(response) == numbers(expected)
+    assert listed(response) == numbers(made[expected])
+
+
+def test_application_list_search_does_not_match_across_fields(coordinator_client, call):
+    ApplicationFactory(call=call, title="Ogród", applicant_name="Anna Kowalska")
+
+    response = coordinator_client.get(list_url(call), {"q": "ogród anna"})
+
+    assert listed(response) == []
+
+
+def test_application_list_search_of_punctuation_only_lists_everything(coordinator_client, call):
+    made = [ApplicationFactory(call=call), ApplicationFactory(call=call)]
+
+    response = coordinator_client.get(list_url(call), {"q": "„…”"})
+
+    assert listed(response) == numbers(*made)
+
+
+def test_application_list_search_finds_the_contact_person_given_at_submission(
+    coordinator_client, call
+):
+    draft = complete_draft(call=call)
+    profile = draft.applicant.applicant_profile
+    profile.kind, profile.group_name = ApplicantKind.GROUP, "Ekipa z Bałut"
+    profile.contact_name = "Żaneta Świątek"
+    profile_save(
+        profile=profile,
+        members=[
+            {"full_name": "Żaneta Świątek", "age": 19, "is_leader": True},
+            {"full_name": "Jan Żak", "age": 18, "is_leader": False},
+            {"full_name": "Ola Łęcka", "age": 17, "is_leader": False},
+        ],
+    )
+    application_submit(
+        application=draft, by=draft.applicant, consents=CONSENTS, arrived_at=timezone.now()
+    )
+    draft.refresh_from_db()
+
+    by_person = coordinator_client.get(list_url(call), {"q": "zaneta swiatek"})
+    by_group = coordinator_client.get(list_url(call), {"q": "balut"})
+
+    assert listed(by_person) == [draft.reference_number]
+    assert listed(by_group) == [draft.reference_number]
+
+
+def test_application_list_search_follows_a_corrected_title(coordinator_client, call):
+    application = ApplicationFactory(
+        call=call, title="Ogród", status=S.CORRECTION_REQUESTED, applicant_name="Anna Kowalska"
+    )
+
+    application_update(application=application, fields={"title": "Łąka kwietna"})
+
+    assert listed(coordinator_client.get(list_url(call), {"q": "laka"})) == numbers(application)
+    assert listed(coordinator_client.get(list_url(call), {"q": "ogrod"})) == []
+    assert listed(coordinator_client.get(list_url(call), {"q": "kowalska"})) == numbers(application)
 
 
 def test_application_list_combines_filters_and_offers_to_clear_them(coordinator_client, call):
@@ -424,12 +520,30 @@ def test_application_list_csv_writes_polish_text_amounts_and_polish_time(coordin
         "Łąka kwietna; zażółć gęślą jaźń",
         "Stowarzyszenie „Źródło”",
         kind,
-        "1234.50",
-        "1500.00",
-        "265.50",
+        "1234,50",
+        "1500,00",
+        "265,50",
         status,
-        "2027-07-01 23:05",  # summer time in Warsaw: UTC+2
+        "01.07.2027 23:05",  # summer time in Warsaw: UTC+2
     ]
+
+
+def test_application_list_csv_bytes_open_in_polish_excel(coordinator_client, call):
+    ApplicationFactory(
+        call=call,
+        title="Łódź; zażółć gęślą jaźń",
+        requested_amount=Decimal("1234.56"),
+        last_submitted_at=datetime(2027, 12, 14, 22, 59, tzinfo=UTC),
+    )
+
+    body = coordinator_client.get(list_url(call, "export=csv")).content
+
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark
+    header, row = body[3:].decode("utf-8").splitlines()
+    assert header.count(";") == 8
+    assert '"Łódź; zażółć gęślą jaźń"' in row  # the Polish letters as they are, quoted
+    assert ";1234,56;" in row
+    assert row.endswith(";14.12.2027 23:59")
 
 
 @pytest.mark.parametrize("title", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)"])

@@ -181,3 +181,148 @@ def test_budget_page_and_submit_page_show_the_totals_computed_on_the_server(clie
     submit = client.get(reverse("applicants:submit", args=[application.pk])).text
     assert "(9,99%)" in submit
     assert "Twój wkład własny to 9,99% kosztu całkowitego" in submit
+
+
+# --- amounts typed the Polish way, and the call's rules beside the total ------------------
+
+
+def budget_post(client, application, lines, *, go="stay"):
+    data = {
+        "budget-TOTAL_FORMS": str(len(lines)),
+        "budget-INITIAL_FORMS": "0",
+        "budget-MIN_NUM_FORMS": "0",
+        "budget-MAX_NUM_FORMS": "40",
+        "go": go,
+    }
+    for index, line in enumerate(lines):
+        data.update({f"budget-{index}-{key}": value for key, value in line.items()})
+    return client.post(reverse("applicants:section", args=[application.pk, "budget"]), data)
+
+
+def line(*, quantity="1", unit_cost, own="0", item="Farby"):
+    return {
+        "category": "materials",
+        "item": item,
+        "unit": "szt.",
+        "quantity": quantity,
+        "unit_cost": unit_cost,
+        "own_contribution": own,
+    }
+
+
+def problems_beside_the_total(page: str) -> str:
+    """The text of the warning box under the budget's total ("" when it is hidden)."""
+    start = page.index("data-budget-problems")
+    box = page[start : page.index("</div>", start)]
+    return "" if " hidden>" in box else box
+
+
+@pytest.mark.django_db
+def test_budget_page_reads_a_unit_cost_typed_with_a_decimal_comma(client):
+    application = complete_draft()
+    client.force_login(application.applicant)
+    response = budget_post(
+        client, application, [line(quantity="2", unit_cost="185,50"), line(unit_cost="1 234,56")]
+    )
+    assert response.status_code == 302
+    stored = list(application.budget_lines.order_by("position"))
+    assert stored[0].unit_cost == D("185.50")
+    assert stored[1].unit_cost == D("1234.56")
+    page = client.get(response["Location"]).text
+    assert 'value="185,50"' in page
+    assert f'value="1{NBSP}234,56"' in page
+    assert 'inputmode="decimal"' in page
+    assert 'type="number"' not in page
+    # 2 × 185,50 + 1 234,56
+    assert f"data-total-cost>1{NBSP}605,56{NBSP}zł<" in page
+
+
+@pytest.mark.django_db
+def test_budget_page_refuses_a_garbled_amount_beside_the_field_and_keeps_it(client):
+    application = complete_draft()
+    client.force_login(application.applicant)
+    response = budget_post(client, application, [line(unit_cost="12,3,4")])
+    assert response.status_code == 200
+    assert response.context["budget"].forms[0].errors["unit_cost"] == [
+        f"Wpisz kwotę cyframi, np. 185,50 albo 1{NBSP}234,56."
+    ]
+    assert 'value="12,3,4"' in response.text
+    assert application.budget_lines.count() == 2  # the saved budget is untouched
+
+
+@pytest.mark.django_db
+def test_budget_over_the_calls_maximum_is_saved_with_the_problem_beside_the_total(client):
+    call = GrantCallFactory(max_amount=D("10000"), total_budget=D("50000"))
+    application = complete_draft(call=call)
+    client.force_login(application.applicant)
+    response = budget_post(client, application, [line(unit_cost="12 500")])
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.requested_amount == D("12500.00")  # nothing lost
+    page = client.get(response["Location"]).text
+    expected = (
+        f"Wnioskowana kwota 12{NBSP}500,00{NBSP}zł przekracza maksimum naboru "
+        f"(10{NBSP}000,00{NBSP}zł) o 2{NBSP}500,00{NBSP}zł."
+    )
+    assert expected in problems_beside_the_total(page)
+    assert "Zapisano, ale budżet nie spełnia jeszcze zasad naboru" in page
+    assert ">Zapisano.<" not in page
+    # Reloading shows it again; the submit page lists it as a problem.
+    assert expected in problems_beside_the_total(client.get(response["Location"]).text)
+    assert expected in client.get(reverse("applicants:submit", args=[application.pk])).text
+
+
+@pytest.mark.django_db
+def test_budget_saved_and_left_for_the_next_section_says_what_is_wrong(client):
+    call = GrantCallFactory(max_amount=D("10000"), total_budget=D("50000"))
+    application = complete_draft(call=call)
+    client.force_login(application.applicant)
+    response = budget_post(client, application, [line(unit_cost="12 500")], go="next")
+    page = client.get(response["Location"]).text
+    assert "przekracza maksimum naboru" in page
+
+
+@pytest.mark.django_db
+def test_budget_below_the_minimum_and_the_own_share_are_shown_beside_the_total(client):
+    call = GrantCallFactory(min_amount=D("1000"), own_contribution_percent=D("10"))
+    application = complete_draft(call=call)
+    client.force_login(application.applicant)
+    response = budget_post(client, application, [line(unit_cost="800")])
+    box = problems_beside_the_total(client.get(response["Location"]).text)
+    assert (
+        f"Wnioskowana kwota 800,00{NBSP}zł jest niższa od minimum naboru "
+        f"(1{NBSP}000,00{NBSP}zł) o 200,00{NBSP}zł." in box
+    )
+    assert "Twój wkład własny to 0,00% kosztu całkowitego; ten nabór wymaga co najmniej 10%." in box
+
+
+@pytest.mark.django_db
+def test_budget_within_the_calls_rules_is_just_saved(client):
+    application = complete_draft()
+    client.force_login(application.applicant)
+    response = budget_post(client, application, [line(unit_cost="2 500,00")])
+    page = client.get(response["Location"]).text
+    assert problems_beside_the_total(page) == ""
+    assert "Zapisano." in page
+
+
+@pytest.mark.django_db
+def test_budget_page_is_one_table_with_a_row_per_line_and_column_headings(client):
+    application = complete_draft(call=GrantCallFactory())  # two lines: Rośliny, Koparka
+    client.force_login(application.applicant)
+
+    page = client.get(reverse("applicants:section", args=[application.pk, "budget"])).text
+
+    table = page.split('class="table table-sm budget-table budget-table-edit"', 1)[1]
+    table = table.split("</table>", 1)[0]
+    head, body = table.split("<tbody data-formset-list>", 1)
+    for heading in ("Kategoria i pozycja", "Jednostka", "Ilość", "Wartość pozycji"):
+        assert heading in head
+    rows = body.split("<tr ")[1:]
+    assert len(rows) == 3  # the two lines and an empty one to fill in
+    assert 'value="Rośliny"' in rows[0] and 'value="Koparka"' in rows[1]
+    for row in rows:  # each field keeps its label, for screen readers and the phone's cards
+        assert row.count("<label") >= 6
+    # A line added in the browser is a table row too.
+    template = page.split("<template data-formset-template>", 1)[1].split("</template>", 1)[0]
+    assert template.lstrip().startswith("<tr ") and "budget-__prefix__-item" in template

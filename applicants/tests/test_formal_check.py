@@ -115,6 +115,19 @@ def test_rejection_without_reasons_is_refused_beside_the_field(client, coordinat
     assert application.status == ApplicationStatus.SUBMITTED
 
 
+def test_formal_check_address_opened_again_shows_the_application(client, coordinator):
+    """After a refused form the address stays in the bar; a reload (GET) must not fail."""
+    application = submitted_application()
+    client.force_login(coordinator)
+    response = client.get(reverse("applicants_manage:formal_check", args=[application.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("applicants_manage:detail", args=[application.pk])
+    # Nobody else learns the application exists.
+    client.force_login(application.applicant)
+    response = client.get(reverse("applicants_manage:formal_check", args=[application.pk]))
+    assert response.status_code in (403, 404)
+
+
 def test_accepting_needs_every_checklist_item_ticked(client, coordinator):
     application = submitted_application()
     first = FormalCheckItem.objects.create(

@@ -236,6 +236,19 @@ def test_personal_data_export_contains_own_applications_not_others(client):
     assert exported["created_at"].endswith("+00:00")
 
 
+def test_personal_data_export_keeps_polish_letters_readable(client):
+    user = UserFactory()
+    make_profile(user, city="Łódź", contact_name="Żaneta Ślęzak")
+    client.force_login(user)
+
+    raw = download(client).read("data.json")
+
+    text = raw.decode("utf-8")  # UTF-8, no byte-order mark
+    assert '"city": "Łódź"' in text  # as typed, not "\\u0141\\u00f3d\\u017a"
+    assert "Żaneta Ślęzak" in text
+    assert "\\u0" not in text
+
+
 def test_personal_data_export_contains_uploaded_file_bytes(client):
     user = UserFactory()
     application = make_application(user)
@@ -379,7 +392,7 @@ def test_account_delete_keeps_submitted_applications_anonymised(
         (ApplicationStatus.WITHDRAWN, None),
     ]
     with translation.override("pl"):
-        assert history[-1].note == gettext("The applicant deleted their account.")
+        assert history[-1].note_text == gettext("The applicant deleted their account.")
     # The uploaded file is deleted; its name, size and checksum stay on record.
     assert not default_storage.exists(kept_file)
     attachment = submitted.attachments.get()

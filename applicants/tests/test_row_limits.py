@@ -76,6 +76,8 @@ def members_post(count: int) -> dict[str, str]:
     data = {
         "kind": "group",
         "contact_name": "Ola Nowak",
+        "street": "ul. Długa 5",
+        "postcode": "80-831",
         "city": "Gdańsk",
         "group_name": "Zielone Podwórko",
         **management("members", count),

@@ -34,4 +34,9 @@ urlpatterns = [
         name="version_pdf",
     ),
     path("<int:pk>/<section:section>/", applicant.SectionView.as_view(), name="section"),
+    path(
+        "<int:pk>/<section:section>/autosave/",
+        applicant.SectionAutosaveView.as_view(),
+        name="section_autosave",
+    ),
 ]

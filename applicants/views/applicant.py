@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from applicants.awards import award_notes_for
 from applicants.budget import budget_totals
 from applicants.enums import VersionPdfKind
 from applicants.forms import (
@@ -53,9 +54,25 @@ from applicants.services import (
     attachment_remove,
     profile_save,
 )
-from applicants.submission import application_problems
+from applicants.submission import (
+    application_budget_problems,
+    application_problems,
+    budget_problem_templates,
+    closed_notice,
+)
 from applicants.uploads import attachment_check
 from applicants.views.pdf_copy import version_pdf_response
+from core.autosave import (
+    autosave_key,
+    autosave_refused,
+    autosave_response,
+    autosave_signed_out,
+    autosave_version,
+    form_errors,
+    formset_errors,
+)
+from core.enums import Role
+from core.views import WaitingForYouMixin
 from grants.selectors import call_get_public
 
 
@@ -141,13 +158,18 @@ class ApplyView(LoginRequiredMixin, TemplateView):
         return redirect("applicants:section", pk=application.pk, section="basics")
 
 
-class MyApplicationsView(LoginRequiredMixin, TemplateView):
+class MyApplicationsView(LoginRequiredMixin, WaitingForYouMixin, TemplateView):
+    """The applicant's start page: what is waiting for them, then each application with its award."""
+
     template_name = "applicants/my_applications.html"
+    waiting_role = Role.APPLICANT
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            applications=application_list_for_applicant(user=self.request.user), **kwargs
-        )
+        applications = list(application_list_for_applicant(user=self.request.user))
+        awards = award_notes_for(application_ids=[application.pk for application in applications])
+        for application in applications:
+            application.award = awards.get(application.pk)
+        return super().get_context_data(applications=applications, **kwargs)
 
 
 class ProfileView(LoginRequiredMixin, TemplateView):
@@ -205,8 +227,16 @@ class ProfileView(LoginRequiredMixin, TemplateView):
         )
 
     def get_context_data(self, **kwargs):
+        profile = kwargs.get("profile")
+        # Saved with its button only (its checks hang together: the kind of applicant, a
+        # group's members, NIP and REGON): autosave.js keeps a copy in the browser and
+        # warns before leaving with changes, but sends nothing on its own.
+        autosave = {
+            "key": autosave_key(self.request.user, "profile"),
+            "version": autosave_version(profile.updated_at if profile and profile.pk else None),
+        }
         return super().get_context_data(
-            application_id=self.request.GET.get("application", ""), **kwargs
+            application_id=self.request.GET.get("application", ""), autosave=autosave, **kwargs
         )
 
 
@@ -225,6 +255,31 @@ class OwnApplicationMixin(LoginRequiredMixin):
             _("This application has been submitted and can't be changed now."),
         )
         return redirect(self.application.get_absolute_url())
+
+    @property
+    def closed_notice(self) -> str:
+        """Why this draft can no longer be submitted ("" while it can): every page of it says so."""
+        if not hasattr(self, "_closed_notice"):
+            self._closed_notice = (
+                closed_notice(self.application, now=self.request.arrived_at)
+                if self.application.is_editable
+                else ""
+            )
+        return self._closed_notice
+
+    @property
+    def closed_note(self) -> str:
+        """The same in a few words, for the autosave's "Saved at 12:03." line."""
+        if not self.closed_notice:
+            return ""
+        if self.application.awaits_correction:
+            return _("The time for corrections is over: it can't be resubmitted.")
+        return _("The call is closed: this application can't be submitted.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            closed_notice=self.closed_notice, closed_note=self.closed_note, **kwargs
+        )
 
 
 class ApplicationDetailView(OwnApplicationMixin, TemplateView):
@@ -260,24 +315,31 @@ class SectionView(OwnApplicationMixin, TemplateView):
         forms = {}
         if self.section.text_fields:
             forms["form"] = text_section_form(self.section.text_fields)(data, instance=application)
+        # The stored rows are the tables' initial values only when showing them: posted
+        # rows are compared with nothing, or a row already stored by an autosave (or in
+        # another tab) would count as "unchanged" and be dropped from the table saved.
         if slug == "activities":
-            initial = [
-                {"starts_on": i.starts_on, "ends_on": i.ends_on, "activity": i.activity}
-                for i in application.schedule.all()
-            ]
+            initial = None
+            if data is None:
+                initial = [
+                    {"starts_on": i.starts_on, "ends_on": i.ends_on, "activity": i.activity}
+                    for i in application.schedule.all()
+                ]
             forms["schedule"] = ScheduleFormSet(data, initial=initial, prefix="schedule")
         if slug == "budget":
-            initial = [
-                {
-                    "category": line.category,
-                    "item": line.item,
-                    "unit": line.unit,
-                    "quantity": line.quantity,
-                    "unit_cost": line.unit_cost,
-                    "own_contribution": line.own_contribution,
-                }
-                for line in application.budget_lines.all()
-            ]
+            initial = None
+            if data is None:
+                initial = [
+                    {
+                        "category": line.category,
+                        "item": line.item,
+                        "unit": line.unit,
+                        "quantity": line.quantity,
+                        "unit_cost": line.unit_cost,
+                        "own_contribution": line.own_contribution,
+                    }
+                    for line in application.budget_lines.all()
+                ]
             forms["budget"] = BudgetFormSet(data, initial=initial, prefix="budget")
         if slug == "questions":
             questions = list(application.call.questions.all())
@@ -298,7 +360,24 @@ class SectionView(OwnApplicationMixin, TemplateView):
             section=self.section,
             progress=progress_for(self.application, arrived_at=self.request.arrived_at),
             call=self.application.call,
+            autosave={
+                "url": reverse(
+                    "applicants:section_autosave",
+                    kwargs={"pk": self.application.pk, "section": self.section.slug},
+                ),
+                "key": autosave_key(
+                    self.request.user, "application", self.application.pk, self.section.slug
+                ),
+                "version": autosave_version(self.application.updated_at),
+            },
         )
+        if self.section.slug == "budget":
+            # Beside the total: the saved budget against the call's rules (the page's
+            # script updates them while the applicant types, from the same wording).
+            context.update(
+                budget_problems=application_budget_problems(self.application),
+                budget_problem_templates=budget_problem_templates(self.application.call),
+            )
         return context
 
     def get(self, request, *args, **kwargs):
@@ -321,11 +400,32 @@ class SectionView(OwnApplicationMixin, TemplateView):
                 tables = {key: forms[key] for key in ("schedule", "budget") if key in forms}
                 attach_service_errors(exc, form=forms.get("form"), tables=tables)
             else:
-                messages.success(request, _("Saved."))
-                next_url = self.next_url(request.POST.get("go"))
-                return redirect(next_url)
+                go = request.POST.get("go")
+                self.saved_message(forms, go=go)
+                return redirect(self.next_url(go))
         messages.error(request, _("Not saved yet. Please correct the marked fields."))
         return self.render_to_response(self.get_context_data(**forms))
+
+    def saved_message(self, forms: dict, *, go: str | None) -> None:
+        """ "Saved.", or for a budget that breaks the call's rules, saved with a warning."""
+        if self.closed_notice:
+            # Never a plain "Saved." for a draft that can't be submitted any more.
+            messages.warning(self.request, _("Saved.") + " " + self.closed_notice)
+            return
+        problems = application_budget_problems(self.application) if "budget" in forms else []
+        if not problems:
+            messages.success(self.request, _("Saved."))
+        elif go == "stay":  # the page shows the problems beside the total
+            messages.warning(
+                self.request,
+                _("Saved, but the budget doesn't meet the call's rules yet: see below the total."),
+            )
+        else:
+            messages.warning(
+                self.request,
+                _("Saved, but the budget doesn't meet the call's rules yet: %(problems)s")
+                % {"problems": " ".join(problems)},
+            )
 
     def save(self, forms: dict) -> None:
         application = self.application
@@ -351,6 +451,76 @@ class SectionView(OwnApplicationMixin, TemplateView):
         if go == "overview":
             return self.application.get_absolute_url()
         return self.request.path
+
+
+class SectionAutosaveView(SectionView):
+    """A section's autosave: what passed validation is stored, the refused fields come back.
+
+    The text fields of a section are saved one by one (a refused field keeps what was
+    stored, and its typed text stays in the browser); a table (schedule, budget) is saved
+    whole when all its rows are valid, else it stays as last saved and its rows' messages
+    come back. A draft of a closed call still saves, with a note that it can't be submitted.
+    """
+
+    http_method_names = ["post"]
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            raise Http404
+        return autosave_signed_out()
+
+    def post(self, request, *args, **kwargs):
+        if not self.application.is_editable:
+            return autosave_refused(
+                _("This application has been submitted and can't be changed now.")
+            )
+        forms = self.forms(request.POST)
+        errors: dict[str, list[str]] = {}
+        saves = []
+        if "form" in forms:
+            forms["form"].is_valid()
+            errors.update(form_errors(forms["form"]))
+            saves.append(lambda: self.save_valid_fields(forms["form"]))
+        for table in ("schedule", "budget"):
+            if table not in forms:
+                continue
+            if forms[table].is_valid():
+                saves.append(lambda table=table: self.save({table: forms[table]}))
+            else:
+                errors.update(formset_errors(forms[table], table))
+        # Each part is stored on its own: a refused table never holds back the text.
+        for save in saves:
+            try:
+                with transaction.atomic():
+                    save()
+            except ApplicationLocked:
+                return autosave_refused(
+                    _("This application has been submitted and can't be changed now.")
+                )
+            except ValidationError as exc:
+                for name, problems in exc.update_error_dict({}).items():
+                    field = "__all__" if name == NON_FIELD_ERRORS else name
+                    errors[field] = ValidationError(problems).messages
+        self.application.refresh_from_db(fields=["updated_at"])
+        return autosave_response(
+            saved_at=self.application.updated_at, errors=errors, note=self.closed_note
+        )
+
+    def save_valid_fields(self, form) -> None:
+        """Store the fields of the section's form that passed validation, keep the others."""
+        application = self.application
+        if self.section.slug == "questions":
+            # Answers are stored together: a refused one keeps its stored answer.
+            refused = {
+                number: answer
+                for number, answer in application.answers.items()
+                if f"q{number}" in form.errors
+            }
+            application_answers_save(application=application, answers={**refused, **form.answers()})
+            return
+        valid = {name: form.cleaned_data[name] for name in form.fields if name not in form.errors}
+        if valid:
+            application_update(application=application, fields=valid)
 
 
 class AttachmentsView(OwnApplicationMixin, TemplateView):
@@ -460,8 +630,15 @@ class SubmitView(OwnApplicationMixin, TemplateView):
                 (line.quantity, line.unit_cost, line.own_contribution) for line in lines
             ),
         )
-        context.setdefault("form", SubmitForm(call=application.call))
+        context.setdefault(
+            "form", SubmitForm(call=application.call, applicant_kind=self.applicant_kind())
+        )
         return context
+
+    def applicant_kind(self) -> str:
+        """Who applies (the profile's kind): a person alone is asked about publishing their name."""
+        profile = profile_for(self.application.applicant)
+        return profile.kind if profile else ""
 
     def get(self, request, *args, **kwargs):
         if not self.application.is_editable:
@@ -471,7 +648,9 @@ class SubmitView(OwnApplicationMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if not self.application.is_editable:
             return redirect(self.application.get_absolute_url())
-        form = SubmitForm(request.POST, call=self.application.call)
+        form = SubmitForm(
+            request.POST, call=self.application.call, applicant_kind=self.applicant_kind()
+        )
         form.is_valid()
         consents = form.accepted_consents() if hasattr(form, "cleaned_data") else []
         try:

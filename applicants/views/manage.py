@@ -73,6 +73,11 @@ class ApplicationManageView(CoordinatorMixin, TemplateView):
 class FormalCheckView(CoordinatorMixin, TemplateView):
     template_name = "applicants/manage/application_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        # The address stays in the bar after a refused form: opening it again (or a
+        # reload) shows the application, whose page holds the formal-check form.
+        return redirect("applicants_manage:detail", pk=self.application.pk)
+
     def post(self, request, *args, **kwargs):
         application = self.application
         form = FormalCheckForm(

@@ -237,13 +237,15 @@ def test_gunicorn_serves_hashed_static_files_with_the_production_profile(
             f"http://127.0.0.1:{port}/static/{css}",
             headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1"},
         )
-        deadline = time.monotonic() + 30
+        # On a busy machine the worker may take many seconds to import Django after the
+        # socket is already listening: wait for the answer rather than for the socket.
+        deadline = time.monotonic() + 120
         while True:
             try:
-                with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (loopback)
+                with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback)
                     status, headers = response.status, response.headers
                     break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise
                 time.sleep(0.2)

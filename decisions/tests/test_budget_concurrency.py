@@ -45,7 +45,9 @@ def _media_and_fake_pdf(settings, tmp_path, monkeypatch):
 @pytest.fixture
 def call_and_applications():
     """A budget of 10 000 zł and six reviewed applications asking for 3 000 zł each."""
-    call = GrantCallFactory(total_budget=Decimal("10000"), min_amount=Decimal("1000"))
+    call = GrantCallFactory(
+        past_deadline=True, total_budget=Decimal("10000"), min_amount=Decimal("1000")
+    )
     applications = [
         ApplicationFactory(
             call=call, status=ApplicationStatus.REVIEWED, requested_amount=Decimal("3000")

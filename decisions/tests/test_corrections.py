@@ -162,7 +162,7 @@ def test_review_correction_changes_the_applicants_page_and_issues_letter_version
     client.force_login(application.applicant)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     decision_page = client.get(reverse("decisions_applicant:decision", args=[application.pk]))
-    assert "Score: 90.0 of 100." in decision_page.content.decode()
+    assert "Score: 90,00 of 100." in decision_page.content.decode()
     assert [row.final_score for row in call_ranking(call).rows] == [90]
     first, second = DecisionLetter.objects.order_by("version")
     assert (first.version, second.version) == (1, 2)

@@ -2,7 +2,6 @@
 stamped with the move, an audit row, and an error for any move the table doesn't allow."""
 
 import itertools
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,6 +11,7 @@ from django.utils import timezone
 from accounts.tests.factories import CoordinatorFactory
 from applicants.enums import ApplicationStatus
 from applicants.services import application_withdraw
+from core.deadlines import deadline_in
 from decisions.enums import (
     ALLOWED_DECISION_TRANSITIONS,
     DecisionLapse,
@@ -55,7 +55,7 @@ def coordinator():
 
 
 def draft(coordinator, outcome=AWARDED, *, call=None) -> Decision:
-    call = call or GrantCallFactory(total_budget=Decimal("9000"))
+    call = call or GrantCallFactory(total_budget=Decimal("9000"), past_deadline=True)
     return decision_record(
         application=ranked_application(call, score=80),
         outcome=outcome,
@@ -144,8 +144,9 @@ def test_publish_moves_the_draft_to_published_with_the_publications_moment(coord
         publication.published_at,
         coordinator,
     )
-    assert decision.acceptance_deadline == publication.published_at + timedelta(
-        days=decision.call.acceptance_days
+    # The end of the day the call's days to accept point to, 23:59 Polish time.
+    assert decision.acceptance_deadline == deadline_in(
+        decision.call.acceptance_days, now=publication.published_at
     )
     change = decision.state_changes.get(new_state=S.PUBLISHED)
     assert (change.old_state, change.by, change.at, change.note) == (
@@ -215,7 +216,7 @@ def test_withdrawal_lapses_the_draft_and_records_why(coordinator):
 
 
 def test_reserve_offer_keeps_the_decision_published_and_records_the_change(coordinator):
-    call = GrantCallFactory(total_budget=Decimal("9000"))
+    call = GrantCallFactory(total_budget=Decimal("9000"), past_deadline=True)
     reserve = draft(coordinator, RESERVE, call=call)
     results_publish(call=call, by=coordinator)
 
@@ -317,7 +318,7 @@ def test_call_page_shows_a_lapsed_decision_as_lapsed_not_as_a_draft(client, coor
 
 
 def test_publication_moment_is_the_same_for_the_publication_and_its_decisions(coordinator):
-    call = GrantCallFactory(total_budget=Decimal("9000"))
+    call = GrantCallFactory(total_budget=Decimal("9000"), past_deadline=True)
     decisions = [draft(coordinator, outcome, call=call) for outcome in (AWARDED, REJECTED)]
 
     results_publish(call=call, by=coordinator)

@@ -24,7 +24,7 @@ def _media_and_fake_pdf(settings, tmp_path, monkeypatch):
 @pytest.fixture
 def published_call():
     """Three decisions, two of them published (their queued letters never ran: no commit in a test)."""
-    call = GrantCallFactory(slug="klimat-2026")
+    call = GrantCallFactory(past_deadline=True, slug="klimat-2026")
     coordinator = CoordinatorFactory()
     decisions = [
         decision_record(

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from accounts.tests.factories import CoordinatorFactory
@@ -56,7 +57,7 @@ def coordinator_client(client, coordinator):
 @pytest.fixture
 def published_award(coordinator, django_capture_on_commit_callbacks):
     """A published award whose first letter was issued and e-mailed."""
-    call = GrantCallFactory(total_budget=Decimal("10000"))
+    call = GrantCallFactory(past_deadline=True, total_budget=Decimal("10000"))
     application = ranked_application(call, score=90)
     decision = decision_record(
         application=application,
@@ -123,7 +124,7 @@ def test_letter_retry_reissues_a_failed_correction_with_its_note(
 def test_letter_retry_reissues_a_failed_reserve_offer_as_the_award_letter(
     coordinator_client, coordinator, monkeypatch, django_capture_on_commit_callbacks
 ):
-    call = GrantCallFactory(total_budget=Decimal("3000"))
+    call = GrantCallFactory(past_deadline=True, total_budget=Decimal("3000"))
     awarded, reserve = ranked_application(call, score=90), ranked_application(call, score=70)
     decision_record(
         application=awarded, outcome=DecisionOutcome.AWARDED, amount=Decimal("3000"), by=coordinator
@@ -147,7 +148,9 @@ def test_letter_retry_reissues_a_failed_reserve_offer_as_the_award_letter(
     decision.refresh_from_db()
     assert decision.letter_state == LetterState.ISSUED
     offer = decision.letters.get(version=2)
-    assert (offer.kind, offer.note) == (LetterKind.AWARD, "Offered from the reserve list")
+    assert offer.kind == LetterKind.AWARD
+    with translation.override("en"):
+        assert offer.reason_text == "Offered from the reserve list"
     assert decision.letters.get(version=1).kind == LetterKind.RESERVE
     (email,) = mail.outbox
     assert email.to == [reserve.applicant.email]
@@ -257,7 +260,7 @@ def test_render_timeout_ends_failed_with_the_error_for_the_coordinator(
 
     monkeypatch.undo()  # the real render_letter_pdf, with a renderer that times out
     monkeypatch.setattr("decisions.letters.render_pdf", slow)
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     decision = decision_record(
         application=ranked_application(call, score=60),
         outcome=DecisionOutcome.REJECTED,
@@ -277,7 +280,7 @@ def test_render_timeout_ends_failed_with_the_error_for_the_coordinator(
 def test_letters_retry_failed_queues_every_failed_letter_of_the_call(
     coordinator_client, coordinator, monkeypatch, django_capture_on_commit_callbacks
 ):
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     for score in (50, 40, 30):
         decision_record(
             application=ranked_application(call, score=score),
@@ -372,7 +375,7 @@ def test_outbox_failed_send_shows_the_error_and_resend_sends_it(
     coordinator_client, coordinator, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "decisions.tests.test_issuing.RefusingBackend"
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     decision = decision_record(
         application=ranked_application(call, score=60),
         outcome=DecisionOutcome.REJECTED,
@@ -417,7 +420,7 @@ class RefusingBackend:
 def test_publish_with_an_applicant_whose_account_is_gone_issues_the_letter_without_email(
     coordinator, django_capture_on_commit_callbacks
 ):
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     application = ranked_application(call, score=60)
     decision = decision_record(
         application=application, outcome=DecisionOutcome.REJECTED, by=coordinator

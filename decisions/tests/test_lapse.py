@@ -41,7 +41,7 @@ def coordinator():
 @pytest.fixture
 def full_budget(coordinator):
     """A budget of 6 000 zł spent on two draft awards of 3 000 zł; a third application waits."""
-    call = GrantCallFactory(total_budget=Decimal("6000"))
+    call = GrantCallFactory(past_deadline=True, total_budget=Decimal("6000"))
     first, second, waiting = (ranked_application(call, score=score) for score in (90, 80, 70))
     for application in (first, second):
         decision_record(
@@ -143,7 +143,7 @@ def test_decision_record_refuses_to_change_a_lapsed_decision(client, coordinator
 
 
 def test_withdraw_without_a_decision_settles_nothing(client, coordinator):
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     application = ranked_application(call, score=50)
 
     withdraw_as_applicant(client, application)
@@ -153,7 +153,7 @@ def test_withdraw_without_a_decision_settles_nothing(client, coordinator):
 
 def test_reserve_offer_uses_money_freed_by_a_withdrawal(client, coordinator):
     """Part of the call is published (the reserve list); a draft award elsewhere is withdrawn."""
-    call = GrantCallFactory(total_budget=Decimal("6000"))
+    call = GrantCallFactory(past_deadline=True, total_budget=Decimal("6000"))
     reserve, draft_a, draft_b = (ranked_application(call, score=score) for score in (60, 90, 80))
     reserve_decision = decision_record(
         application=reserve, outcome=DecisionOutcome.RESERVE, by=coordinator
@@ -180,7 +180,7 @@ def test_reserve_offer_uses_money_freed_by_a_withdrawal(client, coordinator):
 
 
 def test_declined_published_award_still_frees_the_money(client, coordinator):
-    call = GrantCallFactory(total_budget=Decimal("3000"))
+    call = GrantCallFactory(past_deadline=True, total_budget=Decimal("3000"))
     awarded, waiting = ranked_application(call, score=90), ranked_application(call, score=80)
     decision = decision_record(
         application=awarded, outcome=AWARDED, amount=Decimal("3000"), by=coordinator

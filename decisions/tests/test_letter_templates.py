@@ -130,7 +130,7 @@ def test_publish_with_a_broken_stored_template_fails_those_letters_only(
     client, django_capture_on_commit_callbacks
 ):
     """A text saved before the bounds existed: its letters fail, naming it; the others are issued."""
-    call = GrantCallFactory(total_budget=Decimal("10000"))
+    call = GrantCallFactory(past_deadline=True, total_budget=Decimal("10000"))
     coordinator = CoordinatorFactory()
     LetterTemplate.objects.create(
         call=call, kind=LetterKind.REJECTION, language="pl", body=NESTED_QUOTES
@@ -173,7 +173,7 @@ def test_publish_with_a_broken_stored_template_fails_those_letters_only(
 def test_letters_of_a_corrected_template_are_issued_on_retry(
     client, django_capture_on_commit_callbacks
 ):
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     coordinator = CoordinatorFactory()
     template = LetterTemplate.objects.create(
         call=call, kind=LetterKind.REJECTION, language="pl", body=NESTED_LIST

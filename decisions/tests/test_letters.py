@@ -161,17 +161,19 @@ def test_render_letter_pdf_award_shows_amount_scores_and_anonymous_justification
     text = pdf_text(render_letter_pdf(decision, language="pl", number=NUMBER, issued_at=ISSUED_AT))
 
     assert NUMBER in text
-    assert "Warszawa, 15 czerwca 2026" in text
+    assert "15 czerwca 2026" in text  # the place comes from the programme profile (none here)
     assert application.applicant_name in text
     assert application.reference_number in text
     assert TITLE in text
     assert "3 500,00 zł" in text
     assert "trzy tysiące pięćset złotych 00/100" in text
-    assert "22 czerwca 2026, 23:59" in text
+    assert "do 22 czerwca 2026 r." in text  # a date: the deadline ends at 23:59 that day
+    assert "23:59" not in text
+    assert "r.." not in text
     assert "Komisja doceniła współpracę ze szkołą." in text
-    assert "Pomysł 7 10" in text
-    assert "Budżet 3,5 5" in text
-    assert "Ocena końcowa (na 100 pkt) 70" in text
+    assert "Pomysł 7,00 10" in text
+    assert "Budżet 3,50 5" in text
+    assert "Ocena końcowa (na 100 pkt) 70,00" in text
     assert "Pierwsza recenzja: Pomysł przekonuje, bo łączy szkołę z sąsiadami." in text
     assert "Druga recenzja: Budżet wymaga dopracowania harmonogramu." in text
     assert "Komentarz drugiej recenzji: dopiszcie, kto podlewa ogród." in text
@@ -219,7 +221,7 @@ def test_render_letter_pdf_reduced_award_explains_the_reduction():
     assert "trzy tysiące złotych 00/100" in text
     assert "mniej niż wnioskowane 3 500,00 zł" in text
     assert "Komisja nie sfinansowała koparki: szkoła ma własny sprzęt." in text
-    assert "Pomysł 7 10" in text
+    assert "Pomysł 7,00 10" in text
     assert_no_reviewer_identity(text, reviewers)
 
 
@@ -236,7 +238,7 @@ def test_render_letter_pdf_reserve_names_the_place_on_the_list():
 
     assert "listę rezerwową na 3. miejscu" in text
     assert "Zabrakło środków w budżecie naboru." in text
-    assert "Budżet 3,5 5" in text
+    assert "Budżet 3,50 5" in text
     assert "Pierwsza recenzja: Pomysł przekonuje" in text
     assert "00/100" not in text  # no amount is promised
     assert "3 500,00 zł" not in text
@@ -256,7 +258,7 @@ def test_render_letter_pdf_rejection_cites_justification_and_encourages_to_apply
     assert "tym razem projekt nie otrzyma grantu" in text
     assert "Projekt nie mówi, jak zmierzy swoje efekty." in text
     assert "zachęcamy do złożenia wniosku w kolejnym naborze" in text
-    assert "Pomysł 7 10" in text
+    assert "Pomysł 7,00 10" in text
     assert "Komentarz pierwszej recenzji: powodzenia!" in text
     assert_no_reviewer_identity(text, reviewers)
 
@@ -306,8 +308,9 @@ def test_render_letter_pdf_in_english_for_an_applicant_who_reads_english():
     assert "Reviewer 1" in text
     assert "Reviewers' scores" in text
     assert "Programme coordinator" in text
-    assert "Pomysł 7 10" in text  # the criteria keep the names the call gave them
-    assert "Budżet 3.5 5" in text
+    assert "Pomysł 7,00 10" in text  # the criteria keep the names the call gave them
+    assert "Budżet 3,50 5" in text  # the same decimal comma as the amounts
+    assert "by 22 June 2026." in text
     assert pypdf.PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"] == "en"
     assert_no_reviewer_identity(text, reviewers)
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.tests.factories import CoordinatorFactory, UserFactory
 from applicants.enums import ApplicationStatus
 from applicants.tests.factories import ApplicationFactory
+from core.deadlines import deadline_in
 from decisions.enums import DecisionOutcome, DecisionState, LetterState, OutboxState
 from decisions.models import Decision, DecisionLetter, OutboxMessage, Publication
 from decisions.services import award_decline, decision_record
@@ -170,7 +171,7 @@ def test_pages_coordinator_gets_not_found_for_unknown_objects(coordinator_client
 
 
 def test_pages_refuse_reviewers_and_applicants_of_the_call(client, fake_pdf):
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     application = ranked_application(call, score=80)
     decision = decision_record(
         application=application, outcome=AWARDED, amount=Decimal("3000"), by=CoordinatorFactory()
@@ -186,7 +187,7 @@ def test_pages_refuse_reviewers_and_applicants_of_the_call(client, fake_pdf):
 
 
 def test_call_page_shows_ranking_budget_and_decisions(coordinator_client, coordinator):
-    call = GrantCallFactory(total_budget=Decimal("10000"))
+    call = GrantCallFactory(past_deadline=True, total_budget=Decimal("10000"))
     top = ranked_application(call, score=90)
     ranked_application(call, score=80)
     decision_record(
@@ -212,7 +213,7 @@ def test_call_page_shows_ranking_budget_and_decisions(coordinator_client, coordi
 
 
 def test_record_award_of_the_requested_amount(coordinator_client, coordinator):
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     application = ranked_application(call, score=80)
 
     response = post_decision(coordinator_client, application, outcome="awarded", amount="3000.00")
@@ -229,7 +230,7 @@ def test_record_award_of_the_requested_amount(coordinator_client, coordinator):
 
 
 def test_record_reduced_award_with_justification(coordinator_client):
-    application = ranked_application(GrantCallFactory(), score=80)
+    application = ranked_application(GrantCallFactory(past_deadline=True), score=80)
 
     post_decision(
         coordinator_client,
@@ -246,7 +247,7 @@ def test_record_reduced_award_with_justification(coordinator_client):
 
 
 def test_record_reserve_numbers_the_reserve_list_and_keeps_a_place_on_resave(coordinator_client):
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     first, second = ranked_application(call, score=70), ranked_application(call, score=65)
 
     post_decision(coordinator_client, first, outcome="reserve")
@@ -259,7 +260,7 @@ def test_record_reserve_numbers_the_reserve_list_and_keeps_a_place_on_resave(coo
 
 
 def test_record_rejection_on_merit(coordinator_client):
-    application = ranked_application(GrantCallFactory(), score=40)
+    application = ranked_application(GrantCallFactory(past_deadline=True), score=40)
 
     post_decision(
         coordinator_client,
@@ -275,7 +276,7 @@ def test_record_rejection_on_merit(coordinator_client):
 
 
 def test_record_formal_rejection_takes_the_reasons_of_the_formal_check(coordinator_client):
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     application = formally_rejected_application(call)
 
     page = coordinator_client.get(reverse("decisions:call", args=[call.pk])).content.decode()
@@ -289,7 +290,7 @@ def test_record_formal_rejection_takes_the_reasons_of_the_formal_check(coordinat
 
 
 def test_record_changes_a_draft_decision(coordinator_client):
-    application = ranked_application(GrantCallFactory(), score=80)
+    application = ranked_application(GrantCallFactory(past_deadline=True), score=80)
     post_decision(coordinator_client, application, outcome="reserve")
 
     post_decision(coordinator_client, application, outcome="awarded", amount="3000")
@@ -327,7 +328,7 @@ def test_record_changes_a_draft_decision(coordinator_client):
 def test_record_refusal_is_shown_beside_the_field_and_keeps_what_was_typed(
     coordinator_client, fields, field, message
 ):
-    call = GrantCallFactory(min_amount=Decimal("1000"))
+    call = GrantCallFactory(past_deadline=True, min_amount=Decimal("1000"))
     application = ranked_application(call, score=80)
 
     response = post_decision(coordinator_client, application, **fields)
@@ -345,7 +346,7 @@ def test_record_refusal_is_shown_beside_the_field_and_keeps_what_was_typed(
 
 
 def test_record_over_the_budget_is_refused_beside_the_amount(coordinator_client, coordinator):
-    call = GrantCallFactory(total_budget=Decimal("5000"))
+    call = GrantCallFactory(past_deadline=True, total_budget=Decimal("5000"))
     first, second = ranked_application(call, score=90), ranked_application(call, score=80)
     decision_record(application=first, outcome=AWARDED, amount=Decimal("3000"), by=coordinator)
 
@@ -364,7 +365,7 @@ def test_record_over_the_budget_is_refused_beside_the_amount(coordinator_client,
 
 
 def test_record_refuses_a_published_decision(coordinator_client, coordinator, fake_pdf):
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     application = ranked_application(call, score=80)
     post_decision(coordinator_client, application, outcome="rejected")
     publish_all(coordinator_client, call)
@@ -376,7 +377,9 @@ def test_record_refuses_a_published_decision(coordinator_client, coordinator, fa
 
 
 def test_award_above_line_awards_exactly_the_rows_above_the_line(coordinator_client):
-    call = GrantCallFactory(total_budget=Decimal("10000"), min_score=Decimal("60"))
+    call = GrantCallFactory(
+        past_deadline=True, total_budget=Decimal("10000"), min_score=Decimal("60")
+    )
     above = [ranked_application(call, score=score) for score in (90, 80, 70)]
     below = [ranked_application(call, score=65), ranked_application(call, score=50)]
 
@@ -396,7 +399,7 @@ def test_award_above_line_awards_exactly_the_rows_above_the_line(coordinator_cli
 
 
 def test_award_above_line_twice_awards_nothing_more(coordinator_client):
-    call = GrantCallFactory(total_budget=Decimal("10000"))
+    call = GrantCallFactory(past_deadline=True, total_budget=Decimal("10000"))
     for score in (90, 80):
         ranked_application(call, score=score)
     url = reverse("decisions:award_above_line", args=[call.pk])
@@ -410,7 +413,7 @@ def test_award_above_line_twice_awards_nothing_more(coordinator_client):
 def test_call_page_shows_next_on_the_reserve_list_when_an_award_was_declined(
     coordinator_client, coordinator, fake_pdf, django_capture_on_commit_callbacks
 ):
-    call = GrantCallFactory(total_budget=Decimal("6000"))
+    call = GrantCallFactory(past_deadline=True, total_budget=Decimal("6000"))
     awarded = [ranked_application(call, score=s) for s in (90, 80)]
     reserve = ranked_application(call, score=70)
     for application in awarded:
@@ -432,7 +435,7 @@ def test_call_page_shows_next_on_the_reserve_list_when_an_award_was_declined(
 
 def _call_with_rows(count: int):
     """A call with `count` ranked applications in every state the page shows, and 3 formally rejected."""
-    call = GrantCallFactory(total_budget=Decimal("1000000"))
+    call = GrantCallFactory(past_deadline=True, total_budget=Decimal("1000000"))
     coordinator = CoordinatorFactory()
     now = timezone.now()
     for number in range(count):
@@ -483,7 +486,7 @@ def test_call_page_query_count_does_not_grow_with_the_rows(coordinator_client):
 @pytest.fixture
 def decided_call(coordinator):
     """A call with one award (an English-speaking applicant), one reserve, one rejection and one formal rejection."""
-    call = GrantCallFactory(acceptance_days=10, total_budget=Decimal("10000"))
+    call = GrantCallFactory(past_deadline=True, acceptance_days=10, total_budget=Decimal("10000"))
     awarded = ranked_application(call, score=90, applicant=UserFactory(language="en"))
     reserve = ranked_application(call, score=70, applicant=UserFactory(language="pl"))
     rejected = ranked_application(call, score=30, applicant=UserFactory(language="pl"))
@@ -529,7 +532,7 @@ def test_publish_moves_applications_issues_letters_and_mails_them(
     }
     award = Decision.objects.get(application=applications["awarded"])
     assert award.published_by == coordinator
-    assert award.acceptance_deadline == award.published_at + timedelta(days=10)
+    assert award.acceptance_deadline == deadline_in(10, now=award.published_at)
     assert Decision.objects.get(application=applications["reserve"]).acceptance_deadline is None
     call.refresh_from_db()
     assert call.public_results
@@ -721,7 +724,7 @@ def test_outbox_query_count_does_not_grow_with_the_messages(
 ):
     calls = []
     for count in (3, 20):
-        call = GrantCallFactory(total_budget=Decimal("1000000"))
+        call = GrantCallFactory(past_deadline=True, total_budget=Decimal("1000000"))
         for _ in range(count):
             decision_record(
                 application=ranked_application(call, score=50), outcome=REJECTED, by=coordinator
@@ -738,6 +741,89 @@ def test_outbox_query_count_does_not_grow_with_the_messages(
 
     assert response.content.decode().count("data-message=") == 20
     assert len(many) == len(few)
+
+
+# --- The letters page: every issued letter ------------------------------------------------
+
+
+def letters_page(client, call) -> str:
+    return client.get(reverse("decisions:progress", args=[call.pk])).content.decode()
+
+
+def test_letters_page_lists_every_issued_letter_with_its_pdf_and_decision(
+    coordinator_client, decided_call, fake_pdf, django_capture_on_commit_callbacks
+):
+    call, applications = decided_call
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_all(coordinator_client, call)
+
+    html = letters_page(coordinator_client, call)
+
+    section = html.split('id="issued-letters"', 1)[1]
+    letters = DecisionLetter.objects.filter(decision__call=call)
+    assert letters.count() == 4
+    for letter in letters:
+        assert letter.number in section
+        assert reverse("decisions:letter_pdf", args=[letter.pk]) in section
+        assert reverse("decisions:detail", args=[letter.decision_id]) in section
+    assert applications["awarded"].title in section
+
+
+def test_letters_page_lists_the_current_version_of_a_corrected_letter(
+    coordinator_client, decided_call, fake_pdf, django_capture_on_commit_callbacks
+):
+    call, applications = decided_call
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_all(coordinator_client, call)
+    decision = Decision.objects.get(application=applications["rejected"])
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(
+            reverse("decisions:letter_correct", args=[decision.pk]), {"note": "Literówka."}
+        )
+    first, second = decision.letters.order_by("version")
+
+    section = letters_page(coordinator_client, call).split('id="issued-letters"', 1)[1]
+
+    assert reverse("decisions:letter_pdf", args=[second.pk]) in section
+    assert reverse("decisions:letter_pdf", args=[first.pk]) not in section
+    assert section.count("data-letter=") == 4
+
+
+def test_letters_page_says_when_no_letter_was_issued(coordinator_client):
+    call = GrantCallFactory()
+
+    html = letters_page(coordinator_client, call)
+
+    assert "No letter has been issued for this call yet." in html
+
+
+def test_letters_page_query_count_does_not_grow_with_the_letters(
+    coordinator_client,
+    coordinator,
+    fake_pdf,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    calls = []
+    for count in (2, 12):
+        call = GrantCallFactory(total_budget=Decimal("1000000"))
+        for _ in range(count):
+            decision_record(
+                application=ranked_application(call, score=50),
+                outcome=REJECTED,
+                by=coordinator,
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            publish_all(coordinator_client, call)
+        calls.append(call)
+    letters_page(coordinator_client, calls[0])
+
+    with django_assert_max_num_queries(12) as few:
+        letters_page(coordinator_client, calls[0])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = letters_page(coordinator_client, calls[1])
+
+    assert html.count("data-letter=") == 12
 
 
 # --- Letters: ZIP, versions, corrections ----------------------------------------------------
@@ -824,7 +910,7 @@ def test_corrected_letter_needs_a_note_shown_beside_the_field(
 def test_decision_history_shows_a_change_made_by_the_coordinator(coordinator_client, coordinator):
     coordinator.full_name = "Koordynatorka Zofia Nowak"
     coordinator.save()
-    application = ranked_application(GrantCallFactory(), score=80)
+    application = ranked_application(GrantCallFactory(past_deadline=True), score=80)
     post_decision(coordinator_client, application, outcome="reserve")
     post_decision(coordinator_client, application, outcome="awarded", amount="3000")
     decision = Decision.objects.get(application=application)
@@ -840,7 +926,7 @@ def test_decision_history_shows_a_change_made_by_the_coordinator(coordinator_cli
 def test_reserve_offer_awards_the_grant_when_money_is_free(
     coordinator_client, coordinator, fake_pdf, django_capture_on_commit_callbacks
 ):
-    call = GrantCallFactory(total_budget=Decimal("3000"))
+    call = GrantCallFactory(past_deadline=True, total_budget=Decimal("3000"))
     awarded, reserve = ranked_application(call, score=90), ranked_application(call, score=70)
     post_decision(coordinator_client, awarded, outcome="awarded", amount="3000")
     post_decision(coordinator_client, reserve, outcome="reserve")
@@ -870,7 +956,7 @@ def test_publish_attaches_a_real_pdf_letter_in_the_applicants_language(
     coordinator_client, coordinator, django_capture_on_commit_callbacks
 ):
     """End to end with the real renderer (the letter's wording is tested in test_letters.py)."""
-    call = GrantCallFactory()
+    call = GrantCallFactory(past_deadline=True)
     english = ranked_application(call, score=90, applicant=UserFactory(language="en"))
     polish = ranked_application(call, score=80, applicant=UserFactory(language="pl"))
     decision_record(application=english, outcome=AWARDED, amount=Decimal("3000"), by=coordinator)
@@ -889,3 +975,21 @@ def test_publish_attaches_a_real_pdf_letter_in_the_applicants_language(
     assert english_email.subject.endswith(
         f"Decision on your application {english.reference_number}"
     )
+
+
+def test_record_reads_an_award_typed_the_polish_way(coordinator_client, coordinator):
+    application = ranked_application(GrantCallFactory(past_deadline=True), score=80)
+
+    response = post_decision(
+        coordinator_client,
+        application,
+        outcome="awarded",
+        amount="2\u00a0999,50",
+        justification="Bez jednego namiotu.",
+    )
+
+    assert response.status_code == 302
+    assert Decision.objects.get(application=application).amount == Decimal("2999.50")
+    html = coordinator_client.get(reverse("decisions:call", args=[application.call_id])).text
+    # The coordinator reads English here: the amount is shown back with a decimal point.
+    assert f'name="{form_field(application, "amount")}" value="2999.50"' in html

@@ -33,6 +33,7 @@ from decisions.models import Decision, DecisionLetter, OutboxMessage
 from decisions.selectors import awarded_total, next_on_reserve
 from decisions.services import decision_record, reserve_offer, results_publish
 from decisions.tests.test_manage_pages import fake_letter_pdf
+from grants.tests.factories import deadline_passes
 from reviews.services import assignment_add, pool_add
 from reviews.tests.builders import accepted_application, call_with_criteria, submit_review
 
@@ -86,6 +87,7 @@ def published(
         justification="Dobry projekt." if outcome == DecisionOutcome.AWARDED else "",
         by=coordinator,
     )
+    deadline_passes(application.call)
     with capture(execute=True):
         results_publish(call=application.call, by=coordinator)
     return Decision.objects.get(application=application)

@@ -10,9 +10,11 @@ import zipfile
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -43,11 +45,14 @@ from decisions.selectors import (
     letters_of_decision,
     outbox_for_call,
     outbox_message_get,
+    publication_readiness,
     reserve_offer_possible,
 )
 from decisions.services import (
+    PublicationRefused,
     decision_record,
     decisions_award_above_line,
+    publication_refusal,
     reserve_offer,
     results_publish,
 )
@@ -58,9 +63,12 @@ from grants.views.manage import (
     call_get_with_part_counts,
     call_part_links,
 )
+from reviews.selectors_manage import assignment_progress
 
 # Letters are written to a temporary file that stays in memory up to this size.
 ZIP_IN_MEMORY_BYTES = 20 * 1024 * 1024
+# The letters page lists the issued letters a hundred at a time, like the ranking.
+LETTERS_PER_PAGE = 100
 
 
 def call_page_url(call_pk: int, anchor: str = "") -> str:
@@ -130,6 +138,7 @@ class DecisionRecordView(CoordinatorRequiredMixin, View):
                     outcome=outcome,
                     amount=form.cleaned_data["amount"],
                     justification=form.cleaned_data["justification"],
+                    below_threshold_reason=form.cleaned_data["below_threshold_reason"],
                     by=request.user,
                 )
             except ValidationError as error:
@@ -230,6 +239,18 @@ class PublishView(CoordinatorRequiredMixin, TemplateView):
                     by=request.user,
                     decisions=form.cleaned_data["decisions"],
                     public_results=form.cleaned_data["public_results"],
+                    unfinished_reviews_confirmed=form.cleaned_data["unfinished_reviews_confirmed"]
+                    or 0,
+                )
+            except PublicationRefused as refusal:
+                # Not ready (still open, formal check or reviews unfinished): said on the page.
+                field = (
+                    "unfinished_reviews_confirmed" if refusal.code == "unfinished_reviews" else None
+                )
+                form.add_error(field, refusal)
+                messages.error(request, _("Nothing was published."))
+                return self.render_page(
+                    call, decisions_unpublished(call=call), form, self.ticked(request), status=400
                 )
             except (ValidationError, InvalidTransition) as error:
                 if getattr(error, "code", None) == "call_archived":
@@ -260,17 +281,24 @@ class PublishView(CoordinatorRequiredMixin, TemplateView):
                     % {"count": count},
                 )
             return redirect("decisions:progress", pk=call.pk)
-        selected = set()
-        for value in request.POST.getlist("decisions"):
-            if value.isdigit():
-                selected.add(int(value))
         messages.error(request, _("Nothing was published. Please correct the marked fields."))
-        return self.render_page(call, decisions_unpublished(call=call), form, selected, status=400)
+        return self.render_page(
+            call, decisions_unpublished(call=call), form, self.ticked(request), status=400
+        )
+
+    def ticked(self, request) -> set[int]:
+        return {int(value) for value in request.POST.getlist("decisions") if value.isdigit()}
 
     def render_page(self, call, unpublished, form, selected, status=200):
         counts = {outcome: 0 for outcome in DecisionOutcome.values}
         for decision in unpublished:
             counts[decision.outcome] += 1
+        now = timezone.now()
+        readiness = publication_readiness(call=call, now=now)
+        # What refuses publication whatever is ticked (reviews are for the coordinator to confirm).
+        blocker = publication_refusal(
+            readiness, unfinished_reviews_confirmed=readiness.unfinished_review_count
+        )
         return self.render_to_response(
             self.get_context_data(
                 call=call,
@@ -281,20 +309,35 @@ class PublishView(CoordinatorRequiredMixin, TemplateView):
                 ],
                 form=form,
                 selected=selected,
+                readiness=readiness,
+                blocker=" ".join(blocker.messages) if blocker else "",
+                unfinished_reviews=[
+                    (assignment, assignment_progress(assignment, now=now))
+                    for assignment in readiness.unfinished_reviews
+                ],
+                unfinished_confirmed=form["unfinished_reviews_confirmed"].value() not in (None, ""),
             ),
             status=status,
         )
 
 
 class ProgressView(CoordinatorRequiredMixin, TemplateView):
+    """The call's letters: how far issuing got, and every letter issued (its current version)."""
+
     template_name = "decisions/manage/progress.html"
 
     def get_context_data(self, **kwargs):
-        call = call_get_with_part_counts(pk=self.kwargs["pk"])
+        call = call_get_for_coordinator(pk=self.kwargs["pk"])
+        paginator = Paginator(letters_current_for_call(call=call), LETTERS_PER_PAGE)
+        page = paginator.get_page(self.request.GET.get("page"))
         return super().get_context_data(
             call=call,
-            part_links=call_part_links(call),
             progress=letter_progress(call=call),
+            letters_page=page,
+            letters=page.object_list,
+            letters_page_range=paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            ),
             **kwargs,
         )
 

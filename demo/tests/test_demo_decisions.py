@@ -14,6 +14,7 @@ from applicants.models import Application, StatusChange
 from decisions.enums import DecisionOutcome, LetterKind, LetterState, OutboxState
 from decisions.models import Decision, DecisionLetter, OutboxMessage, Publication
 from decisions.selectors import budget_left, next_on_reserve
+from decisions.tests.letter_pages import pages_text, pages_with_only_the_signature
 from demo.programme import DEMO_PASSWORD
 from grants.models import GrantCall
 from reviews.enums import ReviewStatus
@@ -123,6 +124,29 @@ class DemoDecisionsTests(TestCase):
             assert content.startswith(b"%PDF-")
             assert hashlib.sha256(content).hexdigest() == letter.sha256
             assert len(content) == letter.size
+
+    def test_every_letter_comes_from_miasto_wspolne_to_the_applicants_address(self):
+        signature = ["Z pozdrowieniami,", "Katarzyna Nowicka", "Koordynatorka programu"]
+        letters = DecisionLetter.objects.filter(decision__call__in=[self.call, self.pilot])
+        for letter in letters.select_related("decision__application__applicant__applicant_profile"):
+            with letter.pdf.open("rb") as stored:
+                content = stored.read()
+            text = " ".join(" ".join(pages_text(content)).split())
+            profile = letter.decision.application.applicant.applicant_profile
+            for shown in (
+                "Stowarzyszenie Miasto Wspólne",
+                "ul. Wspólna 12",
+                "00-950 Warszawa",
+                "Warszawa, ",
+                *signature,
+                profile.street,
+                f"{profile.postcode} {profile.city}",
+            ):
+                assert shown in text, (letter.number, shown)
+            signature_only = pages_with_only_the_signature(
+                content, [*signature, "Stowarzyszenie Miasto Wspólne"]
+            )
+            assert signature_only == [], letter.number
 
     def test_every_letter_was_emailed_in_the_past(self):
         now = timezone.now()

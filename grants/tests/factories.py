@@ -49,3 +49,13 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     max_points = 10
     weight = Decimal("1.00")
     position = factory.Sequence(lambda n: n)
+
+
+def deadline_passes(call: GrantCall) -> GrantCall:
+    """Let the call's deadline pass, as time would: applications made before it stay as they are.
+
+    Results are published only after the deadline (decisions.services.results_publish).
+    """
+    GrantCall.objects.filter(pk=call.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    call.refresh_from_db()
+    return call

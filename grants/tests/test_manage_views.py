@@ -1,5 +1,6 @@
 """The coordinators' area, tested from the outside: URLs, forms, permissions."""
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -292,4 +293,46 @@ def test_a_nonexistent_warsaw_time_is_refused(client):
         reverse("manage:call_create"), call_post_data(closes_at="2027-03-28T02:30")
     )
     assert "closes_at" in response.context["form"].errors
+    assert not GrantCall.objects.exists()
+
+
+def test_call_form_reads_amounts_and_percentages_typed_with_a_decimal_comma(client):
+    client.force_login(CoordinatorFactory())
+    response = client.post(
+        reverse("manage:call_create"),
+        call_post_data(
+            min_amount="1 000,50",
+            max_amount="5\u00a0000",
+            total_budget="40 000,00",
+            own_contribution_percent="12,5",
+            min_score="62,5",
+            **{"criteria-0-weight": "1,5"},
+        ),
+    )
+    assert response.status_code == 302
+    call = GrantCall.objects.get()
+    assert (call.min_amount, call.max_amount, call.total_budget) == (
+        Decimal("1000.50"),
+        Decimal("5000"),
+        Decimal("40000"),
+    )
+    assert (call.own_contribution_percent, call.min_score) == (Decimal("12.5"), Decimal("62.5"))
+    assert call.criteria.get(name="Trafność diagnozy").weight == Decimal("1.5")
+    page = client.get(reverse("manage:call_edit", args=[call.pk])).text
+    assert 'value="1\u00a0000,50"' in page
+    assert 'value="12,5"' in page
+    assert 'value="1,5"' in page
+    for name in ("min_amount", "max_amount", "total_budget", "own_contribution_percent"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+        assert 'type="text"' in tag and 'inputmode="decimal"' in tag, tag
+
+
+def test_call_form_refuses_a_garbled_amount_beside_the_field(client):
+    client.force_login(CoordinatorFactory())
+    response = client.post(reverse("manage:call_create"), call_post_data(max_amount="5.000,00"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["max_amount"] == [
+        "Wpisz kwotę cyframi, np. 185,50 albo 1\u00a0234,56."
+    ]
+    assert 'value="5.000,00"' in response.text
     assert not GrantCall.objects.exists()

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from core.enums import Role
+from core.views import WaitingForYouMixin
 from grants.archiving import call_archive_problems
 from grants.enums import CallStatus
 from grants.exceptions import InvalidCallTransition
@@ -44,6 +46,7 @@ from grants.models import (
 from grants.selectors import (
     call_get_for_coordinator,
     call_list_for_coordinator,
+    call_list_in_use,
     call_part_history,
 )
 from grants.services import (
@@ -157,6 +160,16 @@ def call_part_links(call: GrantCall) -> list[CallPartLink]:
 
 class CoordinatorRequiredMixin(PermissionRequiredMixin):
     permission_required = "grants.manage_calls"
+
+
+class ManageStartView(CoordinatorRequiredMixin, WaitingForYouMixin, TemplateView):
+    """/manage/, where coordinators land: what is waiting for them, and the calls in use."""
+
+    template_name = "grants/manage/start.html"
+    waiting_role = Role.COORDINATOR
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(calls=call_list_in_use(), **kwargs)
 
 
 class ManageHomeView(CoordinatorRequiredMixin, TemplateView):

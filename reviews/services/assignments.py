@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from applicants.enums import REVIEW_STAGE_STATUSES, ApplicationStatus
+from applicants.enums import REVIEW_STAGE_STATUSES, ApplicationStatus, HistoryNote
 from applicants.models import ApplicantProfile, Application
 from applicants.services import application_transition
 from core.queue import task_enqueue
@@ -86,7 +86,10 @@ def _conflicts(call: GrantCall) -> set[tuple[int, int]]:
 def _start_review_stage(application: Application, *, by) -> None:
     if application.status == ApplicationStatus.ACCEPTED_FOR_REVIEW:
         application_transition(
-            application, ApplicationStatus.IN_REVIEW, by=by, note=_("Reviewers assigned")
+            application,
+            ApplicationStatus.IN_REVIEW,
+            by=by,
+            note_code=HistoryNote.REVIEWERS_ASSIGNED,
         )
 
 
@@ -193,23 +196,27 @@ def assignment_add(
     return assignment
 
 
-def assignment_remove(*, assignment: ReviewAssignment, by, note: str = "") -> ReviewAssignment:
+def assignment_remove(
+    *, assignment: ReviewAssignment, by, note: str = "", event: str = ""
+) -> ReviewAssignment:
     """Take an assignment back (its draft, if any, stays on record but no longer counts).
 
-    InvalidAssignmentTransition if it was released already.
+    `event` names the removal in the audit trail when it is more than a removal
+    (ReviewEvent.Kind.REPLACED). InvalidAssignmentTransition if it was released already.
     """
     return assignment_transition(
         assignment,
         AssignmentStatus.REMOVED,
         by=by,
         note=note,
+        event=event,
         changes={"released_at": timezone.now()},
     )
 
 
 @transaction.atomic
 def assignment_replace(*, assignment: ReviewAssignment, reviewer: User, by) -> ReviewAssignment:
-    assignment_remove(assignment=assignment, by=by, note=_("Replaced"))
+    assignment_remove(assignment=assignment, by=by, event=ReviewEvent.Kind.REPLACED)
     return assignment_add(
         application=assignment.application, reviewer=reviewer, due_at=assignment.due_at, by=by
     )

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applicants.enums import ApplicationStatus
+from applicants.enums import ApplicationStatus, HistoryNote
 from applicants.models import Application
 from applicants.services import application_transition
 from grants.models import GrantCall
@@ -54,13 +54,16 @@ def review_save(
     *,
     assignment: ReviewAssignment,
     scores: dict[int, dict],
-    comment_for_applicant: str,
-    note_for_committee: str,
-    recommendation: str,
+    comment_for_applicant: str | None = None,
+    note_for_committee: str | None = None,
+    recommendation: str | None = None,
 ) -> Review:
     """Save the reviewer's work as a draft; nothing needs to be complete yet.
 
     `scores` maps criterion id to {"points": int | None, "justification": str}.
+    A key left out (of a criterion's dict, or a text given as None) keeps what
+    is stored: the autosave sends what passed validation and keeps the rest.
+    A submitted review is never written (ReviewLocked).
     """
     _lock_unfrozen_call(call_id=assignment.call_id, application_id=assignment.application_id)
     assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
@@ -74,21 +77,25 @@ def review_save(
         criterion = criteria.get(int(criterion_id))
         if criterion is None:
             continue
-        points = value.get("points")
-        problem = _points_problem(criterion, points)
-        if problem:
-            raise ValidationError(problem)
-        ReviewScore.objects.update_or_create(
-            review=review,
-            criterion=criterion,
-            defaults={
-                "points": points,
-                "justification": (value.get("justification") or "").strip(),
-            },
-        )
-    review.comment_for_applicant = comment_for_applicant
-    review.note_for_committee = note_for_committee
-    review.recommendation = recommendation
+        defaults = {}
+        if "points" in value:
+            problem = _points_problem(criterion, value["points"])
+            if problem:
+                raise ValidationError(problem)
+            defaults["points"] = value["points"]
+        if "justification" in value:
+            defaults["justification"] = (value["justification"] or "").strip()
+        if defaults:
+            ReviewScore.objects.update_or_create(
+                review=review, criterion=criterion, defaults=defaults
+            )
+    # A text given as None keeps the stored one (the row was read in this transaction).
+    if comment_for_applicant is not None:
+        review.comment_for_applicant = comment_for_applicant
+    if note_for_committee is not None:
+        review.note_for_committee = note_for_committee
+    if recommendation is not None:
+        review.recommendation = recommendation
     review.save(
         update_fields=[
             "comment_for_applicant",
@@ -156,7 +163,10 @@ def _finish_review_stage_if_complete(application: Application, *, by) -> None:
     submitted = active.filter(review__status=ReviewStatus.SUBMITTED).count()
     if submitted >= application.call.reviewers_per_application and submitted == active.count():
         application_transition(
-            application, ApplicationStatus.REVIEWED, by=by, note=_("All reviews submitted")
+            application,
+            ApplicationStatus.REVIEWED,
+            by=by,
+            note_code=HistoryNote.ALL_REVIEWS_SUBMITTED,
         )
 
 

@@ -104,9 +104,19 @@ def _lock_unfrozen_call(*, call_id: int, application_id: int | None = None) -> G
 
 @transaction.atomic
 def assignment_transition(
-    assignment: ReviewAssignment, to: str, *, by, note: str = "", changes: dict | None = None
+    assignment: ReviewAssignment,
+    to: str,
+    *,
+    by,
+    note: str = "",
+    event: str = "",
+    changes: dict | None = None,
 ) -> ReviewAssignment:
     """Move `assignment` to status `to` (with field `changes`), record it, queue the e-mails.
+
+    The audit row's kind is the move's (ASSIGNMENT_EVENTS), or `event` when the
+    move has a more precise name (a removal that is a replacement); `note` is a
+    person's words.
 
     Refuses moves not in ALLOWED_ASSIGNMENT_TRANSITIONS (InvalidAssignmentTransition)
     and any move once the results are published (ReviewsFrozen).
@@ -115,7 +125,9 @@ def assignment_transition(
     locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
     if to not in ALLOWED_ASSIGNMENT_TRANSITIONS[locked.status]:
         raise InvalidAssignmentTransition(locked.status, to)
-    ReviewEvent.objects.create(assignment=locked, kind=ASSIGNMENT_EVENTS[to], by=by, note=note)
+    ReviewEvent.objects.create(
+        assignment=locked, kind=event or ASSIGNMENT_EVENTS[to], by=by, note=note
+    )
     locked.status = to
     update_fields = ["status"]
     for field, value in (changes or {}).items():

@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
+from core.deadlines import end_of_day
+from core.formatting import format_deadline
 from grants.enums import CallStatus
 from grants.services import call_archive, call_close, call_decide
 from reviews.models import Invitation, PoolMember, invitation_expiry
@@ -70,8 +71,9 @@ def page(invitation):
 def test_invitation_expires_after_the_configured_days(settings, call, inviter):
     settings.REVIEWER_INVITATION_DAYS = 3
     invitation = invite(call, inviter)
-    assert invitation.expires_at - invitation.invited_at == pytest.approx(
-        timedelta(days=3), abs=timedelta(seconds=5)
+    # The end of the third day after today, 23:59 Polish time.
+    assert invitation.expires_at == end_of_day(
+        timezone.localdate(invitation.invited_at) + timedelta(days=3)
     )
 
 
@@ -234,9 +236,10 @@ def test_invitation_email_says_until_when_the_link_works(
         pool_invite(call=call, emails=[EMAIL], by=inviter)
     invitation = Invitation.objects.get(email=EMAIL)
     with translation.override("pl"):
-        until = date_format(timezone.localtime(invitation.expires_at), "j E Y, H:i")
+        until = format_deadline(invitation.expires_at)
     (message,) = mail.outbox
-    assert f"Link działa do {until}." in message.body
+    assert f"Link działa do {until}\n" in message.body
+    assert until.endswith(" r.")
 
 
 # --- links: only a hash is stored, a fresh link with every e-mail ---------------------------

@@ -36,8 +36,10 @@ def pl(message: str) -> str:
 def budget_runs_out_text(count: int, left: Decimal) -> str:
     with translation.override("pl"):
         return ngettext(
-            "Budget runs out here — %(counter)s application above the line, %(left)s left.",
-            "Budget runs out here — %(counter)s applications above the line, %(left)s left.",
+            "Budget runs out here — %(counter)s application above the line; funding it as "
+            "requested would leave %(left)s of the budget.",
+            "Budget runs out here — %(counter)s applications above the line; funding them as "
+            "requested would leave %(left)s of the budget.",
             count,
         ) % {"counter": count, "left": format_money(left)}
 
@@ -144,7 +146,7 @@ def test_ranking_page_shows_the_header_facts(coordinator_client, call, three_for
     assert facts["budget"] == "10\u00a0000,00\u00a0zł"
     assert facts["requested-above-line"] == "8\u00a0000,00\u00a0zł"
     assert facts["budget-left"] == "2\u00a0000,00\u00a0zł"
-    assert facts["min-score"] == "60"
+    assert facts["min-score"] == "60,00"
     assert facts["threshold"].startswith("20")
     with translation.override("pl"):
         assert facts["rule"] == str(call.get_final_score_rule_display())
@@ -276,6 +278,12 @@ def strict_and_lenient(call):
     return by_strict, by_lenient
 
 
+def current_order(response) -> str:
+    """The text after the order button marked current (the call's nav marks its group too)."""
+    order_buttons = response.text.split('id="order-heading"', 1)[1]
+    return order_buttons.split('aria-current="true"', 1)[1][:80]
+
+
 def test_ranking_page_orders_by_final_score_by_default(
     coordinator_client, call, strict_and_lenient
 ):
@@ -285,7 +293,7 @@ def test_ranking_page_orders_by_final_score_by_default(
 
     assert response.context["order"] == "final"
     assert shown(response)[:2] == [by_lenient[0].reference_number, by_lenient[2].reference_number]
-    assert pl("By final score") in response.text.split('aria-current="true"', 1)[1][:80]
+    assert pl("By final score") in current_order(response)
 
 
 def test_ranking_page_orders_by_normalised_score_on_request(
@@ -297,7 +305,7 @@ def test_ranking_page_orders_by_normalised_score_on_request(
 
     assert response.context["order"] == "normalised"
     assert shown(response)[:2] == [by_strict[0].reference_number, by_lenient[0].reference_number]
-    assert pl("By normalised score") in response.text.split('aria-current="true"', 1)[1][:80]
+    assert pl("By normalised score") in current_order(response)
     assert (
         pl(
             "The normalised score standardises each reviewer's totals against that reviewer's own "
@@ -422,10 +430,10 @@ def test_ranking_csv_has_every_row_of_the_whole_ranking(coordinator_client, call
         '\'=HYPERLINK("http://zlo.example")',  # never a formula
         three_for_two[0].applicant_name,
     ]
-    assert first[4:9] == ["4000.00", "4000.00", "2", "2", "90.0"]
+    assert first[4:9] == ["4000,00", "4000,00", "2", "2", "90,0"]  # decimal commas
     assert first[11:] == [no, no, yes]
-    assert third[5] == "12000.00"
-    assert third[10] == "22.0"
+    assert third[5] == "12000,00"
+    assert third[10] == "22,0"
     assert third[11:] == [yes, no, no]
     assert fourth[5] == ""  # below the minimum: its request is not counted
     assert fourth[11:] == [no, yes, no]

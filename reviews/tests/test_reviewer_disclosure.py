@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 
 EMAIL = "kontakt.qz7w@example.org"
 PHONE = "+48 600 111 222"
+STREET = "ul. Kontaktowa-Qwerty 9/3"
 CONTACT = "Zuzanna Kontaktowa-Qwerty"
 BORN = date(2001, 2, 3)
 ORGANISATION = "Fundacja Zielony Dach Xyzzy"
@@ -44,7 +45,15 @@ def _media(settings, tmp_path):
 
 
 def _profile(user, kind: str) -> ApplicantProfile:
-    common = {"user": user, "kind": kind, "contact_name": CONTACT, "phone": PHONE, "city": "Lublin"}
+    common = {
+        "user": user,
+        "kind": kind,
+        "contact_name": CONTACT,
+        "phone": PHONE,
+        "street": STREET,
+        "postcode": "20-615",
+        "city": "Lublin",
+    }
     if kind == ApplicantKind.NGO:
         return ApplicantProfile.objects.create(
             **common,
@@ -80,7 +89,7 @@ def pdf_text(response) -> str:
 
 def hidden_from_reviewers(kind) -> list[str]:
     """What must never reach a reviewer. An individual's own name is shown: it names who applies."""
-    secrets = [EMAIL, PHONE, "600 111 222", BORN.isoformat(), "3 lutego 2001"]
+    secrets = [EMAIL, PHONE, "600 111 222", STREET, "20-615", BORN.isoformat(), "3 lutego 2001"]
     if kind == ApplicantKind.NGO:
         secrets.append(CONTACT)
     return secrets
@@ -113,6 +122,7 @@ def test_coordinator_copy_keeps_the_contact_details(client, scene):
         assert EMAIL in representation
         assert PHONE in representation
         assert CONTACT in representation
+        assert STREET in representation
     # The reviewers' copy, which coordinators may check, has none of them.
     reviewers_copy = pdf_text(
         client.get(reverse("applicants_manage:version_reviewer_pdf", args=[application.pk, 1]))

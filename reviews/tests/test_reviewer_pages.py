@@ -423,6 +423,12 @@ def test_review_valid_submission_stores_the_weighted_total_and_is_read_only(clie
             justifications={"Pomysł": "Dobry", "Budżet": "Za drogo"},
         ),
     )
+    # First the confirmation, with the total and the recommendation; then it is submitted.
+    assert response.status_code == 302
+    assert response.url == reverse("reviews:review_confirm", args=[assignment.pk])
+    assert Review.objects.get(assignment=assignment).status == ReviewStatus.DRAFT
+    confirmation = client.get(response.url)
+    response = client.post(response.url, {"fingerprint": confirmation.context["fingerprint"]})
     assert response.status_code == 302
     review = Review.objects.get(assignment=assignment)
     assert review.status == ReviewStatus.SUBMITTED
@@ -516,9 +522,11 @@ def test_dashboard_uses_a_fixed_number_of_queries(client, django_assert_max_num_
     with django_assert_max_num_queries(few):
         response = client.get(reverse("reviews:dashboard"))
     assert sum(group.total for group in response.context["groups"]) == 25
-    # The session, the user, the assignments, the navigation's EXISTS and the navbar's
-    # three permission look-ups (perms.grants.manage_calls).
-    assert few <= 7
+    # The session, the user; the page of assignments (its count, its rows, its calls' counts)
+    # and the invitations to answer; the "waiting for you" summary (the roles: the groups, the
+    # reviewer's EXISTS, the applications' EXISTS; the reviews to do, the invitations);
+    # the navigation's EXISTS.
+    assert few <= 12
 
 
 def test_dashboard_shows_overdue_and_hides_titles_before_the_declaration(client):

@@ -5,13 +5,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from core.formatting import format_deadline
 from grants.views.manage import call_get_with_part_counts, call_part_links
 from reviews.forms_manage import (
     AssignmentAddForm,
@@ -160,7 +160,7 @@ class InvitationResendView(CallPageMixin, View):
             _("The invitation to %(email)s is sent again. Its link works until %(moment)s.")
             % {
                 "email": invitation.email,
-                "moment": date_format(timezone.localtime(invitation.expires_at), "j E Y, H:i"),
+                "moment": format_deadline(invitation.expires_at),
             },
         )
         return redirect("review_manage:pool", pk=self.call.pk)
@@ -454,7 +454,7 @@ class ExtraReviewerAddView(ApplicationReviewsView):
                 _("%(name)s is added as an extra reviewer, due %(due)s.")
                 % {
                     "name": assignment.reviewer.display_name,
-                    "due": date_format(timezone.localtime(assignment.due_at), "j E Y, H:i"),
+                    "due": format_deadline(assignment.due_at),
                 },
             )
         return self.back()

@@ -36,4 +36,48 @@
       form.dataset.sent = "1";
     });
   });
+
+  // "Back to the previous page" on the error pages goes back in the browser's history,
+  // where a form still holds what was typed; without JavaScript the link opens it again.
+  document.querySelectorAll("a[data-history-back]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      if (window.history.length > 1) {
+        event.preventDefault();
+        window.history.back();
+      }
+    });
+  });
+
+  // A form carries the CSRF token of the moment its page was made. When the token changed
+  // since (a login in another tab, or a refused form that set a new one), a page kept open
+  // or brought back with Back sends the current one, so sending again works.
+  function currentCsrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  document.addEventListener("submit", function (event) {
+    var token = currentCsrfToken();
+    if (!token) return;
+    event.target.querySelectorAll('input[name="csrfmiddlewaretoken"]').forEach(function (input) {
+      input.value = token;
+    });
+  }, true);
+
+  // A page brought back with Back is as it was left, a form marked as sent included:
+  // it may be sent again (after a refused form, that is the way to send it).
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-once]").forEach(function (form) {
+      delete form.dataset.sent;
+    });
+  });
+
+  // A call's pages scroll sideways on a phone: bring the current one into the row's view.
+  document.querySelectorAll(".call-nav-pages").forEach(function (row) {
+    var current = row.querySelector("[aria-current=page]");
+    if (current && row.scrollWidth > row.clientWidth) {
+      var item = current.parentElement;
+      row.scrollLeft = item.offsetLeft - (row.clientWidth - item.offsetWidth) / 2;
+    }
+  });
 })();

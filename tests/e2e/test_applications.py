@@ -103,6 +103,8 @@ def test_applicant_submits_over_two_visits_and_corrects_on_request(
     expect(page.get_by_role("heading", name="Kto składa wniosek")).to_be_visible()
     page.get_by_role("radio", name="Osoba indywidualna").check()
     page.locator("#id_contact_name").fill("Zofia Zielińska")
+    page.locator("#id_street").fill("ul. Piotrkowska 12/3")
+    page.locator("#id_postcode").fill("90-006")
     page.locator("#id_city").fill("Łódź")
     page.locator("#id_date_of_birth").fill("2007-03-14")
     axe(page, "profile")

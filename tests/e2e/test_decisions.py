@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from accounts.tests.factories import CoordinatorFactory
 from decisions.models import Decision, DecisionLetter, OutboxMessage
+from grants.tests.factories import deadline_passes
 from reviews.models import ReviewAssignment
 from reviews.tests.builders import (
     accepted_application,
@@ -43,6 +44,7 @@ def scored_call(transactional_db):
     for application, (idea, budget) in zip(applications, [(10, 5), (8, 4), (3, 1)], strict=True):
         for assignment in ReviewAssignment.objects.filter(application=application):
             submit_review(assignment, {"Pomysł": idea, "Budżet": budget})
+    deadline_passes(call)  # results are published after the deadline
     return call, applications
 
 

@@ -74,7 +74,9 @@ def test_coordinator_creates_publishes_and_closes_a_call(
     page.get_by_label(label("Hasło")).fill("mikrogranty-demo")
     page.get_by_role("button", name=re.compile("^Zaloguj")).click()
 
-    page.get_by_role("link", name="Zarządzaj naborami").click()
+    # Coordinators land on their start page; every call is one link away.
+    expect(page.get_by_role("heading", name="Koordynacja", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Wszystkie nabory, nowy nabór i archiwum").click()
     expect(page.get_by_role("heading", name="Zarządzaj naborami")).to_be_visible()
     axe(page, "manage list")
     screenshot("manage-list")

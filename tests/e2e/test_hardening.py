@@ -428,7 +428,7 @@ def test_coordinator_corrects_a_final_review_and_the_applicant_gets_a_corrected_
     # The applicant: the corrected score and the corrected letter.
     as_user(page, base, application.applicant.email)
     page.goto(base + reverse("decisions_applicant:decision", args=[application.pk]))
-    expect(page.locator("#scores-heading + p")).to_have_text("Ocena: 90,0 na 100.")
+    expect(page.locator("#scores-heading + p")).to_have_text("Ocena: 90,00 na 100.")
     letter = page.get_by_role("link", name=re.compile("^Pobierz pismo"))
     expect(page.locator("[data-letter-replaced]")).to_contain_text("wersja 2")
     axe(page, "decision after a correction")

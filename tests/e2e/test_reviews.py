@@ -86,6 +86,7 @@ def test_reviewer_scores_and_coordinator_adds_a_third_reviewer(
     page.get_by_role("radio", name="Do not fund").check()
     screenshot("review-form")
     page.get_by_role("button", name="Submit review").click()
+    page.get_by_role("button", name="Yes, submit the review").click()  # after the total
     expect(page.locator(".alert-success").first).to_be_visible()
     axe(page, "submitted review")
 

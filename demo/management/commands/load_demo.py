@@ -1,15 +1,20 @@
 from django.core.management.base import BaseCommand
 
-from demo.programme import DEMO_PASSWORD, demo_load
+from demo.programme import DEMO_PASSWORD, PROGRAMME, demo_load, demo_summary
 
 
 class Command(BaseCommand):
     help = "Load (or refresh) the demo programme 'Aktywni dla klimatu'. Safe to run repeatedly."
 
     def handle(self, *args, **options):
-        result = demo_load()
-        for email in result["people"]:
-            self.stdout.write(f"  {email} / {DEMO_PASSWORD}")
-        for kind, call in result["calls"].items():
-            self.stdout.write(f"  {kind}: {call.title} ({call.get_absolute_url()})")
-        self.stdout.write(self.style.SUCCESS("Demo programme loaded."))
+        counts = demo_summary(calls=demo_load()["calls"])
+        # One line: `make run` prints it just before the web server's own lines.
+        line = (
+            f'Demo "{PROGRAMME}": {counts["calls"]} calls, {counts["applications"]} applications, '
+            f"{counts['reviews']} reviews, {counts['letters']} letters; {counts['accounts']} "
+            f"accounts (koordynator@example.org and the others in README.md, password "
+            f"{DEMO_PASSWORD}). Its e-mails count as sent back then: none goes out now."
+        )
+        if counts["pdf_copies_waiting"]:
+            line += f" The task worker renders {counts['pdf_copies_waiting']} PDF copies."
+        self.stdout.write(self.style.SUCCESS(line))

@@ -1,0 +1,109 @@
+"""What the applying stage has waiting for people (registered with core.waiting).
+
+For applicants: drafts to submit before their call's deadline, and corrections
+to send before theirs. For coordinators: applications waiting for the formal
+check, new ones and corrected ones returned. One query per reader.
+"""
+
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from applicants.enums import ApplicationStatus
+from applicants.models import Application
+from core.enums import Role
+from core.waiting import WaitingItem, register_role, register_waiting
+from grants.enums import CallStatus
+
+
+def holds_applicant_role(user) -> bool:
+    """Anyone with an application of their own (everyone else may still apply: the default role)."""
+    return Application.objects.owned_by(user).exists()
+
+
+def applicant_waiting(*, user, now) -> list[WaitingItem]:
+    """The user's drafts they can still submit, and the corrections they can still send."""
+    to_submit = Q(
+        status=ApplicationStatus.DRAFT,
+        call__status=CallStatus.OPEN,
+        call__opens_at__lte=now,
+        call__closes_at__gt=now,
+    )
+    to_correct = Q(status=ApplicationStatus.CORRECTION_REQUESTED, correction_deadline__gt=now)
+    items = []
+    for application in (
+        Application.objects.owned_by(user)
+        .filter(to_submit | to_correct)
+        .select_related("call")
+        .only("id", "status", "title", "correction_deadline", "call__title", "call__closes_at")
+    ):
+        if application.is_draft:
+            text = _("Finish and submit your draft “%(title)s”")
+            deadline = application.call.closes_at
+        else:
+            text = _("Send the corrections to “%(title)s”")
+            deadline = application.correction_deadline
+        items.append(
+            WaitingItem(
+                text=text % {"title": application.display_title},
+                url=application.get_absolute_url(),
+                context=application.call.title,
+                deadline=deadline,
+            )
+        )
+    return items
+
+
+def coordinator_waiting(*, user, now) -> list[WaitingItem]:
+    """Per call: applications waiting for the formal check, new ones and corrected ones apart."""
+    rows = (
+        Application.objects.filter(status=ApplicationStatus.SUBMITTED)
+        .values("call_id", "call__title")
+        .annotate(
+            waiting=Count("pk"),
+            corrected=Count("pk", filter=Q(last_submitted_at__gt=F("first_submitted_at"))),
+        )
+        .order_by("call__closes_at", "call_id")
+    )
+    items = []
+    for row in rows:
+        url = (
+            reverse("applicants_manage:list", kwargs={"call_pk": row["call_id"]})
+            + "?"
+            + urlencode({"status": ApplicationStatus.SUBMITTED.value})
+        )
+        new = row["waiting"] - row["corrected"]
+        if new:
+            text = ngettext(
+                "%(count)d application to check (formal check)",
+                "%(count)d applications to check (formal check)",
+                new,
+            )
+            items.append(
+                WaitingItem(text=text % {"count": new}, url=url, context=row["call__title"])
+            )
+        if row["corrected"]:
+            text = ngettext(
+                "%(count)d correction returned, to check again",
+                "%(count)d corrections returned, to check again",
+                row["corrected"],
+            )
+            items.append(
+                WaitingItem(
+                    text=text % {"count": row["corrected"]}, url=url, context=row["call__title"]
+                )
+            )
+    return items
+
+
+def register() -> None:
+    register_role(
+        Role.APPLICANT,
+        holds=holds_applicant_role,
+        start="applicants:my_applications",
+        default=True,
+    )
+    register_waiting(Role.APPLICANT, applicant_waiting)
+    register_waiting(Role.COORDINATOR, coordinator_waiting)

@@ -1,0 +1,146 @@
+"""What the decision stage has waiting for people (registered with core.waiting), and what it
+tells applicants of their awards on "My applications" (applicants.awards).
+
+For applicants: awards to accept or decline, with the date to answer by. For
+coordinators: calls whose reviews are all in (ready for the committee's
+decisions) and letters that failed. One query per reader.
+"""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from applicants.awards import AwardNote, register_award_reader
+from applicants.enums import ApplicationStatus
+from applicants.models import Application
+from core.enums import Role
+from core.formatting import format_money
+from core.waiting import WaitingItem, register_waiting
+from decisions.enums import DecisionOutcome, LetterState
+from decisions.models import Decision
+from grants.enums import CallStatus
+
+# Applications that still hold the committee back: not yet checked, corrected or reviewed.
+NOT_READY_STATUSES = frozenset(
+    {
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.CORRECTION_REQUESTED,
+        ApplicationStatus.ACCEPTED_FOR_REVIEW,
+        ApplicationStatus.IN_REVIEW,
+    }
+)
+
+
+def applicant_waiting(*, user, now) -> list[WaitingItem]:
+    """The user's published awards they may still accept or decline."""
+    return [
+        WaitingItem(
+            text=_("Accept or decline the grant of %(amount)s for “%(title)s”")
+            % {
+                "amount": format_money(decision.amount),
+                "title": decision.application.display_title,
+            },
+            url=reverse("decisions_applicant:decision", kwargs={"pk": decision.application_id}),
+            context=decision.call.title,
+            deadline=decision.acceptance_deadline,
+        )
+        for decision in Decision.objects.awaiting_answer(now)
+        .filter(application__applicant=user)
+        .select_related("application", "call")
+        .only(
+            "id",
+            "amount",
+            "acceptance_deadline",
+            "application__id",
+            "application__title",
+            "call__title",
+        )
+        .order_by("acceptance_deadline", "pk")
+    ]
+
+
+def calls_ready_for_decisions():
+    """Calls in review whose every application is reviewed (or out of the running), at least one."""
+    return (
+        Application.objects.filter(call__status=CallStatus.IN_REVIEW)
+        .values("call_id", "call__title")
+        .annotate(
+            reviewed=Count("pk", filter=Q(status=ApplicationStatus.REVIEWED)),
+            not_ready=Count("pk", filter=Q(status__in=NOT_READY_STATUSES)),
+        )
+        .filter(reviewed__gt=0, not_ready=0)
+        .order_by("call__closes_at", "call_id")
+    )
+
+
+def coordinator_waiting(*, user, now) -> list[WaitingItem]:
+    """Calls ready for the committee's decisions, and letters that failed to be issued."""
+    items = [
+        WaitingItem(
+            text=_("All reviews are in: ready for the committee's decisions"),
+            url=reverse("decisions:call", kwargs={"pk": row["call_id"]}),
+            context=row["call__title"],
+        )
+        for row in calls_ready_for_decisions()
+    ]
+    failed = (
+        Decision.objects.filter(letter_state=LetterState.FAILED)
+        .values("call_id", "call__title")
+        .annotate(count=Count("pk"))
+        .order_by("call_id")
+    )
+    items += [
+        WaitingItem(
+            text=ngettext(
+                "%(count)d letter failed to be issued",
+                "%(count)d letters failed to be issued",
+                row["count"],
+            )
+            % {"count": row["count"]},
+            url=reverse("decisions:progress", kwargs={"pk": row["call_id"]}),
+            context=row["call__title"],
+        )
+        for row in failed
+    ]
+    return items
+
+
+def award_notes(*, application_ids) -> dict[int, AwardNote]:
+    """The published awards among `application_ids`: the amount, the date to accept by, the answer."""
+    now = timezone.now()
+    awards = (
+        Decision.objects.published()
+        .filter(application_id__in=application_ids, outcome=DecisionOutcome.AWARDED)
+        .only(
+            "id",
+            "application_id",
+            "amount",
+            "state",
+            "acceptance_deadline",
+            "accepted_at",
+            "declined_at",
+        )
+    )
+    return {
+        decision.application_id: AwardNote(
+            amount=decision.amount,
+            answer_url=reverse(
+                "decisions_applicant:decision", kwargs={"pk": decision.application_id}
+            ),
+            accept_by=decision.acceptance_deadline,
+            accepted_at=decision.accepted_at,
+            declined_at=decision.declined_at,
+            awaits_answer=not decision.is_answered
+            and decision.acceptance_deadline is not None
+            and decision.acceptance_deadline > now,
+        )
+        for decision in awards
+    }
+
+
+def register() -> None:
+    register_waiting(Role.APPLICANT, applicant_waiting)
+    register_waiting(Role.COORDINATOR, coordinator_waiting)
+    register_award_reader(award_notes)

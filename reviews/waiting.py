@@ -1,0 +1,152 @@
+"""What the review stage has waiting for people (registered with core.waiting).
+
+For reviewers: reviews to do with their due dates (overdue ones apart) and
+invitations to join a call's pool. For coordinators: reviews overdue and
+applications still short of reviewers. One query per reader.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from applicants.enums import REVIEW_STAGE_STATUSES
+from applicants.models import Application
+from core.enums import Role
+from core.waiting import WaitingItem, register_role, register_waiting
+from grants.enums import REVIEWS_FROZEN_STATUSES
+from reviews.enums import ACTIVE_ASSIGNMENT_STATUSES
+from reviews.models import PoolMember, ReviewAssignment
+from reviews.selectors import assignments_open, invitations_to_answer
+
+
+def holds_reviewer_role(user) -> bool:
+    """In a call's pool, with a live assignment, or invited to a pool (one query)."""
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .filter(
+            Exists(PoolMember.objects.filter(reviewer=user))
+            | Exists(ReviewAssignment.objects.for_reviewer(user).active())
+            | Exists(invitations_to_answer(user=user, now=timezone.now()))
+        )
+        .exists()
+    )
+
+
+def reviewer_waiting(*, user, now) -> list[WaitingItem]:
+    """Per call: reviews overdue and reviews to do, each with its nearest due date."""
+    rows = (
+        assignments_open()
+        .filter(reviewer=user)
+        .values("call_id", "call__title")
+        .annotate(
+            total=Count("pk"),
+            overdue=Count("pk", filter=Q(due_at__lt=now)),
+            overdue_since=Min("due_at", filter=Q(due_at__lt=now)),
+            next_due=Min("due_at", filter=Q(due_at__gte=now)),
+        )
+        .order_by("call_id")
+    )
+    dashboard = reverse("reviews:dashboard")
+    items = []
+    for row in rows:
+        url = f"{dashboard}#call-{row['call_id']}-heading"
+        if row["overdue"]:
+            text = ngettext(
+                "%(count)d review overdue", "%(count)d reviews overdue", row["overdue"]
+            ) % {"count": row["overdue"]}
+            items.append(
+                WaitingItem(
+                    text=text,
+                    url=url,
+                    context=row["call__title"],
+                    deadline=row["overdue_since"],
+                    overdue=True,
+                )
+            )
+        if due := row["total"] - row["overdue"]:
+            text = ngettext("%(count)d review to do", "%(count)d reviews to do", due) % {
+                "count": due
+            }
+            items.append(
+                WaitingItem(
+                    text=text, url=url, context=row["call__title"], deadline=row["next_due"]
+                )
+            )
+    for invitation in invitations_to_answer(user=user, now=now).select_related("call"):
+        items.append(
+            WaitingItem(
+                text=_("An invitation to review: join the pool of reviewers"),
+                url=f"{dashboard}#invitations-heading",
+                context=invitation.call.title,
+                deadline=invitation.expires_at,
+            )
+        )
+    return items
+
+
+def coordinator_waiting(*, user, now) -> list[WaitingItem]:
+    """Per call: reviews past their due date, and applications with fewer reviewers than the call asks."""
+    overdue = (
+        assignments_open()
+        .filter(due_at__lt=now)
+        .values("call_id", "call__title")
+        .annotate(count=Count("pk"))
+        .order_by("call_id")
+    )
+    live_reviewers = (
+        ReviewAssignment.objects.filter(
+            application=OuterRef("pk"), status__in=ACTIVE_ASSIGNMENT_STATUSES
+        )
+        .order_by()
+        .values("application")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    short = (
+        Application.objects.filter(status__in=REVIEW_STAGE_STATUSES, call__closes_at__lte=now)
+        .exclude(call__status__in=REVIEWS_FROZEN_STATUSES)
+        .annotate(reviewers=Coalesce(Subquery(live_reviewers, output_field=IntegerField()), 0))
+        .filter(reviewers__lt=F("call__reviewers_per_application"))
+        .values("call_id", "call__title")
+        .annotate(count=Count("pk"))
+        .order_by("call_id")
+    )
+    items = []
+    # Two small grouped queries; a call's items stay together, in the calls' order.
+    by_call: dict[int, list[WaitingItem]] = {}
+    for row in overdue:
+        by_call.setdefault(row["call_id"], []).append(
+            WaitingItem(
+                text=ngettext("%(count)d review overdue", "%(count)d reviews overdue", row["count"])
+                % {"count": row["count"]},
+                url=reverse("review_manage:assignments", kwargs={"pk": row["call_id"]}),
+                context=row["call__title"],
+            )
+        )
+    for row in short:
+        by_call.setdefault(row["call_id"], []).append(
+            WaitingItem(
+                text=ngettext(
+                    "%(count)d application still needs reviewers",
+                    "%(count)d applications still need reviewers",
+                    row["count"],
+                )
+                % {"count": row["count"]},
+                url=reverse("review_manage:assignments", kwargs={"pk": row["call_id"]}),
+                context=row["call__title"],
+            )
+        )
+    for call_items in by_call.values():
+        items.extend(call_items)
+    return items
+
+
+def register() -> None:
+    register_role(Role.REVIEWER, holds=holds_reviewer_role, start="reviews:dashboard")
+    register_waiting(Role.REVIEWER, reviewer_waiting)
+    register_waiting(Role.COORDINATOR, coordinator_waiting)
