@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from accounts.tests.factories import PASSWORD, CoordinatorFactory, UserFactory
 from applicants.enums import ApplicationStatus
 from applicants.tests.factories import ApplicationFactory
+from core.formatting import format_deadline
 from decisions.enums import DecisionOutcome, DecisionState, LetterState
 from decisions.models import Decision
 from grants.enums import CallStatus
@@ -33,10 +34,9 @@ def polish_date(moment) -> str:
 
 
 def deadline_text(moment) -> str:
-    """How includes/deadline.html writes a deadline in Polish."""
+    """How a waiting item's deadline is written in Polish (core.formatting.format_deadline)."""
     with translation.override("pl"):
-        local = timezone.localtime(moment)
-        return f"do {date_format(local, 'j E Y')}, {date_format(local, 'H:i')} czasu polskiego"
+        return f"do {format_deadline(moment)}"
 
 
 def flat(response) -> str:

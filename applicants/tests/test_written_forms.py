@@ -68,7 +68,10 @@ def test_budget_shows_the_count_and_the_unit_apart(client):
         client.get(reverse("applicants:application_detail", args=[application.pk])).text
     )
 
-    assert '<td class="text-end num">40</td><td>szt.</td>' in html
+    assert (
+        '<td class="text-end num" data-label="Ilość">40</td><td data-label="Jednostka">szt.</td>'
+        in html
+    )
 
 
 # --- Correct by ---------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_my_applications_shows_the_awarded_amount_and_the_date_to_accept_by(clie
     # A deadline given to a person is a whole day: "do 14 grudnia 2026 r."
     assert f"Na odpowiedź masz czas do {polish(deadline, 'j E Y')} r." in card
     answer = reverse("decisions_applicant:decision", args=[decision.application_id])
-    assert f'<a class="btn btn-sm btn-success" href="{answer}">Przyjmij grant lub zrezygnuj' in card
+    assert f'<a class="btn btn-sm btn-primary" href="{answer}">Przyjmij grant lub zrezygnuj' in card
 
 
 def test_my_applications_says_when_the_grant_was_accepted_and_asks_no_more(client):

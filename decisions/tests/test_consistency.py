@@ -16,6 +16,7 @@ from core.deadlines import end_of_day
 from core.formatting import format_deadline, format_money
 from decisions.models import Decision, DecisionLetter
 from decisions.services import decision_record, results_publish
+from grants.tests.factories import deadline_passes
 from reviews.models import ReviewAssignment
 from reviews.tests.builders import (
     accepted_application,
@@ -79,7 +80,7 @@ def test_accept_by_is_the_end_of_a_day_written_as_a_date_on_the_page_in_the_emai
     call, application, coordinator = scored
 
     with django_capture_on_commit_callbacks(execute=True):
-        results_publish(call=call, by=coordinator)
+        results_publish(call=deadline_passes(call), by=coordinator)
 
     decision = Decision.objects.get(application=application)
     polish_day = timezone.localdate(decision.published_at) + timedelta(days=14)
@@ -114,7 +115,7 @@ def test_accept_by_in_english_is_a_date_without_the_polish_abbreviation(
     application.applicant.save(update_fields=["language"])
 
     with django_capture_on_commit_callbacks(execute=True):
-        results_publish(call=call, by=coordinator)
+        results_publish(call=deadline_passes(call), by=coordinator)
 
     decision = Decision.objects.get(application=application)
     with translation.override("en"):
@@ -136,7 +137,7 @@ def test_a_score_has_the_same_two_decimals_on_the_ranking_the_decisions_the_page
     assert FINAL_SCORE in decisions_page
 
     with django_capture_on_commit_callbacks(execute=True):
-        results_publish(call=call, by=coordinator)
+        results_publish(call=deadline_passes(call), by=coordinator)
     client.force_login(application.applicant)
     page = squeezed(client.get(reverse("decisions_applicant:decision", args=[application.pk])).text)
     letter = pdf_text(

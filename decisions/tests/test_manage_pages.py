@@ -806,7 +806,7 @@ def test_letters_page_query_count_does_not_grow_with_the_letters(
 ):
     calls = []
     for count in (2, 12):
-        call = GrantCallFactory(total_budget=Decimal("1000000"))
+        call = GrantCallFactory(total_budget=Decimal("1000000"), past_deadline=True)
         for _ in range(count):
             decision_record(
                 application=ranked_application(call, score=50),

@@ -50,7 +50,7 @@ def test_public_results_list_published_awards_only(client, decided):
     call, funded, refused, coordinator = decided
     url = reverse("decisions_public:results", args=[call.slug])
     assert client.get(url).status_code == 404  # the call doesn't publish results (yet)
-    results_publish(call=call, by=coordinator, public_results=True)
+    results_publish(call=deadline_passes(call), by=coordinator, public_results=True)
     html = client.get(url).text
     assert "Łąka kwietna przy bibliotece" in html
     assert funded.public_name in html  # a person who did not agree: initials
@@ -62,7 +62,7 @@ def test_public_results_run_a_fixed_number_of_queries(
     client, decided, django_assert_max_num_queries
 ):
     call, _funded, _refused, coordinator = decided
-    results_publish(call=call, by=coordinator, public_results=True)
+    results_publish(call=deadline_passes(call), by=coordinator, public_results=True)
     with django_assert_max_num_queries(4):
         response = client.get(reverse("decisions_public:results", args=[call.slug]))
     assert response.status_code == 200
@@ -75,7 +75,7 @@ def test_my_applications_links_a_published_decision(client, decided):
     assert (
         decision_url not in client.get(reverse("applicants:my_applications")).text
     )  # not published yet
-    results_publish(call=call, by=coordinator)
+    results_publish(call=deadline_passes(call), by=coordinator)
     assert decision_url in client.get(reverse("applicants:my_applications")).text
 
 
@@ -133,7 +133,7 @@ def results_page(client, monkeypatch):
         applications = [
             funded_application(call, coordinator=coordinator, **spec) for spec in applications_spec
         ]
-        results_publish(call=call, by=coordinator, public_results=True)
+        results_publish(call=deadline_passes(call), by=coordinator, public_results=True)
         html = client.get(reverse("decisions_public:results", args=[call.slug])).text
         assert all(a.title in html for a in applications)
         return " ".join(html.split())
