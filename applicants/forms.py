@@ -57,7 +57,7 @@ class ProfileForm(forms.ModelForm):
         widgets = {
             "kind": forms.RadioSelect,
             "date_of_birth": DateInput(),
-            "street": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "street": forms.TextInput(attrs={"autocomplete": "address-line1"}),
             "postcode": forms.TextInput(
                 attrs={
                     "autocomplete": "postal-code",

@@ -35,6 +35,9 @@ class ProgrammeProfileForm(forms.ModelForm):
         required=False,
         assume_scheme="https",
         max_length=200,
+        # A text input: people type "miastowspolne.pl" without https://, which the server
+        # completes; a type="url" input would hold that back (and be invalid HTML when shown again).
+        widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
     )
     # Written as people write it (000-123-45-62 or PL0001234562); stored as ten digits.
     nip = forms.CharField(

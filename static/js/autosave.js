@@ -192,7 +192,7 @@
       (actions || []).forEach(function (action) {
         var button = document.createElement("button");
         button.type = "button";
-        button.className = "btn btn-sm me-2 " + (action.primary ? "btn-primary" : "btn-outline-secondary");
+        button.className = "btn btn-sm me-2 " + (action.primary ? "btn-primary" : "btn-outline-primary");
         button.textContent = action.label;
         button.addEventListener("click", function () {
           action.run();

@@ -19,6 +19,7 @@ from core.formatting import format_deadline, format_money
 from decisions.models import Decision
 from decisions.services import decision_record, results_publish
 from decisions.tests.test_manage_pages import fake_letter_pdf
+from grants.tests.factories import deadline_passes
 from reviews.models import ReviewAssignment
 from reviews.tests.builders import (
     accepted_application,
@@ -103,7 +104,7 @@ def test_applicant_reads_the_history_and_the_deadline_in_polish_then_in_english(
 ):
     call, first, _second, coordinator = scored_call
     with translation.override("pl"):
-        results_publish(call=call, by=coordinator)
+        results_publish(call=deadline_passes(call), by=coordinator)
     deadline = Decision.objects.get(application=first).acceptance_deadline
     local = timezone.localtime(deadline)
     assert (local.hour, local.minute) == (23, 59)

@@ -106,6 +106,8 @@ def test_a_reviewer_who_applies_sees_both_and_a_login_link_keeps_its_way(
         user=group_owner,
         kind=ApplicantKind.GROUP,
         contact_name="Bartek Grupowy",
+        street="ul. Tumska 4",
+        postcode="09-400",
         city="Płock",
         group_name="Młodzi dla Wisły",
         patron_organisation="Fundacja Nadwiślańska",
