@@ -217,6 +217,17 @@ def test_closed_call_draft_says_on_every_page_that_it_can_not_be_submitted(clien
         assert "tego wniosku nie można już złożyć" in html, url
 
 
+def test_closed_call_draft_submit_page_offers_no_button_the_server_would_refuse(client):
+    application = complete_draft()
+    client.force_login(application.applicant)
+    submit = reverse("applicants:submit", args=[application.pk])
+    assert "Złóż wniosek</button>" in client.get(submit).content.decode()
+    close_the_call(application)
+    html = client.get(submit).content.decode()
+    assert "Złóż wniosek</button>" not in html
+    assert "Tego wniosku nie można już złożyć." in html
+
+
 def test_call_closed_early_by_the_coordinator_is_said_too(client):
     application = complete_draft()
     call_close(call=application.call, by=CoordinatorFactory())
