@@ -40,6 +40,7 @@ from applicants.enums import (
 )
 from applicants.models import ApplicationVersion, VersionPdf, VersionPdfChange
 from core.queue import task_enqueue
+from core.states import InvalidMove
 
 logger = logging.getLogger(__name__)
 
@@ -52,13 +53,10 @@ RENDER_PRIORITY = {VersionPdfKind.FULL: 0, VersionPdfKind.REVIEWER: -10}
 ABANDONED_AFTER_TIME_LIMIT = timedelta(minutes=5)
 
 
-class InvalidPdfTransition(Exception):
+class InvalidPdfTransition(InvalidMove):
     """A stored PDF copy was asked to move to a state not allowed from its current one."""
 
-    def __init__(self, old: str, new: str):
-        super().__init__(f"A stored PDF copy cannot move from {old!r} to {new!r}.")
-        self.old = old
-        self.new = new
+    subject = "A stored PDF copy"
 
 
 def _delete_file_after_commit(storage, name: str) -> None:

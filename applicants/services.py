@@ -43,17 +43,15 @@ from applicants.snapshot import application_snapshot
 from applicants.submission import SubmissionProblem, application_problems
 from core.deadlines import deadline_in
 from core.queue import task_enqueue
+from core.states import InvalidMove
 from grants.limits import MAX_BUDGET_LINES, MAX_GROUP_MEMBERS, MAX_SCHEDULE_ROWS
 from grants.models import CallQuestion, GrantCall, QuestionKind
 
 
-class InvalidTransition(Exception):
+class InvalidTransition(InvalidMove):
     """An application was asked to move to a status not allowed from its current one."""
 
-    def __init__(self, old: str, new: str):
-        super().__init__(f"An application cannot move from {old!r} to {new!r}.")
-        self.old = old
-        self.new = new
+    subject = "An application"
 
 
 class ApplicationLocked(Exception):

@@ -18,14 +18,15 @@ from core.enums import ALLOWED_EMAIL_TRANSITIONS, EXPIRABLE_EMAIL_STATES, EmailS
 from core.models import OutgoingEmail
 from core.queue import task_enqueue
 from core.selectors import emails_sent_to, programme_profile
+from core.states import InvalidMove
 
 SEND_EMAIL_TASK = "core.tasks.send_email"
 
 
-class InvalidEmailTransition(Exception):
-    def __init__(self, current: str, to: str):
-        super().__init__(f"An e-mail cannot go from {current!r} to {to!r}.")
-        self.current, self.to = current, to
+class InvalidEmailTransition(InvalidMove):
+    """An e-mail was asked to move to a state not allowed from its current one."""
+
+    subject = "An e-mail"
 
 
 def programme_sender() -> tuple[str, list[str]]:

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from core.mail import email_subject
 from core.queue import task_enqueue
+from core.states import InvalidMove
 from decisions import letters
 from decisions.enums import (
     LETTER_OPEN_STATES,
@@ -63,22 +64,16 @@ ERROR_LENGTH = 2000
 logger = logging.getLogger(__name__)
 
 
-class InvalidLetterTransition(Exception):
+class InvalidLetterTransition(InvalidMove):
     """A letter request was asked to move to a state not allowed from its current one."""
 
-    def __init__(self, old: str, new: str):
-        super().__init__(f"A letter request cannot move from {old!r} to {new!r}.")
-        self.old = old
-        self.new = new
+    subject = "A letter request"
 
 
-class InvalidOutboxTransition(Exception):
+class InvalidOutboxTransition(InvalidMove):
     """An outbox message was asked to move to a state not allowed from its current one."""
 
-    def __init__(self, old: str, new: str):
-        super().__init__(f"An outbox message cannot move from {old!r} to {new!r}.")
-        self.old = old
-        self.new = new
+    subject = "An outbox message"
 
 
 # --- Letter requests: the owner of their state ------------------------------------------------

@@ -24,6 +24,7 @@ from applicants.models import Application
 from applicants.services import application_transition
 from core.deadlines import deadline_in
 from core.formatting import format_money
+from core.states import InvalidMove
 from decisions.enums import (
     ALLOWED_DECISION_TRANSITIONS,
     DecisionLapse,
@@ -51,15 +52,10 @@ class BudgetExceeded(ValidationError):
     """The award would take the call's awards over its budget."""
 
 
-class InvalidDecisionTransition(Exception):
+class InvalidDecisionTransition(InvalidMove):
     """A decision was asked to make a move its state (or its outcome) doesn't allow."""
 
-    def __init__(self, old: str, new: str, reason: str = ""):
-        super().__init__(
-            f"A decision cannot move from {old!r} to {new!r}" + (f": {reason}." if reason else ".")
-        )
-        self.old = old
-        self.new = new
+    subject = "A decision"
 
 
 # The fields decision_transition() writes itself: `changes` may not name them.

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from applicants.enums import DECIDED_STATUSES
 from applicants.models import Application
 from core.queue import task_enqueue
+from core.states import InvalidMove
 from grants.models import GrantCall
 from reviews.enums import (
     ALLOWED_ASSIGNMENT_TRANSITIONS,
@@ -44,22 +45,16 @@ class NotDeclared(Exception):
     """The reviewer must declare impartiality before seeing or scoring the application."""
 
 
-class InvalidAssignmentTransition(Exception):
+class InvalidAssignmentTransition(InvalidMove):
     """An assignment was asked to move to a status not allowed from its current one."""
 
-    def __init__(self, old: str, new: str):
-        super().__init__(f"An assignment cannot move from {old!r} to {new!r}.")
-        self.old = old
-        self.new = new
+    subject = "An assignment"
 
 
-class InvalidReviewTransition(Exception):
+class InvalidReviewTransition(InvalidMove):
     """A review was asked to move to a status not allowed from its current one."""
 
-    def __init__(self, old: str, new: str):
-        super().__init__(f"A review cannot move from {old!r} to {new!r}.")
-        self.old = old
-        self.new = new
+    subject = "A review"
 
 
 class ReviewsFrozen(ValidationError):
