@@ -6,14 +6,8 @@ no network request, no file outside the static directories, no redirect.
 Everything else is refused by `StaticFilesURLFetcher`; WeasyPrint logs the
 refusal and renders the document without that resource.
 
-Every render runs in a renderer: a child process of the caller's, with a
-wall-clock time limit (it is killed when that is reached) and a limit on how
-much memory it may add. A document that is too big, too deep or too slow
-fails with RenderFailed (RenderTimedOut, RenderOutOfMemory) instead of taking
-the process, or every other render waiting behind it, down with it; renders
-never wait for each other. The calling process renders one tiny document
-once (the warm-up) so that every renderer starts with fonts and the
-stylesheet loaded, and keeps one for the next render.
+Every render runs in a child process with a time and a memory limit (see
+core.pdf.renderers), so one document can't hold up or take down the others.
 """
 
 from core.pdf.document import render_pdf_in_this_process
