@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "applicants",
     "reviews",
     "decisions",
+    "projects",
     "demo",
 ]
 

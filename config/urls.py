@@ -10,6 +10,7 @@ one pattern, and that no prefix below repeats or starts another).
                      /results/               decisions/urls/public.py     decisions_public:
     applicant        /applications/          applicants/urls/applicant.py applicants:
                      /decisions/             decisions/urls/applicant.py  decisions_applicant:
+    grantee          /projects/              projects/urls/grantee.py     projects:
     any signed-in    /start/                 core/views.py                start
                      /my-data/               applicants/urls/account.py   privacy:
     reviewer         /reviews/               reviews/urls/reviewer.py     reviews:
@@ -18,6 +19,7 @@ one pattern, and that no prefix below repeats or starts another).
                      /manage/applications/   applicants/urls/manage.py    applicants_manage:
                      /manage/reviews/        reviews/urls/manage.py       review_manage:
                      /manage/decisions/      decisions/urls/manage.py     decisions:
+                     /manage/projects/       projects/urls/manage.py      projects_manage:
                      /manage/programme/      grants/urls/programme.py     programme:
 
 /start/ and /manage/ are single pages (where a person lands after logging in, and the
@@ -53,6 +55,8 @@ urlpatterns = [
     # The applicant
     path("applications/", include("applicants.urls.applicant")),
     path("decisions/", include("decisions.urls.applicant")),
+    # The grantee (and the people who sign for them)
+    path("projects/", include("projects.urls.grantee")),
     # Every signed-in person
     path("my-data/", include("applicants.urls.account")),
     path("accounts/", include("allauth.urls")),
@@ -65,6 +69,7 @@ urlpatterns = [
     path("manage/applications/", include("applicants.urls.manage")),
     path("manage/reviews/", include("reviews.urls.manage")),
     path("manage/decisions/", include("decisions.urls.manage")),
+    path("manage/projects/", include("projects.urls.manage")),
     path("manage/programme/", include("grants.urls.programme")),
     # Technical
     path("i18n/", include("django.conf.urls.i18n")),

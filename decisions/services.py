@@ -35,6 +35,7 @@ from decisions.enums import (
 from decisions.issuing import letter_request_create
 from decisions.models import Decision, DecisionStateChange, Publication
 from decisions.selectors import PublicationReadiness, awarded_total, publication_readiness
+from decisions.signals import award_accepted
 from grants.models import GrantCall
 from grants.services import call_decide, call_refuse_archived
 from reviews.ranking import call_ranking
@@ -492,7 +493,11 @@ def award_accept(*, decision: Decision, by) -> Decision:
     _lock_call(decision.call)
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     _check_award_answerable(decision)
-    return decision_transition(decision, DecisionState.ACCEPTED, by=by, note=_("Grant accepted"))
+    decision = decision_transition(
+        decision, DecisionState.ACCEPTED, by=by, note=_("Grant accepted")
+    )
+    award_accepted.send(sender=Decision, decision=decision, by=by)
+    return decision
 
 
 @transaction.atomic

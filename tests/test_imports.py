@@ -12,7 +12,7 @@ from django.utils.module_loading import import_string
 from django_tasks.base import Task
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-APPS = ("core", "accounts", "grants", "applicants", "reviews", "decisions", "demo")
+APPS = ("core", "accounts", "grants", "applicants", "reviews", "decisions", "projects", "demo")
 
 
 def _app_modules():

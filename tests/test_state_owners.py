@@ -73,6 +73,26 @@ OWNERS: dict[tuple[str, str], dict[str, frozenset[str]]] = {
     ("decisions/issuing.py", "outbox_message_transition"): {"OutboxMessage": frozenset({"state"})},
     ("core/mail.py", "email_transition"): {"OutgoingEmail": frozenset({"state"})},
     ("applicants/pdf_copies.py", "version_pdf_transition"): {"VersionPdf": frozenset({"status"})},
+    ("projects/services.py", "grant_transition"): {
+        "Grant": frozenset({"state", "terminated_reason"})
+    },
+    ("projects/services.py", "agreement_transition"): {"Agreement": frozenset({"state"})},
+    ("projects/services.py", "bank_account_transition"): {
+        "BankAccount": frozenset({"state", "answered_by", "answered_at"})
+    },
+    ("projects/services.py", "payment_transition"): {
+        "Payment": frozenset(
+            {
+                "state",
+                "due_since",
+                "paid_on",
+                "bank_reference",
+                "paid_to_iban",
+                "marked_paid_by",
+                "marked_paid_at",
+            }
+        )
+    },
 }
 
 # Every owned field, by model.
@@ -127,7 +147,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 
 # By name, not by path: the virtualenv (and its libraries' apps) may live inside the project.
-OUR_APPS = {"core", "accounts", "grants", "applicants", "reviews", "decisions", "demo"}
+OUR_APPS = {"core", "accounts", "grants", "applicants", "reviews", "decisions", "projects", "demo"}
 
 
 def _project_models() -> dict[str, type]:

@@ -4,7 +4,8 @@ The first level is the groups (set-up, applications, reviews, decisions and lett
 the second the pages of the group the current page belongs to. Pages name themselves
 by a key (`active` in the templates): "details" and the slugs of CALL_PARTS for the
 set-up, "applications", "pool", "assignments", "ranking", "decisions",
-"letter_texts", "letters" and "outbox".
+"letter_texts", "letters", "outbox", and the grants' pages "grants",
+"agreement_terms", "payments" and "finance".
 """
 
 from collections.abc import Iterable
@@ -55,12 +56,19 @@ _LATER_PAGES: dict[str, list[tuple[str, Promise, str]]] = {
         ("letters", _("Letters"), "decisions:progress"),
         ("outbox", _("Outbox"), "decisions:outbox"),
     ],
+    "grants": [
+        ("grants", _("Grants"), "projects_manage:grants"),
+        ("agreement_terms", _("Agreement and terms"), "projects_manage:terms"),
+        ("payments", _("Payments"), "projects_manage:payments"),
+        ("finance", _("Finance summary"), "projects_manage:finance"),
+    ],
 }
 GROUP_LABELS: dict[str, Promise] = {
     "setup": pgettext_lazy("call navigation group", "Set-up"),
     "applications": pgettext_lazy("call navigation group", "Applications"),
     "reviews": pgettext_lazy("call navigation group", "Reviews"),
     "decisions": pgettext_lazy("call navigation group", "Decisions and letters"),
+    "grants": pgettext_lazy("call navigation group", "Grants"),
 }
 
 

@@ -1,0 +1,195 @@
+"""Grants for tests: made the way the pipeline makes them (accepted_grant), or as rows, fast
+(GrantFactory), for lists, filters and permissions."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from unittest import mock
+
+import factory
+from django.utils import timezone
+
+from accounts.tests.factories import CoordinatorFactory, UserFactory
+from applicants.enums import ApplicantKind, ApplicationStatus
+from applicants.models import ApplicationVersion
+from applicants.tests.factories import ApplicationFactory
+from decisions.enums import DecisionOutcome, DecisionState
+from decisions.models import Decision
+from grants.tests.factories import GrantCallFactory, deadline_passes
+from projects.models import Grant
+
+# A budget of 3,500 zł: 3,000 asked of the grant, 500 zł own contribution.
+BUDGET_LINES = [
+    {
+        "category": "materials",
+        "item": "Sadzonki i ziemia",
+        "unit": "komplet",
+        "quantity": "10.00",
+        "unit_cost": "150.00",
+        "own_contribution": "0.00",
+        "total": "1500.00",
+    },
+    {
+        "category": "services",
+        "item": "Warsztaty z ogrodnikiem",
+        "unit": "godzina",
+        "quantity": "10.00",
+        "unit_cost": "200.00",
+        "own_contribution": "500.00",
+        "total": "2000.00",
+    },
+]
+SCHEDULE = [
+    {"starts_on": "2027-04-01", "ends_on": "2027-04-30", "activity": "Przygotowanie"},
+    {"starts_on": "2027-05-01", "ends_on": "2027-06-30", "activity": "Sadzenie i warsztaty"},
+]
+
+
+def version_content(application, *, kind=ApplicantKind.INDIVIDUAL, **applicant) -> dict:
+    """What a submission freezes, enough for a grant: who applied, the schedule, the budget."""
+    return {
+        "title": application.title,
+        "reference_number": application.reference_number,
+        "applicant": {
+            "kind": kind,
+            "display_name": application.applicant_name,
+            "contact_name": application.applicant_contact_name,
+            "email": application.applicant.email,
+            "street": "ul. Lipowa 5/12",
+            "postcode": "00-950",
+            "city": "Warszawa",
+            "members": [],
+            **applicant,
+        },
+        "schedule": SCHEDULE,
+        "budget": {
+            "lines": BUDGET_LINES,
+            "total_cost": "3500.00",
+            "own_contribution": "500.00",
+            "requested_amount": "3000.00",
+        },
+    }
+
+
+def _fake_letter_pdf(decision, *, language, number, issued_at) -> bytes:
+    return f"%PDF-1.7\n% {number} ({language})\n%%EOF\n".encode()
+
+
+def _reviewed_application(call, *, applicant, kind, applicant_fields):
+    from reviews.models import Review, ReviewAssignment
+
+    application = ApplicationFactory(
+        call=call,
+        applicant=applicant,
+        status=ApplicationStatus.REVIEWED,
+        applicant_kind=kind,
+        requested_amount=Decimal("3000.00"),
+        version=False,
+    )
+    ApplicationVersion.objects.create(
+        application=application,
+        number=1,
+        submitted_at=application.last_submitted_at,
+        submitted_by=applicant,
+        content=version_content(application, kind=kind, **applicant_fields),
+    )
+    assignment = ReviewAssignment.objects.create(
+        application=application,
+        call=call,
+        reviewer=UserFactory(),
+        status="declared",
+        due_at=timezone.now() + timedelta(days=7),
+    )
+    Review.objects.create(
+        assignment=assignment, status="submitted", total=Decimal(80), submitted_at=timezone.now()
+    )
+    return application
+
+
+def accepted_grants(
+    count: int = 1,
+    *,
+    amount: str = "3000.00",
+    call=None,
+    applicants=None,
+    kind: str = ApplicantKind.INDIVIDUAL,
+    **applicant_fields,
+) -> list[Grant]:
+    """`count` grants of one call made as the pipeline makes them: applications awarded
+    `amount`, published together and accepted by their applicants (letters stubbed: their
+    content is the decisions' tests')."""
+    from decisions.services import award_accept, decision_record, results_publish
+
+    call = call or GrantCallFactory(total_budget=Decimal("900000"))
+    applicants = list(applicants or [UserFactory() for _ in range(count)])
+    coordinator = CoordinatorFactory()
+    with mock.patch("decisions.letters.render_letter_pdf", _fake_letter_pdf):
+        decisions = [
+            decision_record(
+                application=_reviewed_application(
+                    call, applicant=applicant, kind=kind, applicant_fields=applicant_fields
+                ),
+                outcome=DecisionOutcome.AWARDED,
+                amount=Decimal(amount),
+                justification=(
+                    "Komisja przyznała mniej: część kosztów pokryje gmina."
+                    if Decimal(amount) < Decimal("3000.00")
+                    else ""
+                ),
+                by=coordinator,
+            )
+            for applicant in applicants
+        ]
+        results_publish(call=deadline_passes(call), by=coordinator)
+        for decision, applicant in zip(decisions, applicants, strict=True):
+            award_accept(decision=Decision.objects.get(pk=decision.pk), by=applicant)
+    return list(
+        Grant.objects.filter(decision__in=decisions).select_related("application__applicant")
+    )
+
+
+def accepted_grant(**kwargs) -> Grant:
+    """One grant made as the pipeline makes it (see accepted_grants); `applicant` names its
+    applicant."""
+    applicant = kwargs.pop("applicant", None)
+    return accepted_grants(1, applicants=[applicant] if applicant else None, **kwargs)[0]
+
+
+class GrantFactory(factory.django.DjangoModelFactory):
+    """A grant row in its first state, over an accepted award row (no services run)."""
+
+    class Meta:
+        model = Grant
+
+    application = factory.SubFactory(
+        ApplicationFactory, status=ApplicationStatus.AWARDED, version=False
+    )
+    call = factory.LazyAttribute(lambda o: o.application.call)
+    decision = factory.LazyAttribute(
+        lambda o: Decision.objects.create(
+            application=o.application,
+            call=o.application.call,
+            outcome=DecisionOutcome.AWARDED,
+            amount=o.amount,
+            decided_by=CoordinatorFactory(),
+            state=DecisionState.ACCEPTED,
+            published_at=timezone.now() - timedelta(days=10),
+            accepted_at=timezone.now() - timedelta(days=5),
+        )
+    )
+    reference_number = factory.LazyAttribute(lambda o: o.application.reference_number)
+    title = factory.LazyAttribute(lambda o: o.application.title)
+    grantee_kind = factory.LazyAttribute(lambda o: o.application.applicant_kind)
+    grantee_name = factory.LazyAttribute(lambda o: o.application.applicant_name)
+    amount = Decimal("3000.00")
+    starts_on = date(2027, 4, 1)
+    ends_on = date(2027, 6, 30)
+
+
+__all__ = [
+    "BUDGET_LINES",
+    "SCHEDULE",
+    "GrantCallFactory",
+    "GrantFactory",
+    "accepted_grant",
+    "accepted_grants",
+]

@@ -1,0 +1,27 @@
+"""The grantee's pages: their funded project, its agreement, signatures, account and payments."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+from projects.selectors import call_terms, grant_get_for_grantee
+
+
+class OwnGrantMixin(LoginRequiredMixin):
+    """The user's own grant; 404 for anyone else (not even whether it exists)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.grant = grant_get_for_grantee(pk=kwargs["pk"], user=request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class GrantView(OwnGrantMixin, TemplateView):
+    """The whole story of a grant for its grantee: where it stands and what to do next."""
+
+    template_name = "projects/grantee/grant.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            grant=self.grant, terms=call_terms(self.grant.call), **kwargs
+        )
