@@ -35,6 +35,7 @@ from projects.models import (
     Payment,
     PaymentStateChange,
 )
+from projects.signals import grant_state_changed
 
 
 class InvalidGrantTransition(InvalidMove):
@@ -78,6 +79,9 @@ def grant_transition(grant: Grant, to: str, *, by, note: str = "") -> Grant:
     if by is not None:
         locked._history_user = by
     locked.save(update_fields=update_fields)
+    grant_state_changed.send(
+        sender=Grant, grant=locked, old_state=old, new_state=to, by=by, note=note
+    )
     return locked
 
 

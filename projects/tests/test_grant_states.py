@@ -68,3 +68,13 @@ def test_grant_transition_terminates_only_with_a_reason_and_then_nothing_moves()
     for state in GrantState:
         with pytest.raises(InvalidGrantTransition):
             grant_transition(grant, state, by=coordinator, note="x")
+
+
+def test_instalment_plan_pays_an_advance_and_the_rest_after_the_report():
+    from projects.instalments import instalment_plan
+
+    assert instalment_plan(Decimal("3333.33"), Decimal("80")) == [
+        (Decimal("2666.66"), "signed"),
+        (Decimal("666.67"), "report"),
+    ]
+    assert instalment_plan(Decimal("3000"), Decimal("100")) == [(Decimal("3000.00"), "signed")]
