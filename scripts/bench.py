@@ -47,9 +47,15 @@ def parse_args():
     parser.add_argument("--reviewers", type=int, default=10)
     parser.add_argument("--reviews-per-application", type=int, default=2)
     parser.add_argument("--letters", type=int, default=int(os.environ.get("LETTERS", "200")))
+    parser.add_argument(
+        "--grants", type=int, default=None, help="grants in a decided call (default: --size)"
+    )
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.grants is None:
+        args.grants = args.size
+    return args
 
 
 def bench_environment(var_dir: Path, port: int) -> dict:
@@ -305,6 +311,228 @@ def build_programme(size: int, reviewers: int, per_application: int) -> dict:
     }
 
 
+def build_grants(size: int, coordinator_email: str) -> dict:
+    """A decided call with `size` accepted awards made grants, in every state of the agreement
+    and payments (rows bulk-made, as the pages read them), for the grants' pages."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from applicants.enums import ApplicantKind, ApplicationStatus
+    from applicants.models import Application, ApplicationVersion
+    from decisions.enums import DecisionOutcome, DecisionState
+    from decisions.models import Decision
+    from grants.enums import CallStatus
+    from grants.models import GrantCall
+    from projects.enums import (
+        AgreementState,
+        BankAccountState,
+        GrantState,
+        PaymentCondition,
+        PaymentState,
+        SignatoryRole,
+    )
+    from projects.instalments import instalment_plan
+    from projects.models import (
+        Agreement,
+        BankAccount,
+        Grant,
+        GrantBudgetLine,
+        Payment,
+        Signatory,
+    )
+
+    now = timezone.now()
+    coordinator = User.objects.get(email=coordinator_email)
+    call = GrantCall.objects.create(
+        programme="Aktywni dla klimatu",
+        title="Nabór rozstrzygnięty (benchmark)",
+        slug="benchmark-granty",
+        reference_code="BG",
+        description="Syntetyczny nabór do pomiarów grantów.",
+        eligibility="Każdy.",
+        min_amount=Decimal("1000"),
+        max_amount=Decimal("5000"),
+        total_budget=Decimal(size) * Decimal("5000"),
+        opens_at=now - timedelta(days=120),
+        closes_at=now - timedelta(days=90),
+        status=CallStatus.DECIDED,
+        created_by=coordinator,
+    )
+    users = list(User.objects.filter(email__startswith="bench.wnioskodawca").order_by("pk")[:size])
+    applications = Application.objects.bulk_create(
+        Application(
+            call=call,
+            applicant=user,
+            status=ApplicationStatus.AWARDED,
+            reference_number=f"BG/2026/{i + 1:04d}",
+            number_in_call=i + 1,
+            title=f"Projekt finansowany nr {i + 1}",
+            total_cost=Decimal("4000"),
+            own_contribution=Decimal("500"),
+            requested_amount=Decimal("3500"),
+            applicant_kind=ApplicantKind.INDIVIDUAL,
+            applicant_name=user.full_name,
+            first_submitted_at=now - timedelta(days=100),
+            last_submitted_at=now - timedelta(days=100),
+        )
+        for i, user in enumerate(users)
+    )
+    lines = [
+        ("materials", "Sadzonki", "szt.", "50.00", "30.00", "0.00"),
+        ("services", "Warsztaty", "godz.", "10.00", "200.00", "500.00"),
+        ("promotion", "Plakaty", "szt.", "100.00", "5.00", "0.00"),
+    ]
+    ApplicationVersion.objects.bulk_create(
+        ApplicationVersion(
+            application=application,
+            number=1,
+            submitted_at=now - timedelta(days=100),
+            submitted_by_id=application.applicant_id,
+            content={
+                "title": application.title,
+                "reference_number": application.reference_number,
+                "applicant": {"kind": "individual", "display_name": application.applicant_name},
+                "schedule": [
+                    {"starts_on": "2027-04-01", "ends_on": "2027-06-30", "activity": "Projekt"}
+                ],
+                "budget": {"lines": []},
+            },
+        )
+        for application in applications
+    )
+    decisions = Decision.objects.bulk_create(
+        Decision(
+            application=application,
+            call=call,
+            outcome=DecisionOutcome.AWARDED,
+            amount=Decimal("3500"),
+            decided_by=coordinator,
+            state=DecisionState.ACCEPTED,
+            published_at=now - timedelta(days=60),
+            published_by=coordinator,
+            accepted_at=now - timedelta(days=55),
+        )
+        for application in applications
+    )
+    # A fifth of the grants waits for its agreement, a fifth for signatures, a fifth is
+    # signed, two fifths are under way with their advance paid.
+    states = [
+        GrantState.AGREEMENT_TO_PREPARE,
+        GrantState.AGREEMENT_SENT,
+        GrantState.SIGNED,
+        GrantState.ACTIVE,
+        GrantState.ACTIVE,
+    ]
+    grants = Grant.objects.bulk_create(
+        Grant(
+            decision=decision,
+            application=application,
+            call=call,
+            state=states[i % len(states)],
+            reference_number=application.reference_number,
+            title=application.title,
+            grantee_kind=application.applicant_kind,
+            grantee_name=application.applicant_name,
+            search_text=f"{application.reference_number.lower()} {application.title.lower()}",
+            amount=decision.amount,
+            starts_on=date(2027, 4, 1),
+            ends_on=date(2027, 6, 30),
+            signing_deadline=now + timedelta(days=10),
+        )
+        for i, (application, decision) in enumerate(zip(applications, decisions, strict=True))
+    )
+    GrantBudgetLine.objects.bulk_create(
+        GrantBudgetLine(
+            grant=grant,
+            category=category,
+            item=item,
+            unit=unit,
+            quantity=Decimal(quantity),
+            unit_cost=Decimal(cost),
+            own_contribution=Decimal(own),
+            position=position,
+        )
+        for grant in grants
+        for position, (category, item, unit, quantity, cost, own) in enumerate(lines)
+    )
+    Signatory.objects.bulk_create(
+        Signatory(
+            grant=grant,
+            role=SignatoryRole.APPLICANT,
+            full_name=grant.grantee_name,
+            email=user.email,
+            user=user,
+            is_adult_confirmed=True,
+        )
+        for grant, user in zip(grants, users, strict=True)
+    )
+    BankAccount.objects.bulk_create(
+        BankAccount(
+            grant=grant,
+            iban=f"PL61109010140000071219{i:06d}"[:28],
+            holder_name=grant.grantee_name,
+            owner="grantee",
+            state=BankAccountState.IN_USE,
+            entered_by=user,
+        )
+        for i, (grant, user) in enumerate(zip(grants, users, strict=True))
+    )
+    sent = [g for g in grants if g.state != GrantState.AGREEMENT_TO_PREPARE]
+    Agreement.objects.bulk_create(
+        Agreement(
+            grant=grant,
+            version=1,
+            number=f"{grant.reference_number}/U1",
+            language="pl",
+            state=(
+                AgreementState.SENT
+                if grant.state == GrantState.AGREEMENT_SENT
+                else AgreementState.SIGNED
+            ),
+            pdf=f"agreements/{call.pk}/{grant.reference_number.replace('/', '-')}-U1.pdf",
+            sha256="0" * 64,
+            size=1,
+            issued_by=coordinator,
+        )
+        for grant in sent
+    )
+    payments = []
+    for grant in grants:
+        if grant.state not in (GrantState.SIGNED, GrantState.ACTIVE):
+            continue
+        for number, (amount, condition) in enumerate(
+            instalment_plan(grant.amount, Decimal("80")), start=1
+        ):
+            first = condition == PaymentCondition.AGREEMENT_SIGNED
+            paid = first and grant.state == GrantState.ACTIVE
+            payments.append(
+                Payment(
+                    grant=grant,
+                    number=number,
+                    amount=amount,
+                    condition=condition,
+                    state=(
+                        PaymentState.PAID
+                        if paid
+                        else PaymentState.DUE
+                        if first
+                        else PaymentState.PLANNED
+                    ),
+                    paid_on=(now - timedelta(days=5)).date() if paid else None,
+                )
+            )
+    Payment.objects.bulk_create(payments)
+    middle = grants[len(grants) // 2 + 3]  # an active one
+    return {
+        "grants_call_id": call.pk,
+        "grant_id": middle.pk,
+        "grantee": users[len(grants) // 2 + 3].email,
+    }
+
+
 def wait_for(url: str, timeout: float = 30) -> None:
     import requests
 
@@ -516,6 +744,7 @@ def main() -> int:
     setup_django(env)
     started = time.perf_counter()
     people = build_programme(args.size, args.reviewers, args.reviews_per_application)
+    people.update(build_grants(args.grants, people["coordinator"]))
     build_seconds = time.perf_counter() - started
 
     base = f"http://127.0.0.1:{port}"
@@ -555,6 +784,21 @@ def main() -> int:
             ),
             ("reviewer_dashboard", reverse("reviews:dashboard"), people["reviewer"]),
             ("applicant_dashboard", reverse("applicants:my_applications"), people["applicant"]),
+            (
+                "grants_list",
+                reverse("projects_manage:grants", args=[people["grants_call_id"]]),
+                people["coordinator"],
+            ),
+            (
+                "grant_page",
+                reverse("projects_manage:grant", args=[people["grant_id"]]),
+                people["coordinator"],
+            ),
+            (
+                "grantee_grant_page",
+                reverse("projects:grant", args=[people["grant_id"]]),
+                people["grantee"],
+            ),
             ("home", reverse("home"), ""),
         ]
         sessions = {}
