@@ -63,7 +63,7 @@ def coordinator_client(client):
     return client
 
 
-def test_call_nav_shows_four_groups_in_pipeline_order_and_the_set_up_pages(coordinator_client):
+def test_call_nav_shows_five_groups_in_pipeline_order_and_the_set_up_pages(coordinator_client):
     call = GrantCallFactory()
     EligibilityQuestion.objects.create(call=call, text="Czy masz 16–30 lat?", position=1)
 
@@ -75,6 +75,7 @@ def test_call_nav_shows_four_groups_in_pipeline_order_and_the_set_up_pages(coord
         ("Applications", None),
         ("Reviews", None),
         ("Decisions and letters", None),
+        ("Grants", None),
     ]
     pages = [(text, current) for row, _href, current, text in links if row == "pages"]
     assert pages == [
@@ -97,6 +98,7 @@ PAGES = [
     ("decisions:letter_templates", "Decisions and letters", "Letter texts"),
     ("decisions:progress", "Decisions and letters", "Letters"),
     ("decisions:outbox", "Decisions and letters", "Outbox"),
+    ("projects_manage:grants", "Grants", "Grants"),
 ]
 
 
@@ -126,4 +128,5 @@ def test_call_nav_shows_only_the_current_groups_pages(coordinator_client):
         "Applications": reverse("applicants_manage:list", args=[call.pk]),
         "Reviews": reverse("review_manage:pool", args=[call.pk]),
         "Decisions and letters": reverse("decisions:call", args=[call.pk]),
+        "Grants": reverse("projects_manage:grants", args=[call.pk]),
     }
