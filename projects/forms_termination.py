@@ -16,9 +16,3 @@ class GrantTerminateForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I understand that this ends the agreement and no more payments will be made."),
     )
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("Write why the grant is terminated."))
-        return reason
