@@ -88,7 +88,7 @@ def test_grant_page_shows_the_signing_deadline_while_the_agreement_waits(client)
     grant = grant_at("sent")
     page = text(grantee_page(client, grant))
     assert "Podpisz umowę przed terminem." in page
-    assert "Podpisz do " in page
+    assert "Podpis do godz." in page
 
 
 def test_grant_history_tells_the_story_in_words(client):
