@@ -139,6 +139,7 @@ class NextStep:
     text: str
     todo: list[str] = field(default_factory=list)
     tone: str = "info"  # a Bootstrap alert colour: "warning" when the grantee must act
+    signing: bool = False  # the grantee must sign: the page shows the date to sign by
 
     @property
     def is_for_grantee(self) -> bool:
@@ -209,6 +210,7 @@ def grantee_next_step(progress: GrantProgress) -> NextStep:
             text=text,
             todo=[str(_("Sign the agreement before the deadline."))],
             tone="warning",
+            signing=True,
         )
     if state == GrantState.SIGNED:
         return NextStep(

@@ -251,3 +251,27 @@ def test_grant_list_and_its_downloads_are_for_coordinators_only(client, call, wh
         else:
             assert response.status_code == 403
         assert grant.reference_number.encode() not in response.content
+
+
+def test_waiting_for_counts_signatures_once_they_are_recorded_per_person():
+    # A part recording signatures per person annotates "signed_count"; the list then says
+    # how many of the signatories have signed.
+    from projects.progress import GrantProgress, waiting_for
+
+    progress = GrantProgress(
+        state=GrantState.AGREEMENT_SENT,
+        budget_confirmed=True,
+        signatories=3,
+        bank_account=True,
+        bank_account_change_pending=False,
+        agreement_state="sent",
+        countersigned=False,
+        payments_due=0,
+        signed=2,
+    )
+    with translation.override("pl"):
+        waiting = waiting_for(progress)
+        assert (str(waiting.whom_label), waiting.what) == (
+            "Podpisujących",
+            ["podpisało 2 z 3 osób"],
+        )
