@@ -7,9 +7,18 @@ AppConfig.ready(); the list asks it once for all the applications it shows.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ProjectNote:
+    """The funded project an accepted award became (told by projects, registered below)."""
+
+    url: str  # the grantee's page of the project
+    state_label: str
+    badge: str  # the state's Bootstrap badge classes
 
 
 @dataclass(frozen=True)
@@ -22,6 +31,7 @@ class AwardNote:
     accepted_at: datetime | None = None
     declined_at: datetime | None = None
     awaits_answer: bool = False  # unanswered and the date to accept by not yet passed
+    project: ProjectNote | None = None  # once accepted, the funded project
 
     @property
     def answer_time_over(self) -> bool:
@@ -33,10 +43,21 @@ AwardReader = Callable[..., dict[int, AwardNote]]
 
 _readers: list[AwardReader] = []
 
+# reader(*, application_ids) -> {application id: ProjectNote}, in one query (the projects stage)
+ProjectReader = Callable[..., dict[int, ProjectNote]]
+
+_project_readers: list[ProjectReader] = []
+
 
 def register_award_reader(reader: AwardReader) -> None:
     if reader not in _readers:
         _readers.append(reader)
+
+
+def register_project_reader(reader: ProjectReader) -> None:
+    """A later stage tells the list which awards became funded projects, and where they stand."""
+    if reader not in _project_readers:
+        _project_readers.append(reader)
 
 
 def award_notes_for(*, application_ids: Iterable[int]) -> dict[int, AwardNote]:
@@ -46,4 +67,9 @@ def award_notes_for(*, application_ids: Iterable[int]) -> dict[int, AwardNote]:
     if ids:
         for reader in _readers:
             notes.update(reader(application_ids=ids))
+        accepted = [pk for pk, note in notes.items() if note.accepted_at is not None]
+        for reader in _project_readers if accepted else ():
+            for pk, project in reader(application_ids=accepted).items():
+                if pk in notes:
+                    notes[pk] = replace(notes[pk], project=project)
     return notes

@@ -14,3 +14,15 @@ class ProjectsConfig(AppConfig):
         award_accepted.connect(
             grant_create_for_award, dispatch_uid="projects.grant_create_for_award"
         )
+
+        # What a coordinator can do to the grants ticked on a call's list (projects.bulk).
+        from projects import bulk
+
+        bulk.register()
+
+        # What waits for grantees and coordinators (core.waiting), what "My applications"
+        # shows of a grant (applicants.awards), and the grants in "My data" (core.personal_data).
+        from projects import privacy, waiting
+
+        waiting.register()
+        privacy.register_sections()

@@ -1,11 +1,30 @@
 """Reads of the funded projects: what the grantee's and the coordinators' pages show."""
 
-from django.db.models import Prefetch, QuerySet
+from collections.abc import Callable, Mapping
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    Expression,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from grants.models import GrantCall
-from projects.enums import BankAccountState
-from projects.models import BankAccount, CallGrantTerms, Grant
+from projects.enums import SIGNED_STATES, AgreementState, BankAccountState, GrantState, PaymentState
+from projects.filters import GrantListFilter
+from projects.models import Agreement, BankAccount, CallGrantTerms, Grant, Payment, Signatory
+from projects.progress import GrantProgress, WaitingWhom, waiting_for
 
 
 def call_terms(call: GrantCall) -> CallGrantTerms:
@@ -49,3 +68,124 @@ def grants_of_call(*, call: GrantCall, query: str = "") -> QuerySet[Grant]:
 
 def grants_of_grantee(*, user) -> QuerySet[Grant]:
     return Grant.objects.of_grantee(user).select_related("call").order_by("-created_at", "-pk")
+
+
+# --- Where each grant stands: the list, the start pages -------------------------------------
+
+
+def _count_of(model, **conditions) -> Expression:
+    """How many rows of `model` belong to the grant (a subquery: joins would multiply rows)."""
+    return Coalesce(
+        Subquery(
+            model.objects.filter(grant=OuterRef("pk"), **conditions)
+            .order_by()
+            .values("grant")
+            .annotate(count=Count("pk"))
+            .values("count"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _agreement_in_force():
+    return Agreement.objects.filter(grant=OuterRef("pk")).exclude(state=AgreementState.WITHDRAWN)
+
+
+# The facts GrantProgress is read from, by annotation name. A part that records more (e.g.
+# signatures per person) adds its own here: "signed_count" is read by progress_from_row().
+GRANT_PROGRESS_ANNOTATIONS: dict[str, Callable[[], Expression]] = {
+    "signatories_count": lambda: _count_of(Signatory),
+    "has_bank_account": lambda: Exists(
+        BankAccount.objects.filter(
+            grant=OuterRef("pk"), state__in=[BankAccountState.IN_USE, BankAccountState.PENDING]
+        )
+    ),
+    "has_account_change": lambda: Exists(
+        BankAccount.objects.filter(grant=OuterRef("pk"), state=BankAccountState.PENDING)
+    ),
+    "agreement_state": lambda: Subquery(
+        _agreement_in_force().order_by("-version").values("state")[:1],
+        output_field=CharField(),
+    ),
+    "agreement_countersigned": lambda: Exists(
+        _agreement_in_force().filter(countersigned_at__isnull=False)
+    ),
+    "payments_due_count": lambda: _count_of(Payment, state=PaymentState.DUE),
+}
+
+
+def _waiting_whom() -> Case:
+    """Whom a grant waits for, in SQL: the same answer as projects.progress.waiting_for()."""
+    preparing = Q(state=GrantState.AGREEMENT_TO_PREPARE)
+    signed = Q(state__in=list(SIGNED_STATES))
+    return Case(
+        When(
+            preparing
+            & (
+                Q(budget_confirmed_at__isnull=True)
+                | Q(has_bank_account=False)
+                | Q(signatories_count=0)
+            ),
+            then=Value(WaitingWhom.GRANTEE.value),
+        ),
+        When(preparing, then=Value(WaitingWhom.COORDINATOR.value)),
+        When(
+            Q(state=GrantState.AGREEMENT_SENT)
+            & Q(agreement_state=AgreementState.SIGNED)
+            & Q(agreement_countersigned=False),
+            then=Value(WaitingWhom.COORDINATOR.value),
+        ),
+        When(state=GrantState.AGREEMENT_SENT, then=Value(WaitingWhom.SIGNATORIES.value)),
+        When(
+            signed & (Q(payments_due_count__gt=0) | Q(has_account_change=True)),
+            then=Value(WaitingWhom.COORDINATOR.value),
+        ),
+        default=Value(WaitingWhom.NOBODY.value),
+        output_field=CharField(),
+    )
+
+
+def grants_with_progress(queryset: QuerySet[Grant]) -> QuerySet[Grant]:
+    """`queryset` annotated with the facts of each grant's progress and `waiting_whom`."""
+    annotated = queryset.annotate(
+        **{name: make() for name, make in GRANT_PROGRESS_ANNOTATIONS.items()}
+    )
+    return annotated.annotate(waiting_whom=_waiting_whom())
+
+
+def progress_from_row(grant: Grant) -> GrantProgress:
+    """The progress of a grant annotated by grants_with_progress()."""
+    return GrantProgress(
+        state=grant.state,
+        budget_confirmed=grant.budget_confirmed_at is not None,
+        signatories=grant.signatories_count,
+        bank_account=grant.has_bank_account,
+        bank_account_change_pending=grant.has_account_change,
+        agreement_state=grant.agreement_state or "",
+        countersigned=grant.agreement_countersigned,
+        payments_due=grant.payments_due_count,
+        signed=getattr(grant, "signed_count", None),
+    )
+
+
+def grant_list_for_call(*, call: GrantCall, filters: Mapping | None = None) -> QuerySet[Grant]:
+    """The call's grants for the coordinators' list, each with its progress, filtered
+    (see GrantListFilter; invalid values are left out), in reference order."""
+    queryset = grants_with_progress(Grant.objects.filter(call=call))
+    queryset = GrantListFilter(filters, queryset=queryset).qs
+    return queryset.order_by("reference_number", "pk")
+
+
+def with_waiting_for(grants) -> list[Grant]:
+    """The grants (annotated by grants_with_progress) as a list, each with `.waiting_for`."""
+    grants = list(grants)
+    for grant in grants:
+        grant.waiting_for = waiting_for(progress_from_row(grant))
+    return grants
+
+
+def grants_of_call_selected(*, call: GrantCall, pks) -> QuerySet[Grant]:
+    """Those of `pks` that are grants of `call` (others are ignored), with their progress."""
+    grants = Grant.objects.filter(call=call, pk__in=list(pks)).select_related("call")
+    return grants_with_progress(grants).order_by("reference_number", "pk")

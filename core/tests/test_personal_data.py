@@ -70,6 +70,7 @@ def test_personal_data_sections_run_in_pipeline_order():
         "applications",
         "reviewing",
         "decisions",
+        "grants",
         "emails",
         "traces",
     ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import manage
+from projects.views import manage, termination
 
 app_name = "projects_manage"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("calls/<int:pk>/", manage.CallGrantsView.as_view(), name="grants"),
     # One grant, by its own id.
     path("<int:pk>/", manage.GrantDetailView.as_view(), name="grant"),
+    # Terminating a grant, with a reason.
+    path("<int:pk>/terminate/", termination.GrantTerminateView.as_view(), name="terminate"),
 ]

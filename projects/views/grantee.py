@@ -3,6 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
+from projects.progress import grant_history, grantee_next_step, progress_of
 from projects.selectors import call_terms, grant_get_for_grantee
 
 
@@ -23,5 +24,9 @@ class GrantView(OwnGrantMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            grant=self.grant, terms=call_terms(self.grant.call), **kwargs
+            grant=self.grant,
+            terms=call_terms(self.grant.call),
+            next_step=grantee_next_step(progress_of(self.grant)),
+            history=grant_history(self.grant),
+            **kwargs,
         )

@@ -1,13 +1,15 @@
-// Application list: a "select all on this page" box over the row checkboxes.
+// Lists with bulk actions: a "select all on this page" box over the row checkboxes.
+// The table's data-bulk-select names the rows' checkboxes (default "applications").
 // Without JavaScript the box stays hidden and each row is ticked on its own.
 (function () {
   "use strict";
   document.querySelectorAll("table[data-bulk-select]").forEach(function (table) {
     var wrapper = table.querySelector("[data-bulk-select-all]");
     var all = wrapper && wrapper.querySelector('input[type="checkbox"]');
+    var name = table.getAttribute("data-bulk-select") || "applications";
     var rows = Array.prototype.slice.call(
-      table.querySelectorAll('tbody input[type="checkbox"][name="applications"]')
-    );
+      table.querySelectorAll('tbody input[type="checkbox"]')
+    ).filter(function (box) { return box.name === name; });
     if (!all || rows.length === 0) {
       return;
     }

@@ -1,0 +1,265 @@
+"""Where a grant stands and who must act next: one reading for the list, the pages and the start pages.
+
+A grant's progress is a handful of facts (is the budget confirmed, how many
+signatories are named, is there a bank account, in which state is the agreement
+in force, is a payment due…). The coordinators' list reads them from SQL
+annotations (projects.selectors.grant_list_annotations), the grant pages from
+the prefetched rows (progress_of); both give the same GrantProgress, and
+waiting_for() turns it into whom the grant waits for and what. No queries here.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from projects.enums import AgreementState, BankAccountState, GrantState, PaymentState
+
+
+class WaitingWhom(models.TextChoices):
+    """Who a grant waits for (the list's filter; the same values as the SQL in selectors)."""
+
+    GRANTEE = "grantee", _("The grantee")
+    SIGNATORIES = "signatories", _("The signatories")
+    COORDINATOR = "coordinator", _("The coordinator")
+    NOBODY = "nobody", _("Nobody")
+
+
+@dataclass(frozen=True)
+class GrantProgress:
+    """The facts about a grant that decide what happens next."""
+
+    state: str
+    budget_confirmed: bool
+    signatories: int
+    bank_account: bool  # an account in use, or one given and waiting for the coordinator
+    bank_account_change_pending: bool  # an account given and waiting for the coordinator
+    agreement_state: str  # the state of the version in force, "" when none
+    countersigned: bool
+    payments_due: int
+    # How many signatories signed the agreement in force; None while signatures aren't
+    # recorded per person (then the list says only that the signatories are to sign).
+    signed: int | None = None
+
+
+@dataclass(frozen=True)
+class WaitingFor:
+    """Whom a grant waits for, and for what (short phrases, in the order to do them)."""
+
+    whom: str
+    what: list[str] = field(default_factory=list)
+
+    @property
+    def whom_label(self) -> str:
+        return WaitingWhom(self.whom).label
+
+    @property
+    def is_nobody(self) -> bool:
+        return self.whom == WaitingWhom.NOBODY
+
+
+def grantee_tasks(progress: GrantProgress) -> list[str]:
+    """What the grantee still has to give before the agreement can be prepared."""
+    tasks = []
+    if not progress.budget_confirmed:
+        tasks.append(str(_("budget to confirm")))
+    if not progress.bank_account:
+        tasks.append(str(_("bank account")))
+    if not progress.signatories:
+        tasks.append(str(_("signatories")))
+    return tasks
+
+
+def waiting_for(progress: GrantProgress) -> WaitingFor:
+    """Whom the grant waits for and what; the same answer as the list's SQL (grant_waiting_whom)."""
+    state = progress.state
+    if state == GrantState.AGREEMENT_TO_PREPARE:
+        tasks = grantee_tasks(progress)
+        if tasks:
+            return WaitingFor(WaitingWhom.GRANTEE, tasks)
+        return WaitingFor(WaitingWhom.COORDINATOR, [str(_("agreement to send"))])
+    if state == GrantState.AGREEMENT_SENT:
+        if progress.agreement_state == AgreementState.SIGNED and not progress.countersigned:
+            return WaitingFor(WaitingWhom.COORDINATOR, [str(_("countersignature"))])
+        if progress.signed is None:
+            return WaitingFor(WaitingWhom.SIGNATORIES, [str(_("signatures"))])
+        return WaitingFor(
+            WaitingWhom.SIGNATORIES,
+            [
+                ngettext(
+                    "%(signed)d of %(count)d signed",
+                    "%(signed)d of %(count)d signed",
+                    progress.signatories,
+                )
+                % {"signed": progress.signed, "count": progress.signatories}
+            ],
+        )
+    if state in (GrantState.SIGNED, GrantState.ACTIVE):
+        what = []
+        if progress.payments_due:
+            what.append(str(_("payment due")))
+        if progress.bank_account_change_pending:
+            what.append(str(_("bank account change to confirm")))
+        if what:
+            return WaitingFor(WaitingWhom.COORDINATOR, what)
+    return WaitingFor(WaitingWhom.NOBODY)
+
+
+def progress_of(grant) -> GrantProgress:
+    """The progress of a grant read from its prefetched rows (the grant pages' selector)."""
+    accounts = getattr(grant, "live_bank_accounts", None)
+    if accounts is None:
+        accounts = list(grant.bank_accounts.all())
+    in_force = [a for a in grant.agreements.all() if a.state != AgreementState.WITHDRAWN]
+    agreement = in_force[-1] if in_force else None
+    return GrantProgress(
+        state=grant.state,
+        budget_confirmed=grant.budget_confirmed_at is not None,
+        signatories=len(grant.signatories.all()),
+        bank_account=any(
+            a.state in (BankAccountState.IN_USE, BankAccountState.PENDING) for a in accounts
+        ),
+        bank_account_change_pending=any(a.state == BankAccountState.PENDING for a in accounts),
+        agreement_state=agreement.state if agreement else "",
+        countersigned=bool(agreement and agreement.countersigned_at),
+        payments_due=sum(1 for p in grant.payments.all() if p.state == PaymentState.DUE),
+        signed=getattr(grant, "signed_count", None),
+    )
+
+
+# --- What the grantee reads at the top of their page --------------------------------------
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The box at the top of the grantee's page: a heading, a few sentences, a list of to-dos."""
+
+    heading: str
+    text: str
+    todo: list[str] = field(default_factory=list)
+    tone: str = "info"  # a Bootstrap alert colour: "warning" when the grantee must act
+    signing: bool = False  # the grantee must sign: the page shows the date to sign by
+
+    @property
+    def is_for_grantee(self) -> bool:
+        return bool(self.todo)
+
+
+def grantee_next_step(progress: GrantProgress) -> NextStep:
+    """What happens next on the grant, and what the grantee must do, in plain words."""
+    state = progress.state
+    if state == GrantState.AGREEMENT_TO_PREPARE:
+        todo = []
+        if not progress.budget_confirmed:
+            todo.append(
+                str(
+                    _(
+                        "Check your budget and confirm it. If you got less money than you asked "
+                        "for, change the amounts so they add up to the grant."
+                    )
+                )
+            )
+        if not progress.bank_account:
+            todo.append(str(_("Give us the bank account we should send the money to.")))
+        if not progress.signatories:
+            todo.append(str(_("Tell us who will sign the agreement.")))
+        if todo:
+            return NextStep(
+                heading=str(_("What you need to do now")),
+                text=str(
+                    _(
+                        "Congratulations on your grant! Before we can prepare your agreement, "
+                        "we need a few things from you:"
+                    )
+                ),
+                todo=todo,
+                tone="warning",
+            )
+        return NextStep(
+            heading=str(_("Nothing to do for now")),
+            text=str(
+                _(
+                    "You have given us everything. We are preparing your agreement. You will get "
+                    "an e-mail when it is ready to sign."
+                )
+            ),
+        )
+    if state == GrantState.AGREEMENT_SENT:
+        if progress.agreement_state == AgreementState.SIGNED:
+            return NextStep(
+                heading=str(_("Thank you for signing")),
+                text=str(
+                    _(
+                        "Now the programme signs the agreement too. We will let you know by e-mail "
+                        "when it's done."
+                    )
+                ),
+            )
+        text = str(
+            _("Your agreement is ready. Read it carefully, then sign it as described below.")
+        )
+        if progress.signed is not None and progress.signatories:
+            text += " " + ngettext(
+                "%(signed)d of %(count)d person has signed so far.",
+                "%(signed)d of %(count)d people have signed so far.",
+                progress.signatories,
+            ) % {"signed": progress.signed, "count": progress.signatories}
+        return NextStep(
+            heading=str(_("What you need to do now")),
+            text=text,
+            todo=[str(_("Sign the agreement before the deadline."))],
+            tone="warning",
+            signing=True,
+        )
+    if state == GrantState.SIGNED:
+        return NextStep(
+            heading=str(_("The agreement is signed")),
+            text=str(
+                _(
+                    "Both sides have signed. The money will come to your bank account soon; we "
+                    "will let you know by e-mail when we send it."
+                )
+            ),
+        )
+    if state == GrantState.ACTIVE:
+        return NextStep(
+            heading=str(_("Your project is under way")),
+            text=str(
+                _(
+                    "Do what you planned and keep every invoice and receipt: you will need them "
+                    "for the report. Write on each of them the sentence from your agreement."
+                )
+            ),
+        )
+    return NextStep(
+        heading=str(_("The agreement was terminated")),
+        text=str(
+            _("The grant has ended early. If you have questions, write to the programme team.")
+        ),
+        tone="secondary",
+    )
+
+
+# The grant's history in words, by the state it moved to (and from where, when it matters).
+def history_story(change) -> str:
+    """One move of the grant's history as a sentence anyone understands."""
+    if change.new_state == GrantState.AGREEMENT_TO_PREPARE:
+        if change.old_state == GrantState.AGREEMENT_SENT:
+            return str(_("The agreement was withdrawn to be corrected; a new version will follow."))
+        return str(
+            _("The award was accepted: the grant was created and the agreement is prepared.")
+        )
+    return str(
+        {
+            GrantState.AGREEMENT_SENT: _("The agreement was sent for signature."),
+            GrantState.SIGNED: _("The agreement was signed by both sides."),
+            GrantState.ACTIVE: _("The project started."),
+            GrantState.TERMINATED: _("The grant was terminated."),
+        }.get(change.new_state, change.get_new_state_display())
+    )
+
+
+def grant_history(grant) -> list[tuple]:
+    """The grant's moves, oldest first, each with its sentence (state_changes prefetched)."""
+    return [(change, history_story(change)) for change in grant.state_changes.all()]

@@ -1,0 +1,115 @@
+"""Rows that move a grant along without the parts' services (for lists, waiting-for, pages):
+a grant at a given point of its progress, built from GrantFactory and plain rows."""
+
+import hashlib
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from projects.enums import (
+    AccountOwner,
+    AgreementState,
+    BankAccountState,
+    GrantState,
+    PaymentCondition,
+    PaymentState,
+    SignatoryRole,
+)
+from projects.models import Agreement, BankAccount, Payment, Signatory
+from projects.tests.factories import GrantFactory
+
+IBAN = "PL61109010140000071219812874"
+
+
+def add_signatories(grant, count=1, **fields):
+    return [
+        Signatory.objects.create(
+            grant=grant,
+            role=fields.get("role", SignatoryRole.APPLICANT),
+            full_name=fields.get("full_name", f"Osoba {n}"),
+            email=fields.get("email", f"osoba{n}-{grant.pk}@example.org"),
+            user=fields.get("user"),
+            position=n,
+        )
+        for n in range(count)
+    ]
+
+
+def add_bank_account(grant, state=BankAccountState.IN_USE, **fields):
+    return BankAccount.objects.create(
+        grant=grant,
+        iban=fields.get("iban", IBAN),
+        holder_name=fields.get("holder_name", grant.grantee_name),
+        owner=AccountOwner.GRANTEE,
+        state=state,
+    )
+
+
+def add_agreement(grant, state=AgreementState.SENT, *, countersigned=False):
+    content = f"%PDF-1.7\n% {grant.reference_number}/U1\n%%EOF\n".encode()
+    agreement = Agreement(
+        grant=grant,
+        version=1,
+        number=f"{grant.reference_number}/U1",
+        language="pl",
+        state=state,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        countersigned_at=timezone.now() if countersigned else None,
+    )
+    agreement.pdf.save("agreement.pdf", ContentFile(content), save=False)
+    agreement.save()
+    return agreement
+
+
+def add_payment(grant, state=PaymentState.DUE, number=1, amount=None):
+    return Payment.objects.create(
+        grant=grant,
+        number=number,
+        amount=amount or grant.amount,
+        condition=PaymentCondition.AGREEMENT_SIGNED,
+        state=state,
+        due_since=timezone.now() if state != PaymentState.PLANNED else None,
+    )
+
+
+def grant_at(stage: str, **factory_fields):
+    """A grant at `stage`:
+    "new" (nothing given), "ready" (budget, account, signatories: the agreement to send),
+    "sent" (agreement out for signature), "signed_by_grantee" (to countersign),
+    "payment_due" (signed, a payment due), "active" (under way, nothing due),
+    "account_change" (active, a new account waiting), "terminated"."""
+    states = {
+        "new": GrantState.AGREEMENT_TO_PREPARE,
+        "ready": GrantState.AGREEMENT_TO_PREPARE,
+        "sent": GrantState.AGREEMENT_SENT,
+        "signed_by_grantee": GrantState.AGREEMENT_SENT,
+        "payment_due": GrantState.SIGNED,
+        "active": GrantState.ACTIVE,
+        "account_change": GrantState.ACTIVE,
+        "terminated": GrantState.TERMINATED,
+    }
+    grant = GrantFactory(state=states[stage], **factory_fields)
+    if stage == "new":
+        return grant
+    grant.budget_confirmed_at = timezone.now() - timedelta(days=3)
+    if stage in ("sent", "signed_by_grantee"):
+        grant.signing_deadline = timezone.now() + timedelta(days=10)
+    grant.save()
+    add_signatories(grant, 1)
+    add_bank_account(grant)
+    if stage == "sent":
+        add_agreement(grant)
+    elif stage == "signed_by_grantee":
+        add_agreement(grant, AgreementState.SIGNED)
+    elif stage in ("payment_due", "active", "account_change", "terminated"):
+        add_agreement(grant, AgreementState.SIGNED, countersigned=True)
+    if stage == "payment_due":
+        add_payment(grant, PaymentState.DUE, amount=Decimal(grant.amount))
+    if stage == "active":
+        add_payment(grant, PaymentState.PAID)
+    if stage == "account_change":
+        add_bank_account(grant, BankAccountState.PENDING, iban="PL27114020040000300201355387")
+    return grant
