@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import manage
+from projects.views import manage, signing
 
 app_name = "projects_manage"
 
@@ -11,4 +11,16 @@ urlpatterns = [
     path("calls/<int:pk>/", manage.CallGrantsView.as_view(), name="grants"),
     # One grant, by its own id.
     path("<int:pk>/", manage.GrantDetailView.as_view(), name="grant"),
+    # Signing: an uploaded signed agreement (confirm or refuse a scan), the countersignature.
+    path(
+        "<int:pk>/signed/<int:document_pk>/",
+        signing.SignedDocumentView.as_view(),
+        name="signed_document",
+    ),
+    path(
+        "<int:pk>/signed/<int:document_pk>/file/",
+        signing.SignedDocumentFileView.as_view(),
+        name="signed_document_file",
+    ),
+    path("<int:pk>/countersign/", signing.CountersignView.as_view(), name="countersign"),
 ]
