@@ -6,7 +6,6 @@ of signatures still missing before the signing deadline.
 Only the agreement in force (state "sent") is signed, by a method the call allows.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -43,8 +42,7 @@ from projects.models import (
 )
 from projects.pades import SignedPdfRefused, pades_check
 from projects.services import agreement_transition, grant_transition
-
-logger = logging.getLogger(__name__)
+from projects.signing_status import signing_methods
 
 SIGNED_FILE_MAX_MB = 20
 SCAN_TYPES = {PDF, PNG, JPEG}
@@ -68,26 +66,6 @@ class InvalidSignedDocumentTransition(InvalidMove):
 
 
 # --- Reads --------------------------------------------------------------------------------
-
-
-def agreement_to_sign(grant: Grant) -> Agreement | None:
-    """The agreement in force waiting for signatures (state "sent"), if any. Reads
-    grant.agreements.all() (prefetched on the grant pages)."""
-    return next((a for a in grant.agreements.all() if a.state == AgreementState.SENT), None)
-
-
-def signing_methods(*, grant: Grant, terms: CallGrantTerms) -> list[str]:
-    """The ways the call lets this grant be signed (in the system only up to its limit)."""
-    methods = []
-    if terms.allow_in_system and (
-        terms.in_system_max_amount is None or grant.amount <= terms.in_system_max_amount
-    ):
-        methods.append(SigningMethod.IN_SYSTEM)
-    if terms.allow_scan:
-        methods.append(SigningMethod.SCAN)
-    if terms.allow_electronic:
-        methods.append(SigningMethod.ELECTRONIC)
-    return methods
 
 
 def signatures_complete(agreement: Agreement) -> bool:

@@ -6,10 +6,29 @@ signed files) plus the decided version's applicant (one query).
 
 from dataclasses import dataclass, field
 
-from projects.enums import PREPARING_STATES, AgreementState, SignedDocumentState
+from projects.enums import PREPARING_STATES, AgreementState, SignedDocumentState, SigningMethod
 from projects.models import Agreement, CallGrantTerms, Grant, Signatory, Signature, SignedDocument
 from projects.signatories import SigningPlan, signatories_missing, signing_plan
-from projects.signing import signing_methods
+
+
+def agreement_to_sign(grant: Grant) -> Agreement | None:
+    """The agreement in force waiting for signatures (state "sent"), if any. Reads
+    grant.agreements.all() (prefetched on the grant pages)."""
+    return next((a for a in grant.agreements.all() if a.state == AgreementState.SENT), None)
+
+
+def signing_methods(*, grant: Grant, terms: CallGrantTerms) -> list[str]:
+    """The ways the call lets this grant be signed (in the system only up to its limit)."""
+    methods = []
+    if terms.allow_in_system and (
+        terms.in_system_max_amount is None or grant.amount <= terms.in_system_max_amount
+    ):
+        methods.append(SigningMethod.IN_SYSTEM)
+    if terms.allow_scan:
+        methods.append(SigningMethod.SCAN)
+    if terms.allow_electronic:
+        methods.append(SigningMethod.ELECTRONIC)
+    return methods
 
 
 @dataclass

@@ -18,13 +18,11 @@ from projects.signatories import SignatoriesLocked, signatories_replace, signing
 from projects.signing import (
     SigningRefused,
     agreement_countersign,
-    agreement_to_sign,
     scan_accept,
     scan_refuse,
     signatory_for_user,
     signature_in_system,
     signed_document_upload,
-    signing_methods,
 )
 from projects.signing_forms import (
     GroupMembersForm,
@@ -35,6 +33,7 @@ from projects.signing_forms import (
     ScanRefuseForm,
     SignedFileForm,
 )
+from projects.signing_status import agreement_to_sign, signing_methods
 from projects.views.grantee import OwnGrantMixin
 
 
