@@ -563,6 +563,10 @@ class SignedDocument(models.Model):
     def state_badge(self) -> str:
         return SignedDocumentState(self.state).badge
 
+    @property
+    def is_waiting(self) -> bool:
+        return self.state == SignedDocumentState.WAITING
+
 
 class Signature(models.Model):
     """One signatory's signature on one agreement version: when, how, by which account, from

@@ -40,7 +40,6 @@ from projects.models import (
     SignatureReminder,
     SignedDocument,
 )
-from projects.pades import SignedPdfRefused, pades_check
 from projects.services import agreement_transition, grant_transition
 from projects.signing_status import signing_methods
 
@@ -225,6 +224,9 @@ def signed_document_upload(
         raise ValidationError(_("Upload a PDF, JPEG or PNG file."), code="bad_type")
     verification = {}
     if method == SigningMethod.ELECTRONIC:
+        # Imported here: pyHanko is heavy (and warns on import); only this upload needs it.
+        from projects.pades import SignedPdfRefused, pades_check
+
         if checked.content_type != PDF[1]:
             raise ValidationError(_("An electronically signed agreement is a PDF file."))
         upload.seek(0)

@@ -52,6 +52,11 @@ class SigningStatus:
         return self.agreement is not None and self.agreement.state == AgreementState.SENT
 
     @property
+    def is_signed(self) -> bool:
+        """Signed by both sides (countersigned)."""
+        return self.agreement is not None and self.agreement.state == AgreementState.SIGNED
+
+    @property
     def all_signed(self) -> bool:
         return bool(self.rows) and all(row.signature for row in self.rows)
 
