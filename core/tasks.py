@@ -1,5 +1,6 @@
 """Background tasks shared by every app: sending queued e-mail, and the worker's housekeeping."""
 
+import logging
 from datetime import timedelta
 from importlib import import_module
 
@@ -13,6 +14,9 @@ from core.enums import EmailState
 from core.mail import InvalidEmailTransition, email_message, email_transition, emails_expire_unsent
 from core.models import OutgoingEmail
 from core.selectors import emails_to_retry
+from core.signals import housekeeping_ran
+
+logger = logging.getLogger(__name__)
 
 HOUSEKEEPING_INTERVAL = timedelta(hours=1)
 
@@ -61,6 +65,10 @@ def housekeeping() -> dict[str, int]:
         send_email.enqueue(email_id=email_id)
         retried += 1
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    # The apps' own periodic work (e.g. projects' reminders of missing signatures).
+    for receiver, outcome in housekeeping_ran.send_robust(sender=None):
+        if isinstance(outcome, Exception):
+            logger.error("Housekeeping step %r failed", receiver, exc_info=outcome)
     return {"task_results_pruned": pruned, "emails_expired": expired, "emails_retried": retried}
 
 

@@ -7,8 +7,10 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Funded projects")
 
     def ready(self):
+        from core.signals import housekeeping_ran
         from decisions.signals import award_accepted
         from projects.services import grant_create_for_award
+        from projects.signing import housekeeping_reminders
 
         # An accepted award becomes a grant, in the same transaction as the acceptance.
         award_accepted.connect(
@@ -26,3 +28,7 @@ class ProjectsConfig(AppConfig):
 
         waiting.register()
         privacy.register_sections()
+        # Reminders of signatures still missing, checked on the worker's hourly housekeeping.
+        housekeeping_ran.connect(
+            housekeeping_reminders, dispatch_uid="projects.housekeeping_reminders"
+        )

@@ -92,6 +92,7 @@ class SignatoryRole(models.TextChoices):
     REPRESENTATIVE = "representative", _("Representative of the organisation")
     PATRON_REPRESENTATIVE = "patron", _("Representative of the patron organisation")
     GROUP_MEMBER = "member", _("Member of the group")
+    GUARDIAN = "guardian", _("Parent or legal guardian of the applicant")
 
 
 class GroupSigning(models.TextChoices):
@@ -99,6 +100,34 @@ class GroupSigning(models.TextChoices):
 
     PATRON = "patron", _("By the patron organisation's representative")
     THREE_MEMBERS = "members", _("By three adult members of the group")
+
+
+class SignedDocumentState(models.TextChoices):
+    """An uploaded signed agreement (a scan, or an electronically signed PDF).
+
+    Written only by projects.signing.signed_document_transition().
+    """
+
+    WAITING = "waiting", _("Waiting for the coordinator")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+
+    @property
+    def badge(self) -> str:
+        return SIGNED_DOCUMENT_STATE_BADGES[self]
+
+
+SIGNED_DOCUMENT_STATE_BADGES = {
+    SignedDocumentState.WAITING: "text-bg-warning",
+    SignedDocumentState.ACCEPTED: "text-bg-success",
+    SignedDocumentState.REFUSED: "text-bg-danger",
+}
+
+SIGNED_DOCUMENT_TRANSITIONS: dict[str, set[str]] = {
+    SignedDocumentState.WAITING: {SignedDocumentState.ACCEPTED, SignedDocumentState.REFUSED},
+    SignedDocumentState.ACCEPTED: set(),
+    SignedDocumentState.REFUSED: set(),
+}
 
 
 class BankAccountState(models.TextChoices):

@@ -29,6 +29,8 @@ from projects.enums import (
     PaymentCondition,
     PaymentState,
     SignatoryRole,
+    SignedDocumentState,
+    SigningMethod,
 )
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -509,3 +511,113 @@ class PaymentStateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment_id}: {self.old_state or '–'} → {self.new_state}"
+
+
+def signed_document_path(instance: "SignedDocument", filename: str) -> str:
+    agreement = instance.agreement
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    return (
+        f"agreements/{agreement.grant.call_id}/signed/"
+        f"{agreement.number.replace('/', '-')}-{instance.method}-{stamp}{instance.extension}"
+    )
+
+
+class SignedDocument(models.Model):
+    """The grantee's upload of the signed agreement: a scan of the paper signed by hand (the
+    coordinator confirms it) or an electronically signed PDF (checked by projects.pades).
+
+    State written only by projects.signing.signed_document_transition().
+    """
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="signed_documents"
+    )
+    method = models.CharField(max_length=12, choices=SigningMethod.choices)
+    state = models.CharField(
+        max_length=10, choices=SignedDocumentState.choices, default=SignedDocumentState.WAITING
+    )
+    file = models.FileField(upload_to=signed_document_path, max_length=300)
+    extension = models.CharField(max_length=8)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # What the electronic signature check found: the signers' names and the chain's trust.
+    verification = models.JSONField(default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = BoundedTextField(_("why it was refused"), max_length=NOTE_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} ({self.method}, {self.state})"
+
+    @property
+    def state_badge(self) -> str:
+        return SignedDocumentState(self.state).badge
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.state == SignedDocumentState.WAITING
+
+
+class Signature(models.Model):
+    """One signatory's signature on one agreement version: when, how, by which account, from
+    where. A scan or an e-signed file accepted records one for each signatory."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="signatures")
+    # Null once the grantee changes their signatories for a new version of the agreement;
+    # who signed stays in signer_name and signer_email.
+    signatory = models.ForeignKey(
+        Signatory, on_delete=models.SET_NULL, null=True, related_name="signatures"
+    )
+    signer_name = models.CharField(max_length=200)
+    signer_email = models.EmailField()
+    method = models.CharField(max_length=12, choices=SigningMethod.choices)
+    signed_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    document = models.ForeignKey(
+        SignedDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="signatures"
+    )
+
+    class Meta:
+        ordering = ["agreement", "signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "signatory"], name="one_signature_per_signatory"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement}: {self.signatory} ({self.method})"
+
+
+class SignatureReminder(models.Model):
+    """A reminder sent to a signatory who hadn't signed, `days_before` the signing deadline.
+    The unique row makes sending idempotent: never twice for the same reminder."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+")
+    signatory = models.ForeignKey(Signatory, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "signatory", "days_before"], name="one_signature_reminder"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signatory_id}: {self.days_before} days before"

@@ -41,7 +41,8 @@ def _grant_page_queryset() -> QuerySet[Grant]:
     ).prefetch_related(
         "budget_lines",
         "signatories",
-        "agreements",
+        "agreements__signatures",
+        "agreements__signed_documents",
         "payments",
         Prefetch(
             "bank_accounts",

@@ -80,6 +80,9 @@ OWNERS: dict[tuple[str, str], dict[str, frozenset[str]]] = {
     ("projects/services.py", "bank_account_transition"): {
         "BankAccount": frozenset({"state", "answered_by", "answered_at"})
     },
+    ("projects/signing.py", "signed_document_transition"): {
+        "SignedDocument": frozenset({"state", "answered_by", "answered_at", "refusal_reason"})
+    },
     ("projects/services.py", "payment_transition"): {
         "Payment": frozenset(
             {

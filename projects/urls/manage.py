@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import manage, termination
+from projects.views import manage, signing, termination
 
 app_name = "projects_manage"
 
@@ -13,4 +13,16 @@ urlpatterns = [
     path("<int:pk>/", manage.GrantDetailView.as_view(), name="grant"),
     # Terminating a grant, with a reason.
     path("<int:pk>/terminate/", termination.GrantTerminateView.as_view(), name="terminate"),
+    # Signing: an uploaded signed agreement (confirm or refuse a scan), the countersignature.
+    path(
+        "<int:pk>/signed/<int:document_pk>/",
+        signing.SignedDocumentView.as_view(),
+        name="signed_document",
+    ),
+    path(
+        "<int:pk>/signed/<int:document_pk>/file/",
+        signing.SignedDocumentFileView.as_view(),
+        name="signed_document_file",
+    ),
+    path("<int:pk>/countersign/", signing.CountersignView.as_view(), name="countersign"),
 ]
