@@ -14,7 +14,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from projects.enums import AgreementState, BankAccountState, GrantState, PaymentState
+from projects.enums import (
+    AgreementState,
+    BankAccountState,
+    GrantState,
+    PaymentState,
+    SignedDocumentState,
+)
 
 
 class WaitingWhom(models.TextChoices):
@@ -41,6 +47,8 @@ class GrantProgress:
     # How many signatories signed the agreement in force; None while signatures aren't
     # recorded per person (then the list says only that the signatories are to sign).
     signed: int | None = None
+    # An uploaded signed agreement waits for the coordinator to look at it.
+    document_waiting: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,9 @@ def waiting_for(progress: GrantProgress) -> WaitingFor:
             return WaitingFor(WaitingWhom.GRANTEE, tasks)
         return WaitingFor(WaitingWhom.COORDINATOR, [str(_("agreement to send"))])
     if state == GrantState.AGREEMENT_SENT:
-        if progress.agreement_state == AgreementState.SIGNED and not progress.countersigned:
+        if progress.document_waiting:
+            return WaitingFor(WaitingWhom.COORDINATOR, [str(_("signed agreement to check"))])
+        if progress.signatories and (progress.signed or 0) >= progress.signatories:
             return WaitingFor(WaitingWhom.COORDINATOR, [str(_("countersignature"))])
         if progress.signed is None:
             return WaitingFor(WaitingWhom.SIGNATORIES, [str(_("signatures"))])
@@ -124,7 +134,17 @@ def progress_of(grant) -> GrantProgress:
         agreement_state=agreement.state if agreement else "",
         countersigned=bool(agreement and agreement.countersigned_at),
         payments_due=sum(1 for p in grant.payments.all() if p.state == PaymentState.DUE),
-        signed=getattr(grant, "signed_count", None),
+        signed=(
+            sum(1 for s in agreement.signatures.all() if s.signatory_id is not None)
+            if agreement
+            else 0
+        ),
+        document_waiting=bool(
+            agreement
+            and any(
+                d.state == SignedDocumentState.WAITING for d in agreement.signed_documents.all()
+            )
+        ),
     )
 
 

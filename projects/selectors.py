@@ -8,6 +8,7 @@ from django.db.models import (
     Count,
     Exists,
     Expression,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -21,9 +22,25 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from grants.models import GrantCall
-from projects.enums import SIGNED_STATES, AgreementState, BankAccountState, GrantState, PaymentState
+from projects.enums import (
+    SIGNED_STATES,
+    AgreementState,
+    BankAccountState,
+    GrantState,
+    PaymentState,
+    SignedDocumentState,
+)
 from projects.filters import GrantListFilter
-from projects.models import Agreement, BankAccount, CallGrantTerms, Grant, Payment, Signatory
+from projects.models import (
+    Agreement,
+    BankAccount,
+    CallGrantTerms,
+    Grant,
+    Payment,
+    Signatory,
+    Signature,
+    SignedDocument,
+)
 from projects.progress import GrantProgress, WaitingWhom, waiting_for
 
 
@@ -113,6 +130,25 @@ GRANT_PROGRESS_ANNOTATIONS: dict[str, Callable[[], Expression]] = {
         _agreement_in_force().filter(countersigned_at__isnull=False)
     ),
     "payments_due_count": lambda: _count_of(Payment, state=PaymentState.DUE),
+    # An uploaded signed agreement (scan, e-signed PDF) waiting for the coordinator's look.
+    "document_waiting": lambda: Exists(
+        SignedDocument.objects.filter(
+            agreement__grant=OuterRef("pk"), state=SignedDocumentState.WAITING
+        ).exclude(agreement__state=AgreementState.WITHDRAWN)
+    ),
+    # Signatures on the agreement in force, by the signatories named now.
+    "signed_count": lambda: Coalesce(
+        Subquery(
+            Signature.objects.filter(agreement__grant=OuterRef("pk"), signatory__isnull=False)
+            .exclude(agreement__state=AgreementState.WITHDRAWN)
+            .order_by()
+            .values("agreement__grant")
+            .annotate(count=Count("pk"))
+            .values("count"),
+            output_field=IntegerField(),
+        ),
+        0,
+    ),
 }
 
 
@@ -133,8 +169,10 @@ def _waiting_whom() -> Case:
         When(preparing, then=Value(WaitingWhom.COORDINATOR.value)),
         When(
             Q(state=GrantState.AGREEMENT_SENT)
-            & Q(agreement_state=AgreementState.SIGNED)
-            & Q(agreement_countersigned=False),
+            & (
+                Q(document_waiting=True)
+                | (Q(signatories_count__gt=0) & Q(signed_count__gte=F("signatories_count")))
+            ),
             then=Value(WaitingWhom.COORDINATOR.value),
         ),
         When(state=GrantState.AGREEMENT_SENT, then=Value(WaitingWhom.SIGNATORIES.value)),
@@ -167,6 +205,7 @@ def progress_from_row(grant: Grant) -> GrantProgress:
         countersigned=grant.agreement_countersigned,
         payments_due=grant.payments_due_count,
         signed=getattr(grant, "signed_count", None),
+        document_waiting=getattr(grant, "document_waiting", False),
     )
 
 
