@@ -1,0 +1,24 @@
+"""What the agreement panel shows, worked out from the grant the page already holds."""
+
+from django import template
+
+from projects.agreements import agreement_readiness, budget_from_grant, budget_is_reduced
+from projects.enums import AgreementState
+from projects.grant_budget import grant_budget_editable
+
+register = template.Library()
+
+
+@register.simple_tag
+def agreement_panel(grant) -> dict:
+    """The panel's facts: readiness problems, the budget's state, the agreement in force and the
+    withdrawn versions. Reads the relations the grant pages prefetch (no query of its own)."""
+    agreements = list(grant.agreements.all())
+    return {
+        "problems": agreement_readiness(grant),
+        "reduced": budget_is_reduced(grant),
+        "budget_editable": grant_budget_editable(grant),
+        "budget_asked": budget_from_grant(grant),
+        "current": next((a for a in agreements if a.state != AgreementState.WITHDRAWN), None),
+        "withdrawn": [a for a in reversed(agreements) if a.state == AgreementState.WITHDRAWN],
+    }
