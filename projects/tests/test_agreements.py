@@ -154,8 +154,11 @@ def test_agreement_issue_refuses_a_grant_without_signatory_or_account():
     grant = accepted_grant()
     with pytest.raises(AgreementNotReady) as refused:
         agreement_issue(grant=grant, by=CoordinatorFactory())
-    assert "No one is named to sign the agreement for the grantee." in refused.value.problems
-    assert "The grantee has not given a bank account yet." in refused.value.problems
+    assert (
+        "Nikt nie jest wskazany do podpisania umowy w imieniu grantobiorcy."
+        in refused.value.problems
+    )
+    assert "Grantobiorca nie podał jeszcze rachunku bankowego." in refused.value.problems
     grant.refresh_from_db()
     assert grant.state == GrantState.AGREEMENT_TO_PREPARE
     assert not grant.agreements.exists()
@@ -171,14 +174,14 @@ def test_agreement_issue_refuses_a_second_issue_while_one_is_sent():
 
 def test_agreement_readiness_of_a_reduced_award_waits_for_the_confirmed_budget():
     grant = ready_grant(amount="2500.00")
-    assert any("confirmed the budget" in problem for problem in agreement_readiness(grant))
+    assert any("nie potwierdził budżetu" in problem for problem in agreement_readiness(grant))
 
 
 def test_agreement_readiness_names_missing_dates():
     grant = ready_grant()
     Grant.objects.filter(pk=grant.pk).update(ends_on=None)
     grant.refresh_from_db()
-    assert "The project's start and end dates are not set." in agreement_readiness(grant)
+    assert "Nie ma dat początku i końca projektu." in agreement_readiness(grant)
 
 
 def test_agreement_in_english_for_an_english_grantee_keeps_the_polish_words():
@@ -201,4 +204,4 @@ def test_agreements_issue_bulk_issues_the_ready_and_says_why_not_the_others():
     issued, refused = agreements_issue_bulk(grants=[ready, not_ready], by=coordinator)
     assert [a.grant_id for a in issued] == [ready.pk]
     assert refused[0][0] == not_ready
-    assert "The grantee has not given a bank account yet." in refused[0][1]
+    assert "Grantobiorca nie podał jeszcze rachunku bankowego." in refused[0][1]
