@@ -126,10 +126,12 @@ def letter_body_for(decision: Decision, language: str) -> str:
     )
 
 
-def unknown_placeholders(markdown_text: str) -> list[str]:
-    """The {{ names }} in a text that are not placeholders (typos), in order, each once."""
+def unknown_placeholders(
+    markdown_text: str, placeholders: Mapping[str, object] = PLACEHOLDERS
+) -> list[str]:
+    """The {{ names }} in a text that are not `placeholders` (typos), in order, each once."""
     names = (match.group(1) for match in PLACEHOLDER_PATTERN.finditer(markdown_text))
-    return list(dict.fromkeys(name for name in names if name not in PLACEHOLDERS))
+    return list(dict.fromkeys(name for name in names if name not in placeholders))
 
 
 # Values that must not break across lines: "AK/2026/0042" split after a slash reads badly.
@@ -167,7 +169,9 @@ def _sanitise(html: str) -> str:
     )
 
 
-def render_body(markdown_text: str, context: Mapping) -> SafeString:
+def render_body(
+    markdown_text: str, context: Mapping, *, placeholders: Mapping[str, object] = PLACEHOLDERS
+) -> SafeString:
     """A letter's Markdown text as sanitised HTML, with its placeholders filled in from `context`.
 
     The coordinator's text is rendered and sanitised with each placeholder held
@@ -176,14 +180,15 @@ def render_body(markdown_text: str, context: Mapping) -> SafeString:
     nor Markdown in it takes effect. The result keeps only BODY_TAGS (and the
     letter's own no-wrap spans), without attributes; scripts and styles
     disappear with their content. A {{ name }} that is not a placeholder, or
-    has no value in `context`, stays visible as typed.
+    has no value in `context`, stays visible as typed. Other documents written
+    the same way (the grant agreement) pass their own `placeholders`.
     """
     nonce = secrets.token_hex(8)  # a coordinator can't type the marker by accident or on purpose
     values: list[str] = []
 
     def mark(match: re.Match) -> str:
         name = match.group(1)
-        if name not in PLACEHOLDERS or name not in context:
+        if name not in placeholders or name not in context:
             return match.group(0)
         values.append(_value_html(name, context[name]))
         return f"mgph{nonce}n{len(values) - 1}x"

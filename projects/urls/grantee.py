@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import grantee, signing
+from projects.views import agreements, grantee, signing
 
 app_name = "projects"
 
@@ -20,5 +20,15 @@ urlpatterns = [
         "<int:pk>/sign/agreement.pdf",
         signing.SignatoryAgreementPdfView.as_view(),
         name="sign_agreement_pdf",
+    ),
+]
+
+# The agreement (projects.views.agreements).
+urlpatterns += [
+    path("<int:pk>/budget/", agreements.GrantBudgetView.as_view(), name="budget"),
+    path(
+        "<int:pk>/agreements/<int:agreement_pk>/pdf/",
+        agreements.GranteeAgreementDownloadView.as_view(),
+        name="agreement_pdf",
     ),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import manage, signing, termination
+from projects.views import agreements, manage, signing, termination
 
 app_name = "projects_manage"
 
@@ -25,4 +25,32 @@ urlpatterns = [
         name="signed_document_file",
     ),
     path("<int:pk>/countersign/", signing.CountersignView.as_view(), name="countersign"),
+]
+
+# The agreement (projects.views.agreements).
+urlpatterns += [
+    path("calls/<int:pk>/terms/", agreements.CallTermsView.as_view(), name="terms"),
+    path(
+        "calls/<int:pk>/terms/agreement/<str:language>/",
+        agreements.AgreementTextEditView.as_view(),
+        name="agreement_text",
+    ),
+    path(
+        "<int:pk>/agreement/preview/",
+        agreements.AgreementPreviewView.as_view(),
+        name="agreement_preview",
+    ),
+    path(
+        "<int:pk>/agreement/issue/", agreements.AgreementIssueView.as_view(), name="agreement_issue"
+    ),
+    path(
+        "<int:pk>/agreements/<int:agreement_pk>/withdraw/",
+        agreements.AgreementWithdrawView.as_view(),
+        name="agreement_withdraw",
+    ),
+    path(
+        "<int:pk>/agreements/<int:agreement_pk>/pdf/",
+        agreements.CoordinatorAgreementDownloadView.as_view(),
+        name="agreement_pdf",
+    ),
 ]
