@@ -53,7 +53,7 @@ def payments_schedule(*, grant: Grant, by=None) -> list[Payment]:
     payments = []
     for number, (amount, condition) in enumerate(plan, start=1):
         payment = Payment(grant=grant, number=number, amount=amount, condition=condition)
-        payment.full_clean(exclude=["grant"])
+        payment.full_clean(exclude=["grant", "marked_paid_by"])
         payment.save()
         if condition == PaymentCondition.AGREEMENT_SIGNED:
             payment = payment_transition(payment, PaymentState.DUE, by=by)
