@@ -153,7 +153,7 @@ def call_finance(*, call: GrantCall) -> CallFinance:
         paid=Coalesce(Sum("amount"), ZERO),
         paid_live=Coalesce(Sum("amount", filter=~Q(grant__state=GrantState.TERMINATED)), ZERO),
     )
-    total_budget = call.total_budget or ZERO
+    total_budget = Decimal(call.total_budget or ZERO).quantize(ZERO)
     return CallFinance(
         total_budget=total_budget,
         awarded=grants["awarded"],
