@@ -140,6 +140,11 @@ class CallFinance:
         ]
 
 
+def _money(amount) -> Decimal:
+    """To the grosz (SQLite's sums come back without the trailing zeros)."""
+    return Decimal(amount or ZERO).quantize(ZERO)
+
+
 def call_finance(*, call: GrantCall) -> CallFinance:
     """The finance summary of `call`, in two queries."""
     live = ~Q(state=GrantState.TERMINATED)
@@ -153,13 +158,14 @@ def call_finance(*, call: GrantCall) -> CallFinance:
         paid=Coalesce(Sum("amount"), ZERO),
         paid_live=Coalesce(Sum("amount", filter=~Q(grant__state=GrantState.TERMINATED)), ZERO),
     )
-    total_budget = Decimal(call.total_budget or ZERO).quantize(ZERO)
+    total_budget = _money(call.total_budget)
+    awarded, paid_live = _money(grants["awarded"]), _money(payments["paid_live"])
     return CallFinance(
         total_budget=total_budget,
-        awarded=grants["awarded"],
-        signed=grants["signed"],
-        paid=payments["paid"],
-        to_pay=grants["awarded"] - payments["paid_live"],
-        budget_left=total_budget - grants["awarded"],
+        awarded=awarded,
+        signed=_money(grants["signed"]),
+        paid=_money(payments["paid"]),
+        to_pay=awarded - paid_live,
+        budget_left=total_budget - awarded,
         grants=grants["count"],
     )
