@@ -9,7 +9,9 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from core.signals import housekeeping_ran
         from decisions.signals import award_accepted
+        from projects.payments import payments_follow_grant
         from projects.services import grant_create_for_award
+        from projects.signals import grant_state_changed
         from projects.signing import housekeeping_reminders
 
         # An accepted award becomes a grant, in the same transaction as the acceptance.
@@ -31,4 +33,8 @@ class ProjectsConfig(AppConfig):
         # Reminders of signatures still missing, checked on the worker's hourly housekeeping.
         housekeeping_ran.connect(
             housekeeping_reminders, dispatch_uid="projects.housekeeping_reminders"
+        )
+        # A signed grant gets its instalments; a terminated one has its unpaid ones cancelled.
+        grant_state_changed.connect(
+            payments_follow_grant, dispatch_uid="projects.payments_follow_grant"
         )

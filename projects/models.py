@@ -408,7 +408,11 @@ class BankAccount(models.Model):
     iban = models.CharField(_("account number (IBAN)"), max_length=34)
     holder_name = models.CharField(_("account holder"), max_length=200)
     owner = models.CharField(_("whose account"), max_length=10, choices=AccountOwner.choices)
-    state = models.CharField(max_length=10, choices=BankAccountState.choices)
+    # A new entry starts as a change waiting for an answer; before the agreement is sent the
+    # grantee's entry is put in use at once (projects.bank_accounts.bank_account_give).
+    state = models.CharField(
+        max_length=10, choices=BankAccountState.choices, default=BankAccountState.PENDING
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -441,6 +445,11 @@ class BankAccount(models.Model):
     def masked_iban(self) -> str:
         """What people other than coordinators see: the country and the last four digits."""
         return f"{self.iban[:2]}•• •••• … {self.iban[-4:]}"
+
+    @property
+    def formatted_iban(self) -> str:
+        """The whole number in groups of four, as banks print it (coordinators only)."""
+        return " ".join(self.iban[i : i + 4] for i in range(0, len(self.iban), 4))
 
 
 class BankAccountStateChange(models.Model):
@@ -494,6 +503,11 @@ class Payment(models.Model):
     @property
     def state_badge(self) -> str:
         return PaymentState(self.state).badge
+
+    @property
+    def is_due(self) -> bool:
+        """Waiting to be paid: a coordinator may mark it paid."""
+        return self.state == PaymentState.DUE
 
 
 class PaymentStateChange(models.Model):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import agreements, grantee, signing
+from projects.views import agreements, grantee, payments, signing
 
 app_name = "projects"
 
@@ -31,4 +31,9 @@ urlpatterns += [
         agreements.GranteeAgreementDownloadView.as_view(),
         name="agreement_pdf",
     ),
+]
+
+# The grant's money (projects.views.payments).
+urlpatterns += [
+    path("<int:pk>/bank-account/", payments.BankAccountView.as_view(), name="bank_account"),
 ]

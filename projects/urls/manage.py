@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import agreements, manage, signing, termination
+from projects.views import agreements, manage, payments, signing, termination
 
 app_name = "projects_manage"
 
@@ -53,4 +53,16 @@ urlpatterns += [
         agreements.CoordinatorAgreementDownloadView.as_view(),
         name="agreement_pdf",
     ),
+]
+
+# A grant's money (projects.views.payments).
+urlpatterns += [
+    path("calls/<int:pk>/payments/", payments.CallPaymentsView.as_view(), name="payments"),
+    path("calls/<int:pk>/finance/", payments.CallFinanceView.as_view(), name="finance"),
+    path(
+        "bank-accounts/<int:pk>/answer/",
+        payments.BankAccountAnswerView.as_view(),
+        name="bank_account_answer",
+    ),
+    path("payments/<int:pk>/paid/", payments.PaymentMarkPaidView.as_view(), name="payment_paid"),
 ]
