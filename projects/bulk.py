@@ -15,9 +15,12 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
+from projects.enums import AgreementState
 from projects.exports import grants_xlsx_response
+from projects.models import Agreement
 from projects.selectors import with_waiting_for
 
 BulkRun = Callable[..., "str | HttpResponse"]
@@ -54,5 +57,61 @@ def export_selected(grants, by) -> HttpResponse:
     return grants_xlsx_response(rows, filename=f"{slug}-granty-wybrane.xlsx")
 
 
+def _refusals(refused: list[tuple[str, list[str]]]) -> str:
+    """ " Not done: AC/2026/0001 (no bank account); …" for the grants an action skipped."""
+    if not refused:
+        return ""
+    listed = "; ".join(
+        f"{reference} ({', '.join(str(reason) for reason in reasons)})"
+        for reference, reasons in refused
+    )
+    return " " + _("Not done: %(list)s.") % {"list": listed}
+
+
+def send_agreements(grants, by) -> str:
+    """Issue and send the agreement of each ticked grant that is ready (projects.agreements)."""
+    from projects.agreements import agreements_issue_bulk
+
+    issued, refused = agreements_issue_bulk(grants=list(grants), by=by)
+    message = ngettext(
+        "%(count)d agreement sent for signature.",
+        "%(count)d agreements sent for signature.",
+        len(issued),
+    ) % {"count": len(issued)}
+    return message + _refusals([(grant.reference_number, reasons) for grant, reasons in refused])
+
+
+def countersign(grants, by) -> str:
+    """Countersign the agreements of the ticked grants whose signatories have all signed."""
+    from projects.signing import agreements_countersign_bulk
+
+    grants = list(grants)
+    agreements = list(
+        Agreement.objects.filter(grant__in=grants, state=AgreementState.SENT).select_related(
+            "grant"
+        )
+    )
+    result = agreements_countersign_bulk(agreements=agreements, by=by)
+    with_agreement = {agreement.grant_id for agreement in agreements}
+    refused = [(a.grant.reference_number, [reason]) for a, reason in result.refused]
+    refused += [
+        (grant.reference_number, [str(_("no agreement waiting for signatures"))])
+        for grant in grants
+        if grant.pk not in with_agreement
+    ]
+    message = ngettext(
+        "%(count)d agreement countersigned.",
+        "%(count)d agreements countersigned.",
+        len(result.countersigned),
+    ) % {"count": len(result.countersigned)}
+    return message + _refusals(refused)
+
+
 def register() -> None:
-    register_bulk_action("export_selected", label=_("Export selected (XLSX)"), run=export_selected)
+    register_bulk_action(
+        "send_agreements", label=gettext_lazy("Send agreements"), run=send_agreements
+    )
+    register_bulk_action("countersign", label=gettext_lazy("Countersign"), run=countersign)
+    register_bulk_action(
+        "export_selected", label=gettext_lazy("Export selected (XLSX)"), run=export_selected
+    )

@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from applicants.budget import budget_totals, own_share_meets
 from core.formatting import format_money
 from grants.limits import MAX_BUDGET_LINES
-from projects.agreements import budget_is_reduced
-from projects.enums import PREPARING_STATES
 from projects.models import Grant, GrantBudgetLine
+from projects.readiness import grant_budget_editable
 
 LINE_FIELDS = ("category", "item", "unit", "quantity", "unit_cost", "own_contribution")
 
@@ -97,11 +96,6 @@ def grant_budget_problems(*, grant: Grant, rows: list[dict]) -> list[str]:
             _own_share_missed(f"{totals.own_share_percent}".replace(".", ","), required)
         )
     return problems
-
-
-def grant_budget_editable(grant: Grant) -> bool:
-    """Whether the grantee may adjust the budget: a reduced award, while the agreement is prepared."""
-    return grant.state in PREPARING_STATES and budget_is_reduced(grant)
 
 
 @transaction.atomic

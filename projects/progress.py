@@ -21,6 +21,7 @@ from projects.enums import (
     PaymentState,
     SignedDocumentState,
 )
+from projects.readiness import budget_is_reduced
 
 
 class WaitingWhom(models.TextChoices):
@@ -125,7 +126,8 @@ def progress_of(grant) -> GrantProgress:
     agreement = in_force[-1] if in_force else None
     return GrantProgress(
         state=grant.state,
-        budget_confirmed=grant.budget_confirmed_at is not None,
+        # Only a reduced award's budget waits for the grantee (projects.readiness).
+        budget_confirmed=grant.budget_confirmed_at is not None or not budget_is_reduced(grant),
         signatories=len(grant.signatories.all()),
         bank_account=any(
             a.state in (BankAccountState.IN_USE, BankAccountState.PENDING) for a in accounts

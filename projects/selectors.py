@@ -130,6 +130,8 @@ GRANT_PROGRESS_ANNOTATIONS: dict[str, Callable[[], Expression]] = {
         _agreement_in_force().filter(countersigned_at__isnull=False)
     ),
     "payments_due_count": lambda: _count_of(Payment, state=PaymentState.DUE),
+    # A reduced award (less than asked) waits for the grantee's adjusted budget.
+    "requested_amount": lambda: F("application__requested_amount"),
     # An uploaded signed agreement (scan, e-signed PDF) waiting for the coordinator's look.
     "document_waiting": lambda: Exists(
         SignedDocument.objects.filter(
@@ -160,7 +162,7 @@ def _waiting_whom() -> Case:
         When(
             preparing
             & (
-                Q(budget_confirmed_at__isnull=True)
+                (Q(budget_confirmed_at__isnull=True) & Q(amount__lt=F("requested_amount")))
                 | Q(has_bank_account=False)
                 | Q(signatories_count=0)
             ),
@@ -197,7 +199,9 @@ def progress_from_row(grant: Grant) -> GrantProgress:
     """The progress of a grant annotated by grants_with_progress()."""
     return GrantProgress(
         state=grant.state,
-        budget_confirmed=grant.budget_confirmed_at is not None,
+        budget_confirmed=(
+            grant.budget_confirmed_at is not None or grant.amount >= grant.requested_amount
+        ),
         signatories=grant.signatories_count,
         bank_account=grant.has_bank_account,
         bank_account_change_pending=grant.has_account_change,

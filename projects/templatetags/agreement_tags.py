@@ -2,9 +2,13 @@
 
 from django import template
 
-from projects.agreements import agreement_readiness, budget_from_grant, budget_is_reduced
 from projects.enums import PREPARING_STATES, AgreementState
-from projects.grant_budget import grant_budget_editable
+from projects.readiness import (
+    agreement_readiness,
+    budget_from_grant,
+    budget_is_reduced,
+    grant_budget_editable,
+)
 
 register = template.Library()
 
