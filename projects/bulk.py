@@ -18,10 +18,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from projects.agreements import agreements_issue_bulk
 from projects.enums import AgreementState
 from projects.exports import grants_xlsx_response
 from projects.models import Agreement
 from projects.selectors import with_waiting_for
+from projects.signing import agreements_countersign_bulk
 
 BulkRun = Callable[..., "str | HttpResponse"]
 
@@ -70,8 +72,6 @@ def _refusals(refused: list[tuple[str, list[str]]]) -> str:
 
 def send_agreements(grants, by) -> str:
     """Issue and send the agreement of each ticked grant that is ready (projects.agreements)."""
-    from projects.agreements import agreements_issue_bulk
-
     issued, refused = agreements_issue_bulk(grants=list(grants), by=by)
     message = ngettext(
         "%(count)d agreement sent for signature.",
@@ -83,8 +83,6 @@ def send_agreements(grants, by) -> str:
 
 def countersign(grants, by) -> str:
     """Countersign the agreements of the ticked grants whose signatories have all signed."""
-    from projects.signing import agreements_countersign_bulk
-
     grants = list(grants)
     agreements = list(
         Agreement.objects.filter(grant__in=grants, state=AgreementState.SENT).select_related(

@@ -208,7 +208,9 @@ def grantee_next_step(progress: GrantProgress) -> NextStep:
             ),
         )
     if state == GrantState.AGREEMENT_SENT:
-        if progress.agreement_state == AgreementState.SIGNED:
+        if progress.document_waiting or (
+            progress.signatories and (progress.signed or 0) >= progress.signatories
+        ):
             return NextStep(
                 heading=str(_("Thank you for signing")),
                 text=str(

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from applicants.awards import ProjectNote, register_project_reader
 from core.enums import Role
 from core.waiting import WaitingItem, register_waiting
-from projects.enums import SIGNED_STATES, AgreementState, GrantState
+from projects.enums import SIGNED_STATES, GrantState
 from projects.models import Grant
 from projects.progress import WaitingWhom, grantee_tasks, waiting_for
 from projects.selectors import grants_with_progress, progress_from_row
@@ -59,11 +59,8 @@ def grantee_waiting(*, user, now) -> list[WaitingItem]:
 COORDINATOR_COUNTS = {
     # count name: the grants it counts (over grants_with_progress' annotations)
     "to_send": Q(state=GrantState.AGREEMENT_TO_PREPARE, waiting_whom=WaitingWhom.COORDINATOR),
-    "to_countersign": Q(
-        state=GrantState.AGREEMENT_SENT,
-        agreement_state=AgreementState.SIGNED,
-        agreement_countersigned=False,
-    ),
+    # Sent, and every signatory signed (or a signed file waits to be checked).
+    "to_countersign": Q(state=GrantState.AGREEMENT_SENT, waiting_whom=WaitingWhom.COORDINATOR),
     "payments_due": Q(state__in=list(SIGNED_STATES), payments_due_count__gt=0),
     "account_changes": Q(has_account_change=True) & ~Q(state=GrantState.TERMINATED),
 }

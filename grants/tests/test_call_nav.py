@@ -99,6 +99,9 @@ PAGES = [
     ("decisions:progress", "Decisions and letters", "Letters"),
     ("decisions:outbox", "Decisions and letters", "Outbox"),
     ("projects_manage:grants", "Grants", "Grants"),
+    ("projects_manage:terms", "Grants", "Agreement and terms"),
+    ("projects_manage:payments", "Grants", "Payments"),
+    ("projects_manage:finance", "Grants", "Finance summary"),
 ]
 
 

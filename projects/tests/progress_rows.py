@@ -16,8 +16,9 @@ from projects.enums import (
     PaymentCondition,
     PaymentState,
     SignatoryRole,
+    SigningMethod,
 )
-from projects.models import Agreement, BankAccount, Payment, Signatory
+from projects.models import Agreement, BankAccount, Payment, Signatory, Signature
 from projects.tests.factories import GrantFactory
 
 IBAN = "PL61109010140000071219812874"
@@ -91,6 +92,9 @@ def grant_at(stage: str, **factory_fields):
         "account_change": GrantState.ACTIVE,
         "terminated": GrantState.TERMINATED,
     }
+    if stage == "new":
+        # Less than the application asked (3,000 zł): the grantee adjusts the budget first.
+        factory_fields.setdefault("amount", Decimal("2500.00"))
     grant = GrantFactory(state=states[stage], **factory_fields)
     if stage == "new":
         return grant
@@ -103,7 +107,16 @@ def grant_at(stage: str, **factory_fields):
     if stage == "sent":
         add_agreement(grant)
     elif stage == "signed_by_grantee":
-        add_agreement(grant, AgreementState.SIGNED)
+        # Every signatory signed the agreement sent; the coordinator's countersignature is next.
+        agreement = add_agreement(grant)
+        for signatory in grant.signatories.all():
+            Signature.objects.create(
+                agreement=agreement,
+                signatory=signatory,
+                signer_name=signatory.full_name,
+                signer_email=signatory.email,
+                method=SigningMethod.IN_SYSTEM,
+            )
     elif stage in ("payment_due", "active", "account_change", "terminated"):
         add_agreement(grant, AgreementState.SIGNED, countersigned=True)
     if stage == "payment_due":

@@ -59,7 +59,7 @@ def read_csv(response) -> list[list[str]]:
     [
         ("new", "Grantobiorcę budżet do potwierdzenia, konto bankowe, osoby podpisujące"),
         ("ready", "Koordynatora umowa do wysłania"),
-        ("sent", "Podpisujących podpisy"),
+        ("sent", "Podpisujących podpisała 0 z 1 osoby"),
         ("signed_by_grantee", "Koordynatora kontrasygnata"),
         ("payment_due", "Koordynatora wypłata do zrobienia"),
         ("account_change", "Koordynatora zmiana konta do potwierdzenia"),
@@ -77,7 +77,7 @@ def test_grant_list_says_whom_each_grant_waits_for_and_what(
 
 
 def test_grant_list_names_only_what_the_grantee_still_owes(coordinator_client, call):
-    grant = GrantFactory(application__call=call)
+    grant = GrantFactory(application__call=call, amount=Decimal("2500.00"))  # less than asked
     add_bank_account(grant)
     add_signatories(grant, 3)
     response = coordinator_client.get(list_url(call))
