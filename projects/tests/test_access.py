@@ -243,3 +243,44 @@ def test_access_manage_pages_refuse_a_document_of_another_grant(client, world, n
     response = client.get(reverse(f"projects_manage:{name}", kwargs=kwargs))
 
     assert response.status_code == 404
+
+
+# --- Bank account numbers --------------------------------------------------------------------
+# Only coordinators see whole account numbers on pages and in exports. The agreement PDF states
+# the account in full (the parties agree to it: it is a term of the contract, and only the
+# grantee, the signatories and coordinators can download it); "My data" gives a person their
+# own account number (their right of access). E-mails show it masked.
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def test_access_whole_account_number_is_shown_only_to_coordinators(client, world):
+    target = world["target"]
+    in_use = target.bank_accounts.get(state=BankAccountState.IN_USE)
+    signer = UserFactory()
+    add_signatories(target, 1, email=signer.email, user=signer, full_name="Ewa Druga")
+    grantee_pages = [
+        reverse("projects:grant", kwargs={"pk": target.pk}),
+        reverse("projects:bank_account", kwargs={"pk": target.pk}),
+    ]
+    for user, urls in (
+        (world["owner"], grantee_pages),
+        (signer, [reverse("projects:sign", kwargs={"pk": target.pk})]),
+    ):
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            page = _digits(response.content.decode())
+            assert in_use.iban[4:] not in page, url
+            assert SECRET_IBAN[4:] not in page, url
+    client.force_login(world["owner"])
+    assert "PL•• •••• … " + in_use.iban[-4:] in client.get(grantee_pages[0]).content.decode()
+    client.force_login(world["people"]["a coordinator"])
+    page = _digits(
+        client.get(reverse("projects_manage:grant", kwargs={"pk": target.pk})).content.decode()
+    )
+    assert in_use.iban in page
+    assert SECRET_IBAN in page
