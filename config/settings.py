@@ -305,6 +305,10 @@ TASK_RESULT_RETENTION = timedelta(
 # hits either limit fails cleanly (the coordinator sees it and can retry).
 PDF_RENDER_TIMEOUT = float(os.environ.get("MIKROGRANTY_PDF_RENDER_TIMEOUT", "120"))
 PDF_RENDER_MEMORY_MB = int(os.environ.get("MIKROGRANTY_PDF_RENDER_MEMORY_MB", "1024"))
+# An uploaded electronically signed agreement is checked (pyHanko) in a child process bounded
+# like this: a hostile PDF is refused instead of taking the web process down.
+SIGNED_PDF_CHECK_TIMEOUT = float(os.environ.get("MIKROGRANTY_SIGNED_PDF_CHECK_TIMEOUT", "20"))
+SIGNED_PDF_CHECK_MEMORY_MB = int(os.environ.get("MIKROGRANTY_SIGNED_PDF_CHECK_MEMORY_MB", "512"))
 # The one render made in a web request (a letter template's preview) gets less time.
 PDF_PREVIEW_TIMEOUT = float(os.environ.get("MIKROGRANTY_PDF_PREVIEW_TIMEOUT", "30"))
 

@@ -8,6 +8,13 @@ here claims a signature is qualified, which needs the EU trusted lists we don't 
 """
 
 import hashlib
+import os
+import pickle
+import resource
+import selectors
+import signal
+import struct
+import time
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -23,6 +30,13 @@ from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+
+# The check runs in a child process bounded in time and memory: pyHanko parses whatever the
+# grantee uploads, and a small hostile PDF can make it work for hours (hundreds of signatures,
+# each checked against every later revision) or grow by gigabytes (a compressed cross-reference
+# stream that expands to millions of entries). An agreement has a handful of signatories.
+MAX_SIGNATURES = 10
+_ANSWER = struct.Struct("!I")
 
 
 class SignedPdfRefused(Exception):
@@ -132,7 +146,114 @@ def _first_signature_problem(reader, issued_revisions: int, signed_revision: int
     return ""
 
 
-def pades_check(*, signed: bytes, issued: bytes, issued_sha256: str) -> PadesReport:
+def pades_check(
+    *,
+    signed: bytes,
+    issued: bytes,
+    issued_sha256: str,
+    timeout: float | None = None,
+    memory_mb: int | None = None,
+) -> PadesReport:
+    """Check `signed` as _pades_check_here does, in a child process that may take at most
+    `timeout` seconds (settings.SIGNED_PDF_CHECK_TIMEOUT) and `memory_mb` more memory
+    (settings.SIGNED_PDF_CHECK_MEMORY_MB); beyond either the file is refused."""
+    timeout = settings.SIGNED_PDF_CHECK_TIMEOUT if timeout is None else timeout
+    memory_mb = settings.SIGNED_PDF_CHECK_MEMORY_MB if memory_mb is None else memory_mb
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: check, answer, and leave without running the parent's exit code
+        status = 0
+        try:
+            os.close(read_fd)
+            _limit_child(memory_mb=memory_mb, seconds=timeout)
+            try:
+                answer = (
+                    "ok",
+                    _pades_check_here(signed=signed, issued=issued, issued_sha256=issued_sha256),
+                )
+            except SignedPdfRefused as refused:
+                answer = ("refused", refused.message)
+            except BaseException:  # MemoryError, RecursionError, anything pyHanko raises
+                answer = ("refused", str(_("We couldn't read this PDF file.")))
+            data = pickle.dumps(answer)
+            view = memoryview(_ANSWER.pack(len(data)) + data)
+            while view:
+                view = view[os.write(write_fd, view) :]
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    try:
+        data = _child_answer(pid, read_fd, timeout=timeout)
+    finally:
+        os.close(read_fd)
+    if data is None:
+        raise SignedPdfRefused(
+            _(
+                "This PDF is too complex to check. Upload the agreement as your signing "
+                "program saved it, signed by the people named in it."
+            )
+        )
+    kind, value = pickle.loads(data)  # noqa: S301 (our own child's answer, through our pipe)
+    if kind == "refused":
+        raise SignedPdfRefused(value)
+    return value
+
+
+def _limit_child(*, memory_mb: int, seconds: float) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        with open("/proc/self/statm") as statm:
+            mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        mapped = None
+    if mapped is not None and memory_mb:
+        limit = mapped + memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = int(used.ru_utime + used.ru_stime + seconds) + 2  # a backstop, should the parent die
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard == resource.RLIM_INFINITY or hard > cpu:
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
+
+
+def _child_answer(pid: int, read_fd: int, *, timeout: float) -> bytes | None:
+    """The child's pickled answer, or None if it died or ran out of time (then it is killed).
+    Reads by length, not to end-of-file: a process forked meanwhile may hold the pipe open."""
+    deadline = time.monotonic() + timeout
+    buffer = bytearray()
+    os.set_blocking(read_fd, False)
+    exited = False
+    with selectors.DefaultSelector() as selector:
+        selector.register(read_fd, selectors.EVENT_READ)
+        while True:
+            while True:
+                try:
+                    chunk = os.read(read_fd, 1 << 16)
+                except BlockingIOError:
+                    break
+                if not chunk:
+                    break
+                buffer += chunk
+            if len(buffer) >= _ANSWER.size:
+                size = _ANSWER.unpack_from(buffer)[0]
+                if len(buffer) >= _ANSWER.size + size:
+                    if not exited:
+                        os.waitpid(pid, 0)
+                    return bytes(buffer[_ANSWER.size : _ANSWER.size + size])
+            if exited:
+                return None
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return None
+            selector.select(timeout=min(remaining, 0.05))
+            exited = os.waitpid(pid, os.WNOHANG)[0] != 0
+
+
+def _pades_check_here(*, signed: bytes, issued: bytes, issued_sha256: str) -> PadesReport:
     """Check that `signed` is the issued agreement (`issued`, whose SHA-256 is `issued_sha256`)
     with one or more valid PAdES signatures covering it; raise SignedPdfRefused otherwise."""
     # The issued agreement must be the signed file's beginning, byte for byte. Every signing
@@ -166,6 +287,11 @@ def pades_check(*, signed: bytes, issued: bytes, issued_sha256: str) -> PadesRep
     if not embedded:
         raise SignedPdfRefused(
             _("This PDF has no electronic signature. Sign it and upload the signed file.")
+        )
+    if len(embedded) > MAX_SIGNATURES:
+        raise SignedPdfRefused(
+            _("This PDF has more than %(count)s signatures; an agreement has far fewer.")
+            % {"count": MAX_SIGNATURES}
         )
     roots = _trust_roots()
     signers = []

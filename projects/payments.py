@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.bank_accounts import bank_account_in_use
-from projects.enums import GrantState, PaymentCondition, PaymentState
+from projects.enums import FINAL_GRANT_STATES, GrantState, PaymentCondition, PaymentState
 from projects.instalments import instalment_plan
 from projects.models import Grant, Payment
 from projects.notices import grantee_notify
@@ -114,6 +114,11 @@ def payment_mark_paid(*, payment: Payment, by, paid_on: date, bank_reference: st
     # The grant first: every payment of one grant is marked paid in turn.
     grant = Grant.objects.select_for_update().get(pk=payment.grant_id)
     current = Payment.objects.get(pk=payment.pk)
+    if grant.state in FINAL_GRANT_STATES:
+        raise PaymentRefused(
+            _("%(reference)s is terminated: nothing more is paid.")
+            % {"reference": grant.reference_number}
+        )
     if current.state == PaymentState.PAID:
         raise PaymentAlreadyPaid(
             _("Instalment %(number)s of %(reference)s is already marked paid (on %(date)s).")

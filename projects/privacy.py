@@ -15,8 +15,10 @@ grant when the grantee is a person (an organisation's or a group's name stays,
 with exact occurrences of the person's names replaced), the signatory rows that
 are the person (or their group's members) lose the name and e-mail, account
 holder names and every note lose exact occurrences of their names.
-The agreement PDFs are not re-rendered here (see the report of issue 11: the
-agreement part owns their rendering).
+The agreement PDFs and uploaded signed copies are kept as they were signed: a signed
+contract is an accounting document (kept five years by the accounting act, art. 74) and
+re-rendering it would make a document nobody signed; the deletion notice says so. Signature
+rows keep when, how and from where (the proof of acceptance), not the name or e-mail.
 """
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -35,6 +37,8 @@ from projects.models import (
     GrantStateChange,
     PaymentStateChange,
     Signatory,
+    Signature,
+    SignedDocument,
 )
 
 
@@ -158,8 +162,9 @@ def deletion_notices(*, user) -> list[Notice]:
         Notice(
             _(
                 "Your grant stays on record, because the programme must keep financial records "
-                "by law: the amount, the payments and the bank account number stay. Your name "
-                "is removed from it."
+                "by law: the amount, the payments, the bank account number and the agreement as "
+                "it was signed (its PDF names you) stay. Your name is removed from everything "
+                "else."
             ),
             [f"{grant.reference_number} — {format_money(grant.amount)}" for grant in grants],
         )
@@ -211,6 +216,23 @@ def grants_erase(*, erasure: Erasure) -> None:
             Signatory.objects.filter(pk=signatory.pk).update(
                 full_name=person.label, email="", user=None
             )
+
+    # Her signatures (anywhere) keep when, how and from where they were made (the proof of
+    # acceptance), not her name or address.
+    signed = Q(user=user)
+    for email in emails:
+        signed |= Q(signer_email__iexact=email)
+    for signature in Signature.objects.filter(signed | Q(agreement__grant__in=grant_ids)):
+        is_person = signature.user_id == user.pk or signature.signer_email.lower() in emails
+        if is_person or person.mentions(signature.signer_name):
+            Signature.objects.filter(pk=signature.pk).update(
+                signer_name=person.label, signer_email="", user=None
+            )
+    redact_rows(
+        SignedDocument.objects.filter(agreement__grant__in=grant_ids),
+        ["verification", "refusal_reason"],
+        person=person,
+    )
 
 
 def register_sections() -> None:

@@ -25,6 +25,7 @@ from applicants.uploads import JPEG, PDF, PNG, attachment_check
 from core.mail import email_enqueue, email_subject
 from core.states import InvalidMove
 from projects.enums import (
+    FINAL_GRANT_STATES,
     SIGNED_DOCUMENT_TRANSITIONS,
     AgreementState,
     GrantState,
@@ -117,6 +118,8 @@ def _sent_agreement(agreement: Agreement) -> Agreement:
     locked = Agreement.objects.select_for_update().select_related("grant").get(pk=agreement.pk)
     if locked.state != AgreementState.SENT:
         raise SigningRefused(_("This agreement is no longer waiting for signatures."))
+    if locked.grant.state in FINAL_GRANT_STATES:
+        raise SigningRefused(_("This grant is terminated: its agreement is no longer signed."))
     return locked
 
 

@@ -302,3 +302,64 @@ def test_account_delete_leaves_no_trace_of_the_person_in_database_media_or_queue
 
     # Logged out everywhere.
     assert other_device.get(reverse("privacy:overview")).status_code == 302
+
+
+# --- A person with a grant: signed in the system, paid, e-mailed ------------------------------
+# The grant is a financial record kept by law: amounts, payments, account numbers and
+# agreement numbers stay, and so do the documents as they were signed (the agreement's PDF and
+# any uploaded signed copy: a contract's original can't be rewritten; accounting law keeps it
+# five years). Everything else that names her goes: grant rows, signatories, signatures, account
+# holders, notes, e-mails in the outbox.
+
+
+@pytest.mark.django_db
+def test_account_delete_with_a_grant_leaves_her_name_only_in_the_signed_documents(
+    client, media_root
+):
+    from accounts.tests.factories import PASSWORD
+    from projects.bank_accounts import bank_account_give
+    from projects.enums import AccountOwner
+    from projects.selectors import call_terms
+    from projects.signatories import signatories_replace
+    from projects.signing import agreement_countersign
+    from projects.tests.factories import accepted_grant
+    from projects.tests.signing_helpers import agreement_issue
+
+    person = UserFactory(email=EMAIL, full_name=NAME, language="pl")
+    grant = accepted_grant(applicant=person, date_of_birth="1999-05-01")
+    coordinator = CoordinatorFactory()
+    signatories_replace(grant=grant, terms=call_terms(grant.call), people=[], by=person)
+    bank_account_give(
+        grant=grant,
+        iban="PL61109010140000071219812874",
+        holder_name=NAME,
+        owner=AccountOwner.GRANTEE,
+        by=person,
+    )
+    agreement = agreement_issue(grant)
+    client.force_login(person)
+    response = client.post(
+        reverse("projects:sign", kwargs={"pk": grant.pk}), {"password": PASSWORD, "accept": "on"}
+    )
+    assert response.status_code == 302
+    agreement_countersign(agreement=agreement, by=coordinator)
+    everything = database_text()
+    assert NAME in everything and EMAIL in everything
+
+    client.post(reverse("privacy:delete"), {"email": EMAIL})
+
+    assert not User.objects.filter(pk=person.pk).exists()
+    everything = database_text()
+    for identifier in (NAME, EMAIL, SURNAME):
+        for form in forms_of(identifier):
+            holders = sorted(
+                {
+                    line.split(":", 1)[0]
+                    for line in everything.splitlines()
+                    if form.lower() in line.lower()
+                }
+            )
+            assert holders == [], f"{form!r} is still stored in {holders}"
+    grant.refresh_from_db()
+    assert grant.amount == Decimal("3000.00")
+    assert grant.bank_accounts.get().iban == "PL61109010140000071219812874"

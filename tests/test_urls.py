@@ -21,7 +21,16 @@ from django.urls.converters import (
 from applicants.urls.converters import FormSectionConverter
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-OUR_PACKAGES = {"config", "core", "accounts", "grants", "applicants", "reviews", "decisions"}
+OUR_PACKAGES = {
+    "config",
+    "core",
+    "accounts",
+    "grants",
+    "applicants",
+    "reviews",
+    "decisions",
+    "projects",
+}
 # A value each converter accepts; a new converter type needs its sample here.
 SAMPLES = {
     IntConverter: 7,

@@ -142,6 +142,7 @@ class SignedFileUploadView(OwnGrantMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", SignedFileForm())
+        kwargs.pop("method", None)  # the URL's text; the page gets the enum below
         return super().get_context_data(
             grant=self.grant,
             method=SigningMethod(self.kwargs["method"]),
