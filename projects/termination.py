@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.mail import email_enqueue, email_subject
-from projects.enums import GrantState
-from projects.models import Grant
-from projects.services import InvalidGrantTransition, grant_transition
+from projects.enums import AgreementState, GrantState
+from projects.models import Agreement, Grant
+from projects.services import InvalidGrantTransition, agreement_transition, grant_transition
 
 REASON_MAX_LENGTH = 2_000
 
@@ -61,5 +61,9 @@ def grant_terminate(*, grant: Grant, by, reason: str) -> Grant:
         terminated = grant_transition(grant, GrantState.TERMINATED, by=by, note=reason)
     except InvalidGrantTransition as exc:
         raise TerminationRefused(str(exc)) from exc
+    # An agreement still out for signature can no longer be signed: it is withdrawn with the
+    # same reason (a signed one stays signed: it is what the termination ends).
+    for agreement in Agreement.objects.filter(grant=terminated, state=AgreementState.SENT):
+        agreement_transition(agreement, AgreementState.WITHDRAWN, by=by, note=reason)
     transaction.on_commit(lambda: _tell_grantee(terminated.pk))
     return terminated

@@ -127,3 +127,16 @@ def test_terminate_page_is_for_coordinators_only(client, who):
     grant.refresh_from_db()
     assert grant.state == GrantState.AGREEMENT_TO_PREPARE
     assert mail.outbox == []
+
+
+def test_grant_terminate_withdraws_an_agreement_still_out_for_signature():
+    from projects.enums import AgreementState
+    from projects.termination import grant_terminate
+    from projects.tests.progress_rows import grant_at
+
+    grant = grant_at("sent")
+    coordinator = CoordinatorFactory()
+    grant_terminate(grant=grant, by=coordinator, reason="Grupa się rozwiązała.")
+    (agreement,) = grant.agreements.all()
+    assert agreement.state == AgreementState.WITHDRAWN
+    assert agreement.state_changes.last().note == "Grupa się rozwiązała."
