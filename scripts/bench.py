@@ -747,10 +747,11 @@ def bench_letters(env: dict, count: int, workers: int, call_id: int) -> dict:
 def _queue_drained(timeout: float = 300) -> None:
     """Wait until the workers have taken every task queued before the clock starts (e-mails of
     the letters, PDF copies): the clock then measures the agreements only."""
+    from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     deadline = time.monotonic() + timeout
-    while DBTaskResult.objects.filter(status="READY").exists():
+    while DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists():
         if time.monotonic() > deadline:
             raise SystemExit("the queue did not drain before the agreements")
         time.sleep(0.1)
