@@ -55,7 +55,7 @@ serve:
 test: install-dev sysdeps messages
 	@bash scripts/run_tests.sh
 
-# Page timings, SQL query counts and letter rendering at scale (scripts/bench.py):
+# Page timings, SQL query counts, letters and agreements rendered at scale (scripts/bench.py):
 # `make bench [SIZE=2000] [DB=postgres]`; prints BENCH lines and writes var/bench.json.
 SIZE ?= 2000
 bench: install-dev messages

@@ -15,7 +15,6 @@ Issued versions are numbered <reference>/U1, /U2… and never change: a
 correction withdraws the version in force and issues the next one.
 """
 
-import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -23,9 +22,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -37,9 +34,8 @@ from django.utils.translation import gettext_lazy
 
 from applicants.enums import ApplicantKind
 from applicants.models import ApplicantProfile
-from core.deadlines import WARSAW, deadline_in
+from core.deadlines import WARSAW
 from core.formatting import format_money, format_percent
-from core.mail import email_enqueue, email_subject
 from core.pdf import render_pdf
 from core.selectors import programme_logo_data_uri, programme_profile
 from decisions.letters import LOGO_URL, language_code, letter_text_problems, render_body
@@ -49,12 +45,10 @@ from projects.enums import AgreementState, BankAccountState, GrantState, Payment
 from projects.instalments import instalment_plan
 from projects.models import (
     Agreement,
-    AgreementStateChange,
     AgreementTemplate,
     CallGrantTerms,
     Grant,
 )
-from projects.readiness import agreement_readiness
 from projects.selectors import call_terms
 from projects.services import agreement_transition, grant_transition
 
@@ -400,10 +394,8 @@ def render_agreement_pdf(
             raise AgreementTextBroken(template, exc) from exc
 
 
-# --- Readiness --------------------------------------------------------------------------------
-
-
-# --- Issuing and withdrawing ------------------------------------------------------------------
+# --- Numbering, preview and withdrawing -------------------------------------------------------
+# Issuing (a coordinator's "Send", rendered by a task worker) is projects.agreement_issuing.
 
 
 def agreement_number(grant: Grant, version: int) -> str:
@@ -412,103 +404,21 @@ def agreement_number(grant: Grant, version: int) -> str:
 
 def agreement_preview_pdf(*, grant: Grant) -> bytes:
     """The PDF the next version of `grant`'s agreement would be, marked as a preview."""
-    number = agreement_number(grant, _next_version(grant))
+    number = agreement_number(grant, agreement_next_version(grant))
     return render_agreement_pdf(
         grant, language=grant_language(grant), number=number, issued_at=timezone.now(), preview=True
     )
 
 
-def _next_version(grant: Grant) -> int:
-    return (grant.agreements.aggregate(version=Max("version"))["version"] or 0) + 1
-
-
-def _grant_for_issue(pk: int) -> Grant:
+def agreement_next_version(grant: Grant) -> int:
+    """The version the next "Send" issues: after every issued one and every one asked for."""
     return (
-        Grant.objects.select_related("call", "application__applicant")
-        .prefetch_related("budget_lines", "signatories", "bank_accounts")
-        .get(pk=pk)
-    )
-
-
-def agreement_issue(*, grant: Grant, by) -> Agreement:
-    """Issue the next version of `grant`'s agreement: render, store, send it for signing.
-
-    Raises AgreementNotReady with what is missing. The PDF is rendered in the
-    caller's request, outside the transaction (bounded by the renderer's time
-    limit); then, with the grant locked, the readiness is checked again, the
-    numbered agreement stored (sha256, size), the grant moved to "sent", its
-    signing deadline set (the end of the day, the call's signing days from
-    today) and the "agreement ready" e-mail queued for the grantee and every
-    signatory (sent after commit).
-    """
-    grant = _grant_for_issue(grant.pk)
-    if problems := agreement_readiness(grant):
-        raise AgreementNotReady(problems)
-    language = grant_language(grant)
-    version = _next_version(grant)
-    number = agreement_number(grant, version)
-    issued_at = timezone.now()
-    pdf = render_agreement_pdf(grant, language=language, number=number, issued_at=issued_at)
-    agreement = None
-    try:
-        with transaction.atomic():
-            locked = Grant.objects.select_for_update().get(pk=grant.pk)
-            fresh = _grant_for_issue(locked.pk)
-            if problems := agreement_readiness(fresh):  # changed while rendering
-                raise AgreementNotReady(problems)
-            if _next_version(fresh) != version:
-                raise AgreementNotReady(
-                    [_("Another version was issued meanwhile: reload the page.")]
-                )
-            agreement = Agreement(
-                grant=fresh,
-                version=version,
-                number=number,
-                language=language,
-                sha256=hashlib.sha256(pdf).hexdigest(),
-                size=len(pdf),
-                issued_at=issued_at,
-                issued_by=by,
-            )
-            agreement.pdf.save(f"{number.replace('/', '-')}.pdf", ContentFile(pdf), save=False)
-            agreement.save()
-            AgreementStateChange.objects.create(
-                agreement=agreement, old_state="", new_state=agreement.state, by=by, note=number
-            )
-            moved = grant_transition(fresh, GrantState.AGREEMENT_SENT, by=by, note=number)
-            moved.signing_deadline = deadline_in(call_terms(fresh.call).signing_days)
-            moved.save(update_fields=["signing_deadline", "updated_at"])
-            _agreement_ready_emails(fresh, agreement, moved.signing_deadline)
-    except Exception as exc:
-        if agreement is not None and agreement.pdf:
-            agreement.pdf.delete(save=False)  # stored, but its row was rolled back
-        if isinstance(exc, IntegrityError):  # a twin request issued this version first
-            raise AgreementNotReady(
-                [_("Another version was issued meanwhile: reload the page.")]
-            ) from exc
-        raise
-    return agreement
-
-
-def _agreement_ready_emails(grant: Grant, agreement: Agreement, deadline: datetime) -> None:
-    """Queue "your agreement is ready" to the grantee and each signatory (each address once)."""
-    applicant = grant.application.applicant
-    recipients: dict[str, object] = {}
-    if applicant is not None and applicant.email:
-        recipients[applicant.email.lower()] = applicant
-    for signatory in grant.signatories.all():
-        recipients.setdefault(signatory.email.lower(), signatory.user)
-    link = settings.SITE_URL.rstrip("/") + grant.get_absolute_url()
-    with translation.override(agreement.language):
-        context = {"grant": grant, "agreement": agreement, "deadline": deadline, "link": link}
-        subject = email_subject("projects/email/agreement_ready_subject.txt", context)
-        body = render_to_string("projects/email/agreement_ready_body.txt", context)
-    for address, user in recipients.items():
-        email_enqueue(
-            EmailMessage(subject=subject, body=body, to=[address]),
-            kind="projects/agreement_ready",
-            user=user,
+        max(
+            grant.agreements.aggregate(version=Max("version"))["version"] or 0,
+            grant.agreement_requests.aggregate(version=Max("version"))["version"] or 0,
         )
+        + 1
+    )
 
 
 @transaction.atomic
@@ -527,25 +437,6 @@ def agreement_withdraw(*, agreement: Agreement, by, reason: str) -> Agreement:
     if grant.state == GrantState.AGREEMENT_SENT:
         grant_transition(grant, GrantState.AGREEMENT_TO_PREPARE, by=by, note=reason)
     return withdrawn
-
-
-def agreements_issue_bulk(*, grants: Iterable[Grant], by) -> tuple[list[Agreement], list[tuple]]:
-    """Issue the agreement of each grant in turn: ([agreements], [(grant, [reasons])]).
-
-    Rendered one after another in the caller's request, each bounded by the
-    renderer's time limit: a call has tens of grants, and a coordinator issues
-    them in batches from the list. A grant that isn't ready, or whose own text
-    fails, is refused with its reasons; the others are issued.
-    """
-    issued, refused = [], []
-    for grant in grants:
-        try:
-            issued.append(agreement_issue(grant=grant, by=by))
-        except AgreementNotReady as exc:
-            refused.append((grant, exc.problems))
-        except AgreementTextBroken as exc:
-            refused.append((grant, [str(exc)]))
-    return issued, refused
 
 
 def agreement_file_name(agreement: Agreement) -> str:

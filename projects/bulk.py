@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from projects.agreements import agreements_issue_bulk
+from projects.agreement_issuing import agreements_issue_bulk
 from projects.enums import AgreementState
 from projects.exports import grants_xlsx_response
 from projects.models import Agreement
@@ -71,13 +71,13 @@ def _refusals(refused: list[tuple[str, list[str]]]) -> str:
 
 
 def send_agreements(grants, by) -> str:
-    """Issue and send the agreement of each ticked grant that is ready (projects.agreements)."""
-    issued, refused = agreements_issue_bulk(grants=list(grants), by=by)
+    """Ask for the agreement of each ticked grant that is ready; task workers render and send them."""
+    requested, refused = agreements_issue_bulk(grants=list(grants), by=by)
     message = ngettext(
-        "%(count)d agreement sent for signature.",
-        "%(count)d agreements sent for signature.",
-        len(issued),
-    ) % {"count": len(issued)}
+        "%(count)d agreement is being prepared and will be sent for signature.",
+        "%(count)d agreements are being prepared and will be sent for signature.",
+        len(requested),
+    ) % {"count": len(requested)}
     return message + _refusals([(grant.reference_number, reasons) for grant, reasons in refused])
 
 

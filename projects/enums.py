@@ -199,3 +199,51 @@ PAYMENT_TRANSITIONS: dict[str, set[str]] = {
     PaymentState.PAID: set(),
     PaymentState.CANCELLED: set(),
 }
+
+
+class AgreementRequestState(models.TextChoices):
+    """A coordinator's "Send" of a grant's agreement, rendered and stored by a task worker.
+
+    Written only by projects.agreement_issuing.agreement_request_transition().
+    """
+
+    QUEUED = "queued", _("Waiting to be prepared")
+    ISSUING = "issuing", _("Being prepared")
+    ISSUED = "issued", _("Issued")
+    FAILED = "failed", _("Failed")
+
+    @property
+    def badge(self) -> str:
+        return AGREEMENT_REQUEST_STATE_BADGES[self]
+
+    @property
+    def is_open(self) -> bool:
+        """A worker has yet to render it: the pages say "agreement being prepared…"."""
+        return self in AGREEMENT_REQUEST_OPEN_STATES
+
+
+AGREEMENT_REQUEST_STATE_BADGES = {
+    AgreementRequestState.QUEUED: "text-bg-light border",
+    AgreementRequestState.ISSUING: "text-bg-info",
+    AgreementRequestState.ISSUED: "text-bg-success",
+    AgreementRequestState.FAILED: "text-bg-danger",
+}
+
+# Every request ends ISSUED or FAILED; FAILED goes back to QUEUED only by the coordinator's
+# retry; ISSUING goes back to QUEUED when a worker that stopped mid-way is taken over.
+AGREEMENT_REQUEST_TRANSITIONS: dict[str, set[str]] = {
+    AgreementRequestState.QUEUED: {AgreementRequestState.ISSUING, AgreementRequestState.FAILED},
+    AgreementRequestState.ISSUING: {
+        AgreementRequestState.ISSUED,
+        AgreementRequestState.FAILED,
+        AgreementRequestState.QUEUED,
+    },
+    AgreementRequestState.ISSUED: set(),
+    AgreementRequestState.FAILED: {AgreementRequestState.QUEUED},
+}
+# Waiting for a worker, or being rendered by one.
+AGREEMENT_REQUEST_OPEN_STATES = frozenset(
+    {AgreementRequestState.QUEUED, AgreementRequestState.ISSUING}
+)
+# Not issued yet: at most one such request per grant.
+AGREEMENT_REQUEST_UNFINISHED_STATES = AGREEMENT_REQUEST_OPEN_STATES | {AgreementRequestState.FAILED}

@@ -20,8 +20,10 @@ from core.search import search_fold, searchable_text
 from decisions.models import Decision
 from grants.models import GrantCall
 from projects.enums import (
+    AGREEMENT_REQUEST_UNFINISHED_STATES,
     SIGNED_STATES,
     AccountOwner,
+    AgreementRequestState,
     AgreementState,
     BankAccountState,
     GrantState,
@@ -362,6 +364,85 @@ class AgreementStateChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agreement_id}: {self.old_state or '–'} → {self.new_state}"
+
+
+class AgreementRequest(models.Model):
+    """A coordinator's "Send" of one version of a grant's agreement, for a task worker to do.
+
+    Pressing "Send" checks the agreement's readiness and records this row; a
+    worker renders the PDF, stores the Agreement and moves the grant to "sent"
+    (projects.agreement_issuing). Its state is written only by
+    agreement_request_transition(); a failure keeps the error for the
+    coordinator, whose Retry issues this same version.
+    """
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="agreement_requests")
+    version = models.PositiveSmallIntegerField()
+    state = models.CharField(
+        max_length=10,
+        choices=AgreementRequestState.choices,
+        default=AgreementRequestState.QUEUED,
+    )
+    error = BoundedTextField(max_length=NOTE_LENGTH, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    agreement = models.OneToOneField(
+        Agreement, on_delete=models.SET_NULL, null=True, blank=True, related_name="request"
+    )
+
+    class Meta:
+        ordering = ["grant", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grant", "version"], name="one_agreement_request_per_version"
+            ),
+            # One "Send" at a time: a second press finds the first (or retries it when it failed).
+            models.UniqueConstraint(
+                fields=["grant"],
+                condition=Q(state__in=sorted(AGREEMENT_REQUEST_UNFINISHED_STATES)),
+                name="one_unfinished_agreement_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant_id} /U{self.version} ({self.state})"
+
+    @property
+    def state_badge(self) -> str:
+        return AgreementRequestState(self.state).badge
+
+    @property
+    def is_open(self) -> bool:
+        return AgreementRequestState(self.state).is_open
+
+    @property
+    def is_failed(self) -> bool:
+        return self.state == AgreementRequestState.FAILED
+
+
+class AgreementRequestChange(models.Model):
+    """Audit trail of agreement requests; a move to FAILED is e-mailed to the coordinators once."""
+
+    request = models.ForeignKey(
+        AgreementRequest, on_delete=models.CASCADE, related_name="state_changes"
+    )
+    old_state = models.CharField(max_length=10, choices=AgreementRequestState.choices, blank=True)
+    new_state = models.CharField(max_length=10, choices=AgreementRequestState.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = BoundedTextField(max_length=NOTE_LENGTH, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.old_state or '–'} → {self.new_state}"
 
 
 class Signatory(models.Model):

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from projects.enums import (
+    AGREEMENT_REQUEST_OPEN_STATES,
+    AgreementRequestState,
     AgreementState,
     BankAccountState,
     GrantState,
@@ -50,6 +52,9 @@ class GrantProgress:
     signed: int | None = None
     # An uploaded signed agreement waits for the coordinator to look at it.
     document_waiting: bool = False
+    # The state of the agreement's unfinished "Send" (AgreementRequestState), "" when none:
+    # a task worker is preparing it, or it failed and waits for the coordinator's retry.
+    agreement_request: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,9 +89,16 @@ def waiting_for(progress: GrantProgress) -> WaitingFor:
     """Whom the grant waits for and what; the same answer as the list's SQL (grant_waiting_whom)."""
     state = progress.state
     if state == GrantState.AGREEMENT_TO_PREPARE:
+        if progress.agreement_request in AGREEMENT_REQUEST_OPEN_STATES:
+            # Only the task worker: nobody has anything to do.
+            return WaitingFor(WaitingWhom.NOBODY, [str(_("agreement being prepared…"))])
         tasks = grantee_tasks(progress)
         if tasks:
             return WaitingFor(WaitingWhom.GRANTEE, tasks)
+        if progress.agreement_request == AgreementRequestState.FAILED:
+            return WaitingFor(
+                WaitingWhom.COORDINATOR, [str(_("agreement failed to be prepared: retry"))]
+            )
         return WaitingFor(WaitingWhom.COORDINATOR, [str(_("agreement to send"))])
     if state == GrantState.AGREEMENT_SENT:
         if progress.document_waiting:
@@ -147,7 +159,21 @@ def progress_of(grant) -> GrantProgress:
                 d.state == SignedDocumentState.WAITING for d in agreement.signed_documents.all()
             )
         ),
+        agreement_request=unfinished_agreement_request_state(grant),
     )
+
+
+def unfinished_agreement_request(grant):
+    """The grant's "Send" not yet issued (queued, being rendered, failed), or None; reads the
+    prefetched `agreement_requests` where the page has them."""
+    return next(
+        (r for r in grant.agreement_requests.all() if r.state != AgreementRequestState.ISSUED), None
+    )
+
+
+def unfinished_agreement_request_state(grant) -> str:
+    request = unfinished_agreement_request(grant)
+    return request.state if request is not None else ""
 
 
 # --- What the grantee reads at the top of their page --------------------------------------

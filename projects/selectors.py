@@ -23,6 +23,8 @@ from django.shortcuts import get_object_or_404
 
 from grants.models import GrantCall
 from projects.enums import (
+    AGREEMENT_REQUEST_OPEN_STATES,
+    AGREEMENT_REQUEST_UNFINISHED_STATES,
     SIGNED_STATES,
     AgreementState,
     BankAccountState,
@@ -33,6 +35,7 @@ from projects.enums import (
 from projects.filters import GrantListFilter
 from projects.models import (
     Agreement,
+    AgreementRequest,
     BankAccount,
     CallGrantTerms,
     Grant,
@@ -61,6 +64,7 @@ def _grant_page_queryset() -> QuerySet[Grant]:
         "agreements__signatures",
         "agreements__signed_documents",
         "payments",
+        "agreement_requests",
         Prefetch(
             "bank_accounts",
             queryset=BankAccount.objects.exclude(state=BankAccountState.REPLACED),
@@ -138,6 +142,13 @@ GRANT_PROGRESS_ANNOTATIONS: dict[str, Callable[[], Expression]] = {
             agreement__grant=OuterRef("pk"), state=SignedDocumentState.WAITING
         ).exclude(agreement__state=AgreementState.WITHDRAWN)
     ),
+    # The agreement's unfinished "Send": being prepared by a task worker, or failed.
+    "agreement_request_state": lambda: Subquery(
+        AgreementRequest.objects.filter(
+            grant=OuterRef("pk"), state__in=AGREEMENT_REQUEST_UNFINISHED_STATES
+        ).values("state")[:1],
+        output_field=CharField(),
+    ),
     # Signatures on the agreement in force, by the signatories named now.
     "signed_count": lambda: Coalesce(
         Subquery(
@@ -159,6 +170,10 @@ def _waiting_whom() -> Case:
     preparing = Q(state=GrantState.AGREEMENT_TO_PREPARE)
     signed = Q(state__in=list(SIGNED_STATES))
     return Case(
+        When(
+            preparing & Q(agreement_request_state__in=AGREEMENT_REQUEST_OPEN_STATES),
+            then=Value(WaitingWhom.NOBODY.value),
+        ),
         When(
             preparing
             & (
@@ -210,6 +225,7 @@ def progress_from_row(grant: Grant) -> GrantProgress:
         payments_due=grant.payments_due_count,
         signed=getattr(grant, "signed_count", None),
         document_waiting=getattr(grant, "document_waiting", False),
+        agreement_request=getattr(grant, "agreement_request_state", None) or "",
     )
 
 

@@ -6,11 +6,14 @@ serves it with gunicorn (2 workers, DEBUG off, the production settings) on
 figure, `BENCH <name> <value> <unit>`, and writes the same to var/bench.json.
 It never fails on a timing: the targets are for people to read.
 
-    python scripts/bench.py [--size 2000] [--reviewers 10] [--letters 200] [--requests 30]
+    python scripts/bench.py [--size 2000] [--reviewers 10] [--letters 200] [--agreements 200]
+                            [--requests 30]
 
 The synthetic data is written with bulk_create (fast, and it is read-path
 data); the letters go through the real bulk path: publishing queues one task
-per decision and two `db_worker` processes render them.
+per decision and two `db_worker` processes render them. So do the agreements:
+the grants list's bulk "Send agreements" (its service) queues one request per
+ready grant and the same two workers render, store and send them.
 """
 
 import argparse
@@ -49,6 +52,12 @@ def parse_args():
     parser.add_argument("--letters", type=int, default=int(os.environ.get("LETTERS", "200")))
     parser.add_argument(
         "--grants", type=int, default=None, help="grants in a decided call (default: --size)"
+    )
+    parser.add_argument(
+        "--agreements",
+        type=int,
+        default=int(os.environ.get("AGREEMENTS", "200")),
+        help="agreements sent in bulk (at most the fifth of --grants waiting for one)",
     )
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
@@ -615,6 +624,30 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _worker_processes(env: dict, workers: int) -> list:
+    worker_env = dict(env, DJANGO_TASKS_BACKEND="django_tasks_db.DatabaseBackend")
+    return [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--interval", "0.05"],
+            cwd=BASE_DIR,
+            env=worker_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(workers)
+    ]
+
+
+def _stop(processes: list) -> None:
+    for process in processes:
+        process.send_signal(signal.SIGINT)
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def bench_letters(env: dict, count: int, workers: int, call_id: int) -> dict:
     """Publish `count` decisions and let `workers` db_worker processes render the letters."""
 
@@ -676,19 +709,9 @@ def bench_letters(env: dict, count: int, workers: int, call_id: int) -> dict:
     for pdf_id in version_pdfs_pending():
         version_pdf_render(pdf_id=pdf_id)
 
-    worker_env = dict(env, DJANGO_TASKS_BACKEND="django_tasks_db.DatabaseBackend")
     # The workers are started (and warmed up by Django's start-up) before publishing,
     # as on a running site; the clock runs from publishing to the last letter stored.
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--interval", "0.05"],
-            cwd=BASE_DIR,
-            env=worker_env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(workers)
-    ]
+    processes = _worker_processes(env, workers)
     time.sleep(3)
     started = time.perf_counter()
     with transaction.atomic():
@@ -703,13 +726,7 @@ def bench_letters(env: dict, count: int, workers: int, call_id: int) -> dict:
                 raise SystemExit("letters took longer than 15 minutes")
             time.sleep(0.1)
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGINT)
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        _stop(processes)
     elapsed = time.perf_counter() - started
     issued = Decision.objects.filter(call_id=call_id, letter_state=LetterState.ISSUED).count()
     per_letter = elapsed / max(issued, 1)
@@ -724,6 +741,113 @@ def bench_letters(env: dict, count: int, workers: int, call_id: int) -> dict:
         # Two workers share the work: per letter each worker spends workers × wall time.
         "letters_ratio_to_floor": (per_letter * workers) / floor_wall if floor_wall else 0,
         "letters_worker_peak_rss_mb": max((max(row) for row in peaks if row), default=0.0),
+    }
+
+
+def _queue_drained(timeout: float = 300) -> None:
+    """Wait until the workers have taken every task queued before the clock starts (e-mails of
+    the letters, PDF copies): the clock then measures the agreements only."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    deadline = time.monotonic() + timeout
+    while DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists():
+        if time.monotonic() > deadline:
+            raise SystemExit("the queue did not drain before the agreements")
+        time.sleep(0.1)
+
+
+def bench_agreements(count: int, workers: int, env: dict, call_id: int) -> dict:
+    """Send `count` ready grants' agreements in bulk and let `workers` db_worker processes
+    render, store and send them; against the same agreement rendered in a tight loop here.
+
+    The grants waiting for their agreement in build_grants() are ready (signatories, an
+    account in use, a budget that asks exactly the award, the project's dates: bulk rows);
+    the bulk send goes through the list's service (projects.agreement_issuing).
+    """
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounts.models import User
+    from applicants.pdf_copies import version_pdf_render, version_pdfs_pending
+    from core.pdf import render_pdf_in_this_process
+    from projects import agreements
+    from projects.agreement_issuing import agreements_issue_bulk
+    from projects.enums import AGREEMENT_REQUEST_OPEN_STATES, AgreementRequestState, GrantState
+    from projects.models import AgreementRequest, Grant
+    from projects.readiness import agreement_readiness
+
+    coordinator = User.objects.get(email="bench.koordynator@example.org")
+    grants = list(
+        Grant.objects.filter(call_id=call_id, state=GrantState.AGREEMENT_TO_PREPARE)
+        .select_related("call", "application__applicant")
+        .order_by("pk")[:count]
+    )
+    not_ready = [g.reference_number for g in grants if agreement_readiness(g)]
+    if not grants or not_ready:
+        raise SystemExit(f"no grants ready for their agreements: {not_ready[:3]}")
+
+    sample = grants[0]
+    floor_runs = min(10, len(grants))
+
+    def per_agreement() -> tuple[float, float]:
+        """Wall and CPU seconds (of this process) per agreement, over floor_runs agreements."""
+        agreements.render_agreement_pdf(
+            sample, language="pl", number="BG/FLOOR/U0", issued_at=timezone.now()
+        )
+        started, before = time.perf_counter(), os.times()
+        for i in range(floor_runs):
+            agreements.render_agreement_pdf(
+                sample, language="pl", number=f"BG/FLOOR/U{i}", issued_at=timezone.now()
+            )
+        after = os.times()
+        cpu = sum(getattr(after, f) - getattr(before, f) for f in CPU_FIELDS)
+        return (time.perf_counter() - started) / floor_runs, cpu / floor_runs
+
+    def in_this_process(html, *, timeout=None, **options):
+        return render_pdf_in_this_process(html, **options)
+
+    # Floor: WeasyPrint alone, in this process, one shared FontConfiguration, no isolation.
+    with mock.patch.object(agreements, "render_pdf", in_this_process):
+        floor_wall, floor_cpu = per_agreement()
+    # The same loop as the workers render it: through core.pdf's renderer processes.
+    isolated_wall, _cpu_here = per_agreement()
+
+    for pdf_id in version_pdfs_pending():  # as for the letters: nothing else for the workers
+        version_pdf_render(pdf_id=pdf_id)
+
+    processes = _worker_processes(env, workers)
+    peaks = []
+    try:
+        time.sleep(3)  # started and warmed up by Django's start-up, as on a running site
+        _queue_drained()
+        started = time.perf_counter()
+        with transaction.atomic():
+            requested, refused = agreements_issue_bulk(grants=grants, by=coordinator)
+        if refused:
+            raise SystemExit(f"the bulk send refused {len(refused)}: {refused[0]}")
+        requests = AgreementRequest.objects.filter(pk__in=[r.pk for r in requested])
+        while requests.filter(state__in=AGREEMENT_REQUEST_OPEN_STATES).exists():
+            peaks.append([peak_rss_mb(p.pid) for p in processes])
+            if time.perf_counter() - started > 900:
+                raise SystemExit("agreements took longer than 15 minutes")
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - started
+    finally:
+        _stop(processes)
+    issued = requests.filter(state=AgreementRequestState.ISSUED).count()
+    per_one = elapsed / max(issued, 1)
+    return {
+        "agreements_issued": issued,
+        "agreements_failed": requests.filter(state=AgreementRequestState.FAILED).count(),
+        "agreements_per_second": issued / elapsed if elapsed else 0,
+        "agreements_seconds_per_agreement_wall": per_one,
+        "agreements_floor_seconds_per_agreement": floor_wall,
+        "agreements_floor_cpu_seconds_per_agreement": floor_cpu,
+        "agreements_isolated_seconds_per_agreement": isolated_wall,
+        # Two workers share the work: per agreement each worker spends workers × wall time.
+        "agreements_ratio_to_floor": (per_one * workers) / floor_wall if floor_wall else 0,
+        "agreements_worker_peak_rss_mb": max((max(row) for row in peaks if row), default=0.0),
     }
 
 
@@ -825,6 +949,18 @@ def main() -> int:
                 "letters_per_second": "letters/s",
                 "letters_ratio_to_floor": "x",
                 "letters_worker_peak_rss_mb": "MB",
+            }.get(name, "s")
+            figures[name] = (value, unit)
+    if args.agreements:
+        for name, value in bench_agreements(
+            args.agreements, args.workers, env, people["grants_call_id"]
+        ).items():
+            unit = {
+                "agreements_issued": "count",
+                "agreements_failed": "count",
+                "agreements_per_second": "agreements/s",
+                "agreements_ratio_to_floor": "x",
+                "agreements_worker_peak_rss_mb": "MB",
             }.get(name, "s")
             figures[name] = (value, unit)
 

@@ -77,6 +77,9 @@ OWNERS: dict[tuple[str, str], dict[str, frozenset[str]]] = {
         "Grant": frozenset({"state", "terminated_reason"})
     },
     ("projects/services.py", "agreement_transition"): {"Agreement": frozenset({"state"})},
+    ("projects/agreement_issuing.py", "agreement_request_transition"): {
+        "AgreementRequest": frozenset({"state"})
+    },
     ("projects/services.py", "bank_account_transition"): {
         "BankAccount": frozenset({"state", "answered_by", "answered_at"})
     },

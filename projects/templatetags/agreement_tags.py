@@ -3,6 +3,7 @@
 from django import template
 
 from projects.enums import PREPARING_STATES, AgreementState
+from projects.progress import unfinished_agreement_request
 from projects.readiness import (
     agreement_readiness,
     budget_from_grant,
@@ -19,6 +20,7 @@ def agreement_panel(grant) -> dict:
     withdrawn versions. Reads the relations the grant pages prefetch (no query of its own)."""
     agreements = list(grant.agreements.all())
     current = next((a for a in agreements if a.state != AgreementState.WITHDRAWN), None)
+    preparing = grant.state in PREPARING_STATES
     return {
         "problems": agreement_readiness(grant),
         "reduced": budget_is_reduced(grant),
@@ -27,6 +29,8 @@ def agreement_panel(grant) -> dict:
         "current": current,
         # Sent and not yet signed: waiting for signatures, and the coordinator may withdraw it.
         "awaiting_signatures": current is not None and current.state == AgreementState.SENT,
-        "preparing": grant.state in PREPARING_STATES,
+        "preparing": preparing,
+        # The coordinator pressed "Send": a task worker prepares it, or it failed (retry).
+        "request": unfinished_agreement_request(grant) if preparing else None,
         "withdrawn": [a for a in reversed(agreements) if a.state == AgreementState.WITHDRAWN],
     }

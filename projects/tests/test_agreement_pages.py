@@ -11,7 +11,8 @@ from django.urls import reverse
 from accounts.tests.factories import CoordinatorFactory, UserFactory
 from decisions.enums import LetterKind
 from decisions.models import DecisionLetter
-from projects.agreements import agreement_issue, agreement_withdraw
+from projects.agreement_issuing import agreement_issue_now
+from projects.agreements import agreement_withdraw
 from projects.enums import GrantState
 from projects.models import AgreementTemplate, CallGrantTerms
 from projects.tests.factories import accepted_grant
@@ -106,7 +107,7 @@ def test_grant_budget_confirmed_to_the_award_lets_the_agreement_be_issued(client
     assert response.status_code == 302
     grant.refresh_from_db()
     assert grant.budget_confirmed_at is not None
-    agreement = agreement_issue(grant=grant, by=CoordinatorFactory())
+    agreement = agreement_issue_now(grant=grant, by=CoordinatorFactory())
     with agreement.pdf.open("rb") as stored:
         text = pdf_text(stored.read())
     assert "Warsztaty" in text and "2 500,00 zł" in text
@@ -143,7 +144,7 @@ def test_grant_budget_is_not_open_to_anyone_else(client, who):
 @pytest.fixture
 def issued():
     grant = ready_grant()
-    return agreement_issue(grant=grant, by=CoordinatorFactory())
+    return agreement_issue_now(grant=grant, by=CoordinatorFactory())
 
 
 def test_agreement_download_gives_the_grantee_their_pdf_as_an_attachment(client, issued):
@@ -203,10 +204,13 @@ def test_coordinator_sees_why_the_agreement_cant_be_issued(client):
     assert grant.state == GrantState.AGREEMENT_TO_PREPARE
 
 
-def test_coordinator_issues_then_withdraws_with_a_reason(client):
+def test_coordinator_issues_then_withdraws_with_a_reason(
+    client, django_capture_on_commit_callbacks
+):
     grant = ready_grant()
     client.force_login(CoordinatorFactory())
-    response = client.post(reverse("projects_manage:agreement_issue", kwargs={"pk": grant.pk}))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("projects_manage:agreement_issue", kwargs={"pk": grant.pk}))
     assert response.status_code == 302
     agreement = grant.agreements.get()
     withdraw = reverse(
@@ -272,7 +276,7 @@ def test_terms_page_saves_the_calls_terms(client):
     assert client.post(url, terms_post()).status_code == 302
     terms = CallGrantTerms.objects.get(call=grant.call)
     assert terms.advance_percent == Decimal("80") and terms.signing_days == 10
-    agreement = agreement_issue(grant=grant, by=CoordinatorFactory())
+    agreement = agreement_issue_now(grant=grant, by=CoordinatorFactory())
     with agreement.pdf.open("rb") as stored:
         text = pdf_text(stored.read())
     assert "2 400,00 zł" in text and "600,00 zł" in text  # 80/20
@@ -320,7 +324,7 @@ def test_agreement_text_saved_for_a_call_is_the_one_issued(client):
     assert "{{ grantee }}" in page_text(client.get(url))  # the placeholders are documented
     body = "## § 1\n\nUmowa dla {{ grantee }} na kwotę {{ amount }}, projekt **{{ title }}**."
     assert client.post(url, {"action": "save", "body": body}).status_code == 302
-    agreement = agreement_issue(grant=grant, by=CoordinatorFactory())
+    agreement = agreement_issue_now(grant=grant, by=CoordinatorFactory())
     with agreement.pdf.open("rb") as stored:
         text = pdf_text(stored.read())
     assert f"Umowa dla {grant.grantee_name} na kwotę 3 000,00 zł" in text
@@ -365,7 +369,7 @@ def test_export_grant_documents_writes_letters_and_every_agreement_version(tmp_p
     letter.pdf.save("letter.pdf", ContentFile(b"%PDF-1.7 letter"), save=True)
     agreement_withdraw(agreement=issued, by=coordinator, reason="Korekta")
     grant.refresh_from_db()
-    agreement_issue(grant=grant, by=coordinator)
+    agreement_issue_now(grant=grant, by=coordinator)
     call_command("export_grant_documents", call=grant.call.slug, out=tmp_path)
     stem = grant.reference_number.replace("/", "-")
     names = sorted(path.name for path in tmp_path.iterdir())
@@ -388,12 +392,12 @@ def test_grant_page_queries_do_not_grow_with_agreement_versions(client):
         return len(captured)
 
     agreement_withdraw(
-        agreement=agreement_issue(grant=grant, by=coordinator), by=coordinator, reason="1"
+        agreement=agreement_issue_now(grant=grant, by=coordinator), by=coordinator, reason="1"
     )
     one = queries()
     for _ in range(2):
         grant.refresh_from_db()
         agreement_withdraw(
-            agreement=agreement_issue(grant=grant, by=coordinator), by=coordinator, reason="2"
+            agreement=agreement_issue_now(grant=grant, by=coordinator), by=coordinator, reason="2"
         )
     assert queries() == one

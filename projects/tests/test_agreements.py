@@ -10,13 +10,8 @@ from pypdf import PdfReader
 from accounts.tests.factories import CoordinatorFactory
 from core.deadlines import deadline_in
 from core.models import OutgoingEmail, ProgrammeProfile
-from projects.agreements import (
-    AgreementNotReady,
-    agreement_issue,
-    agreement_readiness,
-    agreement_withdraw,
-    agreements_issue_bulk,
-)
+from projects.agreement_issuing import agreement_issue_now, agreements_issue_bulk
+from projects.agreements import AgreementNotReady, agreement_withdraw
 from projects.enums import (
     AccountOwner,
     AgreementState,
@@ -25,6 +20,7 @@ from projects.enums import (
     SignatoryRole,
 )
 from projects.models import BankAccount, Grant, Signatory
+from projects.readiness import agreement_readiness
 from projects.tests.factories import accepted_grant
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +76,7 @@ def stored_text(agreement) -> str:
 def test_agreement_issue_pdf_reads_back_the_parties_amount_iban_budget_and_number():
     operator()
     grant = ready_grant()
-    agreement = agreement_issue(grant=grant, by=CoordinatorFactory())
+    agreement = agreement_issue_now(grant=grant, by=CoordinatorFactory())
     text = stored_text(agreement)
     number = f"{grant.reference_number}/U1"
     assert agreement.number == number
@@ -102,7 +98,7 @@ def test_agreement_issue_pdf_reads_back_the_parties_amount_iban_budget_and_numbe
 
 def test_agreement_issue_stores_an_immutable_numbered_file_and_sends_the_grant():
     grant = ready_grant()
-    agreement = agreement_issue(grant=grant, by=CoordinatorFactory())
+    agreement = agreement_issue_now(grant=grant, by=CoordinatorFactory())
     with agreement.pdf.open("rb") as stored:
         data = stored.read()
     assert agreement.sha256 == hashlib.sha256(data).hexdigest()
@@ -117,7 +113,7 @@ def test_agreement_issue_stores_an_immutable_numbered_file_and_sends_the_grant()
 
 def test_agreement_issue_emails_the_grantee_and_every_signatory():
     grant = ready_grant()
-    agreement_issue(grant=grant, by=CoordinatorFactory())
+    agreement_issue_now(grant=grant, by=CoordinatorFactory())
     emails = OutgoingEmail.objects.filter(kind="projects/agreement_ready")
     assert sorted(e.to for e in emails) == sorted(
         [grant.application.applicant.email, "jan@example.org"]
@@ -128,12 +124,12 @@ def test_agreement_issue_emails_the_grantee_and_every_signatory():
 def test_agreement_withdraw_lets_the_next_version_be_issued_and_keeps_the_first():
     coordinator = CoordinatorFactory()
     grant = ready_grant()
-    first = agreement_issue(grant=grant, by=coordinator)
+    first = agreement_issue_now(grant=grant, by=coordinator)
     first_sha = first.sha256
     agreement_withdraw(agreement=first, by=coordinator, reason="Zła data końca projektu")
     grant.refresh_from_db()
     assert grant.state == GrantState.AGREEMENT_TO_PREPARE
-    second = agreement_issue(grant=grant, by=coordinator)
+    second = agreement_issue_now(grant=grant, by=coordinator)
     assert second.number == f"{grant.reference_number}/U2"
     first.refresh_from_db()
     assert first.state == AgreementState.WITHDRAWN
@@ -143,7 +139,7 @@ def test_agreement_withdraw_lets_the_next_version_be_issued_and_keeps_the_first(
 
 def test_agreement_withdraw_needs_a_reason():
     grant = ready_grant()
-    agreement = agreement_issue(grant=grant, by=CoordinatorFactory())
+    agreement = agreement_issue_now(grant=grant, by=CoordinatorFactory())
     with pytest.raises(ValidationError):
         agreement_withdraw(agreement=agreement, by=None, reason="  ")
     agreement.refresh_from_db()
@@ -153,7 +149,7 @@ def test_agreement_withdraw_needs_a_reason():
 def test_agreement_issue_refuses_a_grant_without_signatory_or_account():
     grant = accepted_grant()
     with pytest.raises(AgreementNotReady) as refused:
-        agreement_issue(grant=grant, by=CoordinatorFactory())
+        agreement_issue_now(grant=grant, by=CoordinatorFactory())
     assert (
         "Nikt nie jest wskazany do podpisania umowy w imieniu grantobiorcy."
         in refused.value.problems
@@ -166,9 +162,9 @@ def test_agreement_issue_refuses_a_grant_without_signatory_or_account():
 
 def test_agreement_issue_refuses_a_second_issue_while_one_is_sent():
     grant = ready_grant()
-    agreement_issue(grant=grant, by=CoordinatorFactory())
+    agreement_issue_now(grant=grant, by=CoordinatorFactory())
     with pytest.raises(AgreementNotReady):
-        agreement_issue(grant=grant, by=CoordinatorFactory())
+        agreement_issue_now(grant=grant, by=CoordinatorFactory())
     assert grant.agreements.count() == 1
 
 
@@ -189,7 +185,7 @@ def test_agreement_in_english_for_an_english_grantee_keeps_the_polish_words():
     applicant = grant.application.applicant
     applicant.language = "en"
     applicant.save(update_fields=["language"])
-    agreement = agreement_issue(grant=grant, by=CoordinatorFactory())
+    agreement = agreement_issue_now(grant=grant, by=CoordinatorFactory())
     text = stored_text(agreement)
     assert agreement.language == "en"
     assert "Grant agreement no." in text

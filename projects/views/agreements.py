@@ -14,6 +14,7 @@ from applicants.forms import BudgetFormSet
 from core.states import InvalidMove
 from grants.models import GrantCall
 from grants.views.manage import CoordinatorRequiredMixin
+from projects.agreement_issuing import agreement_issue
 from projects.agreement_templates import (
     agreement_template_reset,
     agreement_template_save,
@@ -25,9 +26,7 @@ from projects.agreements import (
     AgreementNotReady,
     AgreementTextBroken,
     agreement_file_name,
-    agreement_issue,
     agreement_preview_pdf,
-    agreement_readiness,
     agreement_template_get,
     agreement_withdraw,
     default_agreement_body,
@@ -44,6 +43,8 @@ from projects.grant_budget import (
     grant_budget_problem_templates,
 )
 from projects.models import Agreement
+from projects.progress import unfinished_agreement_request
+from projects.readiness import agreement_readiness
 from projects.selectors import call_terms, grant_get_for_coordinator
 from projects.views.grantee import OwnGrantMixin
 
@@ -245,27 +246,27 @@ class AgreementIssueView(CoordinatorRequiredMixin, TemplateView):
 
     def get(self, request, pk):
         grant = grant_get_for_coordinator(pk=pk)
-        return self.render_to_response(
-            self.get_context_data(grant=grant, problems=agreement_readiness(grant))
-        )
+        problems = agreement_readiness(grant)
+        pending = unfinished_agreement_request(grant)
+        if pending is not None and pending.is_open:
+            problems.append(_("The agreement is already being prepared."))
+        return self.render_to_response(self.get_context_data(grant=grant, problems=problems))
 
     def post(self, request, pk):
         grant = grant_get_for_coordinator(pk=pk)
         try:
-            # Rendered here, in the request: one PDF, bounded by the renderer's time limit.
-            agreement = agreement_issue(grant=grant, by=request.user)
+            # Recorded here and rendered by a task worker: the page returns at once.
+            agreement_issue(grant=grant, by=request.user)
         except AgreementNotReady as exc:
             return self.render_to_response(
                 self.get_context_data(grant=grant, problems=exc.problems), status=409
             )
-        except AgreementTextBroken as exc:
-            return self.render_to_response(
-                self.get_context_data(grant=grant, problems=[str(exc)]), status=409
-            )
         messages.success(
             request,
-            _("Agreement %(number)s is issued and sent for signing.")
-            % {"number": agreement.number},
+            _(
+                "The agreement is being prepared. It is sent for signing as soon as it is ready; "
+                "this page shows it then."
+            ),
         )
         return redirect("projects_manage:grant", grant.pk)
 
