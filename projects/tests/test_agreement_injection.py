@@ -7,7 +7,7 @@ import pytest
 from accounts.tests.factories import CoordinatorFactory
 from grants.models import GrantCall
 from projects.agreement_templates import agreement_template_save
-from projects.agreements import agreement_issue
+from projects.agreement_issuing import agreement_issue_now
 from projects.models import Grant, Signatory
 from projects.tests.test_agreements import operator, ready_grant, stored_text
 
@@ -25,7 +25,7 @@ def test_agreement_pdf_shows_typed_html_as_text(settings):
     Signatory.objects.filter(grant=grant).update(full_name="Jan " + HOSTILE)
     grant.refresh_from_db()
 
-    agreement = agreement_issue(grant=grant, by=CoordinatorFactory())
+    agreement = agreement_issue_now(grant=grant, by=CoordinatorFactory())
 
     text = stored_text(agreement)
     assert "Grupa <b>Zła</b><img" in text
@@ -48,7 +48,7 @@ def test_agreement_text_with_raw_html_and_a_local_file_link_renders_without_them
         call=GrantCall.objects.get(pk=grant.call_id), language="pl", body=body, by=coordinator
     )
 
-    agreement = agreement_issue(grant=grant, by=coordinator)
+    agreement = agreement_issue_now(grant=grant, by=coordinator)
 
     text = stored_text(agreement)
     assert "root:x:0:0" not in text
