@@ -142,6 +142,8 @@ class SignedFileUploadView(OwnGrantMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", SignedFileForm())
+        # TemplateView.get passes the URL's kwargs: its "method" is a plain string, replaced here.
+        kwargs.pop("method", None)
         return super().get_context_data(
             grant=self.grant,
             method=SigningMethod(self.kwargs["method"]),
