@@ -191,7 +191,7 @@ class SignatoryMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.grant = get_object_or_404(
-            Grant.objects.select_related("call").prefetch_related(
+            Grant.objects.select_related("call", "application").prefetch_related(
                 "agreements__signatures", "signatories"
             ),
             pk=kwargs["pk"],
@@ -225,6 +225,8 @@ class SignView(SignatoryMixin, TemplateView):
             signature=signature,
             account=account,
             in_system=SigningMethod.IN_SYSTEM in signing_methods(grant=self.grant, terms=terms),
+            # The applicant has the grant's page to go back to; other signatories don't.
+            is_grantee=self.grant.application.applicant_id == self.request.user.pk,
             **kwargs,
         )
 
