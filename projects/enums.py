@@ -3,6 +3,7 @@ moves allowed between them; how a call's grants are signed and paid."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class GrantState(models.TextChoices):
@@ -177,7 +178,8 @@ class PaymentState(models.TextChoices):
     """One instalment of a grant. Written only by payment_transition()."""
 
     PLANNED = "planned", _("Planned")
-    DUE = "due", _("Due")
+    # "Due" alone is also a review's deadline ("Termin"): an instalment is due to be paid.
+    DUE = "due", pgettext_lazy("payment state", "Due")
     PAID = "paid", _("Paid")
     CANCELLED = "cancelled", _("Cancelled")
 

@@ -110,6 +110,18 @@ def _is_signature_widget(annotation) -> bool:
     return False
 
 
+def _is_xmp_metadata(old, new) -> bool:
+    """Both versions are an XMP metadata stream (/Type /Metadata /Subtype /XML): a signing
+    program rewrites the issued PDF/A's metadata (pyHanko adds itself as the producer); it is
+    never drawn on a page."""
+    return all(
+        isinstance(stream, generic.StreamObject)
+        and stream.get("/Type") == "/Metadata"
+        and stream.get("/Subtype") == "/XML"
+        for stream in (old, new)
+    )
+
+
 def _annotation_refs(page: generic.DictionaryObject) -> list:
     annotations = page.get("/Annots")
     if not isinstance(annotations, generic.ArrayObject):
@@ -132,6 +144,8 @@ def _first_signature_problem(reader, issued_revisions: int, signed_revision: int
             continue
         old = before.get_object(ref)
         new = after.get_object(ref)
+        if _is_xmp_metadata(old, new):
+            continue
         if isinstance(old, generic.StreamObject) or not isinstance(old, generic.DictionaryObject):
             return _("The agreement's content was changed in this file.")
         if not isinstance(new, generic.DictionaryObject) or isinstance(new, generic.StreamObject):

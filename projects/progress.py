@@ -180,12 +180,25 @@ def unfinished_agreement_request_state(grant) -> str:
 
 
 @dataclass(frozen=True)
+class Todo:
+    """One thing the grantee must do, and where on the site they do it: "budget",
+    "bank_account", "signatories" (pages of their own) or "signing" (the page's signing
+    panel, which links each way of signing)."""
+
+    text: str
+    where: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class NextStep:
     """The box at the top of the grantee's page: a heading, a few sentences, a list of to-dos."""
 
     heading: str
     text: str
-    todo: list[str] = field(default_factory=list)
+    todo: list[Todo] = field(default_factory=list)
     tone: str = "info"  # a Bootstrap alert colour: "warning" when the grantee must act
     signing: bool = False  # the grantee must sign: the page shows the date to sign by
 
@@ -201,17 +214,24 @@ def grantee_next_step(progress: GrantProgress) -> NextStep:
         todo = []
         if not progress.budget_confirmed:
             todo.append(
-                str(
-                    _(
-                        "Check your budget and confirm it. If you got less money than you asked "
-                        "for, change the amounts so they add up to the grant."
-                    )
+                Todo(
+                    str(
+                        _(
+                            "Check your budget and confirm it. If you got less money than you "
+                            "asked for, change the amounts so they add up to the grant."
+                        )
+                    ),
+                    "budget",
                 )
             )
         if not progress.bank_account:
-            todo.append(str(_("Give us the bank account we should send the money to.")))
+            todo.append(
+                Todo(
+                    str(_("Give us the bank account we should send the money to.")), "bank_account"
+                )
+            )
         if not progress.signatories:
-            todo.append(str(_("Tell us who will sign the agreement.")))
+            todo.append(Todo(str(_("Tell us who will sign the agreement.")), "signatories"))
         if todo:
             return NextStep(
                 heading=str(_("What you need to do now")),
@@ -258,7 +278,7 @@ def grantee_next_step(progress: GrantProgress) -> NextStep:
         return NextStep(
             heading=str(_("What you need to do now")),
             text=text,
-            todo=[str(_("Sign the agreement before the deadline."))],
+            todo=[Todo(str(_("Sign the agreement before the deadline.")), "signing")],
             tone="warning",
             signing=True,
         )

@@ -74,7 +74,7 @@ def _fake_letter_pdf(decision, *, language, number, issued_at) -> bytes:
     return f"%PDF-1.7\n% {number} ({language})\n%%EOF\n".encode()
 
 
-def _reviewed_application(call, *, applicant, kind, applicant_fields):
+def _reviewed_application(call, *, applicant, kind, applicant_fields, **application_fields):
     from reviews.models import Review, ReviewAssignment
 
     application = ApplicationFactory(
@@ -84,6 +84,7 @@ def _reviewed_application(call, *, applicant, kind, applicant_fields):
         applicant_kind=kind,
         requested_amount=Decimal("3000.00"),
         version=False,
+        **application_fields,
     )
     ApplicationVersion.objects.create(
         application=application,
@@ -112,33 +113,56 @@ def accepted_grants(
     call=None,
     applicants=None,
     kind: str = ApplicantKind.INDIVIDUAL,
+    kinds: list[dict] | None = None,
     **applicant_fields,
 ) -> list[Grant]:
     """`count` grants of one call made as the pipeline makes them: applications awarded
     `amount`, published together and accepted by their applicants (letters stubbed: their
-    content is the decisions' tests')."""
+    content is the decisions' tests').
+
+    `kinds` makes one grant per entry instead, each a dict with its "kind" and, as wanted,
+    its "amount", "applicant_name" and applicant fields (e.g. an NGO's "krs", a group's
+    "members": [{"full_name", "age"}]): several kinds of grantee in one call."""
     from decisions.services import award_accept, decision_record, results_publish
 
     call = call or GrantCallFactory(total_budget=Decimal("900000"))
-    applicants = list(applicants or [UserFactory() for _ in range(count)])
+    if kinds is not None:
+        awards = [dict(entry) for entry in kinds]
+    else:
+        awards = [{"kind": kind, **applicant_fields} for _ in range(count)]
+    applicants = list(applicants or [UserFactory() for _ in awards])
     coordinator = CoordinatorFactory()
+
+    def application_for(applicant, award):
+        application_fields = {}
+        if "applicant_name" in award:
+            application_fields["applicant_name"] = award.pop("applicant_name")
+        award.pop("amount", None)
+        return _reviewed_application(
+            call,
+            applicant=applicant,
+            kind=award.pop("kind"),
+            applicant_fields=award,
+            **application_fields,
+        )
+
     with mock.patch("decisions.letters.render_letter_pdf", _fake_letter_pdf):
-        decisions = [
-            decision_record(
-                application=_reviewed_application(
-                    call, applicant=applicant, kind=kind, applicant_fields=applicant_fields
-                ),
-                outcome=DecisionOutcome.AWARDED,
-                amount=Decimal(amount),
-                justification=(
-                    "Komisja przyznała mniej: część kosztów pokryje gmina."
-                    if Decimal(amount) < Decimal("3000.00")
-                    else ""
-                ),
-                by=coordinator,
+        decisions = []
+        for applicant, award in zip(applicants, awards, strict=True):
+            awarded = Decimal(award.get("amount", amount))
+            decisions.append(
+                decision_record(
+                    application=application_for(applicant, award),
+                    outcome=DecisionOutcome.AWARDED,
+                    amount=awarded,
+                    justification=(
+                        "Komisja przyznała mniej: część kosztów pokryje gmina."
+                        if awarded < Decimal("3000.00")
+                        else ""
+                    ),
+                    by=coordinator,
+                )
             )
-            for applicant in applicants
-        ]
         results_publish(call=deadline_passes(call), by=coordinator)
         for decision, applicant in zip(decisions, applicants, strict=True):
             award_accept(decision=Decision.objects.get(pk=decision.pk), by=applicant)

@@ -172,6 +172,21 @@ def _scan():
     return SimpleUploadedFile("skan.png", b"\x89PNG\r\n\x1a\n" + b"0" * 200, "image/png")
 
 
+@pytest.mark.parametrize("method", ["scan", "electronic"])
+def test_signed_file_upload_page_shows_its_form(client, method):
+    grant, agreement = _group_sent()
+    client.force_login(grant.application.applicant)
+
+    response = client.get(
+        reverse("projects:signed_file", kwargs={"pk": grant.pk, "method": method})
+    )
+
+    assert response.status_code == 200
+    page = _page(response)
+    assert agreement.number in page
+    assert 'name="file"' in page
+
+
 def test_scan_upload_then_the_coordinator_confirms_it(client):
     grant, agreement = _group_sent()
     client.force_login(grant.application.applicant)

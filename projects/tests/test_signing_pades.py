@@ -155,3 +155,23 @@ def test_pades_content_changed_in_the_signed_revision_is_refused(client, sent, s
     assert response.status_code == 400
     assert "W tym pliku do umowy dodano coś poza podpisami" in _page(response)
     assert not Signature.objects.exists()
+
+
+def test_pades_signature_on_a_rendered_pdfa_agreement_is_accepted(client, signer):
+    # The agreement as issued for real (PDF/A, with XMP metadata that signing programs
+    # update), not the one-page stand-in: signed by two board members, one after the other.
+    from projects.agreements import agreement_issue as agreement_render_and_issue
+    from projects.tests.test_agreements import operator, ready_grant
+
+    operator()
+    grant = ready_grant()
+    agreement = agreement_render_and_issue(grant=grant, by=CoordinatorFactory())
+    client.force_login(grant.application.applicant)
+    first = pdf_sign(agreement_pdf(agreement), signer=signer)
+    both = pdf_sign(first, signer=test_signer_create("Piotr Sowa"), field_name="Podpis2")
+
+    response = _upload(client, grant, both)
+
+    assert response.status_code == 302
+    page = _page(client.get(grant.get_absolute_url()))
+    assert "Podpisane elektronicznie przez: Anna Kowalska, Piotr Sowa" in page

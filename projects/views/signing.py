@@ -142,7 +142,8 @@ class SignedFileUploadView(OwnGrantMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", SignedFileForm())
-        kwargs.pop("method", None)  # the URL's text; the page gets the enum below
+        # TemplateView.get passes the URL's kwargs: its "method" is a plain string, replaced here.
+        kwargs.pop("method", None)
         return super().get_context_data(
             grant=self.grant,
             method=SigningMethod(self.kwargs["method"]),
@@ -190,7 +191,7 @@ class SignatoryMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.grant = get_object_or_404(
-            Grant.objects.select_related("call").prefetch_related(
+            Grant.objects.select_related("call", "application").prefetch_related(
                 "agreements__signatures", "signatories"
             ),
             pk=kwargs["pk"],
@@ -224,6 +225,8 @@ class SignView(SignatoryMixin, TemplateView):
             signature=signature,
             account=account,
             in_system=SigningMethod.IN_SYSTEM in signing_methods(grant=self.grant, terms=terms),
+            # The applicant has the grant's page to go back to; other signatories don't.
+            is_grantee=self.grant.application.applicant_id == self.request.user.pk,
             **kwargs,
         )
 
