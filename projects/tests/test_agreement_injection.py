@@ -6,8 +6,8 @@ import pytest
 
 from accounts.tests.factories import CoordinatorFactory
 from grants.models import GrantCall
-from projects.agreement_templates import agreement_template_save
 from projects.agreement_issuing import agreement_issue_now
+from projects.agreement_templates import agreement_template_save
 from projects.models import Grant, Signatory
 from projects.tests.test_agreements import operator, ready_grant, stored_text
 

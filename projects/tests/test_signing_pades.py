@@ -160,7 +160,7 @@ def test_pades_content_changed_in_the_signed_revision_is_refused(client, sent, s
 def test_pades_signature_on_a_rendered_pdfa_agreement_is_accepted(client, signer):
     # The agreement as issued for real (PDF/A, with XMP metadata that signing programs
     # update), not the one-page stand-in: signed by two board members, one after the other.
-    from projects.agreements import agreement_issue as agreement_render_and_issue
+    from projects.agreement_issuing import agreement_issue_now as agreement_render_and_issue
     from projects.tests.test_agreements import operator, ready_grant
 
     operator()
