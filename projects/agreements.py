@@ -430,7 +430,7 @@ def _grant_for_issue(pk: int) -> Grant:
     )
 
 
-def agreement_issue(*, grant: Grant, by) -> Agreement:
+def agreement_issue(*, grant: Grant, by, issued_at: datetime | None = None) -> Agreement:
     """Issue the next version of `grant`'s agreement: render, store, send it for signing.
 
     Raises AgreementNotReady with what is missing. The PDF is rendered in the
@@ -439,7 +439,8 @@ def agreement_issue(*, grant: Grant, by) -> Agreement:
     numbered agreement stored (sha256, size), the grant moved to "sent", its
     signing deadline set (the end of the day, the call's signing days from
     today) and the "agreement ready" e-mail queued for the grantee and every
-    signatory (sent after commit).
+    signatory (sent after commit). `issued_at` dates an agreement of a story told in the
+    past (the demo's): the PDF, the record and the signing deadline agree on it.
     """
     grant = _grant_for_issue(grant.pk)
     if problems := agreement_readiness(grant):
@@ -447,7 +448,7 @@ def agreement_issue(*, grant: Grant, by) -> Agreement:
     language = grant_language(grant)
     version = _next_version(grant)
     number = agreement_number(grant, version)
-    issued_at = timezone.now()
+    issued_at = issued_at or timezone.now()
     pdf = render_agreement_pdf(grant, language=language, number=number, issued_at=issued_at)
     agreement = None
     try:
@@ -476,7 +477,7 @@ def agreement_issue(*, grant: Grant, by) -> Agreement:
                 agreement=agreement, old_state="", new_state=agreement.state, by=by, note=number
             )
             moved = grant_transition(fresh, GrantState.AGREEMENT_SENT, by=by, note=number)
-            moved.signing_deadline = deadline_in(call_terms(fresh.call).signing_days)
+            moved.signing_deadline = deadline_in(call_terms(fresh.call).signing_days, now=issued_at)
             moved.save(update_fields=["signing_deadline", "updated_at"])
             _agreement_ready_emails(fresh, agreement, moved.signing_deadline)
     except Exception as exc:
