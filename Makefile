@@ -44,8 +44,12 @@ migrate: install
 	$(PY) manage.py migrate -v0
 	$(PY) manage.py createcachetable
 
+# The demo signs one agreement with its own throwaway test certificate authority, written
+# to var/demo/; naming it here makes the check show that chain as "test certificate (demo)"
+# (never trusted; production settings name no test authority).
+DEMO_SIGNATURE_TEST_ROOTS := $(CURDIR)/var/demo/signing-test-ca.pem
 demo: migrate
-	$(PY) manage.py load_demo
+	MIKROGRANTY_SIGNATURE_TEST_ROOTS=$(DEMO_SIGNATURE_TEST_ROOTS) $(PY) manage.py load_demo
 
 # The web server and the task worker (e-mail, PDFs) side by side; Ctrl+C stops both.
 serve:

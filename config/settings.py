@@ -312,6 +312,14 @@ SIGNED_PDF_CHECK_MEMORY_MB = int(os.environ.get("MIKROGRANTY_SIGNED_PDF_CHECK_ME
 # The one render made in a web request (a letter template's preview) gets less time.
 PDF_PREVIEW_TIMEOUT = float(os.environ.get("MIKROGRANTY_PDF_PREVIEW_TIMEOUT", "30"))
 
+# --- Electronic signatures on grant agreements (projects.pades) ---------------------
+# PEM files (comma-separated paths) of the certificate authorities whose chains count as
+# trusted. Empty: signatures are checked, their chains reported as not checked.
+SIGNATURE_TRUST_ROOTS = env_list("MIKROGRANTY_SIGNATURE_TRUST_ROOTS", "")
+# Test authorities (e.g. the demo's, which `make run` sets: var/demo/signing-test-ca.pem): a
+# chain reaching one is shown as a test certificate, never as trusted. Empty by default.
+SIGNATURE_TEST_ROOTS = env_list("MIKROGRANTY_SIGNATURE_TEST_ROOTS", "")
+
 # --- E-mail ----------------------------------------------------------------------
 # DJANGO_EMAIL: "console" (default), "file" (one .log file per message in
 # var/mail), or "smtp" (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,

@@ -32,6 +32,7 @@ from core.services import programme_profile_save
 from decisions.models import DecisionLetter
 from demo.applications import demo_applications_load
 from demo.decisions import demo_decisions_load
+from demo.projects import demo_projects_load
 from demo.reviews import demo_reviews_load
 from grants.enums import CallStatus
 from grants.models import CallStatusChange, Criterion, GrantCall
@@ -42,6 +43,7 @@ from grants.services import (
     call_save,
     call_transition,
 )
+from projects.models import Grant
 from reviews.enums import ReviewStatus
 from reviews.models import Review, ReviewAssignment
 
@@ -487,6 +489,8 @@ def demo_load() -> dict[str, object]:
     decisions = demo_decisions_load(calls=calls, people=people, coordinator=coordinator)
     for call in calls.values():
         _catch_up(call, by=coordinator)
+    # After the award: grant terms for every call, the decided calls' grants on their way.
+    grants = demo_projects_load(calls=calls, coordinator=coordinator, password=DEMO_PASSWORD)
     # Every submitted version's PDF copies are queued for the task worker (`make run`
     # starts one): the new ones by the submissions above, those of a demo loaded
     # before copies were stored here.
@@ -497,6 +501,7 @@ def demo_load() -> dict[str, object]:
         "applications": applications,
         "reviews": reviews,
         "decisions": decisions,
+        "grants": grants,
     }
 
 
@@ -510,6 +515,7 @@ def demo_summary(*, calls: dict[str, GrantCall]) -> dict[str, int]:
             assignment__call_id__in=call_ids, status=ReviewStatus.SUBMITTED
         ).count(),
         "letters": DecisionLetter.objects.filter(decision__call_id__in=call_ids).count(),
+        "grants": Grant.objects.filter(call_id__in=call_ids).count(),
         "accounts": User.objects.filter(email__endswith="@example.org").count(),
         # Rendered by the task worker `make run` starts, in the background.
         "pdf_copies_waiting": VersionPdf.objects.filter(

@@ -214,7 +214,7 @@ def _agreement_request_claim(request_id: int) -> AgreementRequest | Agreement | 
         return agreement_request_transition(request, R.ISSUING)
 
 
-def _agreement_store(request: AgreementRequest) -> Agreement:
+def _agreement_store(request: AgreementRequest, *, issued_at: datetime | None = None) -> Agreement:
     """Render the request's version, then store it and send the grant for signing, once.
 
     The PDF is rendered outside any transaction (it takes a while); then, with
@@ -222,13 +222,15 @@ def _agreement_store(request: AgreementRequest) -> Agreement:
     it got there first, the readiness is checked again (it may have changed
     since "Send"), and the agreement is stored, the grant moved to "sent" with
     its signing deadline, the e-mails queued and the request marked issued.
+    `issued_at` dates an agreement of a story told in the past (the demo's): the
+    PDF, the record and the signing deadline agree on it.
     """
     grant = _grant_for_issue(request.grant_id)
     if problems := agreement_readiness(grant):
         raise AgreementNotReady(problems)
     language = grant_language(grant)
     number = agreement_number(grant, request.version)
-    issued_at = timezone.now()
+    issued_at = issued_at or timezone.now()
     pdf = render_agreement_pdf(grant, language=language, number=number, issued_at=issued_at)
     by = request.requested_by
     agreement = None
@@ -257,7 +259,7 @@ def _agreement_store(request: AgreementRequest) -> Agreement:
                 agreement=agreement, old_state="", new_state=agreement.state, by=by, note=number
             )
             moved = grant_transition(fresh, GrantState.AGREEMENT_SENT, by=by, note=number)
-            moved.signing_deadline = deadline_in(call_terms(fresh.call).signing_days)
+            moved.signing_deadline = deadline_in(call_terms(fresh.call).signing_days, now=issued_at)
             moved.save(update_fields=["signing_deadline", "updated_at"])
             _agreement_ready_emails(fresh, agreement, moved.signing_deadline)
             agreement_request_transition(claimed, R.ISSUED, agreement=agreement)
@@ -268,7 +270,9 @@ def _agreement_store(request: AgreementRequest) -> Agreement:
     return agreement
 
 
-def agreement_request_issue(*, request_id: int) -> Agreement | None:
+def agreement_request_issue(
+    *, request_id: int, issued_at: datetime | None = None
+) -> Agreement | None:
     """Render, store and send the agreement a request asks for. Safe to run twice.
 
     Returns the agreement (the one issued before, if the request is done), or
@@ -285,7 +289,7 @@ def agreement_request_issue(*, request_id: int) -> Agreement | None:
             claimed = _agreement_request_claim(request_id)
             if not isinstance(claimed, AgreementRequest):
                 return claimed
-            return _agreement_store(claimed)
+            return _agreement_store(claimed, issued_at=issued_at)
     except Exception as exc:
         try:
             _agreement_request_fail(request_id, exc)
@@ -303,14 +307,14 @@ def _agreement_request_fail(request_id: int, exc: Exception) -> None:
             agreement_request_transition(request, R.FAILED, error=_failure_text(exc))
 
 
-def agreement_issue_now(*, grant: Grant, by) -> Agreement:
+def agreement_issue_now(*, grant: Grant, by, issued_at: datetime | None = None) -> Agreement:
     """Ask for the grant's agreement and issue it here and now, not in the task queue.
 
     For commands, the demo and tests that need the agreement at once. Raises
     AgreementNotReady (nothing recorded) or the worker's error (the request FAILED).
     """
     request = agreement_issue(grant=grant, by=by)
-    return agreement_request_issue(request_id=request.pk)
+    return agreement_request_issue(request_id=request.pk, issued_at=issued_at)
 
 
 def _agreement_ready_emails(grant: Grant, agreement: Agreement, deadline: datetime) -> None:

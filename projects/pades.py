@@ -4,7 +4,9 @@ and that what was signed is the agreement that was issued, byte for byte.
 
 Trust in the signers' certificates is reported, never assumed: a chain is "trusted" only when
 it reaches a root the operator configured (settings.SIGNATURE_TRUST_ROOTS, PEM files); nothing
-here claims a signature is qualified, which needs the EU trusted lists we don't consult.
+here claims a signature is qualified, which needs the EU trusted lists we don't consult. A chain
+reaching a test authority (settings.SIGNATURE_TEST_ROOTS, e.g. the demo's) is reported as a
+test certificate, never as trusted.
 """
 
 import hashlib
@@ -53,6 +55,8 @@ class SignerFound:
     name: str
     trusted: bool
     signed_at: str = ""
+    # The chain reaches a test authority (SIGNATURE_TEST_ROOTS): a test certificate, not trusted.
+    test_certificate: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,12 @@ class PadesReport:
     def as_json(self) -> dict:
         return {
             "signers": [
-                {"name": s.name, "trusted": s.trusted, "signed_at": s.signed_at}
+                {
+                    "name": s.name,
+                    "trusted": s.trusted,
+                    "signed_at": s.signed_at,
+                    "test_certificate": s.test_certificate,
+                }
                 for s in self.signers
             ],
             "trust_roots_configured": self.trust_roots_configured,
@@ -77,8 +86,16 @@ class PadesReport:
 
 
 def _trust_roots() -> list[asn1_x509.Certificate]:
+    return _certificates_in(getattr(settings, "SIGNATURE_TRUST_ROOTS", ()))
+
+
+def _test_roots() -> list[asn1_x509.Certificate]:
+    return _certificates_in(getattr(settings, "SIGNATURE_TEST_ROOTS", ()))
+
+
+def _certificates_in(paths) -> list[asn1_x509.Certificate]:
     roots = []
-    for path in getattr(settings, "SIGNATURE_TRUST_ROOTS", ()) or ():
+    for path in paths or ():
         data = Path(path).read_bytes()
         blocks = pem.unarmor(data, multiple=True) if pem.detect(data) else [(None, None, data)]
         roots += [asn1_x509.Certificate.load(der) for _type, _headers, der in blocks]
@@ -135,7 +152,8 @@ def _first_signature_problem(reader, issued_revisions: int, signed_revision: int
         return _("Something besides signatures was added to the agreement in this file.")
     before = reader.get_historical_resolver(issued_revisions - 1)
     after = reader.get_historical_resolver(signed_revision)
-    # The document information dictionary (producer, modification date) is metadata only.
+    # The document information dictionary (producer, modification date) is metadata only, and
+    # so is the catalog's XMP stream (a PDF/A agreement has one; signing programs update it).
     info = before.trailer_view.raw_get("/Info") if "/Info" in before.trailer_view else None
     for ref in reader.xrefs.explicit_refs_in_revision(signed_revision):
         if reader.xrefs.get_introducing_revision(ref) >= issued_revisions:
@@ -308,11 +326,13 @@ def _pades_check_here(*, signed: bytes, issued: bytes, issued_sha256: str) -> Pa
             % {"count": MAX_SIGNATURES}
         )
     roots = _trust_roots()
+    test_roots = _test_roots()
+    test_fingerprints = {root.sha256 for root in test_roots}
     signers = []
     for signature in embedded:
         if signature.signed_revision < issued_revisions:
             raise SignedPdfRefused(_("A signature in this file was made before our agreement."))
-        context = ValidationContext(trust_roots=roots, allow_fetching=False)
+        context = ValidationContext(trust_roots=roots + test_roots, allow_fetching=False)
         try:
             status = validate_pdf_signature(signature, signer_validation_context=context)
         except Exception as error:
@@ -334,10 +354,16 @@ def _pades_check_here(*, signed: bytes, issued: bytes, issued_sha256: str) -> Pa
                     "added or changed after signing."
                 )
             )
+        anchor = status.validation_path.trust_anchor if status.trusted else None
+        anchor_certificate = getattr(anchor, "certificate", None)
+        test_certificate = (
+            anchor_certificate is not None and anchor_certificate.sha256 in test_fingerprints
+        )
         signers.append(
             SignerFound(
                 name=_signer_name(status.signing_cert),
-                trusted=bool(roots) and status.trusted,
+                trusted=bool(roots) and status.trusted and not test_certificate,
+                test_certificate=test_certificate,
                 signed_at=status.signer_reported_dt.isoformat()
                 if status.signer_reported_dt
                 else "",

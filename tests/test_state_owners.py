@@ -135,6 +135,11 @@ DEMO_STORY_MOMENTS: dict[tuple[str, str], frozenset[str]] = {
     ("demo/decisions.py", "_backdate_decisions"): frozenset(
         {"published_at", "accepted_at", "declined_at", "?"}
     ),
+    # The moments the projects' owners stamp as they move a grant's account, signed file and
+    # instalments (demo/projects.py): put at the story's moments afterwards.
+    ("demo/projects.py", "_backdate_moments"): frozenset(
+        {"answered_at", "due_since", "marked_paid_at"}
+    ),
 }
 
 SKIPPED_DIRECTORIES = {

@@ -14,7 +14,10 @@ from grants.models import GrantCall
 # Queued tasks are dropped, not run: no e-mails, no PDF rendering.
 DROP_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 # Our apps, and allauth's verified addresses; not the sessions, the task queue or the cache.
-THE_STORY = {"core", "accounts", "grants", "applicants", "reviews", "decisions", "account"}
+THE_STORY = {
+    *("core", "accounts", "grants", "applicants", "reviews", "decisions", "projects"),
+    "account",
+}
 
 
 def load_demo() -> None:

@@ -76,6 +76,23 @@ def test_pades_chain_to_a_configured_trust_root_is_reported_trusted(
     assert "Anna Kowalska (certyfikat od zaufanego wystawcy)" in page
 
 
+def test_pades_chain_to_a_test_root_is_shown_as_a_test_certificate_never_trusted(
+    client, sent, signer, settings, tmp_path
+):
+    grant, agreement = sent
+    root = tmp_path / "demo-ca.pem"
+    root.write_bytes(signer.ca_pem)
+    settings.SIGNATURE_TEST_ROOTS = [str(root)]
+
+    _upload(client, grant, pdf_sign(agreement_pdf(agreement), signer=signer))
+
+    page = _page(client.get(grant.get_absolute_url()))
+    assert "Anna Kowalska (certyfikat testowy (demo))" in page
+    assert "zaufanego wystawcy" not in page
+    (document,) = agreement.signed_documents.all()
+    assert document.verification["signers"][0]["trusted"] is False
+
+
 def test_pades_tampered_file_is_refused(client, sent, signer):
     grant, agreement = sent
     signed = bytearray(pdf_sign(agreement_pdf(agreement), signer=signer))
@@ -175,3 +192,51 @@ def test_pades_signature_on_a_rendered_pdfa_agreement_is_accepted(client, signer
     assert response.status_code == 302
     page = _page(client.get(grant.get_absolute_url()))
     assert "Podpisane elektronicznie przez: Anna Kowalska, Piotr Sowa" in page
+
+
+XMP = (
+    b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+    b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+    b'xmlns:pdf="http://ns.adobe.com/pdf/1.3/"><pdf:Producer>WeasyPrint</pdf:Producer>'
+    b'</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+)
+
+
+def _pdf_with_xmp_metadata() -> bytes:
+    """A PDF whose catalog has an XMP metadata stream, as every PDF/A agreement has."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import copy_into_new_writer
+
+    writer = copy_into_new_writer(PdfFileReader(BytesIO(simple_pdf("Umowa PDF/A"))))
+    writer.root["/Metadata"] = writer.add_object(
+        generic.StreamObject(
+            {
+                generic.pdf_name("/Type"): generic.pdf_name("/Metadata"),
+                generic.pdf_name("/Subtype"): generic.pdf_name("/XML"),
+            },
+            stream_data=XMP,
+        )
+    )
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_pades_signing_that_updates_the_xmp_metadata_is_accepted(signer):
+    # pyHanko (like other signing programs) rewrites the XMP stream of a PDF/A as it signs.
+    import hashlib
+
+    from projects.pades import pades_check
+
+    issued = _pdf_with_xmp_metadata()
+    signed = pdf_sign(issued, signer=signer)
+
+    report = pades_check(
+        signed=signed, issued=issued, issued_sha256=hashlib.sha256(issued).hexdigest()
+    )
+
+    assert [found.name for found in report.signers] == ["Anna Kowalska"]

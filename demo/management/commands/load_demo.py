@@ -11,7 +11,8 @@ class Command(BaseCommand):
         # One line: `make run` prints it just before the web server's own lines.
         line = (
             f'Demo "{PROGRAMME}": {counts["calls"]} calls, {counts["applications"]} applications, '
-            f"{counts['reviews']} reviews, {counts['letters']} letters; {counts['accounts']} "
+            f"{counts['reviews']} reviews, {counts['letters']} letters, {counts['grants']} grants; "
+            f"{counts['accounts']} "
             f"accounts (koordynator@example.org and the others in README.md, password "
             f"{DEMO_PASSWORD}). Its e-mails count as sent back then: none goes out now."
         )
