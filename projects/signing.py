@@ -9,6 +9,7 @@ Only the agreement in force (state "sent") is signed, by a method the call allow
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -86,6 +87,11 @@ def signatory_for_user(*, grant: Grant, user) -> Signatory | None:
         .first()
     )
     if signatory is not None and signatory.user_id is None:
+        # Named by address: only an address the account has confirmed proves it is theirs.
+        if not EmailAddress.objects.filter(
+            user=user, email__iexact=signatory.email, verified=True
+        ).exists():
+            return None
         Signatory.objects.filter(pk=signatory.pk, user__isnull=True).update(user=user)
         signatory.user = user
     return signatory

@@ -362,3 +362,19 @@ def test_reminders_run_in_the_hourly_housekeeping(django_capture_on_commit_callb
 def test_reminders_not_sent_far_from_the_deadline():
     _grant, _agreement = _individual_sent()  # 14 days to sign
     assert signature_reminders_send() == 0
+
+
+def test_signatory_for_user_needs_the_named_address_confirmed():
+    from allauth.account.models import EmailAddress
+
+    from projects.signing import signatory_for_user
+    from projects.tests.progress_rows import add_signatories, grant_at
+
+    grant = grant_at("ready")
+    user = UserFactory(email="ola.nowak@example.org")
+    add_signatories(grant, 1, email="Ola.Nowak@example.org", full_name="Ola Nowak")
+    EmailAddress.objects.filter(user=user).delete()
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    assert signatory_for_user(grant=grant, user=user) is None
+    EmailAddress.objects.filter(user=user).update(verified=True)
+    assert signatory_for_user(grant=grant, user=user).full_name == "Ola Nowak"
