@@ -7,7 +7,9 @@ send, countersignatures, payments due and bank account changes to confirm.
 One query per reader, read from the same annotations as the grants list.
 """
 
+from allauth.account.models import EmailAddress
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,8 +17,8 @@ from django.utils.translation import ngettext
 from applicants.awards import ProjectNote, register_project_reader
 from core.enums import Role
 from core.waiting import WaitingItem, register_waiting
-from projects.enums import SIGNED_STATES, GrantState
-from projects.models import Grant
+from projects.enums import SIGNED_STATES, AgreementState, GrantState
+from projects.models import Grant, Signatory
 from projects.progress import WaitingWhom, grantee_tasks, waiting_for
 from projects.selectors import grants_with_progress, progress_from_row
 
@@ -127,7 +129,41 @@ def project_notes(*, application_ids) -> dict[int, ProjectNote]:
     }
 
 
+def signatory_waiting(*, user, now) -> list[WaitingItem]:
+    """Agreements of other people's grants that `user` is named to sign and hasn't signed yet
+    (a group's member, an organisation's representative): linked to their account, or named
+    by an address the account has confirmed."""
+    confirmed = (
+        EmailAddress.objects.filter(user=user, verified=True)
+        .annotate(address=Lower("email"))
+        .values("address")
+    )
+    signatories = (
+        Signatory.objects.annotate(address=Lower("email"))
+        .filter(
+            Q(user=user) | Q(user__isnull=True, address__in=confirmed),
+            grant__state=GrantState.AGREEMENT_SENT,
+        )
+        .exclude(grant__application__applicant=user)
+        .exclude(signatures__agreement__state=AgreementState.SENT)
+        .select_related("grant")
+        .order_by("grant__signing_deadline", "pk")
+    )
+    return [
+        WaitingItem(
+            text=_("Sign the agreement for “%(title)s”") % {"title": signatory.grant.title},
+            url=reverse("projects:sign", kwargs={"pk": signatory.grant_id}),
+            context=signatory.grant.grantee_name,
+            deadline=signatory.grant.signing_deadline,
+            overdue=signatory.grant.signing_deadline is not None
+            and signatory.grant.signing_deadline < now,
+        )
+        for signatory in signatories
+    ]
+
+
 def register() -> None:
     register_waiting(Role.APPLICANT, grantee_waiting)
+    register_waiting(Role.APPLICANT, signatory_waiting)
     register_waiting(Role.COORDINATOR, coordinator_waiting)
     register_project_reader(project_notes)

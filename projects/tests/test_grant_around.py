@@ -315,3 +315,25 @@ def test_account_delete_anonymises_the_grant_and_keeps_the_money_on_record(
             }
         )
         assert holders == [], f"{form!r} is still stored in {holders}"
+
+
+def test_start_page_asks_a_group_member_to_sign_until_they_have(client):
+    from projects.enums import SigningMethod
+    from projects.models import Signature
+    from projects.tests.progress_rows import add_signatories
+
+    grant = grant_at("sent", title="Rowerowa szkoła")
+    member = UserFactory(email="kinga@example.org")
+    (signatory,) = add_signatories(grant, 1, email="Kinga@example.org", full_name="Kinga B.")
+    client.force_login(member)
+    page = text(client.get(reverse("start"), follow=True))
+    assert "Podpisz umowę dla „Rowerowa szkoła”" in page
+    Signature.objects.create(
+        agreement=grant.agreements.get(),
+        signatory=signatory,
+        signer_name="Kinga B.",
+        signer_email="kinga@example.org",
+        method=SigningMethod.IN_SYSTEM,
+    )
+    page = text(client.get(reverse("start"), follow=True))
+    assert "Podpisz umowę dla" not in page
