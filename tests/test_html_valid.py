@@ -26,9 +26,11 @@ from accounts.tests.factories import CoordinatorFactory, UserFactory
 from applicants.tests.builders import complete_draft, submitted_application
 from decisions.enums import DecisionOutcome
 from decisions.models import Decision
-from decisions.services import decision_record, results_publish
+from decisions.services import award_accept, decision_record, results_publish
 from decisions.tests.test_manage_pages import fake_letter_pdf
 from grants.services import call_close
+from projects.models import Grant
+from projects.tests.progress_rows import grant_at
 from reviews.models import ReviewAssignment
 from reviews.services import assignment_declare
 from reviews.tests.builders import (
@@ -66,6 +68,11 @@ MUST_REACH = {
         "applicants:submit",
         "decisions_applicant:decision",
         "privacy:overview",
+        "projects:grant",
+        "projects:bank_account",
+        "projects:signatories",
+        "projects:budget",
+        "projects:sign",
     },
     "reviewer": {"reviews:dashboard", "reviews:assignment"},
     "coordinator": {
@@ -80,6 +87,11 @@ MUST_REACH = {
         "decisions:detail",
         "decisions:letter_templates",
         "decisions:outbox",
+        "projects_manage:grants",
+        "projects_manage:grant",
+        "projects_manage:terms",
+        "projects_manage:payments",
+        "projects_manage:finance",
     },
 }
 
@@ -200,6 +212,14 @@ def programme_in_every_stage(settings, monkeypatch, on_commit):
     with on_commit(execute=True):
         results_publish(call=decided, by=coordinator, public_results=True)
     assert Decision.objects.filter(call=decided, letters__isnull=False).exists()
+
+    # After the award: the applicant accepted hers (its grant waits for the agreement), and
+    # holds grants further on (a reduced award to adjust, one out for signature, one signed
+    # with its advance due), each in a call of its own.
+    award_accept(decision=Decision.objects.get(application=awarded), by=applicant)
+    grant_at("new", application__applicant=applicant)
+    grant_at("sent", application__applicant=applicant, signatory_user=applicant)
+    grant_at("payment_due", application__applicant=applicant)
     people = {"applicant": applicant, "reviewer": reviewer, "coordinator": coordinator}
     return people, draft, waiting
 
@@ -227,6 +247,13 @@ def test_pages_of_every_role_have_no_html_errors(
             reverse("applicants:my_applications"),
             draft.get_absolute_url(),  # its sections, attachments and submit page
             reverse("privacy:overview"),
+            # Each of her grants (its budget, account, signatories and signing pages).
+            *(
+                reverse("projects:grant", args=[pk])
+                for pk in Grant.objects.filter(application__applicant=people["applicant"])
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            ),
         ],
         # The reviewer's scored, declared and undeclared assignments.
         "reviewer": [
@@ -239,6 +266,11 @@ def test_pages_of_every_role_have_no_html_errors(
         "coordinator": [
             reverse("manage:home"),
             reverse("applicants_manage:detail", args=[waiting.pk]),  # its formal check form
+            # The grants of each call holding one (their pages, terms, payments, finance).
+            *(
+                reverse("projects_manage:grants", args=[call_id])
+                for call_id in Grant.objects.values_list("call_id", flat=True).distinct()
+            ),
         ],
     }
     documents: dict[str, bytes] = {}

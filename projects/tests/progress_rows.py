@@ -76,7 +76,7 @@ def add_payment(grant, state=PaymentState.DUE, number=1, amount=None):
     )
 
 
-def grant_at(stage: str, **factory_fields):
+def grant_at(stage: str, *, signatory_user=None, **factory_fields):
     """A grant at `stage`:
     "new" (nothing given), "ready" (budget, account, signatories: the agreement to send),
     "sent" (agreement out for signature), "signed_by_grantee" (to countersign),
@@ -102,7 +102,16 @@ def grant_at(stage: str, **factory_fields):
     if stage in ("sent", "signed_by_grantee"):
         grant.signing_deadline = timezone.now() + timedelta(days=10)
     grant.save()
-    add_signatories(grant, 1)
+    if signatory_user is not None:  # the one who signs has an account (e.g. the grantee)
+        add_signatories(
+            grant,
+            1,
+            user=signatory_user,
+            email=signatory_user.email,
+            full_name=signatory_user.full_name or "Osoba 0",
+        )
+    else:
+        add_signatories(grant, 1)
     add_bank_account(grant)
     if stage == "sent":
         add_agreement(grant)
