@@ -409,6 +409,10 @@ LOGGING = {
         "django.request": {"filters": ["forbidden_on_one_line"]},
         "django.security.csrf": {"filters": ["forbidden_on_one_line"]},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # pyHanko logs a whole traceback as a warning for every signer whose certificate chain
+        # reaches no configured trust root; projects.pades reports that on the page instead.
+        "pyhanko.sign.validation": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
