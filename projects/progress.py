@@ -52,6 +52,10 @@ class GrantProgress:
     signed: int | None = None
     # An uploaded signed agreement waits for the coordinator to look at it.
     document_waiting: bool = False
+    # For the page of one person (progress_of's viewer): they signed the agreement in force,
+    # and the names of the signatories still to sign.
+    viewer_signed: bool = False
+    still_to_sign: tuple[str, ...] = ()
     # The state of the agreement's unfinished "Send" (AgreementRequestState), "" when none:
     # a task worker is preparing it, or it failed and waits for the coordinator's retry.
     agreement_request: str = ""
@@ -129,8 +133,9 @@ def waiting_for(progress: GrantProgress) -> WaitingFor:
     return WaitingFor(WaitingWhom.NOBODY)
 
 
-def progress_of(grant) -> GrantProgress:
-    """The progress of a grant read from its prefetched rows (the grant pages' selector)."""
+def progress_of(grant, viewer=None) -> GrantProgress:
+    """The progress of a grant read from its prefetched rows (the grant pages' selector);
+    with `viewer`, whether that person signed and who still has to."""
     accounts = getattr(grant, "live_bank_accounts", None)
     if accounts is None:
         accounts = list(grant.bank_accounts.all())
@@ -160,7 +165,19 @@ def progress_of(grant) -> GrantProgress:
             )
         ),
         agreement_request=unfinished_agreement_request_state(grant),
+        **_signing_of(grant, agreement, viewer),
     )
+
+
+def _signing_of(grant, agreement, viewer) -> dict:
+    if agreement is None or viewer is None:
+        return {}
+    signed_by = {s.signatory_id for s in agreement.signatures.all() if s.signatory_id}
+    signatories = list(grant.signatories.all())
+    return {
+        "viewer_signed": any(s.pk in signed_by and s.user_id == viewer.pk for s in signatories),
+        "still_to_sign": tuple(s.full_name for s in signatories if s.pk not in signed_by),
+    }
 
 
 def unfinished_agreement_request(grant):
@@ -265,6 +282,18 @@ def grantee_next_step(progress: GrantProgress) -> NextStep:
                         "when it's done."
                     )
                 ),
+            )
+        if progress.viewer_signed and progress.still_to_sign:
+            return NextStep(
+                heading=str(_("You have signed")),
+                text=str(
+                    _(
+                        "Thank you! The agreement still needs the signatures of: %(names)s. "
+                        "Remind them to sign before the deadline."
+                    )
+                    % {"names": ", ".join(progress.still_to_sign)}
+                ),
+                signing=True,
             )
         text = str(
             _("Your agreement is ready. Read it carefully, then sign it as described below.")

@@ -116,3 +116,29 @@ def test_signed_file_page_has_a_button_that_says_what_it_sends_and_a_way_back(cl
     )
     assert ">Prześlij skan</button>" in page
     assert f'href="{grant.get_absolute_url()}">Wróć do projektu</a>' in page
+
+
+def test_grant_page_tells_a_grantee_who_signed_whom_they_wait_for(client):
+    from projects.enums import SigningMethod
+    from projects.models import Signature
+    from projects.tests.progress_rows import add_signatories
+
+    grant = grant_at("sent")
+    grant.signatories.all().delete()
+    applicant = grant.application.applicant
+    mine, other = add_signatories(grant, 2)
+    mine.user = applicant
+    mine.save()
+    other.full_name = "Kinga Bielecka"
+    other.save()
+    Signature.objects.create(
+        agreement=grant.agreements.get(),
+        signatory=mine,
+        signer_name=mine.full_name,
+        signer_email=mine.email,
+        method=SigningMethod.IN_SYSTEM,
+    )
+    page = grantee_page(client, grant)
+    assert "Twój podpis jest złożony" in page
+    assert "Kinga Bielecka" in page
+    assert "Podpisz umowę przed terminem" not in page

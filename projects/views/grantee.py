@@ -26,7 +26,7 @@ class GrantView(OwnGrantMixin, TemplateView):
         return super().get_context_data(
             grant=self.grant,
             terms=call_terms(self.grant.call),
-            next_step=grantee_next_step(progress_of(self.grant)),
+            next_step=grantee_next_step(progress_of(self.grant, viewer=self.request.user)),
             history=grant_history(self.grant),
             **kwargs,
         )
