@@ -231,6 +231,11 @@ class Grant(models.Model):
         return self.state == GrantState.TERMINATED
 
     @property
+    def awaits_signatures(self) -> bool:
+        """The agreement is out for signature: its signing deadline still matters."""
+        return self.state == GrantState.AGREEMENT_SENT
+
+    @property
     def agreement_number_base(self) -> str:
         """Agreements are numbered <reference>/U1, /U2…"""
         return f"{self.reference_number}/U"

@@ -275,3 +275,19 @@ def test_waiting_for_counts_signatures_once_they_are_recorded_per_person():
             "Podpisujących",
             ["podpisało 2 z 3 osób"],
         )
+
+
+def test_grant_list_shows_the_signing_deadline_only_while_signatures_are_awaited(
+    coordinator_client, call
+):
+    sent = grant_at("sent", application__call=call)
+    paid = grant_at("payment_due", application__call=call)
+    paid.signing_deadline = sent.signing_deadline
+    paid.save(update_fields=["signing_deadline"])
+    page = coordinator_client.get(list_url(call)).content.decode()
+    rows = {
+        grant.pk: page.split(f'data-grant-row="{grant.pk}"')[1].split("</tr>")[0]
+        for grant in (sent, paid)
+    }
+    assert "—" not in rows[sent.pk].split("<td")[-1]
+    assert "—" in rows[paid.pk].split("<td")[-1]
