@@ -48,6 +48,7 @@ from projects.models import (
     AgreementTemplate,
     CallGrantTerms,
     Grant,
+    format_iban,
 )
 from projects.selectors import call_terms
 from projects.services import agreement_transition, grant_transition
@@ -118,12 +119,6 @@ def grant_language(grant: Grant) -> str:
 
 
 # --- What the agreement shows ----------------------------------------------------------------
-
-
-def format_iban(iban: str) -> str:
-    """An IBAN as people read it: groups of four, e.g. "PL61 1090 1014 0000 0712 1981 2874"."""
-    compact = "".join(iban.split()).upper()
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 def _day(value: date | None) -> str:

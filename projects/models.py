@@ -301,6 +301,12 @@ class GrantBudgetLine(models.Model):
         return self.total - self.own_contribution
 
 
+def format_iban(iban: str) -> str:
+    """An IBAN as people read it: groups of four, e.g. "PL61 1090 1014 0000 0712 1981 2874"."""
+    compact = "".join(iban.split()).upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
 def agreement_path(instance: "Agreement", filename: str) -> str:
     return f"agreements/{instance.grant.call_id}/{instance.number.replace('/', '-')}.pdf"
 
@@ -535,7 +541,7 @@ class BankAccount(models.Model):
     @property
     def formatted_iban(self) -> str:
         """The whole number in groups of four, as banks print it (coordinators only)."""
-        return " ".join(self.iban[i : i + 4] for i in range(0, len(self.iban), 4))
+        return format_iban(self.iban)
 
 
 class BankAccountStateChange(models.Model):

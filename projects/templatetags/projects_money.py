@@ -7,9 +7,15 @@ from django import template
 
 from projects.enums import BankAccountState, PaymentCondition
 from projects.instalments import instalment_plan
-from projects.models import BankAccount, Grant
+from projects.models import BankAccount, Grant, format_iban
 
 register = template.Library()
+
+
+@register.filter
+def iban(value: str) -> str:
+    """`{{ number|iban }}`: an account number in groups of four."""
+    return format_iban(value or "")
 
 
 @dataclass(frozen=True)
