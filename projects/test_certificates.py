@@ -6,6 +6,8 @@ says so (projects.pades reports that the chain reaches no configured trust root,
 test configures this CA as one).
 """
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
@@ -130,15 +132,27 @@ def pdf_sign(pdf: bytes, *, signer: TestSigner, field_name: str = "") -> bytes:
         cert_registry=SimpleCertificateStore.from_certs([_asn1_certificate(signer.ca_certificate)]),
     )
     out = BytesIO()
-    signers.sign_pdf(
-        IncrementalPdfFileWriter(BytesIO(pdf), strict=False),
-        signers.PdfSignatureMetadata(
-            field_name=field_name or f"Signature-{signer.certificate.serial_number % 10**8}",
-            subfilter=fields.SigSeedSubFilter.PADES,
-        ),
-        signer=pdf_signer,
-        output=out,
-    )
+
+    def sign() -> None:
+        signers.sign_pdf(
+            IncrementalPdfFileWriter(BytesIO(pdf), strict=False),
+            signers.PdfSignatureMetadata(
+                field_name=field_name or f"Signature-{signer.certificate.serial_number % 10**8}",
+                subfilter=fields.SigSeedSubFilter.PADES,
+            ),
+            signer=pdf_signer,
+            output=out,
+        )
+
+    # pyHanko signs with asyncio.run(), which refuses to run inside a running event loop (a
+    # browser test's, loading the demo): then it signs in a thread of its own.
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        sign()
+    else:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(sign).result()
     return out.getvalue()
 
 
