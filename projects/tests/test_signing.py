@@ -96,6 +96,21 @@ def test_sign_in_system_records_time_account_and_ip(client):
     assert "Złóż kontrasygnatę" in page
 
 
+def test_sign_in_system_behind_a_proxy_records_the_signers_address(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # DJANGO_TRUSTED_PROXY_COUNT=1: nginx in front
+    grant, _agreement = _individual_sent()
+    client.force_login(grant.application.applicant)
+
+    client.post(
+        reverse("projects:sign", kwargs={"pk": grant.pk}),
+        {"password": PASSWORD, "accept": "on"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.23",
+    )
+
+    assert Signature.objects.get().ip_address == "198.51.100.23"
+
+
 def test_sign_in_system_stops_after_too_many_wrong_passwords(client):
     grant, _agreement = _individual_sent()
     client.force_login(grant.application.applicant)

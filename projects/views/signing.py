@@ -1,9 +1,10 @@
 """Signing the agreement: the grantee names who signs and uploads signed files; each signatory
 signs in the system; the coordinator confirms scans and countersigns."""
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -46,7 +47,12 @@ def _file_response(field, *, filename: str, content_type: str) -> FileResponse:
 
 
 def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The signer's address as the login limits read it: behind DJANGO_TRUSTED_PROXY_COUNT
+    proxies, the client's from X-Forwarded-For, not the proxy's (allauth's adapter)."""
+    try:
+        return get_account_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return None
 
 
 # --- The grantee ---------------------------------------------------------------------------
