@@ -140,7 +140,9 @@ def test_coordinator_tables_fit_1366_px_and_the_call_nav_leads_to_the_letters(
     # The call's pages: four groups in pipeline order, the current one and its pages marked.
     nav = page.get_by_role("navigation", name="Części naboru")
     groups = nav.locator("ol > li > a")
-    expect(groups).to_have_text(["1Przygotowanie", "2Wnioski", "3Ocena", "4Decyzje i pisma"])
+    expect(groups).to_have_text(
+        ["1Przygotowanie", "2Wnioski", "3Ocena", "4Decyzje i pisma", "5Granty"]
+    )
     expect(nav.locator("[aria-current=true]")).to_have_text("3Ocena")
     expect(nav.locator("ul a")).to_have_text(["Recenzenci", "Przydziały", "Ranking"])
     expect(nav.locator("[aria-current=page]")).to_have_text("Ranking")
