@@ -43,6 +43,27 @@ DEFAULT_DOCUMENT_SENTENCE = (
 )
 
 
+class StateChangeRecord(models.Model):
+    """What every audit row of a state here holds beside its record and the two states: who
+    moved it (None: the system), when and why. `subject_field` names the record's key."""
+
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    note = BoundedTextField(max_length=NOTE_LENGTH, blank=True)
+
+    subject_field = ""
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        subject = getattr(self, f"{self.subject_field}_id")
+        return f"{subject}: {self.old_state or '–'} → {self.new_state}"
+
+
 class CallGrantTerms(models.Model):
     """What a call sets for its grants after the award: signing, payments, reports, duties.
 
@@ -241,23 +262,14 @@ class Grant(models.Model):
         return f"{self.reference_number}/U"
 
 
-class GrantStateChange(models.Model):
+class GrantStateChange(StateChangeRecord):
     """Audit trail of grants: one row per move, with who (None: the system) and why."""
 
     grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="state_changes")
     old_state = models.CharField(max_length=16, choices=GrantState.choices, blank=True)
     new_state = models.CharField(max_length=16, choices=GrantState.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-    note = BoundedTextField(max_length=NOTE_LENGTH, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.grant_id}: {self.old_state or '–'} → {self.new_state}"
+    subject_field = "grant"
 
 
 class GrantBudgetLine(models.Model):
@@ -358,23 +370,14 @@ class Agreement(models.Model):
         return AgreementState(self.state).badge
 
 
-class AgreementStateChange(models.Model):
+class AgreementStateChange(StateChangeRecord):
     """Audit trail of agreements."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="state_changes")
     old_state = models.CharField(max_length=10, choices=AgreementState.choices, blank=True)
     new_state = models.CharField(max_length=10, choices=AgreementState.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-    note = BoundedTextField(max_length=NOTE_LENGTH, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.agreement_id}: {self.old_state or '–'} → {self.new_state}"
+    subject_field = "agreement"
 
 
 class AgreementRequest(models.Model):
@@ -434,7 +437,7 @@ class AgreementRequest(models.Model):
         return self.state == AgreementRequestState.FAILED
 
 
-class AgreementRequestChange(models.Model):
+class AgreementRequestChange(StateChangeRecord):
     """Audit trail of agreement requests; a move to FAILED is e-mailed to the coordinators once."""
 
     request = models.ForeignKey(
@@ -442,18 +445,9 @@ class AgreementRequestChange(models.Model):
     )
     old_state = models.CharField(max_length=10, choices=AgreementRequestState.choices, blank=True)
     new_state = models.CharField(max_length=10, choices=AgreementRequestState.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-    note = BoundedTextField(max_length=NOTE_LENGTH, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.request_id}: {self.old_state or '–'} → {self.new_state}"
+    subject_field = "request"
 
 
 class Signatory(models.Model):
@@ -544,21 +538,12 @@ class BankAccount(models.Model):
         return format_iban(self.iban)
 
 
-class BankAccountStateChange(models.Model):
+class BankAccountStateChange(StateChangeRecord):
     account = models.ForeignKey(BankAccount, on_delete=models.CASCADE, related_name="changes")
     old_state = models.CharField(max_length=10, choices=BankAccountState.choices, blank=True)
     new_state = models.CharField(max_length=10, choices=BankAccountState.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-    note = BoundedTextField(max_length=NOTE_LENGTH, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.account_id}: {self.old_state or '–'} → {self.new_state}"
+    subject_field = "account"
 
 
 class Payment(models.Model):
@@ -602,21 +587,12 @@ class Payment(models.Model):
         return self.state == PaymentState.DUE
 
 
-class PaymentStateChange(models.Model):
+class PaymentStateChange(StateChangeRecord):
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="changes")
     old_state = models.CharField(max_length=10, choices=PaymentState.choices, blank=True)
     new_state = models.CharField(max_length=10, choices=PaymentState.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now)
-    note = BoundedTextField(max_length=NOTE_LENGTH, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.payment_id}: {self.old_state or '–'} → {self.new_state}"
+    subject_field = "payment"
 
 
 def signed_document_path(instance: "SignedDocument", filename: str) -> str:
