@@ -26,6 +26,7 @@ from projects.agreements import (
     render_agreement_html_pdf,
 )
 from projects.models import AgreementTemplate, CallGrantTerms
+from projects.report_dates import call_report_dates_refresh
 from projects.selectors import call_terms
 
 
@@ -200,9 +201,11 @@ def call_terms_save(*, terms: CallGrantTerms, by) -> CallGrantTerms:
     """Save the call's grant terms as the coordinator set them (history keeps the old ones).
 
     Agreements already issued keep what they say; the terms apply to those issued next.
+    The report due dates of the call's running grants follow the new terms at once.
     """
     terms.full_clean()
     if by is not None:
         terms._history_user = by
     terms.save()
+    call_report_dates_refresh(terms=terms)
     return terms

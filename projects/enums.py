@@ -9,14 +9,17 @@ from django.utils.translation import pgettext_lazy
 class GrantState(models.TextChoices):
     """Where a grant is after its award was accepted.
 
-    Written only by projects.services.grant_transition(). The next stages of a
-    grant's life (reporting, settled, closed) come with the reports.
+    Written only by projects.services.grant_transition(). Once the final report is
+    accepted the grant is settled (projects.settlements): the last instalment is
+    paid or the unspent money returned, then the coordinator closes it.
     """
 
     AGREEMENT_TO_PREPARE = "to_prepare", _("Agreement to prepare")
     AGREEMENT_SENT = "sent", _("Agreement sent")
     SIGNED = "signed", _("Agreement signed")
     ACTIVE = "active", _("Under way")
+    SETTLED = "settled", _("Settled")
+    CLOSED = "closed", _("Closed")
     TERMINATED = "terminated", _("Agreement terminated")
 
     @property
@@ -32,6 +35,8 @@ GRANT_STATE_BADGES = {
     G.AGREEMENT_SENT: "text-bg-primary",
     G.SIGNED: "text-bg-info",
     G.ACTIVE: "text-bg-success",
+    G.SETTLED: "text-bg-info",
+    G.CLOSED: "text-bg-secondary",
     G.TERMINATED: "text-bg-dark",
 }
 
@@ -41,16 +46,24 @@ GRANT_TRANSITIONS: dict[str, set[str]] = {
     # version follows); signatures given on the withdrawn one no longer count.
     G.AGREEMENT_SENT: {G.SIGNED, G.AGREEMENT_TO_PREPARE, G.TERMINATED},
     G.SIGNED: {G.ACTIVE, G.TERMINATED},
-    G.ACTIVE: {G.TERMINATED},
+    G.ACTIVE: {G.SETTLED, G.TERMINATED},
+    # Settled: the final report was accepted and the settlement issued; what is left is
+    # money (the last instalment, or a return). Reopened to ACTIVE when the settlement is
+    # withdrawn to correct it.
+    G.SETTLED: {G.CLOSED, G.ACTIVE},
+    G.CLOSED: set(),
     G.TERMINATED: set(),
 }
 
 # The grant's agreement can still be prepared or changed (budget, signatories, account).
 PREPARING_STATES = frozenset({G.AGREEMENT_TO_PREPARE})
 # The agreement binds both sides: the grant is under way.
-SIGNED_STATES = frozenset({G.SIGNED, G.ACTIVE})
+SIGNED_STATES = frozenset({G.SIGNED, G.ACTIVE, G.SETTLED, G.CLOSED})
+# The project is being carried out: the grantee records spending, asks for amendments and
+# reports.
+SPENDING_STATES = frozenset({G.ACTIVE})
 # Nothing more happens to the grant.
-FINAL_GRANT_STATES = frozenset({G.TERMINATED})
+FINAL_GRANT_STATES = frozenset({G.TERMINATED, G.CLOSED})
 
 
 class AgreementState(models.TextChoices):
@@ -249,3 +262,151 @@ AGREEMENT_REQUEST_OPEN_STATES = frozenset(
 )
 # Not issued yet: at most one such request per grant.
 AGREEMENT_REQUEST_UNFINISHED_STATES = AGREEMENT_REQUEST_OPEN_STATES | {AgreementRequestState.FAILED}
+
+
+# --- After the project starts: spending, amendments, reports, settlement -------------------
+
+
+class DocumentKind(models.TextChoices):
+    """What a financial document is."""
+
+    INVOICE = "invoice", _("Invoice")
+    BILL = "bill", _("Bill (rachunek)")
+    RECEIPT = "receipt", _("Receipt (paragon)")
+    CONTRACT = "contract", _("Contract with its bill (e.g. for a trainer)")
+    OTHER = "other", _("Other document")
+
+
+class AmendmentKind(models.TextChoices):
+    """What an amendment changes (one request may change several)."""
+
+    BUDGET_SHIFT = "shift", _("Moving money between budget lines")
+    NEW_LINE = "new_line", _("A new budget line")
+    EXTENSION = "extension", _("A later end date")
+    ACTIVITIES = "activities", _("A change of activities or schedule")
+
+
+class AmendmentState(models.TextChoices):
+    """A grantee's request to change the grant. Written only by amendment_transition().
+
+    A change within the call's tolerance is recorded at once as NOTIFIED; others
+    wait for the coordinator, who approves (an annex <reference>/A1 is issued) or
+    refuses with a reason. The grantee may withdraw a request not answered yet.
+    """
+
+    REQUESTED = "requested", _("Waiting for the coordinator")
+    NOTIFIED = "notified", _("Notified change (within the rules)")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    @property
+    def badge(self) -> str:
+        return AMENDMENT_STATE_BADGES[self]
+
+
+AMENDMENT_STATE_BADGES = {
+    AmendmentState.REQUESTED: "text-bg-warning",
+    AmendmentState.NOTIFIED: "text-bg-info",
+    AmendmentState.APPROVED: "text-bg-success",
+    AmendmentState.REFUSED: "text-bg-danger",
+    AmendmentState.WITHDRAWN: "text-bg-secondary",
+}
+
+# "" is the start: a request is created REQUESTED, or NOTIFIED when it keeps to the rules.
+AMENDMENT_TRANSITIONS: dict[str, set[str]] = {
+    "": {AmendmentState.REQUESTED, AmendmentState.NOTIFIED},
+    AmendmentState.REQUESTED: {
+        AmendmentState.APPROVED,
+        AmendmentState.REFUSED,
+        AmendmentState.WITHDRAWN,
+    },
+    AmendmentState.NOTIFIED: set(),
+    AmendmentState.APPROVED: set(),
+    AmendmentState.REFUSED: set(),
+    AmendmentState.WITHDRAWN: set(),
+}
+# The changes in force: the grant's budget and dates include them.
+AMENDMENT_IN_FORCE_STATES = frozenset({AmendmentState.NOTIFIED, AmendmentState.APPROVED})
+
+
+class ReportKind(models.TextChoices):
+    INTERIM = "interim", _("Interim report")
+    FINAL = "final", _("Final report")
+
+
+class ReportState(models.TextChoices):
+    """A grantee's report. Written only by projects.reports.report_transition().
+
+    Corrections follow the formal check's pattern: the coordinator says what to
+    correct and by when; the grantee corrects and submits again.
+    """
+
+    DRAFT = "draft", _("Being written")
+    SUBMITTED = "submitted", _("Submitted, being checked")
+    CORRECTIONS = "corrections", _("Corrections requested")
+    ACCEPTED = "accepted", _("Accepted")
+    PARTIALLY_ACCEPTED = "partial", _("Partially accepted")
+
+    @property
+    def badge(self) -> str:
+        return REPORT_STATE_BADGES[self]
+
+
+REPORT_STATE_BADGES = {
+    ReportState.DRAFT: "text-bg-light border",
+    ReportState.SUBMITTED: "text-bg-primary",
+    ReportState.CORRECTIONS: "text-bg-warning",
+    ReportState.ACCEPTED: "text-bg-success",
+    ReportState.PARTIALLY_ACCEPTED: "text-bg-info",
+}
+
+REPORT_TRANSITIONS: dict[str, set[str]] = {
+    ReportState.DRAFT: {ReportState.SUBMITTED},
+    ReportState.SUBMITTED: {
+        ReportState.CORRECTIONS,
+        ReportState.ACCEPTED,
+        ReportState.PARTIALLY_ACCEPTED,
+    },
+    ReportState.CORRECTIONS: {ReportState.SUBMITTED},
+    ReportState.ACCEPTED: set(),
+    ReportState.PARTIALLY_ACCEPTED: set(),
+}
+# The grantee may edit the report.
+REPORT_EDITABLE_STATES = frozenset({ReportState.DRAFT, ReportState.CORRECTIONS})
+REPORT_ACCEPTED_STATES = frozenset({ReportState.ACCEPTED, ReportState.PARTIALLY_ACCEPTED})
+
+
+class SettlementState(models.TextChoices):
+    """A grant's settlement, issued when its final report is accepted.
+
+    Written only by projects.settlements.settlement_transition(). BALANCED: nothing is
+    owed back (the last instalment, if any, is a Payment). RETURN_DUE: the grantee
+    returns unspent or ineligible money by a date; the coordinator marks it received.
+    WITHDRAWN: the coordinator withdrew it to correct it; the next version follows.
+    """
+
+    BALANCED = "balanced", _("Settled, nothing to return")
+    RETURN_DUE = "return_due", _("Return due")
+    RETURN_RECEIVED = "returned", _("Return received")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    @property
+    def badge(self) -> str:
+        return SETTLEMENT_STATE_BADGES[self]
+
+
+SETTLEMENT_STATE_BADGES = {
+    SettlementState.BALANCED: "text-bg-success",
+    SettlementState.RETURN_DUE: "text-bg-warning",
+    SettlementState.RETURN_RECEIVED: "text-bg-success",
+    SettlementState.WITHDRAWN: "text-bg-secondary",
+}
+
+SETTLEMENT_TRANSITIONS: dict[str, set[str]] = {
+    "": {SettlementState.BALANCED, SettlementState.RETURN_DUE},
+    SettlementState.BALANCED: {SettlementState.WITHDRAWN},
+    SettlementState.RETURN_DUE: {SettlementState.RETURN_RECEIVED, SettlementState.WITHDRAWN},
+    SettlementState.RETURN_RECEIVED: set(),
+    SettlementState.WITHDRAWN: set(),
+}

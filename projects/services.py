@@ -35,6 +35,7 @@ from projects.models import (
     Payment,
     PaymentStateChange,
 )
+from projects.report_dates import grant_report_dates_refresh
 from projects.signals import grant_state_changed
 
 
@@ -74,6 +75,9 @@ def grant_transition(grant: Grant, to: str, *, by, note: str = "") -> Grant:
             raise InvalidGrantTransition(old, to, "a termination says why")
         locked.terminated_reason = note
         update_fields.append("terminated_reason")
+    elif to == GrantState.CLOSED:
+        locked.closed_at = timezone.now()
+        update_fields.append("closed_at")
     GrantStateChange.objects.create(grant=locked, old_state=old, new_state=to, by=by, note=note)
     locked.state = to
     if by is not None:
@@ -199,9 +203,19 @@ def grant_create_for_award(sender=None, *, decision: Decision, by=None, **kwargs
         amount=decision.amount,
         starts_on=starts_on,
         ends_on=ends_on,
+        schedule=content.get("schedule") or [],
+        planned_indicators=[
+            {
+                "name": row.get("name", ""),
+                "unit": row.get("unit", ""),
+                "planned": row.get("planned"),
+            }
+            for row in content.get("indicators") or []
+        ],
     )
     grant.full_clean(exclude=["decision", "application"])
     grant.save()
+    grant_report_dates_refresh(grant=grant)
     GrantStateChange.objects.create(
         grant=grant, old_state="", new_state=grant.state, by=by, note=""
     )

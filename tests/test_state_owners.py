@@ -74,7 +74,7 @@ OWNERS: dict[tuple[str, str], dict[str, frozenset[str]]] = {
     ("core/mail.py", "email_transition"): {"OutgoingEmail": frozenset({"state"})},
     ("applicants/pdf_copies.py", "version_pdf_transition"): {"VersionPdf": frozenset({"status"})},
     ("projects/services.py", "grant_transition"): {
-        "Grant": frozenset({"state", "terminated_reason"})
+        "Grant": frozenset({"state", "terminated_reason", "closed_at"})
     },
     ("projects/services.py", "agreement_transition"): {"Agreement": frozenset({"state"})},
     ("projects/agreement_issuing.py", "agreement_request_transition"): {
@@ -85,6 +85,11 @@ OWNERS: dict[tuple[str, str], dict[str, frozenset[str]]] = {
     },
     ("projects/signing.py", "signed_document_transition"): {
         "SignedDocument": frozenset({"state", "answered_by", "answered_at", "refusal_reason"})
+    },
+    ("projects/amendments.py", "amendment_transition"): {"Amendment": frozenset({"state"})},
+    ("projects/reports.py", "report_transition"): {"Report": frozenset({"state"})},
+    ("projects/settlements.py", "settlement_transition"): {
+        "Settlement": frozenset({"state", "return_received_on", "return_reference"})
     },
     ("projects/services.py", "payment_transition"): {
         "Payment": frozenset(

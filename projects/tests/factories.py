@@ -217,3 +217,33 @@ __all__ = [
     "accepted_grant",
     "accepted_grants",
 ]
+
+
+def active_grant(*, advance: str | None = None, amount: str = "3000.00", **kwargs) -> Grant:
+    """A grant under way as the pipeline makes it: accepted (the budget of BUDGET_LINES and
+    the SCHEDULE), an account given, the agreement signed and the first instalment paid.
+    `advance` (per cent) leaves the rest to be paid after the final report."""
+    from projects.bank_accounts import bank_account_give
+    from projects.enums import AccountOwner, GrantState, PaymentState
+    from projects.models import CallGrantTerms
+    from projects.payments import payment_mark_paid
+    from projects.services import grant_transition
+
+    grant = accepted_grant(amount=amount, **kwargs)
+    if advance is not None:
+        CallGrantTerms.objects.update_or_create(
+            call=grant.call, defaults={"advance_percent": Decimal(advance)}
+        )
+    bank_account_give(
+        grant=grant,
+        iban="PL61109010140000071219812874",
+        holder_name=grant.grantee_name,
+        owner=AccountOwner.GRANTEE,
+        by=grant.application.applicant,
+    )
+    grant_transition(grant, GrantState.AGREEMENT_SENT, by=None)
+    grant_transition(grant, GrantState.SIGNED, by=None)
+    coordinator = CoordinatorFactory()
+    for payment in grant.payments.filter(state=PaymentState.DUE):
+        payment_mark_paid(payment=payment, by=coordinator, paid_on=timezone.localdate())
+    return Grant.objects.select_related("application__applicant", "call").get(pk=grant.pk)

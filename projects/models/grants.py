@@ -1,5 +1,5 @@
-"""A funded project after the award: the grant, its agreement and who signs it, the bank
-account and the payments, and what each call sets for them."""
+"""The grant made from an accepted award, its agreement and who signs it, the bank account
+and the payments, and what each call sets for them."""
 
 from decimal import Decimal
 
@@ -22,6 +22,7 @@ from grants.models import GrantCall
 from projects.enums import (
     AGREEMENT_REQUEST_UNFINISHED_STATES,
     SIGNED_STATES,
+    SPENDING_STATES,
     AccountOwner,
     AgreementRequestState,
     AgreementState,
@@ -109,6 +110,22 @@ class CallGrantTerms(models.Model):
         _("final report due (days after the project ends)"),
         default=21,
         validators=[MinValueValidator(1), MaxValueValidator(180)],
+    )
+    line_tolerance_percent = models.DecimalField(
+        _("a budget line may grow without approval by up to (per cent)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_(
+            "Of the line's planned value, paid for by spending less on other lines. A bigger "
+            "shift, a new line or a later end date needs an amendment approved by you."
+        ),
+    )
+    interim_report = models.BooleanField(
+        _("an interim report in the middle of the project"),
+        default=False,
+        help_text=_("Due 14 days after the middle of the project period."),
     )
     document_sentence = BoundedTextField(
         _("sentence to write on every financial document"),
@@ -206,6 +223,17 @@ class Grant(models.Model):
     # The grantee confirmed the budget lines (adjusted to a reduced award) for the agreement.
     budget_confirmed_at = models.DateTimeField(null=True, blank=True)
     signing_deadline = models.DateTimeField(_("sign by"), null=True, blank=True)
+    # The activities and dates of the decided version, changed only by approved amendments:
+    # [{"starts_on": "2026-05-01", "ends_on": "…", "activity": "…"}].
+    schedule = models.JSONField(default=list, blank=True)
+    # What the grantee planned to achieve (the application's indicators):
+    # [{"name": "…", "unit": "…", "planned": "40"}].
+    planned_indicators = models.JSONField(default=list, blank=True)
+    # When the reports are due, from the project's dates and the call's terms; written only by
+    # projects.report_dates.grant_report_dates_refresh() (an extension moves them).
+    interim_report_due_on = models.DateField(_("interim report due"), null=True, blank=True)
+    final_report_due_on = models.DateField(_("final report due"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
     terminated_reason = BoundedTextField(
         _("why the grant was terminated"), max_length=NOTE_LENGTH, blank=True
     )
@@ -260,6 +288,11 @@ class Grant(models.Model):
     def agreement_number_base(self) -> str:
         """Agreements are numbered <reference>/U1, /U2…"""
         return f"{self.reference_number}/U"
+
+    @property
+    def is_spending(self) -> bool:
+        """The project is under way: documents, amendments and reports are added."""
+        return self.state in SPENDING_STATES
 
 
 class GrantStateChange(StateChangeRecord):
