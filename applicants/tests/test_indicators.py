@@ -480,3 +480,35 @@ def test_indicator_rows_cascade_with_the_application():
     application = with_indicators(complete_draft())
     application.delete()
     assert not ApplicationIndicator.objects.exists()
+
+
+def test_account_deletion_takes_the_persons_name_out_of_the_indicators(
+    client, django_capture_on_commit_callbacks
+):
+    call = call_requiring(PARTICIPANTS)
+    user = UserFactory(full_name="Zuzanna Qwertyńska")
+    application = with_indicators(complete_draft(call=call, user=user))
+    application_indicators_save(
+        application=application,
+        rows=[
+            {"call_indicator": call.indicators.get(), "planned": Decimal("40")},
+            {
+                "call_indicator": None,
+                "name": "Spotkania, które prowadzi Zuzanna Qwertyńska",
+                "planned": Decimal("3"),
+                "unit": "spotkań",
+            },
+        ],
+    )
+    application_submit(
+        application=application, by=user, consents=CONSENTS, arrived_at=timezone.now()
+    )
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("privacy:delete"), {"email": user.email})
+
+    names = list(ApplicationIndicator.objects.values_list("name", flat=True))
+    assert names[0] == PARTICIPANTS
+    assert "Qwertyńska" not in names[1]
+    assert "Qwertyńska" not in json.dumps(application.versions.get().content, ensure_ascii=False)
