@@ -20,7 +20,9 @@ from grants.models import CallIndicator
 
 
 class IndicatorForm(forms.Form):
-    call_indicator = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    call_indicator = forms.IntegerField(
+        label=_("Indicator"), widget=forms.HiddenInput, required=False
+    )
     name = forms.CharField(
         label=_("Indicator"),
         max_length=200,
