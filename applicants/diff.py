@@ -24,6 +24,7 @@ FIELD_LABELS = {
     "answers": _("Answers to the call's questions"),
     "attachments": _("Attachments"),
     "applicant": _("Applicant"),
+    "indicators": _("Planned indicators"),
 }
 
 
@@ -61,6 +62,16 @@ def _budget_text(budget: dict) -> str:
     return "\n".join(lines)
 
 
+def _indicators_text(indicators: list) -> str:
+    """Planned indicators as lines a person reads: "Uczestnicy: 40 osób", a decimal comma."""
+    return "\n".join(
+        f"{row.get('name', '')}: {format_decimal(row.get('planned'), 2, trim=True)} "
+        f"{row.get('unit', '')}".rstrip()
+        for row in indicators
+        if isinstance(row, dict)
+    )
+
+
 def _as_text(value, field: str = "") -> str:
     if isinstance(value, str):
         return value
@@ -68,6 +79,8 @@ def _as_text(value, field: str = "") -> str:
         return _schedule_text(value)
     if field == "budget" and isinstance(value, dict):
         return _budget_text(value)
+    if field == "indicators" and isinstance(value, list):
+        return _indicators_text(value)
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
 
 
@@ -88,7 +101,15 @@ def _word_diff(old: str, new: str) -> list[Segment]:
 
 def version_diff(old: dict, new: dict) -> list[FieldDiff]:
     """The fields that differ between two version contents, with word-level changes."""
-    fields = [*TEXT_FIELDS, "schedule", "budget", "answers", "attachments", "applicant"]
+    fields = [
+        *TEXT_FIELDS,
+        "schedule",
+        "budget",
+        "indicators",
+        "answers",
+        "attachments",
+        "applicant",
+    ]
     diffs = []
     for field in fields:
         old_text = _as_text(old.get(field, ""), field)

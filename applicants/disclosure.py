@@ -28,8 +28,8 @@ the applicant's contact data):
 
 Shown at level 2 — what reviewers score, and who applies:
 - the call, the reference number, every text of the project, the schedule,
-  the budget, the answers to the call's questions, the list of attachments
-  (name, what it is, size);
+  the planned indicators, the budget, the answers to the call's questions,
+  the list of attachments (name, what it is, size);
 - who applies, by name: the kind of applicant and its name (an individual's
   full name, the group's or the organisation's name), the patron
   organisation, the group members' names, ages and who leads the group, the
@@ -78,6 +78,7 @@ REVIEWER_APPLICANT_KEYS = (
 REVIEWER_MEMBER_KEYS = ("full_name", "age", "is_leader")
 REVIEWER_ANSWER_KEYS = ("question_id", "question", "kind", "answer")
 REVIEWER_ATTACHMENT_KEYS = ("id", "name", "size", "requirement")
+REVIEWER_INDICATOR_KEYS = ("name", "unit", "planned", "call_indicator_id")
 
 
 def _only(mapping, keys) -> dict:
@@ -100,6 +101,8 @@ def reviewer_content(content: dict) -> dict:
     shown["applicant"] = applicant
     shown["answers"] = _rows(content.get("answers"), REVIEWER_ANSWER_KEYS)
     shown["attachments"] = _rows(content.get("attachments"), REVIEWER_ATTACHMENT_KEYS)
+    if "indicators" in content:  # versions from before indicators have none
+        shown["indicators"] = _rows(content["indicators"], REVIEWER_INDICATOR_KEYS)
     return shown
 
 

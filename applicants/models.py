@@ -30,7 +30,7 @@ from applicants.enums import (
 from core.fields import BoundedTextField
 from core.search import search_fold, searchable_text
 from core.validators import validate_postcode
-from grants.models import AttachmentRequirement, GrantCall
+from grants.models import AttachmentRequirement, CallIndicator, GrantCall
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -372,6 +372,56 @@ class BudgetLine(models.Model):
     @property
     def total(self) -> Decimal:
         return line_total(self.quantity, self.unit_cost)
+
+
+class ApplicationIndicator(models.Model):
+    """One planned indicator of an application: what, how many, in what unit ("Uczestnicy", 40, "osób").
+
+    A row for one of the call's own indicators (call_indicator set) copies its name
+    and unit; the applicant gives only the number, and a row exists only once they
+    have. The applicant's own rows have no call indicator. The final report compares
+    what was achieved with `planned`.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="indicators"
+    )
+    # A call indicator with planned numbers can't be deleted (grants.services.call_parts_save
+    # says so on the call's page, and this protects it from a race).
+    call_indicator = models.ForeignKey(
+        CallIndicator,
+        verbose_name=_("indicator of the call"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("indicator"), max_length=200)
+    # People, hours and events are counted; kilometres or tonnes may be fractional.
+    planned = models.DecimalField(
+        _("planned number"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    unit = models.CharField(_("unit"), max_length=30)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned__gte=0), name="application_indicator_planned_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["application", "call_indicator"],
+                condition=Q(call_indicator__isnull=False),
+                name="application_indicator_once_per_call_indicator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

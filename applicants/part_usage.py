@@ -10,9 +10,10 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
-from applicants.models import Application, Attachment, FormalCheck
+from applicants.models import Application, ApplicationIndicator, Attachment, FormalCheck
 from grants.models import (
     AttachmentRequirement,
+    CallIndicator,
     CallQuestion,
     EligibilityQuestion,
     FormalCheckItem,
@@ -49,6 +50,16 @@ def requirements_attached(*, call: GrantCall, pks: list[int]) -> dict[int, int]:
     return {row["requirement_id"]: row["applications"] for row in rows}
 
 
+def indicators_planned(*, call: GrantCall, pks: list[int]) -> dict[int, int]:
+    # A row exists only once the applicant has given a planned number for it.
+    rows = (
+        ApplicationIndicator.objects.filter(application__call=call, call_indicator_id__in=pks)
+        .values("call_indicator_id")
+        .annotate(applications=Count("application_id", distinct=True))
+    )
+    return {row["call_indicator_id"]: row["applications"] for row in rows}
+
+
 def checklist_items_ticked(*, call: GrantCall, pks: list[int]) -> dict[int, int]:
     # A recorded check keeps a copy of each item's text, so an item is matched by
     # any text it has had (its history), not only by the current one.
@@ -73,3 +84,4 @@ def register() -> None:
     register_part_usage(EligibilityQuestion, screener_answered)
     register_part_usage(AttachmentRequirement, requirements_attached)
     register_part_usage(FormalCheckItem, checklist_items_ticked)
+    register_part_usage(CallIndicator, indicators_planned)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from applicants.models import (
     ApplicantProfile,
     Application,
+    ApplicationIndicator,
     ApplicationVersion,
     Attachment,
     BudgetLine,
@@ -44,6 +45,7 @@ def _applications_of(user) -> QuerySet[Application]:
         .prefetch_related(
             "budget_lines",
             "schedule",
+            "indicators",
             Prefetch("attachments", queryset=Attachment.objects.select_related("requirement")),
             Prefetch("status_changes", queryset=StatusChange.objects.order_by("at", "pk")),
             Prefetch("formal_checks", queryset=FormalCheck.objects.order_by("at", "pk")),
@@ -164,6 +166,15 @@ def _application_data(application: Application, user, files: ExportFiles) -> dic
                 "total": line.total,
             }
             for line in application.budget_lines.all()
+        ],
+        "indicators": [
+            {
+                "name": indicator.name,
+                "planned": indicator.planned,
+                "unit": indicator.unit,
+                "required_by_the_call": indicator.call_indicator_id is not None,
+            }
+            for indicator in application.indicators.all()
         ],
         "attachments": [
             {
@@ -309,6 +320,9 @@ def applications_erase(*, erasure: Erasure) -> None:
     )
     redact_rows(ScheduleItem.objects.filter(application__in=kept), ["activity"], person=person)
     redact_rows(BudgetLine.objects.filter(application__in=kept), ["item", "unit"], person=person)
+    redact_rows(
+        ApplicationIndicator.objects.filter(application__in=kept), ["name", "unit"], person=person
+    )
     redact_rows(StatusChange.objects.filter(application__in=kept), ["note"], person=person)
     redact_rows(
         FormalCheck.objects.filter(application__in=kept), ["message", "checklist"], person=person

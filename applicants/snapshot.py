@@ -22,6 +22,27 @@ def _money(value: Decimal) -> str:
     return f"{Decimal(value):.2f}"
 
 
+def planned_text(value) -> str:
+    """A planned number as the snapshot keeps it: "40", "12.5" (no trailing zeros, no exponent)."""
+    text = f"{Decimal(value):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def indicators_snapshot(application: Application) -> list[dict]:
+    """The planned indicators, the call's first: a call indicator's current name and unit."""
+    return [
+        {
+            "name": row.call_indicator.name if row.call_indicator else row.name,
+            "unit": row.call_indicator.unit if row.call_indicator else row.unit,
+            "planned": planned_text(row.planned),
+            "call_indicator_id": row.call_indicator_id,
+        }
+        for row in application.indicators.select_related("call_indicator")
+    ]
+
+
 def application_snapshot(application: Application) -> dict:
     """Everything the applicant submitted, as JSON-ready data (amounts as strings)."""
     profile = application.applicant.applicant_profile
@@ -101,4 +122,6 @@ def application_snapshot(application: Application) -> dict:
             ).select_related("requirement")
         ],
         "eligibility_answers": application.eligibility_answers,
+        # Versions submitted before indicators existed have no such key: readers use .get().
+        "indicators": indicators_snapshot(application),
     }

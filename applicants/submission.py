@@ -255,6 +255,32 @@ def application_budget_problems(application: Application) -> list[str]:
     return budget_problems(call=application.call, totals=totals)
 
 
+def indicator_problems(application: Application) -> list[SubmissionProblem]:
+    """The call's indicators still without a planned number, each linked to its row.
+
+    The call's indicators are the first rows of the results section's table, in
+    the call's order (applicants.forms_indicators), so the n-th is "indicators-n".
+    """
+    indicators = list(application.call.indicators.all())
+    if not indicators:
+        return []
+    planned = set(
+        application.indicators.filter(call_indicator__isnull=False).values_list(
+            "call_indicator_id", flat=True
+        )
+    )
+    return [
+        SubmissionProblem(
+            "results",
+            f"indicators-{index}-planned",
+            _("Give the planned number for “%(name)s” (%(unit)s).")
+            % {"name": indicator.name, "unit": indicator.unit},
+        )
+        for index, indicator in enumerate(indicators)
+        if indicator.pk not in planned
+    ]
+
+
 def content_problems(application: Application) -> list[SubmissionProblem]:
     """Missing answers and broken call rules in the working copy (not the deadline)."""
     call = application.call
@@ -270,6 +296,8 @@ def content_problems(application: Application) -> list[SubmissionProblem]:
         problems.append(
             SubmissionProblem("activities", "schedule", _("Add at least one row to the schedule."))
         )
+
+    problems += indicator_problems(application)
 
     lines = list(application.budget_lines.all())
     if not lines:

@@ -43,6 +43,7 @@ from django.utils import timezone
 from accounts.models import User
 from applicants.consents import submission_consents
 from applicants.enums import ApplicationStatus, FormalCheckOutcome
+from applicants.indicators import application_indicators_save
 from applicants.models import (
     ApplicantProfile,
     Application,
@@ -109,6 +110,7 @@ from demo.texts import (
 from grants.enums import CallStatus
 from grants.models import (
     AttachmentRequirement,
+    CallIndicator,
     CallQuestion,
     EligibilityQuestion,
     FormalCheckItem,
@@ -151,6 +153,13 @@ def _open_call_parts(call: GrantCall, *, by: User) -> None:
             )
         ],
         FormalCheckItem: [FormalCheckItem(text=text) for text in FORMAL_CHECK_ITEMS],
+        CallIndicator: [
+            CallIndicator(
+                name=PARTICIPANTS,
+                unit="osób",
+                help_text="Ile osób weźmie udział w działaniach projektu, bez Waszego zespołu.",
+            )
+        ],
     }
     for part_model, rows in parts.items():
         if not part_model.objects.filter(call=call).exists():
@@ -303,6 +312,8 @@ class Plan:
     withdraw_note: str = ""
     attachment: DemoAttachment | None = None
     fix_attachment: DemoAttachment | None = None
+    # (name, planned, unit); the first is the participants, the call's indicator where it has one
+    indicators: list[tuple[str, Decimal, str]] = field(default_factory=list)
 
 
 def _month_start(day: date, months: int) -> date:
@@ -359,6 +370,32 @@ def _budget(theme: Theme, rng: random.Random, *, call: GrantCall, volunteers: bo
             }
         )
     return lines
+
+
+PARTICIPANTS = "Uczestnicy i uczestniczki działań"
+
+
+def _indicators(person: DemoApplicant, theme: Theme, budget: list[dict]) -> list[tuple]:
+    """What the project plans in numbers: participants, events and the volunteers' hours.
+
+    Drawn from a generator of their own, so the other draws stay as they were.
+    """
+    rng = _rng("indicators", person.email, theme.title)
+    rows = [
+        (PARTICIPANTS, Decimal(rng.randrange(15, 90, 5)), "osób"),
+        ("Warsztaty, spotkania i wydarzenia", Decimal(rng.randint(2, 8)), "wydarzeń"),
+    ]
+    hours = sum(
+        (
+            line["quantity"]
+            for line in budget
+            if line["own_contribution"] and line["unit"] == "godz."
+        ),
+        Decimal(0),
+    )
+    if hours:
+        rows.append(("Godziny pracy wolontariuszy i wolontariuszek", hours, "godz."))
+    return rows
 
 
 def _plural_people(count: int) -> str:
@@ -474,6 +511,7 @@ def _open_call_plans(call: GrantCall, now: datetime) -> list[Plan]:
             edited_at=arrived_at - timedelta(minutes=rng.randint(3, 90)),
             arrived_at=arrived_at,
         )
+        plan.indicators = _indicators(person, theme, plan.budget)
         if stage == ACCEPTED:
             plan.checked_at = _at(_local_day(arrived_at) + timedelta(days=3), 10, 20)
             plan.check_message = "Wniosek jest kompletny — przekazujemy go do oceny merytorycznej."
@@ -531,21 +569,21 @@ def _open_call_plans(call: GrantCall, now: datetime) -> list[Plan]:
     ]
     for person, theme, stage in drafts:
         started_at = call.opens_at + (now - call.opens_at) * rng.uniform(0.3, 0.9)
-        plans.append(
-            Plan(
-                call=call,
-                person=person,
-                stage=stage,
-                texts=_texts(theme, person),
-                schedule=_schedule(theme, starts),
-                budget=_budget(theme, rng, call=call, volunteers=True),
-                answers=_answers(rng),
-                started_at=started_at,
-                edited_at=min(
-                    now - timedelta(minutes=30), started_at + timedelta(hours=rng.uniform(1, 60))
-                ),
-            )
+        plan = Plan(
+            call=call,
+            person=person,
+            stage=stage,
+            texts=_texts(theme, person),
+            schedule=_schedule(theme, starts),
+            budget=_budget(theme, rng, call=call, volunteers=True),
+            answers=_answers(rng),
+            started_at=started_at,
+            edited_at=min(
+                now - timedelta(minutes=30), started_at + timedelta(hours=rng.uniform(1, 60))
+            ),
         )
+        plan.indicators = _indicators(person, theme, plan.budget)
+        plans.append(plan)
     return plans
 
 
@@ -585,6 +623,7 @@ def _closed_call_plans(call: GrantCall, now: datetime) -> list[Plan]:
                 first_check_day + timedelta(days=index // 6), 9 + index % 6, rng.randint(0, 50)
             ),
         )
+        plan.indicators = _indicators(person, theme, plan.budget)
         if index == 3:
             plan.attachment = DemoAttachment(
                 "zgoda-dyrekcji-szkoly.pdf",
@@ -675,6 +714,23 @@ def _already_made(plan: Plan, user: User) -> bool:
     )
 
 
+def _plan_indicators(application: Application, plan: Plan) -> None:
+    """The plan's numbers: the participants go to the call's indicator of that name, if it has one."""
+    required = {indicator.name: indicator for indicator in application.call.indicators.all()}
+    planned = {name: number for name, number, _unit in plan.indicators}
+    # An indicator someone added to the call while trying the demo gets a plausible number.
+    rows = [
+        {"call_indicator": indicator, "planned": planned.get(name, Decimal(10))}
+        for name, indicator in required.items()
+    ]
+    rows += [
+        {"call_indicator": None, "name": name, "planned": planned, "unit": unit}
+        for name, planned, unit in plan.indicators
+        if name not in required
+    ]
+    application_indicators_save(application=application, rows=rows)
+
+
 def _carry_out(plan: Plan, user: User, coordinator: User) -> Application:
     call = plan.call
     eligibility = {
@@ -690,6 +746,7 @@ def _carry_out(plan: Plan, user: User, coordinator: User) -> Application:
         return application
     application_schedule_save(application=application, items=plan.schedule)
     application = application_budget_save(application=application, lines=plan.budget)
+    _plan_indicators(application, plan)
     if plan.stage == DRAFT_NEARLY:
         return application
     answers = {str(q.pk): _answer_for(q, plan.answers) for q in call.questions.all()}

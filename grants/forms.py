@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import decimals_as_amounts
 from grants.models import (
     AttachmentRequirement,
+    CallIndicator,
     CallPart,
     CallQuestion,
     Criterion,
@@ -301,6 +302,14 @@ class FormalCheckItemForm(OrderedRowForm):
     class Meta:
         model = FormalCheckItem
         fields = ["text"]
+
+
+class CallIndicatorForm(OrderedRowForm):
+    main_field = "name"
+
+    class Meta:
+        model = CallIndicator
+        fields = ["name", "unit", "help_text"]
 
 
 def call_part_formset(

@@ -23,3 +23,8 @@ MAX_GROUP_MEMBERS = 30
 MAX_ANSWER_LENGTH = 5000
 # A call's own questions, on top of the form's nine text sections.
 MAX_CALL_QUESTIONS = 20
+# Indicators a call requires every application to plan: the few its funder reports on.
+MAX_CALL_INDICATORS = 10
+# Indicators an applicant adds of their own, on top of the call's: a report reads
+# 3 to 6 well; 15 leaves room without turning the form into a spreadsheet.
+MAX_OWN_INDICATORS = 15

@@ -551,3 +551,26 @@ class FormalCheckItem(CallPart):
 
     def __str__(self) -> str:
         return self.text
+
+
+class CallIndicator(CallPart):
+    """An indicator the call asks every application to plan, e.g. "Uczestnicy", in "osób".
+
+    Each application gives its planned number for it (applicants' ApplicationIndicator),
+    and the final report compares what was achieved with that number. The unit is the
+    meaning (40 "osób" is not 40 "godz."); the name and the hint are wording.
+    """
+
+    MEANING_FIELDS = ("unit",)
+
+    call = models.ForeignKey(GrantCall, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("indicator"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=30, help_text=_("e.g. people, hours, events"))
+    help_text = models.CharField(_("hint for applicants"), max_length=500, blank=True)
+
+    class Meta(CallPart.Meta):
+        verbose_name = _("call indicator")
+        verbose_name_plural = _("call indicators")
+
+    def __str__(self) -> str:
+        return self.name

@@ -22,8 +22,15 @@ from grants.enums import (
     CallStatus,
 )
 from grants.exceptions import InvalidCallTransition
-from grants.limits import MAX_CALL_QUESTIONS
-from grants.models import CallPart, CallQuestion, CallStatusChange, Criterion, GrantCall
+from grants.limits import MAX_CALL_INDICATORS, MAX_CALL_QUESTIONS
+from grants.models import (
+    CallIndicator,
+    CallPart,
+    CallQuestion,
+    CallStatusChange,
+    Criterion,
+    GrantCall,
+)
 from grants.usage import call_part_usage
 
 
@@ -293,6 +300,11 @@ def call_parts_save(
         raise ValidationError(
             _("A call can have at most %(num)d questions of its own.")
             % {"num": MAX_CALL_QUESTIONS},
+            code="too_many_rows",
+        )
+    if part_model is CallIndicator and len(rows_to_save) > MAX_CALL_INDICATORS:
+        raise ValidationError(
+            _("A call can require at most %(num)d indicators.") % {"num": MAX_CALL_INDICATORS},
             code="too_many_rows",
         )
     stored = part_model.objects.filter(call=call).in_bulk(

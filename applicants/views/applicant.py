@@ -27,6 +27,8 @@ from applicants.forms import (
     WithdrawForm,
     text_section_form,
 )
+from applicants.forms_indicators import indicator_formset
+from applicants.indicators import application_indicators_save
 from applicants.models import ApplicantProfile, ApplicationVersion
 from applicants.sections import FORM_SECTIONS, SECTIONS_BY_SLUG, sections_for
 from applicants.selectors import (
@@ -74,6 +76,9 @@ from core.autosave import (
 from core.enums import Role
 from core.views import WaitingForYouMixin
 from grants.selectors import call_get_public
+
+# The sections' tables (formsets), each saved whole by its own service.
+TABLES = ("schedule", "budget", "indicators")
 
 
 def progress_for(application, *, arrived_at) -> dict:
@@ -341,6 +346,12 @@ class SectionView(OwnApplicationMixin, TemplateView):
                     for line in application.budget_lines.all()
                 ]
             forms["budget"] = BudgetFormSet(data, initial=initial, prefix="budget")
+        if slug == "results":
+            forms["indicators"] = indicator_formset(
+                data,
+                application=application,
+                call_indicators=list(application.call.indicators.all()),
+            )
         if slug == "questions":
             questions = list(application.call.questions.all())
             if not questions:
@@ -355,7 +366,7 @@ class SectionView(OwnApplicationMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            formset=kwargs.get("schedule") or kwargs.get("budget"),
+            formset=kwargs.get("schedule") or kwargs.get("budget") or kwargs.get("indicators"),
             application=self.application,
             section=self.section,
             progress=progress_for(self.application, arrived_at=self.request.arrived_at),
@@ -397,7 +408,7 @@ class SectionView(OwnApplicationMixin, TemplateView):
             except ApplicationLocked:
                 return self.locked_response()
             except ValidationError as exc:
-                tables = {key: forms[key] for key in ("schedule", "budget") if key in forms}
+                tables = {key: forms[key] for key in TABLES if key in forms}
                 attach_service_errors(exc, form=forms.get("form"), tables=tables)
             else:
                 go = request.POST.get("go")
@@ -439,6 +450,8 @@ class SectionView(OwnApplicationMixin, TemplateView):
             application_schedule_save(application=application, items=forms["schedule"].rows())
         if "budget" in forms:
             application_budget_save(application=application, lines=forms["budget"].rows())
+        if "indicators" in forms:
+            application_indicators_save(application=application, rows=forms["indicators"].rows())
 
     def next_url(self, go: str | None) -> str:
         if go == "next":
@@ -457,7 +470,7 @@ class SectionAutosaveView(SectionView):
     """A section's autosave: what passed validation is stored, the refused fields come back.
 
     The text fields of a section are saved one by one (a refused field keeps what was
-    stored, and its typed text stays in the browser); a table (schedule, budget) is saved
+    stored, and its typed text stays in the browser); a table (schedule, budget, indicators) is saved
     whole when all its rows are valid, else it stays as last saved and its rows' messages
     come back. A draft of a closed call still saves, with a note that it can't be submitted.
     """
@@ -481,7 +494,7 @@ class SectionAutosaveView(SectionView):
             forms["form"].is_valid()
             errors.update(form_errors(forms["form"]))
             saves.append(lambda: self.save_valid_fields(forms["form"]))
-        for table in ("schedule", "budget"):
+        for table in TABLES:
             if table not in forms:
                 continue
             if forms[table].is_valid():

@@ -17,6 +17,7 @@ from applicants.enums import ApplicantKind, ApplicationStatus, FormalCheckOutcom
 from applicants.models import (
     ApplicantProfile,
     Application,
+    ApplicationIndicator,
     ApplicationVersion,
     Attachment,
     BudgetLine,
@@ -31,6 +32,7 @@ from applicants.tasks import render_version_pdf, send_submission_confirmation
 from demo.programme import DEMO_PASSWORD
 from grants.models import (
     AttachmentRequirement,
+    CallIndicator,
     CallQuestion,
     EligibilityQuestion,
     FormalCheckItem,
@@ -64,6 +66,8 @@ def everything_counted() -> dict[str, object]:
         Attachment,
         BudgetLine,
         ScheduleItem,
+        ApplicationIndicator,
+        CallIndicator,
         EligibilityQuestion,
         CallQuestion,
         AttachmentRequirement,
@@ -233,6 +237,29 @@ class DemoApplicationsTests(TestCase):
             assert stored.read(5) == b"%PDF-"
         assert letter.content_type == "application/pdf"
         assert letter.versions.exists()
+
+    def test_open_call_requires_participants_and_every_submission_plans_them(self):
+        (indicator,) = CallIndicator.objects.filter(call__slug=OPEN)
+        assert (indicator.name, indicator.unit) == ("Uczestnicy i uczestniczki działań", "osób")
+        versions = ApplicationVersion.objects.filter(application__call__slug=OPEN)
+        assert versions.exists()
+        for version in versions:
+            first = version.content["indicators"][0]
+            assert first["call_indicator_id"] == indicator.pk
+            assert int(first["planned"]) >= 15
+
+    def test_closed_call_submissions_plan_their_own_indicators(self):
+        # The awarded grants come from this call: their reports compare with these numbers.
+        versions = ApplicationVersion.objects.filter(application__call__slug=CLOSED)
+        assert versions.count() >= 40
+        for version in versions:
+            names = [row["name"] for row in version.content["indicators"]]
+            assert names[:2] == [
+                "Uczestnicy i uczestniczki działań",
+                "Warsztaty, spotkania i wydarzenia",
+            ]
+            assert all(row["call_indicator_id"] is None for row in version.content["indicators"])
+        assert any(len(version.content["indicators"]) == 3 for version in versions)
 
     def test_budgets_are_within_each_calls_limits(self):
         submitted = Application.objects.exclude(first_submitted_at=None).select_related("call")

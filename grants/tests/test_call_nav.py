@@ -83,6 +83,7 @@ def test_call_nav_shows_five_groups_in_pipeline_order_and_the_set_up_pages(coord
         ("Eligibility screener 1", None),  # with the number of its rows
         ("Questions of the call 0", None),
         ("Attachments the call asks for 0", None),
+        ("Required indicators 0", None),
         ("Formal-check checklist 0", None),
     ]
 

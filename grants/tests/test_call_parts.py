@@ -5,9 +5,10 @@ from django.forms import CheckboxInput
 from django.urls import reverse
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
-from grants.limits import MAX_CALL_QUESTIONS
+from grants.limits import MAX_CALL_INDICATORS, MAX_CALL_QUESTIONS
 from grants.models import (
     AttachmentRequirement,
+    CallIndicator,
     CallQuestion,
     EligibilityQuestion,
     FormalCheckItem,
@@ -18,15 +19,22 @@ from grants.tests.factories import CriterionFactory, GrantCallFactory
 
 pytestmark = pytest.mark.django_db
 
-PARTS = ["screener", "questions", "attachments", "checklist"]
+PARTS = ["screener", "questions", "attachments", "indicators", "checklist"]
 MODELS = {
     "screener": EligibilityQuestion,
     "questions": CallQuestion,
     "attachments": AttachmentRequirement,
+    "indicators": CallIndicator,
     "checklist": FormalCheckItem,
 }
 # The field that names a row; also the one formset.js looks at.
-MAIN_FIELD = {"screener": "text", "questions": "label", "attachments": "name", "checklist": "text"}
+MAIN_FIELD = {
+    "screener": "text",
+    "questions": "label",
+    "attachments": "name",
+    "indicators": "name",
+    "checklist": "text",
+}
 
 
 def filled_row(part: str, name: str) -> dict[str, str]:
@@ -46,6 +54,7 @@ def filled_row(part: str, name: str) -> dict[str, str]:
             "choices": "",
         },
         "attachments": {"name": name, "description": "", "required": "on"},
+        "indicators": {"name": name, "unit": "osób", "help_text": ""},
         "checklist": {"text": name},
     }[part]
 
@@ -63,6 +72,7 @@ def untouched_row(part: str) -> dict[str, str]:
             "choices": "",
         },
         "attachments": {"name": "", "description": ""},
+        "indicators": {"name": "", "unit": "", "help_text": ""},
         "checklist": {"text": ""},
     }[part]
 
@@ -72,6 +82,7 @@ def make_row(part: str, call, name: str, position: int = 0):
         "screener": {"text": name, "failure_explanation": "Nabór jest tylko dla grup z Mazowsza."},
         "questions": {"label": name, "kind": QuestionKind.LONG_TEXT},
         "attachments": {"name": name},
+        "indicators": {"name": name, "unit": "osób"},
         "checklist": {"text": name},
     }[part]
     return MODELS[part].objects.create(call=call, position=position, **fields)
@@ -329,15 +340,17 @@ def test_call_parts_page_runs_fixed_number_of_queries(client, django_assert_max_
     # The rows, what uses them (a query or three) and the changes since publication.
     with django_assert_max_num_queries(10) as few:
         client.get(parts_url(call, part))
-    for position in range(2, 19):
+    # One row under the part's limit, if it has one (a call requires up to 10 indicators).
+    rows = MAX_CALL_INDICATORS - 1 if part == "indicators" else 19
+    for position in range(2, rows):
         make_row(part, call, f"Wpis {position}", position=position)
     for other in set(PARTS) - {part}:
         make_row(other, call, "Wpis z innej części")
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(parts_url(call, part))
     assert response.status_code == 200
-    # 19 rows (a call takes up to 20 questions), the empty extra one and the <template>.
-    assert response.text.count("data-formset-row") == 19 + 2
+    # The rows (a call takes up to 20 questions), the empty extra one and the <template>.
+    assert response.text.count("data-formset-row") == rows + 2
 
 
 def test_call_edit_page_links_every_part_with_its_count(client):
@@ -348,7 +361,13 @@ def test_call_edit_page_links_every_part_with_its_count(client):
     client.force_login(CoordinatorFactory())
     response = client.get(reverse("manage:call_edit", args=[call.pk]))
     links = {link.slug: link.count for link in response.context["part_links"]}
-    assert links == {"screener": 0, "questions": 2, "attachments": 0, "checklist": 1}
+    assert links == {
+        "screener": 0,
+        "questions": 2,
+        "attachments": 0,
+        "indicators": 0,
+        "checklist": 1,
+    }
     for part in PARTS:
         assert f'href="{parts_url(call, part)}"' in response.text
     details = reverse("manage:call_edit", args=[call.pk])

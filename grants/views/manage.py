@@ -26,6 +26,7 @@ from grants.exceptions import InvalidCallTransition
 from grants.forms import (
     AttachmentRequirementForm,
     CallCloseForm,
+    CallIndicatorForm,
     CallQuestionForm,
     CriterionFormSet,
     EligibilityQuestionForm,
@@ -34,9 +35,10 @@ from grants.forms import (
     OrderedRowForm,
     call_part_formset,
 )
-from grants.limits import MAX_CALL_QUESTIONS
+from grants.limits import MAX_CALL_INDICATORS, MAX_CALL_QUESTIONS
 from grants.models import (
     AttachmentRequirement,
+    CallIndicator,
     CallPart,
     CallQuestion,
     EligibilityQuestion,
@@ -108,6 +110,19 @@ CALL_PARTS: dict[str, CallPartSpec] = {
         ),
         row_label=gettext_lazy("Attachment"),
         add_label=gettext_lazy("Add an attachment"),
+    ),
+    "indicators": CallPartSpec(
+        model=CallIndicator,
+        form=CallIndicatorForm,
+        title=gettext_lazy("Required indicators"),
+        intro=gettext_lazy(
+            "What every application must plan in numbers, e.g. participants in people. "
+            "Applicants give a planned number for each and may add their own; "
+            "the final report compares what was achieved with the plan."
+        ),
+        row_label=gettext_lazy("Indicator"),
+        add_label=gettext_lazy("Add an indicator"),
+        max_rows=MAX_CALL_INDICATORS,
     ),
     "checklist": CallPartSpec(
         model=FormalCheckItem,
