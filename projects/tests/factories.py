@@ -38,6 +38,10 @@ BUDGET_LINES = [
         "total": "2000.00",
     },
 ]
+INDICATORS = [
+    {"name": "Uczestnicy warsztatów", "unit": "osób", "planned": "40", "call_indicator_id": None},
+    {"name": "Posadzone rośliny", "unit": "szt.", "planned": "120", "call_indicator_id": None},
+]
 SCHEDULE = [
     {"starts_on": "2027-04-01", "ends_on": "2027-04-30", "activity": "Przygotowanie"},
     {"starts_on": "2027-05-01", "ends_on": "2027-06-30", "activity": "Sadzenie i warsztaty"},
@@ -61,6 +65,7 @@ def version_content(application, *, kind=ApplicantKind.INDIVIDUAL, **applicant) 
             **applicant,
         },
         "schedule": SCHEDULE,
+        "indicators": INDICATORS,
         "budget": {
             "lines": BUDGET_LINES,
             "total_cost": "3500.00",

@@ -21,6 +21,10 @@ pytestmark = pytest.mark.django_db
 def test_grant_keeps_the_decided_schedule_and_its_final_report_is_due_21_days_after_it_ends():
     grant = accepted_grant()
     assert grant.schedule == SCHEDULE
+    assert grant.planned_indicators == [
+        {"name": "Uczestnicy warsztatów", "unit": "osób", "planned": "40"},
+        {"name": "Posadzone rośliny", "unit": "szt.", "planned": "120"},
+    ]
     assert grant.ends_on == date(2027, 6, 30)
     assert grant.final_report_due_on == date(2027, 7, 21)
     assert grant.interim_report_due_on is None
