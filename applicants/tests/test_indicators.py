@@ -15,20 +15,12 @@ from accounts.tests.factories import CoordinatorFactory, UserFactory
 from applicants.diff import version_diff
 from applicants.indicators import application_indicators_save
 from applicants.models import ApplicationIndicator
-from applicants.services import SubmissionRefused, application_submit, formal_check_record
+from applicants.services import SubmissionRefused, application_submit
 from applicants.tests.builders import CONSENTS, complete_draft, render_waiting_pdf_copies
 from grants.limits import MAX_OWN_INDICATORS
 from grants.models import CallIndicator
 from grants.tests.factories import GrantCallFactory
 from grants.tests.test_call_parts import as_sent, parts_url
-from reviews.models import ReviewAssignment
-from reviews.services import assignment_declare
-from reviews.tests.builders import (
-    accepted_application,
-    assign_all,
-    call_with_criteria,
-    reviewers_in_pool,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -384,37 +376,6 @@ def test_old_version_without_indicators_still_shows_without_the_table(client):
     assert response.status_code == 200
     assert "Planowane wskaźniki" not in response.text
     assert application.expected_results in response.text
-
-
-def declared_reviewer(call):
-    (reviewer,) = reviewers_in_pool(call, 1)
-    assign_all(call)
-    for assignment in ReviewAssignment.objects.filter(application__call=call):
-        assignment_declare(assignment=assignment, impartial=True, by=reviewer)
-    return reviewer
-
-
-def test_reviewer_of_the_call_sees_the_indicators_and_a_reviewer_of_another_does_not(client):
-    call = call_requiring(PARTICIPANTS, call=call_with_criteria(reviewers_per_application=1))
-    application = submitted(call)
-    formal_check_record(application=application, outcome="accepted", by=CoordinatorFactory())
-    render_waiting_pdf_copies()
-    other_call = call_with_criteria(reviewers_per_application=1)
-    accepted_application(other_call)
-    stranger = declared_reviewer(other_call)
-    reviewer = declared_reviewer(call)
-    assignment = ReviewAssignment.objects.get(application=application)
-    url = reverse("reviews:assignment", args=[assignment.pk])
-
-    client.force_login(reviewer)
-    page = client.get(url).text
-    pdf = client.get(reverse("reviews:application_pdf", args=[application.pk]))
-
-    assert "Planowane wskaźniki" in page and PARTICIPANTS in page and "Trasa rajdu" in page
-    assert f"{PARTICIPANTS} 40 osób" in pdf_text(pdf)
-    client.force_login(stranger)
-    assert client.get(url).status_code == 404
-    assert client.get(reverse("reviews:application_pdf", args=[application.pk])).status_code == 404
 
 
 def pdf_text(response) -> str:
