@@ -28,8 +28,10 @@ def jpeg_bytes(color=(40, 140, 60), size=(64, 48)) -> bytes:
     return buffer.getvalue()
 
 
-def add_photo(report: Report, *, caption: str, consent: bool, color=(40, 140, 60)) -> ReportPhoto:
-    content = jpeg_bytes(color)
+def add_photo(
+    report: Report, *, caption: str, consent: bool, color=(40, 140, 60), size=(64, 48)
+) -> ReportPhoto:
+    content = jpeg_bytes(color, size)
     photo = ReportPhoto(
         report=report,
         extension=".jpg",
@@ -40,7 +42,9 @@ def add_photo(report: Report, *, caption: str, consent: bool, color=(40, 140, 60
         publish_consent=consent,
     )
     photo.file.save("original.jpg", ContentFile(content), save=False)
-    photo.preview.save("preview.jpg", ContentFile(jpeg_bytes(color, (32, 24))), save=False)
+    photo.preview.save(
+        "preview.jpg", ContentFile(jpeg_bytes(color, (size[0] // 2, size[1] // 2))), save=False
+    )
     photo.save()
     return photo
 
