@@ -55,7 +55,8 @@ class PublicPhotoView(View):
             raise Http404 from None
         response = FileResponse(source, content_type="image/jpeg")
         response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "public, max-age=3600"
+        # Asked again each time: a consent withdrawn takes effect at once.
+        response["Cache-Control"] = "no-cache"
         return response
 
 
