@@ -110,7 +110,7 @@ def _emails_sent(user_id: int) -> None:
 
 @transaction.atomic
 def demo_publicdata_load(*, calls: dict[str, GrantCall], coordinator: User) -> Grant | None:
-    """Close the pilot's NGO grant with a consented final report (see the module's
+    """Close the pilot group's grant with a consented final report (see the module's
     docstring); returns it, or None when there is nothing to do."""
     pilot = next((call for call in calls.values() if call.slug == PILOT), None)
     if pilot is None:
@@ -130,7 +130,7 @@ def demo_publicdata_load(*, calls: dict[str, GrantCall], coordinator: User) -> G
         indicators=INDICATORS,
         participants=86,
         volunteer_hours=Decimal("412.5"),
-        publicity_links="https://example.org/lodzki-cien/podworko-wschodnia-54",
+        publicity_links="https://example.org/tatary-oddychaja/podworko-wschodnia-54",
         story=STORY,
         publish_consent=True,
     )
