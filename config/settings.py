@@ -425,3 +425,10 @@ LOGGING = {
 SITE_URL = os.environ.get("MIKROGRANTY_SITE_URL", "http://127.0.0.1:8000")
 # How many days an invitation to review stays valid (a coordinator can send it again).
 REVIEWER_INVITATION_DAYS = int(os.environ.get("MIKROGRANTY_INVITATION_DAYS", "14"))
+
+# The open data (360Giving Data Standard, projects.open_data): the prefix of every grant's
+# identifier (register your own at 360Giving; the default marks data as this software's) and,
+# when the operator has an org-id.guide identifier, the funder's (otherwise PL-KRS-<KRS> from
+# the programme profile, or the prefix itself).
+OPEN_DATA_PREFIX = os.environ.get("MIKROGRANTY_OPEN_DATA_PREFIX", "360G-mikrogranty")
+OPEN_DATA_FUNDER_ID = os.environ.get("MIKROGRANTY_OPEN_DATA_FUNDER_ID", "")

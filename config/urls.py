@@ -8,6 +8,7 @@ one pattern, and that no prefix below repeats or starts another).
                      /logo/                  the programme's logo (core/views.py)
                      /calls/                 grants/urls/public.py        grants:
                      /results/               decisions/urls/public.py     decisions_public:
+                     /outcomes/              projects/urls/public.py      projects_public:
     applicant        /applications/          applicants/urls/applicant.py applicants:
                      /decisions/             decisions/urls/applicant.py  decisions_applicant:
     grantee          /projects/              projects/urls/grantee.py     projects:
@@ -50,6 +51,7 @@ urlpatterns = [
     path("start/", StartView.as_view(), name="start"),
     path("calls/", include("grants.urls.public")),
     path("results/", include("decisions.urls.public")),
+    path("outcomes/", include("projects.urls.public")),
     path("privacy/", PrivacyNoticeView.as_view(), name="privacy_notice"),
     path("logo/", ProgrammeLogoView.as_view(), name="programme_logo"),
     # The applicant

@@ -62,7 +62,7 @@ class DemoProjectsTests(TestCase):
         self.assertEqual(
             states,
             {GrantState.AGREEMENT_TO_PREPARE, GrantState.AGREEMENT_SENT, GrantState.SIGNED}
-            | {GrantState.ACTIVE},
+            | {GrantState.ACTIVE, GrantState.CLOSED},
         )
         self.assertIn(f"{Grant.objects.count()} grants", self.printed)
 
@@ -158,7 +158,8 @@ class DemoProjectsTests(TestCase):
     def test_demo_projects_active_grants_have_their_advance_paid(self):
         active = Grant.objects.filter(state=GrantState.ACTIVE)
 
-        self.assertEqual(active.count(), 3)
+        # The pilot's third grant is closed (demo.publicdata).
+        self.assertEqual(active.count(), 2)
         for grant in active:
             self.assertEqual(
                 list(grant.payments.values_list("state", flat=True)),
@@ -170,3 +171,26 @@ class DemoProjectsTests(TestCase):
 
         self.assertTrue(emails.exists())
         self.assertFalse(emails.exclude(state=EmailState.SENT).exists())
+
+    def test_demo_publicdata_closed_grant_tells_its_story_with_two_photos_on_the_public_page(self):
+        from django.urls import reverse
+
+        from projects.models import ReportPhoto
+
+        grant = self.grant("Tatary Oddychają")
+        photos = ReportPhoto.objects.filter(report__grant=grant)
+
+        self.assertEqual(grant.state, GrantState.CLOSED)
+        self.assertEqual(grant.settlements.get().state, "balanced")
+        page = self.client.get(reverse("projects_public:call", kwargs={"slug": grant.call.slug}))
+        text = page.content.decode()
+        self.assertIn("Podwórko przy Wschodniej 54", text)
+        self.assertIn("Posadzone drzewa i krzewy", text)
+        for photo in photos:
+            url = reverse("projects_public:photo", kwargs={"pk": photo.pk})
+            self.assertEqual(url in text, photo.publish_consent, photo.caption)
+            self.assertEqual(
+                self.client.get(url).status_code, 200 if photo.publish_consent else 404
+            )
+        self.assertEqual([p.publish_consent for p in photos].count(True), 2)
+        self.assertEqual(len(photos), 3)

@@ -116,6 +116,7 @@ MANAGE_PAGES = {
     "finance": lambda w: {"pk": w["target"].call_id},
     "bank_account_answer": lambda w: {"pk": w["account"].pk},
     "payment_paid": lambda w: {"pk": w["payment"].pk},
+    "archive": lambda w: {"pk": w["target"].pk},
 }
 # What a bold POST would send: enough to do harm if the page let it through.
 POST_DATA = {

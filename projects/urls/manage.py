@@ -25,6 +25,8 @@ urlpatterns = [
         name="signed_document_file",
     ),
     path("<int:pk>/countersign/", signing.CountersignView.as_view(), name="countersign"),
+    # Everything about the grant in one ZIP, for the retention.
+    path("<int:pk>/archive.zip", manage.GrantArchiveView.as_view(), name="archive"),
 ]
 
 # The agreement (projects.views.agreements).

@@ -1,14 +1,18 @@
 """The coordinators' pages of funded projects: a call's grants, one grant."""
 
+import tempfile
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from applicants.views.manage_list import selected_pks
 from grants.views.manage import CoordinatorRequiredMixin, call_get_with_part_counts
+from projects.archive import grant_archive_filename, grant_archive_write
 from projects.bulk import bulk_action, bulk_actions
 from projects.exports import grants_csv_response, grants_xlsx_response
 from projects.filters import GrantListFilter
@@ -22,6 +26,8 @@ from projects.selectors import (
 )
 
 GRANTS_PER_PAGE = 50
+# A grant's archive is built in memory up to this size, then on disk.
+ARCHIVE_IN_MEMORY_BYTES = 16 * 1024 * 1024
 
 
 class CallGrantsView(CoordinatorRequiredMixin, TemplateView):
@@ -87,3 +93,23 @@ class GrantDetailView(CoordinatorRequiredMixin, TemplateView):
             history=grant_history(grant),
             **kwargs,
         )
+
+
+class GrantArchiveView(CoordinatorRequiredMixin, View):
+    """The grant's archive as one ZIP (projects.archive), built in a spooled temporary file:
+    memory stays bounded, larger archives spill to disk."""
+
+    def get(self, request, pk):
+        grant = grant_get_for_coordinator(pk=pk)
+        # Closed by the FileResponse once sent, so no context manager here.
+        spool = tempfile.SpooledTemporaryFile(max_size=ARCHIVE_IN_MEMORY_BYTES)  # noqa: SIM115
+        grant_archive_write(grant, spool)
+        spool.seek(0)
+        response = FileResponse(
+            spool,
+            as_attachment=True,
+            filename=grant_archive_filename(grant),
+            content_type="application/zip",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
