@@ -20,6 +20,7 @@ from projects.selectors import (
     grants_of_call_selected,
     with_waiting_for,
 )
+from projects.spending_documents import spending_panel
 
 GRANTS_PER_PAGE = 50
 
@@ -80,9 +81,11 @@ class GrantDetailView(CoordinatorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         grant = grant_get_for_coordinator(pk=self.kwargs["pk"])
+        terms = call_terms(grant.call)
         return super().get_context_data(
             grant=grant,
-            terms=call_terms(grant.call),
+            terms=terms,
+            spending=spending_panel(grant=grant, terms=terms),
             waiting=waiting_for(progress_of(grant)),
             history=grant_history(grant),
             **kwargs,
