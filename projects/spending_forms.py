@@ -69,7 +69,7 @@ class FinancialDocumentForm(forms.Form):
         help_text=_("Optional: it is printed on invoices and most receipts."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    paid_on = forms.DateField(label=_("Paid on"), required=False, widget=DateInput)
+    paid_on = forms.DateField(label=_("Date paid"), required=False, widget=DateInput)
     description = forms.CharField(
         label=_("What it was for"),
         max_length=1000,

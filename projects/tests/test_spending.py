@@ -430,7 +430,7 @@ def test_panel_shows_the_sentence_filled_in_and_a_line_over_the_tolerance(grante
         f'<span class="nowrap">3 000,00</span> zł, umowa '
         f'<span class="nowrap">{agreement.number}</span>.'
     ) in page
-    assert "„Sadzonki i ziemia” kosztuje już 1 700,00 zł" in page
+    assert "„Sadzonki i ziemia” kosztuje już 1 700,00 zł: o ponad 10% więcej" in page
     assert "Ponad dozwolony limit" in page
     assert "Poproś koordynatora o aneks" in page
     assert "200,00 zł ponad plan" in page
