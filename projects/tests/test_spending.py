@@ -604,3 +604,21 @@ def test_account_delete_keeps_the_documents_and_their_files(grantee, grant, sett
     assert "Zofia Zielińska" not in document.description
     with document.file.open("rb") as stored:
         assert stored.read().startswith(b"%PDF-")
+
+
+def test_housekeeping_deletes_files_kept_for_a_form_after_a_day(settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from core.signals import housekeeping_ran
+
+    settings.MEDIA_ROOT = tmp_path
+    old_day = (timezone.now() - timedelta(days=2)).strftime("%Y%m%d")
+    today = timezone.now().strftime("%Y%m%d")
+    old = default_storage.save(f"spending-pending/{old_day}/a.jpg", ContentFile(b"x"))
+    fresh = default_storage.save(f"spending-pending/{today}/b.jpg", ContentFile(b"x"))
+
+    housekeeping_ran.send_robust(sender=None)
+
+    assert not default_storage.exists(old)
+    assert default_storage.exists(fresh)
