@@ -448,8 +448,10 @@ def test_coordinator_sees_the_panel_and_downloads_the_file(client, grant):
         )
     )
 
+    documents = page_text(client.get(reverse("projects_manage:documents", kwargs={"pk": grant.pk})))
     assert "250,00 zł z 1 500,00 zł" in page
     assert "FV/1" in page
+    assert "Faktura FV/1" in documents and "Hurtownia" in documents
     assert file.status_code == 200
     assert b"".join(file.streaming_content).startswith(b"%PDF-")
     assert file["Content-Disposition"].startswith("attachment")
