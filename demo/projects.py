@@ -62,6 +62,7 @@ from core.mail import email_transition
 from core.models import OutgoingEmail
 from demo.applications import _at, _local_day, _pdf
 from demo.publicdata import demo_publicdata_load
+from demo.spending import demo_spending_load
 from grants.models import GrantCall
 from projects.agreement_issuing import agreement_issue_now
 from projects.agreement_templates import call_terms_save
@@ -579,6 +580,7 @@ def demo_projects_load(
     if not plans and all(
         User.objects.filter(email=member.email).exists() for member in GNIEZNO_MEMBERS
     ):
+        demo_spending_load()  # documents of grants under way, if they have none yet
         return _states(calls)  # loaded before: nothing to hash, nothing to do
     # One hash with a fixed salt, as for the demo's applicants (demo.applications).
     password_hash = make_password(password, salt="aktywnidlaklimatu")
@@ -591,6 +593,7 @@ def demo_projects_load(
         )
     if countersigned:
         transaction.on_commit(lambda: _countersigned_emails_sent(countersigned))
+    demo_spending_load()
     demo_publicdata_load(calls=calls, coordinator=coordinator)  # a closed grant, public
     return _states(calls)
 

@@ -34,6 +34,12 @@ class ProjectsConfig(AppConfig):
         housekeeping_ran.connect(
             housekeeping_reminders, dispatch_uid="projects.housekeeping_reminders"
         )
+        # Files kept between two tries of a financial document's form, deleted after a day.
+        from projects.spending import pending_uploads_clean
+
+        housekeeping_ran.connect(
+            pending_uploads_clean, dispatch_uid="projects.pending_uploads_clean"
+        )
         # A signed grant gets its instalments; a terminated one has its unpaid ones cancelled.
         grant_state_changed.connect(
             payments_follow_grant, dispatch_uid="projects.payments_follow_grant"

@@ -17,7 +17,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.formatting import format_date, format_money
+from core.formatting import format_date, format_decimal, format_money
 
 ZERO = Decimal("0")
 GROSZ = Decimal("0.01")
@@ -71,7 +71,8 @@ def _line_breaches(
                     % {
                         "item": line.item,
                         "value": format_money(value),
-                        "percent": f"{Decimal(tolerance_percent):g}",
+                        # "10", "12,5": a stored Decimal("10.00") is not shown as "10.00".
+                        "percent": format_decimal(Decimal(tolerance_percent), 2, trim=True),
                         "planned": format_money(line.total),
                         "allowance": format_money(allowance),
                     },

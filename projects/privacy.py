@@ -15,6 +15,9 @@ grant when the grantee is a person (an organisation's or a group's name stays,
 with exact occurrences of the person's names replaced), the signatory rows that
 are the person (or their group's members) lose the name and e-mail, account
 holder names and every note lose exact occurrences of their names.
+Financial documents (invoices, bills, receipts) are listed in the export (their details) and
+kept on erasure with their files: accounting records (the accounting act, art. 74); only their
+descriptions lose the person's names.
 The agreement PDFs and uploaded signed copies are kept as they were signed: a signed
 contract is an accounting document (kept five years by the accounting act, art. 74) and
 re-rendering it would make a document nobody signed; the deletion notice says so. Signature
@@ -32,6 +35,7 @@ from projects.models import (
     Agreement,
     BankAccount,
     BankAccountStateChange,
+    FinancialDocument,
     Grant,
     GrantBudgetLine,
     GrantStateChange,
@@ -122,6 +126,32 @@ def _grant_data(grant: Grant, files: ExportFiles) -> dict:
             {"state": change.new_state, "at": change.at, "note": change.note}
             for change in grant.state_changes.all()
         ],
+        # The financial documents the grantee recorded (the details; the photos and PDFs are
+        # on the grant's page).
+        "financial_documents": [
+            {
+                "kind": document.kind,
+                "number": document.number,
+                "issued_on": document.issued_on,
+                "issuer_name": document.issuer_name,
+                "issuer_nip": document.issuer_nip,
+                "amount": document.amount,
+                "paid_on": document.paid_on,
+                "description": document.description,
+                "file_name": document.original_name,
+                "added_at": document.added_at,
+                "removed_at": document.removed_at,
+                "budget_lines": [
+                    {
+                        "item": part.budget_line.item,
+                        "from_grant": part.from_grant,
+                        "own_contribution": part.own_contribution,
+                    }
+                    for part in document.allocations.all()
+                ],
+            }
+            for document in grant.documents.all()
+        ],
     }
 
 
@@ -136,6 +166,12 @@ def grants_export(*, user, files: ExportFiles) -> dict:
             "payments",
             Prefetch("agreements", queryset=Agreement.objects.order_by("version")),
             "state_changes",
+            Prefetch(
+                "documents",
+                queryset=FinancialDocument.objects.order_by("issued_on", "pk").prefetch_related(
+                    "allocations__budget_line"
+                ),
+            ),
         )
         .order_by("created_at", "pk")
     )
@@ -167,7 +203,19 @@ def deletion_notices(*, user) -> list[Notice]:
                 "else."
             ),
             [f"{grant.reference_number} — {format_money(grant.amount)}" for grant in grants],
-        )
+        ),
+        *(
+            [
+                Notice(
+                    _(
+                        "Your financial documents (invoices, bills, receipts and their photos) "
+                        "stay as they are: accounting records must be kept by law."
+                    )
+                )
+            ]
+            if FinancialDocument.objects.filter(grant__in=grants).exists()
+            else []
+        ),
     ]
 
 
@@ -196,6 +244,13 @@ def grants_erase(*, erasure: Erasure) -> None:
         GrantBudgetLine.objects.filter(grant__in=grant_ids), ["item", "unit"], person=person
     )
     redact_rows(Agreement.objects.filter(grant__in=grant_ids), ["note"], person=person)
+    # Financial documents are accounting records: kept with their files; only what the grantee
+    # wrote about them loses the person's names.
+    redact_rows(
+        FinancialDocument.objects.filter(grant__in=grant_ids),
+        ["description", "ineligible_reason"],
+        person=person,
+    )
     accounts = BankAccount.objects.filter(grant__in=grant_ids)
     redact_rows(accounts, ["holder_name", "note"], person=person)
     redact_rows(

@@ -535,11 +535,53 @@ def build_grants(size: int, coordinator_email: str) -> dict:
             )
     Payment.objects.bulk_create(payments)
     middle = grants[len(grants) // 2 + 3]  # an active one
+    # Another grant under way, with 200 financial documents split over its lines.
+    spending_index = next(
+        i for i in range(len(grants) // 2 + 4, len(grants)) if grants[i].state == GrantState.ACTIVE
+    )
+    build_documents(grants[spending_index], 200)
     return {
         "grants_call_id": call.pk,
         "grant_id": middle.pk,
         "grantee": users[len(grants) // 2 + 3].email,
+        "spending_grant_id": grants[spending_index].pk,
+        "spending_grantee": users[spending_index].email,
     }
+
+
+def build_documents(grant, count: int) -> None:
+    """`count` financial documents of `grant`, each split over its first two budget lines (rows
+    bulk-made: the pages read the rows, not the files)."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from projects.models import DocumentAllocation, FinancialDocument
+
+    lines = list(grant.budget_lines.all()[:2])
+    today = date.today()
+    documents = FinancialDocument.objects.bulk_create(
+        FinancialDocument(
+            grant=grant,
+            kind="receipt" if i % 2 else "invoice",
+            number=f"FV/{i + 1}/2027",
+            issued_on=today - timedelta(days=i % 60),
+            issuer_name=f"Sklep nr {i % 17}",
+            amount=Decimal("12.00"),
+            description="Materiały do warsztatów",
+            file=f"grants/{grant.pk}/documents/{i}.pdf",
+            extension=".pdf",
+            original_name=f"faktura-{i}.pdf",
+            content_type="application/pdf",
+            size=1000,
+            sha256="0" * 64,
+        )
+        for i in range(count)
+    )
+    DocumentAllocation.objects.bulk_create(
+        DocumentAllocation(document=document, budget_line=line, from_grant=Decimal("5.00"))
+        for document in documents
+        for line in lines
+    )
 
 
 def wait_for(url: str, timeout: float = 30) -> None:
@@ -922,6 +964,16 @@ def main() -> int:
                 "grantee_grant_page",
                 reverse("projects:grant", args=[people["grant_id"]]),
                 people["grantee"],
+            ),
+            (
+                "grant_page_200_documents",
+                reverse("projects_manage:grant", args=[people["spending_grant_id"]]),
+                people["coordinator"],
+            ),
+            (
+                "grantee_grant_page_200_documents",
+                reverse("projects:grant", args=[people["spending_grant_id"]]),
+                people["spending_grantee"],
             ),
             ("home", reverse("home"), ""),
         ]

@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
@@ -29,7 +30,8 @@ from decisions.models import Decision
 from decisions.services import award_accept, decision_record, results_publish
 from decisions.tests.test_manage_pages import fake_letter_pdf
 from grants.services import call_close
-from projects.models import Grant
+from projects.models import Grant, GrantBudgetLine
+from projects.spending import DocumentPart, document_add
 from projects.tests.progress_rows import grant_at
 from reviews.models import ReviewAssignment
 from reviews.services import assignment_declare
@@ -73,6 +75,9 @@ MUST_REACH = {
         "projects:signatories",
         "projects:budget",
         "projects:sign",
+        "projects:document_add",
+        "projects:document_edit",
+        "projects:document_remove",
     },
     "reviewer": {"reviews:dashboard", "reviews:assignment"},
     "coordinator": {
@@ -220,6 +225,27 @@ def programme_in_every_stage(settings, monkeypatch, on_commit):
     grant_at("new", application__applicant=applicant)
     grant_at("sent", application__applicant=applicant, signatory_user=applicant)
     grant_at("payment_due", application__applicant=applicant)
+    # One under way, with a receipt recorded (its spending panel and document pages).
+    active = grant_at("active", application__applicant=applicant)
+    line = GrantBudgetLine.objects.create(
+        grant=active, category="materials", item="Ziemia", unit="worek", quantity=2, unit_cost=50
+    )
+    document_add(
+        grant=active,
+        by=applicant,
+        upload=SimpleUploadedFile("faktura.pdf", b"%PDF-1.7\n%%EOF\n"),
+        values={
+            "kind": "invoice",
+            "number": "FV/1",
+            "issued_on": timezone.localdate(),
+            "amount": Decimal("40.00"),
+            "issuer_name": "Sklep",
+            "issuer_nip": "",
+            "paid_on": None,
+            "description": "Ziemia",
+        },
+        parts=[DocumentPart(line, Decimal("40.00"), Decimal("0"))],
+    )
     people = {"applicant": applicant, "reviewer": reviewer, "coordinator": coordinator}
     return people, draft, waiting
 

@@ -194,3 +194,17 @@ class DemoProjectsTests(TestCase):
             )
         self.assertEqual([p.publish_consent for p in photos].count(True), 2)
         self.assertEqual(len(photos), 3)
+    def test_demo_projects_grants_under_way_have_documents_and_one_breaks_the_tolerance(self):
+        from projects.deviations import BreachCode
+        from projects.spending_figures import grant_spending
+
+        active = list(Grant.objects.filter(state=GrantState.ACTIVE))
+        self.assertTrue(active)
+        for grant in active:
+            figures = grant_spending(grant)
+            self.assertGreaterEqual(figures.documents_count, 2, grant.grantee_name)
+            kinds = set(grant.documents.values_list("content_type", flat=True))
+            self.assertEqual(kinds, {"image/jpeg", "application/pdf"})
+            self.assertTrue(grant.documents.filter(content_type="image/jpeg")[0].preview)
+        over = grant_spending(self.grant("Fundacja Łódzki Cień"))
+        self.assertIn(BreachCode.LINE_OVER, [b.code for b in over.breaches])

@@ -16,6 +16,7 @@ from projects.enums import BankAccountState, SigningMethod
 from projects.models import (
     AgreementStateChange,
     BankAccountStateChange,
+    FinancialDocument,
     GrantStateChange,
     PaymentStateChange,
     Signature,
@@ -41,6 +42,27 @@ def _signed_document(agreement) -> SignedDocument:
         sha256=hashlib.sha256(content).hexdigest(),
     )
     document.file.save("signed.pdf", ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+def _financial_document(grant) -> FinancialDocument:
+    """A receipt photo of `grant` (with its display copy), as the grantee records it."""
+    document = FinancialDocument(
+        grant=grant,
+        number="PAR/1",
+        issued_on=timezone.localdate(),
+        issuer_name="Sklep",
+        amount="10.00",
+        description="Ziemia",
+        extension=".jpg",
+        original_name="paragon.jpg",
+        content_type="image/jpeg",
+        size=4,
+        sha256="0" * 64,
+    )
+    document.file.save("paragon.jpg", ContentFile(b"\xff\xd8\xff\xe0"), save=False)
+    document.preview.save("paragon.jpg", ContentFile(b"\xff\xd8\xff\xe0"), save=False)
     document.save()
     return document
 
@@ -72,6 +94,7 @@ def world():
     )
     return {
         "target": target,
+        "receipt": _financial_document(target),
         "agreement": agreement,
         "document": document,
         "account": pending,
@@ -98,6 +121,12 @@ GRANTEE_PAGES = {
     "budget": lambda w: {"pk": w["target"].pk},
     "agreement_pdf": lambda w: {"pk": w["target"].pk, "agreement_pk": w["agreement"].pk},
     "bank_account": lambda w: {"pk": w["target"].pk},
+    "documents": lambda w: {"pk": w["target"].pk},
+    "document_add": lambda w: {"pk": w["target"].pk},
+    "document_edit": lambda w: {"pk": w["target"].pk, "document_pk": w["receipt"].pk},
+    "document_remove": lambda w: {"pk": w["target"].pk, "document_pk": w["receipt"].pk},
+    "document_file": lambda w: {"pk": w["target"].pk, "document_pk": w["receipt"].pk},
+    "document_preview": lambda w: {"pk": w["target"].pk, "document_pk": w["receipt"].pk},
 }
 MANAGE_PAGES = {
     "grants": lambda w: {"pk": w["target"].call_id},
@@ -117,6 +146,9 @@ MANAGE_PAGES = {
     "bank_account_answer": lambda w: {"pk": w["account"].pk},
     "payment_paid": lambda w: {"pk": w["payment"].pk},
     "archive": lambda w: {"pk": w["target"].pk},
+    "documents": lambda w: {"pk": w["target"].pk},
+    "document_file": lambda w: {"pk": w["target"].pk, "document_pk": w["receipt"].pk},
+    "document_preview": lambda w: {"pk": w["target"].pk, "document_pk": w["receipt"].pk},
 }
 # What a bold POST would send: enough to do harm if the page let it through.
 POST_DATA = {

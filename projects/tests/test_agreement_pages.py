@@ -262,6 +262,7 @@ def terms_post(**changes) -> dict:
         "signing_days": "10",
         "advance_percent": "80",
         "final_report_days": "30",
+        "line_tolerance_percent": "10",
         "document_sentence": "Opłacono z programu {programme}, umowa {number}.",
         "obligations": "- logo programu na plakatach",
     }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import agreements, grantee, payments, signing
+from projects.views import agreements, grantee, payments, signing, spending
 
 app_name = "projects"
 
@@ -36,4 +36,30 @@ urlpatterns += [
 # The grant's money (projects.views.payments).
 urlpatterns += [
     path("<int:pk>/bank-account/", payments.BankAccountView.as_view(), name="bank_account"),
+]
+
+# The grant's financial documents (projects.views.spending).
+urlpatterns += [
+    path("<int:pk>/documents/", spending.GranteeDocumentListView.as_view(), name="documents"),
+    path("<int:pk>/documents/add/", spending.DocumentFormView.as_view(), name="document_add"),
+    path(
+        "<int:pk>/documents/<int:document_pk>/",
+        spending.DocumentFormView.as_view(),
+        name="document_edit",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/remove/",
+        spending.DocumentRemoveView.as_view(),
+        name="document_remove",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/file/",
+        spending.GranteeDocumentFileView.as_view(),
+        name="document_file",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/preview/",
+        spending.GranteeDocumentPreviewView.as_view(),
+        name="document_preview",
+    ),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import agreements, manage, payments, signing, termination
+from projects.views import agreements, manage, payments, signing, spending, termination
 
 app_name = "projects_manage"
 
@@ -67,4 +67,19 @@ urlpatterns += [
         name="bank_account_answer",
     ),
     path("payments/<int:pk>/paid/", payments.PaymentMarkPaidView.as_view(), name="payment_paid"),
+]
+
+# A grant's financial documents (projects.views.spending).
+urlpatterns += [
+    path("<int:pk>/documents/", spending.CoordinatorDocumentListView.as_view(), name="documents"),
+    path(
+        "<int:pk>/documents/<int:document_pk>/file/",
+        spending.CoordinatorDocumentFileView.as_view(),
+        name="document_file",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/preview/",
+        spending.CoordinatorDocumentPreviewView.as_view(),
+        name="document_preview",
+    ),
 ]

@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 
 from projects.progress import grant_history, grantee_next_step, progress_of
 from projects.selectors import call_terms, grant_get_for_grantee
+from projects.spending_documents import spending_panel
 
 
 class OwnGrantMixin(LoginRequiredMixin):
@@ -23,9 +24,11 @@ class GrantView(OwnGrantMixin, TemplateView):
     template_name = "projects/grantee/grant.html"
 
     def get_context_data(self, **kwargs):
+        terms = call_terms(self.grant.call)
         return super().get_context_data(
             grant=self.grant,
-            terms=call_terms(self.grant.call),
+            terms=terms,
+            spending=spending_panel(grant=self.grant, terms=terms),
             next_step=grantee_next_step(progress_of(self.grant, viewer=self.request.user)),
             history=grant_history(self.grant),
             **kwargs,

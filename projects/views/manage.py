@@ -24,6 +24,7 @@ from projects.selectors import (
     grants_of_call_selected,
     with_waiting_for,
 )
+from projects.spending_documents import spending_panel
 
 GRANTS_PER_PAGE = 50
 # A grant's archive is built in memory up to this size, then on disk.
@@ -86,9 +87,11 @@ class GrantDetailView(CoordinatorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         grant = grant_get_for_coordinator(pk=self.kwargs["pk"])
+        terms = call_terms(grant.call)
         return super().get_context_data(
             grant=grant,
-            terms=call_terms(grant.call),
+            terms=terms,
+            spending=spending_panel(grant=grant, terms=terms),
             waiting=waiting_for(progress_of(grant)),
             history=grant_history(grant),
             **kwargs,
