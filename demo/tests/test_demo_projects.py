@@ -194,6 +194,7 @@ class DemoProjectsTests(TestCase):
             )
         self.assertEqual([p.publish_consent for p in photos].count(True), 2)
         self.assertEqual(len(photos), 3)
+
     def test_demo_projects_grants_under_way_have_documents_and_one_breaks_the_tolerance(self):
         from projects.deviations import BreachCode
         from projects.spending_figures import grant_spending
