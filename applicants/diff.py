@@ -24,7 +24,11 @@ FIELD_LABELS = {
     "answers": _("Answers to the call's questions"),
     "attachments": _("Attachments"),
     "applicant": _("Applicant"),
+    # A grant's dates, as amendments change them (projects.amendment_changes).
+    "starts_on": _("Project starts"),
+    "ends_on": _("Project ends"),
 }
+DATE_FIELDS = ("starts_on", "ends_on")
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ def _budget_text(budget: dict) -> str:
 
 
 def _as_text(value, field: str = "") -> str:
+    if field in DATE_FIELDS:
+        return format_date(value) if value else ""
     if isinstance(value, str):
         return value
     if field == "schedule" and isinstance(value, list):
@@ -88,7 +94,15 @@ def _word_diff(old: str, new: str) -> list[Segment]:
 
 def version_diff(old: dict, new: dict) -> list[FieldDiff]:
     """The fields that differ between two version contents, with word-level changes."""
-    fields = [*TEXT_FIELDS, "schedule", "budget", "answers", "attachments", "applicant"]
+    fields = [
+        *TEXT_FIELDS,
+        *DATE_FIELDS,
+        "schedule",
+        "budget",
+        "answers",
+        "attachments",
+        "applicant",
+    ]
     diffs = []
     for field in fields:
         old_text = _as_text(old.get(field, ""), field)

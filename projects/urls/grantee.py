@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import agreements, grantee, payments, signing
+from projects.views import agreements, amendments, grantee, payments, signing
 
 app_name = "projects"
 
@@ -36,4 +36,24 @@ urlpatterns += [
 # The grant's money (projects.views.payments).
 urlpatterns += [
     path("<int:pk>/bank-account/", payments.BankAccountView.as_view(), name="bank_account"),
+]
+
+# Amendments (projects.views.amendments).
+urlpatterns += [
+    path("<int:pk>/amendments/", amendments.AmendmentListView.as_view(), name="amendments"),
+    path(
+        "<int:pk>/amendments/new/",
+        amendments.AmendmentRequestView.as_view(),
+        name="amendment_new",
+    ),
+    path(
+        "<int:pk>/amendments/<int:amendment_pk>/withdraw/",
+        amendments.AmendmentWithdrawView.as_view(),
+        name="amendment_withdraw",
+    ),
+    path(
+        "<int:pk>/amendments/<int:amendment_pk>/pdf/",
+        amendments.GranteeAmendmentPdfView.as_view(),
+        name="amendment_pdf",
+    ),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import agreements, manage, payments, signing, termination
+from projects.views import agreements, amendments, manage, payments, signing, termination
 
 app_name = "projects_manage"
 
@@ -65,4 +65,15 @@ urlpatterns += [
         name="bank_account_answer",
     ),
     path("payments/<int:pk>/paid/", payments.PaymentMarkPaidView.as_view(), name="payment_paid"),
+]
+
+# Amendments (projects.views.amendments).
+urlpatterns += [
+    path("calls/<int:pk>/amendments/", amendments.CallAmendmentsView.as_view(), name="amendments"),
+    path("amendments/<int:pk>/", amendments.AmendmentAnswerView.as_view(), name="amendment"),
+    path(
+        "amendments/<int:pk>/pdf/",
+        amendments.CoordinatorAmendmentPdfView.as_view(),
+        name="amendment_pdf",
+    ),
 ]
