@@ -12,9 +12,12 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
-from projects.enums import BankAccountState, SigningMethod
+from projects.amendments import amendment_transition
+from projects.enums import AmendmentState, BankAccountState, SigningMethod
 from projects.models import (
     AgreementStateChange,
+    Amendment,
+    AmendmentStateChange,
     BankAccountStateChange,
     GrantStateChange,
     PaymentStateChange,
@@ -56,6 +59,11 @@ def world():
     document = _signed_document(agreement)
     pending = add_bank_account(target, BankAccountState.PENDING, iban=SECRET_IBAN)
     payment = add_payment(target)
+    amendment = amendment_transition(
+        Amendment(grant=target, kinds=["extension"], justification="Później."),
+        AmendmentState.REQUESTED,
+        by=owner,
+    )
     other = grant_at("sent")
     other_grantee = other.application.applicant
     stranger_signatory = UserFactory()
@@ -76,6 +84,7 @@ def world():
         "document": document,
         "account": pending,
         "payment": payment,
+        "amendment": amendment,
         "other": other,
         "owner": owner,
         "people": {
@@ -98,6 +107,10 @@ GRANTEE_PAGES = {
     "budget": lambda w: {"pk": w["target"].pk},
     "agreement_pdf": lambda w: {"pk": w["target"].pk, "agreement_pk": w["agreement"].pk},
     "bank_account": lambda w: {"pk": w["target"].pk},
+    "amendments": lambda w: {"pk": w["target"].pk},
+    "amendment_new": lambda w: {"pk": w["target"].pk},
+    "amendment_withdraw": lambda w: {"pk": w["target"].pk, "amendment_pk": w["amendment"].pk},
+    "amendment_pdf": lambda w: {"pk": w["target"].pk, "amendment_pk": w["amendment"].pk},
 }
 MANAGE_PAGES = {
     "grants": lambda w: {"pk": w["target"].call_id},
@@ -116,6 +129,9 @@ MANAGE_PAGES = {
     "finance": lambda w: {"pk": w["target"].call_id},
     "bank_account_answer": lambda w: {"pk": w["account"].pk},
     "payment_paid": lambda w: {"pk": w["payment"].pk},
+    "amendments": lambda w: {"pk": w["target"].call_id},
+    "amendment": lambda w: {"pk": w["amendment"].pk},
+    "amendment_pdf": lambda w: {"pk": w["amendment"].pk},
 }
 # What a bold POST would send: enough to do harm if the page let it through.
 POST_DATA = {
@@ -155,6 +171,7 @@ def _history_count() -> int:
             BankAccountStateChange,
             PaymentStateChange,
             Signature,
+            AmendmentStateChange,
         )
     )
 
@@ -284,3 +301,21 @@ def test_access_whole_account_number_is_shown_only_to_coordinators(client, world
     )
     assert in_use.iban in page
     assert SECRET_IBAN in page
+
+
+@pytest.mark.parametrize("name", ["amendment_withdraw", "amendment_pdf"])
+def test_access_grantee_cannot_reach_another_grants_amendment_through_their_own_grant(
+    client, world, name
+):
+    theirs = amendment_transition(
+        Amendment(grant=world["other"], kinds=["extension"], justification="Cudze."),
+        AmendmentState.REQUESTED,
+        by=world["other"].application.applicant,
+    )
+    client.force_login(world["owner"])
+    url = reverse(f"projects:{name}", kwargs={"pk": world["target"].pk, "amendment_pk": theirs.pk})
+
+    response = client.post(url) if name.endswith("withdraw") else client.get(url)
+
+    assert response.status_code == 404
+    assert Amendment.objects.get(pk=theirs.pk).state == AmendmentState.REQUESTED

@@ -210,6 +210,10 @@ class AmendmentListView(OwnGrantMixin, TemplateView):
 
 
 class AmendmentWithdrawView(OwnGrantMixin, View):
+    def get(self, request, pk, amendment_pk):
+        get_object_or_404(Amendment, pk=amendment_pk, grant=self.grant)
+        return redirect(reverse("projects:amendments", kwargs={"pk": self.grant.pk}))
+
     def post(self, request, pk, amendment_pk):
         amendment = get_object_or_404(Amendment, pk=amendment_pk, grant=self.grant)
         try:
@@ -223,7 +227,11 @@ class AmendmentWithdrawView(OwnGrantMixin, View):
 
 class GranteeAmendmentPdfView(OwnGrantMixin, View):
     def get(self, request, pk, amendment_pk):
-        return _pdf_response(get_object_or_404(Amendment, pk=amendment_pk, grant=self.grant))
+        amendment = get_object_or_404(Amendment, pk=amendment_pk, grant=self.grant)
+        if not amendment.pdf:
+            messages.info(request, _("This change has no annex to download (yet)."))
+            return redirect(reverse("projects:amendments", kwargs={"pk": self.grant.pk}))
+        return _pdf_response(amendment)
 
 
 # --- Coordinators ---------------------------------------------------------------------------
