@@ -236,3 +236,24 @@ def test_amendment_approved_annex_pdf_shows_before_and_after(
     assert "1 500,00" in text and "2 000,00" in text
     assert "30 czerwca 2027" in text and "31 sierpnia 2027" in text
     assert grant.grantee_name in text
+
+
+def test_export_grant_documents_includes_the_annexes(
+    grant, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    amendment = amendment_request(
+        grant=grant,
+        by=grant.application.applicant,
+        justification="Później.",
+        ends_on=date(2027, 8, 31),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        amendment_approve(amendment=amendment, by=CoordinatorFactory())
+
+    call_command("export_grant_documents", call=grant.call.slug, out=tmp_path)
+
+    annex = tmp_path / f"{grant.reference_number.replace('/', '-')}-A1.pdf"
+    assert annex.read_bytes().startswith(b"%PDF")
+    assert "31 sierpnia 2027" in pdf_text(annex.read_bytes())
