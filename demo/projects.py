@@ -60,6 +60,7 @@ from accounts.models import User
 from core.enums import EmailState
 from core.mail import email_transition
 from core.models import OutgoingEmail
+from demo.amendments import demo_amendments_load
 from demo.applications import _at, _local_day, _pdf
 from grants.models import GrantCall
 from projects.agreement_issuing import agreement_issue_now
@@ -590,6 +591,7 @@ def demo_projects_load(
         )
     if countersigned:
         transaction.on_commit(lambda: _countersigned_emails_sent(countersigned))
+    demo_amendments_load(calls=calls, coordinator=coordinator)
     return _states(calls)
 
 
