@@ -37,9 +37,7 @@ class Command(BaseCommand):
                 "number", "version"
             ),
             *Agreement.objects.filter(grant__call=grant_call).order_by("number", "version"),
-            *Amendment.objects.filter(grant__call=grant_call)
-            .exclude(pdf="")
-            .order_by("number"),
+            *Amendment.objects.filter(grant__call=grant_call).exclude(pdf="").order_by("number"),
         ]
         written = 0
         for document in documents:
