@@ -47,7 +47,9 @@ class AmendmentForm(forms.Form):
 
 class AmendmentAnswerForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.RadioSelect
+        label=_("Your answer"),
+        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))],
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
         label=_("Reason (the grantee reads it)"),

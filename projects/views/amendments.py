@@ -52,6 +52,16 @@ def _pdf_response(amendment: Amendment) -> FileResponse:
     return response
 
 
+def dates_and_schedule_diff(amendment: Amendment) -> list:
+    """What an amendment changes of the dates and schedule, word by word (applicants.diff);
+    its budget is shown line by line, side by side (budget_comparison)."""
+    return [
+        field
+        for field in version_diff(amendment.before, amendment.after)
+        if field.field != "budget"
+    ]
+
+
 # --- The grantee ----------------------------------------------------------------------------
 
 
@@ -203,7 +213,11 @@ class AmendmentListView(OwnGrantMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         amendments = [
-            {"amendment": amendment, "diff": version_diff(amendment.before, amendment.after)}
+            {
+                "amendment": amendment,
+                "budget": budget_comparison(amendment.before, amendment.after),
+                "diff": dates_and_schedule_diff(amendment),
+            }
             for amendment in self.grant.amendments.all()
         ]
         return super().get_context_data(grant=self.grant, amendments=amendments, **kwargs)
@@ -248,7 +262,7 @@ class AmendmentAnswerView(CoordinatorRequiredMixin, TemplateView):
         return super().get_context_data(
             amendment=amendment,
             grant=amendment.grant,
-            diff=version_diff(amendment.before, amendment.after),
+            diff=dates_and_schedule_diff(amendment),
             budget=budget_comparison(amendment.before, amendment.after),
             form=kwargs.pop("form", None) or AmendmentAnswerForm(),
             **kwargs,
