@@ -150,6 +150,14 @@ def amendment_approve(*, amendment: Amendment, by) -> Amendment:
     return approved
 
 
+def amendment_annex_retry(*, amendment: Amendment) -> bool:
+    """Queue the annex's PDF again (e.g. the worker failed to render it); whether it was
+    queued. The task stores an annex once, so a second one does nothing."""
+    if not amendment.annex_being_prepared:
+        return False
+    return task_enqueue("projects.tasks.issue_amendment_annex", amendment_id=amendment.pk)
+
+
 @transaction.atomic
 def amendment_refuse(*, amendment: Amendment, by, reason: str) -> Amendment:
     """Refuse a waiting request, saying why (the grantee reads it); nothing changes."""

@@ -190,3 +190,27 @@ def test_amendment_call_list_shows_requests_waiting_in_fixed_queries(
         page = client.get(url).content.decode()
     assert page.count("data-amendment=") == 3
     assert grants[2].reference_number in page
+
+
+def test_amendment_annex_is_being_prepared_until_the_worker_renders_it(
+    client, grant, django_capture_on_commit_callbacks
+):
+    amendment = amendment_request(
+        grant=grant,
+        by=grant.application.applicant,
+        justification="Później.",
+        ends_on=date(2027, 8, 31),
+    )
+    with django_capture_on_commit_callbacks(execute=False):  # the worker hasn't run yet
+        amendment_approve(amendment=amendment, by=CoordinatorFactory())
+    client.force_login(grant.application.applicant)
+    page = client.get(grant.get_absolute_url()).content.decode()
+    assert "data-annex-preparing" in page and "data-annex-pdf" not in page
+
+    client.force_login(CoordinatorFactory())
+    url = reverse("projects_manage:amendment", kwargs={"pk": amendment.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "annex"})
+
+    assert Amendment.objects.get().pdf
+    assert "data-annex-pdf" in client.get(url).content.decode()

@@ -23,6 +23,7 @@ from projects.amendment_forms import (
     AmendmentScheduleFormSet,
 )
 from projects.amendment_requests import (
+    amendment_annex_retry,
     amendment_approve,
     amendment_refuse,
     amendment_request,
@@ -270,6 +271,10 @@ class AmendmentAnswerView(CoordinatorRequiredMixin, TemplateView):
 
     def post(self, request, pk):
         amendment = amendment_get_for_coordinator(pk=pk)
+        if request.POST.get("action") == "annex":
+            if amendment_annex_retry(amendment=amendment):
+                messages.info(request, _("The annex is being prepared again."))
+            return redirect(reverse("projects_manage:amendment", kwargs={"pk": pk}))
         form = AmendmentAnswerForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
