@@ -280,21 +280,14 @@ def amendment_apply(sender, *, amendment: Amendment, by=None, **kwargs) -> None:
     current = {line.pk: line for line in GrantBudgetLine.objects.filter(grant=grant)}
     kept = set()
     for position, row in enumerate(after.get("budget", {}).get("lines", [])):
-        values = {
-            "category": row["category"],
-            "item": row["item"],
-            "unit": row["unit"],
-            "quantity": Decimal(row["quantity"]),
-            "unit_cost": Decimal(row["unit_cost"]),
-            "own_contribution": Decimal(row["own_contribution"]),
-            "position": position,
-        }
         line = current.get(row.get("id")) if row.get("id") is not None else None
         if line is None:
-            line = GrantBudgetLine(grant=grant, **values)
-        else:
-            for name, value in values.items():
-                setattr(line, name, value)
+            line = GrantBudgetLine(grant=grant)
+        line.category, line.item, line.unit = row["category"], row["item"], row["unit"]
+        line.quantity = Decimal(row["quantity"])
+        line.unit_cost = Decimal(row["unit_cost"])
+        line.own_contribution = Decimal(row["own_contribution"])
+        line.position = position
         if line.total < spent.get(line.pk, ZERO):
             raise ValidationError(
                 _("“%(item)s” can't go below the %(spent)s already spent on it.")
