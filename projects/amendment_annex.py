@@ -22,7 +22,7 @@ from core.pdf import render_pdf
 from core.selectors import programme_logo_data_uri, programme_profile
 from decisions.letters import LOGO_URL
 from projects.agreements import grant_language
-from projects.enums import AmendmentKind, AmendmentState
+from projects.enums import AgreementState, AmendmentKind, AmendmentState
 from projects.models import Amendment
 
 ANNEX_LAYOUT = "projects/pdf/amendment.html"
@@ -75,7 +75,9 @@ def annex_context(amendment: Amendment, *, language: str) -> dict:
     grant = amendment.grant
     programme = programme_profile()
     before, after = amendment.before, amendment.after
-    agreement = grant.agreements.exclude(state="withdrawn").order_by("-version").first()
+    agreement = (
+        grant.agreements.exclude(state=AgreementState.WITHDRAWN).order_by("-version").first()
+    )
     return {
         "language": language,
         "number": amendment.number,

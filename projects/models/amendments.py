@@ -83,6 +83,14 @@ class Amendment(models.Model):
         return self.state == AmendmentState.REQUESTED
 
     @property
+    def is_approved(self) -> bool:
+        return self.state == AmendmentState.APPROVED
+
+    @property
+    def is_refused(self) -> bool:
+        return self.state == AmendmentState.REFUSED
+
+    @property
     def annex_being_prepared(self) -> bool:
         """Approved, its PDF not stored yet (the task worker renders it)."""
         return self.state == AmendmentState.APPROVED and not self.pdf
