@@ -25,7 +25,11 @@ FIELD_LABELS = {
     "attachments": _("Attachments"),
     "applicant": _("Applicant"),
     "indicators": _("Planned indicators"),
+    # A grant's dates, as amendments change them (projects.amendment_changes).
+    "starts_on": _("Project starts"),
+    "ends_on": _("Project ends"),
 }
+DATE_FIELDS = ("starts_on", "ends_on")
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,8 @@ def _indicators_text(indicators: list) -> str:
 
 
 def _as_text(value, field: str = "") -> str:
+    if field in DATE_FIELDS:
+        return format_date(value) if value else ""
     if isinstance(value, str):
         return value
     if field == "schedule" and isinstance(value, list):
@@ -103,6 +109,7 @@ def version_diff(old: dict, new: dict) -> list[FieldDiff]:
     """The fields that differ between two version contents, with word-level changes."""
     fields = [
         *TEXT_FIELDS,
+        *DATE_FIELDS,
         "schedule",
         "budget",
         "indicators",

@@ -60,6 +60,7 @@ from accounts.models import User
 from core.enums import EmailState
 from core.mail import email_transition
 from core.models import OutgoingEmail
+from demo.amendments import demo_amendments_load
 from demo.applications import _at, _local_day, _pdf
 from demo.publicdata import demo_publicdata_load
 from demo.spending import demo_spending_load
@@ -594,6 +595,7 @@ def demo_projects_load(
     if countersigned:
         transaction.on_commit(lambda: _countersigned_emails_sent(countersigned))
     demo_spending_load()
+    demo_amendments_load(calls=calls, coordinator=coordinator)
     demo_publicdata_load(calls=calls, coordinator=coordinator)  # a closed grant, public
     return _states(calls)
 

@@ -3,6 +3,15 @@ or change the activities; a change within the call's tolerance is recorded at on
 notified change, others wait for the coordinator's answer.
 
 Every state move goes through amendment_transition(), which also records a new request.
+
+`before` and `after` are kept in the shapes of an application version's content
+({"budget": {"lines": [...], "total_cost", "own_contribution", "requested_amount"},
+"schedule": [...], "starts_on", "ends_on"}; each line also carries its GrantBudgetLine's
+"id", None for a line to add), so applicants.diff shows what changes. The tolerance is
+measured from the budget the coordinator agreed to — the agreement's, or the last approved
+amendment's — so notified shifts can't creep, one 10 % after another.
+
+What follows a request is in projects.amendment_requests (request, answers, the annex).
 """
 
 from django.db import transaction

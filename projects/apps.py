@@ -44,3 +44,8 @@ class ProjectsConfig(AppConfig):
         grant_state_changed.connect(
             payments_follow_grant, dispatch_uid="projects.payments_follow_grant"
         )
+        # A notified or approved amendment changes the grant's budget, dates and schedule.
+        from projects.amendment_changes import amendment_apply
+        from projects.signals import amendment_in_force
+
+        amendment_in_force.connect(amendment_apply, dispatch_uid="projects.amendment_apply")

@@ -27,6 +27,7 @@ from projects.enums import (
     AGREEMENT_REQUEST_UNFINISHED_STATES,
     SIGNED_STATES,
     AgreementState,
+    AmendmentState,
     BankAccountState,
     GrantState,
     PaymentState,
@@ -36,6 +37,7 @@ from projects.filters import GrantListFilter
 from projects.models import (
     Agreement,
     AgreementRequest,
+    Amendment,
     BankAccount,
     CallGrantTerms,
     Grant,
@@ -65,6 +67,7 @@ def _grant_page_queryset() -> QuerySet[Grant]:
         "agreements__signed_documents",
         "payments",
         "agreement_requests",
+        "amendments",
         Prefetch(
             "bank_accounts",
             queryset=BankAccount.objects.exclude(state=BankAccountState.REPLACED),
@@ -249,3 +252,25 @@ def grants_of_call_selected(*, call: GrantCall, pks) -> QuerySet[Grant]:
     """Those of `pks` that are grants of `call` (others are ignored), with their progress."""
     grants = Grant.objects.filter(call=call, pk__in=list(pks)).select_related("call")
     return grants_with_progress(grants).order_by("reference_number", "pk")
+
+
+# --- Amendments ------------------------------------------------------------------------------
+
+
+def amendment_get_for_coordinator(*, pk: int) -> Amendment:
+    """One amendment with its grant and the people named on it, or 404."""
+    return get_object_or_404(
+        Amendment.objects.select_related(
+            "grant__call", "grant__application__applicant", "requested_by", "answered_by"
+        ),
+        pk=pk,
+    )
+
+
+def amendments_waiting_in_call(*, call: GrantCall) -> QuerySet[Amendment]:
+    """The call's requests for changes waiting for a coordinator, oldest first (one query)."""
+    return (
+        Amendment.objects.filter(grant__call=call, state=AmendmentState.REQUESTED)
+        .select_related("grant", "requested_by")
+        .order_by("requested_at", "pk")
+    )

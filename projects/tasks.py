@@ -14,6 +14,7 @@ from django_tasks import task
 from accounts.models import User
 from core.mail import email_send_now, email_subject
 from projects.agreement_issuing import agreement_request_issue
+from projects.amendment_annex import amendment_annex_issue
 from projects.models import AgreementRequestChange
 
 
@@ -50,3 +51,10 @@ def notify_coordinators_of_agreement_failure(*, change_id: int) -> int:
             to=recipients,
         )
     return email_send_now(message, kind="projects/agreement_failed")
+
+
+@task()
+def issue_amendment_annex(*, amendment_id: int) -> int | None:
+    """Render and store an approved amendment's annex PDF (once). Its id, None if not approved."""
+    amendment = amendment_annex_issue(amendment_id=amendment_id)
+    return amendment.pk if amendment is not None else None

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import BoundedTextField
-from projects.enums import AmendmentState
+from projects.enums import AmendmentKind, AmendmentState
 from projects.models.grants import NOTE_LENGTH, Grant, StateChangeRecord
 
 
@@ -71,6 +71,29 @@ class Amendment(models.Model):
     @property
     def state_badge(self) -> str:
         return AmendmentState(self.state).badge
+
+    @property
+    def kind_labels(self) -> list[str]:
+        return [
+            str(AmendmentKind(kind).label) for kind in self.kinds if kind in AmendmentKind.values
+        ]
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.state == AmendmentState.REQUESTED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == AmendmentState.APPROVED
+
+    @property
+    def is_refused(self) -> bool:
+        return self.state == AmendmentState.REFUSED
+
+    @property
+    def annex_being_prepared(self) -> bool:
+        """Approved, its PDF not stored yet (the task worker renders it)."""
+        return self.state == AmendmentState.APPROVED and not self.pdf
 
 
 class AmendmentStateChange(StateChangeRecord):

@@ -12,9 +12,12 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
-from projects.enums import BankAccountState, SigningMethod
+from projects.amendments import amendment_transition
+from projects.enums import AmendmentState, BankAccountState, SigningMethod
 from projects.models import (
     AgreementStateChange,
+    Amendment,
+    AmendmentStateChange,
     BankAccountStateChange,
     FinancialDocument,
     GrantStateChange,
@@ -78,6 +81,11 @@ def world():
     document = _signed_document(agreement)
     pending = add_bank_account(target, BankAccountState.PENDING, iban=SECRET_IBAN)
     payment = add_payment(target)
+    amendment = amendment_transition(
+        Amendment(grant=target, kinds=["extension"], justification="Później."),
+        AmendmentState.REQUESTED,
+        by=owner,
+    )
     other = grant_at("sent")
     other_grantee = other.application.applicant
     stranger_signatory = UserFactory()
@@ -99,6 +107,7 @@ def world():
         "document": document,
         "account": pending,
         "payment": payment,
+        "amendment": amendment,
         "other": other,
         "owner": owner,
         "people": {
@@ -127,6 +136,10 @@ GRANTEE_PAGES = {
     "document_remove": lambda w: {"pk": w["target"].pk, "document_pk": w["receipt"].pk},
     "document_file": lambda w: {"pk": w["target"].pk, "document_pk": w["receipt"].pk},
     "document_preview": lambda w: {"pk": w["target"].pk, "document_pk": w["receipt"].pk},
+    "amendments": lambda w: {"pk": w["target"].pk},
+    "amendment_new": lambda w: {"pk": w["target"].pk},
+    "amendment_withdraw": lambda w: {"pk": w["target"].pk, "amendment_pk": w["amendment"].pk},
+    "amendment_pdf": lambda w: {"pk": w["target"].pk, "amendment_pk": w["amendment"].pk},
 }
 MANAGE_PAGES = {
     "grants": lambda w: {"pk": w["target"].call_id},
@@ -149,6 +162,9 @@ MANAGE_PAGES = {
     "documents": lambda w: {"pk": w["target"].pk},
     "document_file": lambda w: {"pk": w["target"].pk, "document_pk": w["receipt"].pk},
     "document_preview": lambda w: {"pk": w["target"].pk, "document_pk": w["receipt"].pk},
+    "amendments": lambda w: {"pk": w["target"].call_id},
+    "amendment": lambda w: {"pk": w["amendment"].pk},
+    "amendment_pdf": lambda w: {"pk": w["amendment"].pk},
 }
 # What a bold POST would send: enough to do harm if the page let it through.
 POST_DATA = {
@@ -188,6 +204,7 @@ def _history_count() -> int:
             BankAccountStateChange,
             PaymentStateChange,
             Signature,
+            AmendmentStateChange,
         )
     )
 
@@ -317,3 +334,21 @@ def test_access_whole_account_number_is_shown_only_to_coordinators(client, world
     )
     assert in_use.iban in page
     assert SECRET_IBAN in page
+
+
+@pytest.mark.parametrize("name", ["amendment_withdraw", "amendment_pdf"])
+def test_access_grantee_cannot_reach_another_grants_amendment_through_their_own_grant(
+    client, world, name
+):
+    theirs = amendment_transition(
+        Amendment(grant=world["other"], kinds=["extension"], justification="Cudze."),
+        AmendmentState.REQUESTED,
+        by=world["other"].application.applicant,
+    )
+    client.force_login(world["owner"])
+    url = reverse(f"projects:{name}", kwargs={"pk": world["target"].pk, "amendment_pk": theirs.pk})
+
+    response = client.post(url) if name.endswith("withdraw") else client.get(url)
+
+    assert response.status_code == 404
+    assert Amendment.objects.get(pk=theirs.pk).state == AmendmentState.REQUESTED

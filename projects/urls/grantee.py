@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import agreements, grantee, payments, signing, spending
+from projects.views import agreements, amendments, grantee, payments, signing, spending
 
 app_name = "projects"
 
@@ -61,5 +61,25 @@ urlpatterns += [
         "<int:pk>/documents/<int:document_pk>/preview/",
         spending.GranteeDocumentPreviewView.as_view(),
         name="document_preview",
+    ),
+]
+
+# Amendments (projects.views.amendments).
+urlpatterns += [
+    path("<int:pk>/amendments/", amendments.AmendmentListView.as_view(), name="amendments"),
+    path(
+        "<int:pk>/amendments/new/",
+        amendments.AmendmentRequestView.as_view(),
+        name="amendment_new",
+    ),
+    path(
+        "<int:pk>/amendments/<int:amendment_pk>/withdraw/",
+        amendments.AmendmentWithdrawView.as_view(),
+        name="amendment_withdraw",
+    ),
+    path(
+        "<int:pk>/amendments/<int:amendment_pk>/pdf/",
+        amendments.GranteeAmendmentPdfView.as_view(),
+        name="amendment_pdf",
     ),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import agreements, manage, payments, signing, spending, termination
+from projects.views import agreements, amendments, manage, payments, signing, spending, termination
 
 app_name = "projects_manage"
 
@@ -81,5 +81,16 @@ urlpatterns += [
         "<int:pk>/documents/<int:document_pk>/preview/",
         spending.CoordinatorDocumentPreviewView.as_view(),
         name="document_preview",
+    ),
+]
+
+# Amendments (projects.views.amendments).
+urlpatterns += [
+    path("calls/<int:pk>/amendments/", amendments.CallAmendmentsView.as_view(), name="amendments"),
+    path("amendments/<int:pk>/", amendments.AmendmentAnswerView.as_view(), name="amendment"),
+    path(
+        "amendments/<int:pk>/pdf/",
+        amendments.CoordinatorAmendmentPdfView.as_view(),
+        name="amendment_pdf",
     ),
 ]

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from decisions.models import DecisionLetter
 from grants.models import GrantCall
-from projects.models import Agreement
+from projects.models import Agreement, Amendment
 
 
 def _file_name(number: str) -> str:
@@ -15,8 +15,8 @@ def _file_name(number: str) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Write every issued document of a call's grants — decision letters and agreements, "
-        "every version, withdrawn ones too — into a folder, each named by its number "
+        "Write every issued document of a call's grants — decision letters, agreements (every "
+        "version, withdrawn ones too) and the annexes of approved amendments — into a folder, each named by its number "
         "(“/” becomes “-”, e.g. AK-2026-0042-U1.pdf)."
     )
 
@@ -37,6 +37,7 @@ class Command(BaseCommand):
                 "number", "version"
             ),
             *Agreement.objects.filter(grant__call=grant_call).order_by("number", "version"),
+            *Amendment.objects.filter(grant__call=grant_call).exclude(pdf="").order_by("number"),
         ]
         written = 0
         for document in documents:
