@@ -209,6 +209,7 @@ class DemoProjectsTests(TestCase):
             self.assertTrue(grant.documents.filter(content_type="image/jpeg")[0].preview)
         over = grant_spending(self.grant("Fundacja Łódzki Cień"))
         self.assertIn(BreachCode.LINE_OVER, [b.code for b in over.breaches])
+
     def test_demo_projects_amendments_notified_approved_with_its_annex_and_waiting(self):
         from projects.enums import AmendmentState
         from projects.models import Amendment
