@@ -38,3 +38,10 @@ class ProjectsConfig(AppConfig):
         grant_state_changed.connect(
             payments_follow_grant, dispatch_uid="projects.payments_follow_grant"
         )
+        # An accepted final report settles its grant, in the report's own transaction.
+        from projects.settlements import settlement_follow_report
+        from projects.signals import report_state_changed
+
+        report_state_changed.connect(
+            settlement_follow_report, dispatch_uid="projects.settlement_follow_report"
+        )

@@ -1,4 +1,5 @@
-"""Background work of funded projects: issuing agreements, telling coordinators of a failure.
+"""Background work of funded projects: issuing agreements, telling coordinators of a failure,
+rendering settlements.
 
 Tasks carry ids only and call the services of projects.agreement_issuing, which
 own the states and make each task safe to run twice.
@@ -15,6 +16,7 @@ from accounts.models import User
 from core.mail import email_send_now, email_subject
 from projects.agreement_issuing import agreement_request_issue
 from projects.models import AgreementRequestChange
+from projects.settlement_pdf import settlement_pdf_store
 
 
 @task()
@@ -50,3 +52,9 @@ def notify_coordinators_of_agreement_failure(*, change_id: int) -> int:
             to=recipients,
         )
     return email_send_now(message, kind="projects/agreement_failed")
+
+
+@task()
+def render_settlement_pdf(*, settlement_id: int) -> int:
+    """Render and store an issued settlement's PDF (once; a second run finds it stored)."""
+    return settlement_pdf_store(settlement_id=settlement_id).pk

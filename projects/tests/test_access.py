@@ -18,10 +18,12 @@ from projects.models import (
     BankAccountStateChange,
     GrantStateChange,
     PaymentStateChange,
+    SettlementStateChange,
     Signature,
     SignedDocument,
 )
 from projects.tests.progress_rows import add_bank_account, add_payment, add_signatories, grant_at
+from projects.tests.settlement_helpers import settlement_row
 from projects.urls import grantee as grantee_urls
 from projects.urls import manage as manage_urls
 
@@ -56,6 +58,7 @@ def world():
     document = _signed_document(agreement)
     pending = add_bank_account(target, BankAccountState.PENDING, iban=SECRET_IBAN)
     payment = add_payment(target)
+    settlement = settlement_row(target)
     other = grant_at("sent")
     other_grantee = other.application.applicant
     stranger_signatory = UserFactory()
@@ -76,6 +79,7 @@ def world():
         "document": document,
         "account": pending,
         "payment": payment,
+        "settlement": settlement,
         "other": other,
         "owner": owner,
         "people": {
@@ -98,6 +102,7 @@ GRANTEE_PAGES = {
     "budget": lambda w: {"pk": w["target"].pk},
     "agreement_pdf": lambda w: {"pk": w["target"].pk, "agreement_pk": w["agreement"].pk},
     "bank_account": lambda w: {"pk": w["target"].pk},
+    "settlement_pdf": lambda w: {"pk": w["target"].pk, "settlement_pk": w["settlement"].pk},
 }
 MANAGE_PAGES = {
     "grants": lambda w: {"pk": w["target"].call_id},
@@ -116,6 +121,10 @@ MANAGE_PAGES = {
     "finance": lambda w: {"pk": w["target"].call_id},
     "bank_account_answer": lambda w: {"pk": w["account"].pk},
     "payment_paid": lambda w: {"pk": w["payment"].pk},
+    "settlement_pdf": lambda w: {"pk": w["target"].pk, "settlement_pk": w["settlement"].pk},
+    "settlement_returned": lambda w: {"pk": w["target"].pk, "settlement_pk": w["settlement"].pk},
+    "settlement_withdraw": lambda w: {"pk": w["target"].pk, "settlement_pk": w["settlement"].pk},
+    "close": lambda w: {"pk": w["target"].pk},
 }
 # What a bold POST would send: enough to do harm if the page let it through.
 POST_DATA = {
@@ -124,6 +133,7 @@ POST_DATA = {
     "reason": "Bo tak.",
     "confirm": "on",
     "paid_on": "2020-01-01",
+    "received_on": "2020-01-01",
     "password": "x",
     "grants": [],
 }
@@ -154,6 +164,7 @@ def _history_count() -> int:
             AgreementStateChange,
             BankAccountStateChange,
             PaymentStateChange,
+            SettlementStateChange,
             Signature,
         )
     )
@@ -284,3 +295,37 @@ def test_access_whole_account_number_is_shown_only_to_coordinators(client, world
     )
     assert in_use.iban in page
     assert SECRET_IBAN in page
+
+
+# --- The settlement --------------------------------------------------------------------------
+
+
+def test_access_grantee_cannot_reach_another_grants_settlement_through_their_own_grant(
+    client, world
+):
+    other_settlement = settlement_row(world["other"])
+    client.force_login(world["owner"])
+
+    response = client.get(
+        reverse(
+            "projects:settlement_pdf",
+            kwargs={"pk": world["target"].pk, "settlement_pk": other_settlement.pk},
+        )
+    )
+
+    assert response.status_code == 404
+
+
+def test_access_only_a_coordinator_marks_a_return_received(client, world):
+    url = reverse(
+        "projects_manage:settlement_returned",
+        kwargs={"pk": world["target"].pk, "settlement_pk": world["settlement"].pk},
+    )
+    client.force_login(world["owner"])
+    assert client.post(url, {"received_on": "2020-01-01"}).status_code == 403
+    world["settlement"].refresh_from_db()
+    assert world["settlement"].state == "return_due"
+    client.force_login(world["people"]["a coordinator"])
+    client.post(url, {"received_on": "2020-01-01", "reference": "TR/1"})
+    world["settlement"].refresh_from_db()
+    assert world["settlement"].state == "returned"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import agreements, grantee, payments, signing
+from projects.views import agreements, grantee, payments, settlements, signing
 
 app_name = "projects"
 
@@ -36,4 +36,13 @@ urlpatterns += [
 # The grant's money (projects.views.payments).
 urlpatterns += [
     path("<int:pk>/bank-account/", payments.BankAccountView.as_view(), name="bank_account"),
+]
+
+# The settlement (projects.views.settlements).
+urlpatterns += [
+    path(
+        "<int:pk>/settlements/<int:settlement_pk>/pdf/",
+        settlements.GranteeSettlementPdfView.as_view(),
+        name="settlement_pdf",
+    ),
 ]

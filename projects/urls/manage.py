@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import agreements, manage, payments, signing, termination
+from projects.views import agreements, manage, payments, settlements, signing, termination
 
 app_name = "projects_manage"
 
@@ -65,4 +65,24 @@ urlpatterns += [
         name="bank_account_answer",
     ),
     path("payments/<int:pk>/paid/", payments.PaymentMarkPaidView.as_view(), name="payment_paid"),
+]
+
+# The settlement and closing (projects.views.settlements).
+urlpatterns += [
+    path(
+        "<int:pk>/settlements/<int:settlement_pk>/pdf/",
+        settlements.CoordinatorSettlementPdfView.as_view(),
+        name="settlement_pdf",
+    ),
+    path(
+        "<int:pk>/settlements/<int:settlement_pk>/returned/",
+        settlements.ReturnReceivedView.as_view(),
+        name="settlement_returned",
+    ),
+    path(
+        "<int:pk>/settlements/<int:settlement_pk>/withdraw/",
+        settlements.SettlementWithdrawView.as_view(),
+        name="settlement_withdraw",
+    ),
+    path("<int:pk>/close/", settlements.GrantCloseView.as_view(), name="close"),
 ]
