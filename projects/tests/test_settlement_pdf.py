@@ -65,3 +65,15 @@ def test_settlement_pdf_of_the_corrected_version_is_r2():
     second = settlement_withdraw(settlement=first, by=CoordinatorFactory(), reason="korekta")
     text = pdf_text(settlement_pdf_store(settlement_id=second.pk))
     assert f"{grant.reference_number}/R2" in text
+
+
+def test_export_grant_documents_writes_every_settlement_version(tmp_path):
+    from django.core.management import call_command
+
+    grant = active_grant()
+    first = final_report(grant).settlements.get()
+    settlement_withdraw(settlement=first, by=CoordinatorFactory(), reason="korekta")
+    call_command("export_grant_documents", call=grant.call.slug, out=tmp_path)
+    stem = grant.reference_number.replace("/", "-")
+    for version in ("R1", "R2"):
+        assert (tmp_path / f"{stem}-{version}.pdf").read_bytes().startswith(b"%PDF")
