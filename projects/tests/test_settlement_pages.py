@@ -121,3 +121,10 @@ def test_settlement_panel_keeps_the_grant_pages_queries_fixed(client, with_retur
         page = client.get(manage_url(grant)).content.decode()
     assert f"{grant.reference_number}/R3" in page
     assert len(three.captured_queries) <= len(one.captured_queries)
+
+
+def test_settled_grant_page_offers_no_termination(client, with_return):
+    grant, _settlement = with_return
+    client.force_login(CoordinatorFactory())
+    page = client.get(manage_url(grant)).content.decode()
+    assert reverse("projects_manage:terminate", args=[grant.pk]) not in page
