@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formatting import format_money
 from projects.bank_accounts import bank_account_in_use
 from projects.enums import FINAL_GRANT_STATES, GrantState, PaymentCondition, PaymentState
 from projects.instalments import instalment_plan
@@ -89,8 +90,8 @@ def payments_last_instalment_set(
     amount = Decimal(amount).quantize(Decimal("0.01"))
     if amount < 0 or paid_total(grant=grant) + amount > grant.amount:
         raise PaymentRefused(
-            _("The last instalment of %(reference)s can't be %(amount)s zł.")
-            % {"reference": grant.reference_number, "amount": amount}
+            _("The last instalment of %(reference)s can't be %(amount)s.")
+            % {"reference": grant.reference_number, "amount": format_money(amount)}
         )
     unpaid = list(
         Payment.objects.select_for_update()

@@ -188,3 +188,18 @@ def test_settlement_withdraw_needs_a_reason():
     settlement = final_report(grant).settlements.get()
     with pytest.raises(SettlementRefused):
         settlement_withdraw(settlement=settlement, by=CoordinatorFactory(), reason=" ")
+
+
+def test_payment_mark_paid_says_a_closed_grant_is_closed():
+    from projects.payments import PaymentRefused
+
+    grant = active_grant()
+    spend(grant, l0=("1500", "0"), l1=("1500", "0"))
+    final_report(grant)
+    coordinator = CoordinatorFactory()
+    grant_close(grant=grant, by=coordinator)
+    stray = Payment.objects.create(
+        grant=grant, number=9, amount=Decimal("1.00"), condition="report", state=PaymentState.DUE
+    )
+    with pytest.raises(PaymentRefused, match="jest zamknięty"):
+        payment_mark_paid(payment=stray, by=coordinator, paid_on=timezone.localdate())
