@@ -250,8 +250,9 @@ def settlement_issue(*, report: Report, by, note: str = "") -> Settlement:
     return by a date, the next number (<reference>/R1, /R2…), the grant ACTIVE → SETTLED.
 
     Its PDF is rendered by a task worker after commit (render_settlement_pdf); the
-    grantee's e-mail (what happens next) is sent from the outbox once it commits. Raises SettlementRefused for an
-    interim report, a report not accepted, or a grant already settled (withdraw first).
+    grantee's e-mail (what happens next) is sent from the outbox once it commits. Raises
+    SettlementRefused for an interim report, a report not accepted, a grant not under way,
+    or one settled already (withdraw that settlement first).
     """
     grant = Grant.objects.select_for_update().select_related("call").get(pk=report.grant_id)
     report = Report.objects.get(pk=report.pk)

@@ -127,7 +127,7 @@ def test_grant_close_refused_while_a_return_is_outstanding():
     spend(grant, l0=("1000", "0"))
     settlement = final_report(grant).settlements.get()
     coordinator = CoordinatorFactory()
-    with pytest.raises(SettlementRefused, match="return"):
+    with pytest.raises(SettlementRefused, match="Zwrot od grantobiorcy"):
         grant_close(grant=grant, by=coordinator)
     settlement_return_received(
         settlement=settlement, by=coordinator, received_on=timezone.localdate(), reference="TR 1"
@@ -140,7 +140,7 @@ def test_grant_close_refused_while_the_last_instalment_is_due():
     grant = active_grant(advance="80")
     spend(grant, l0=("1500", "0"), l1=("1500", "0"))
     final_report(grant)
-    with pytest.raises(SettlementRefused, match="Instalment 2"):
+    with pytest.raises(SettlementRefused, match="Transza 2"):
         grant_close(grant=grant, by=CoordinatorFactory())
 
 
