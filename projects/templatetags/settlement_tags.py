@@ -24,6 +24,10 @@ class SettlementPanel:
     outstanding: list[str] = field(default_factory=list)
     can_close: bool = False
     can_withdraw: bool = False
+    settled: bool = False
+    closed: bool = False
+    return_due: bool = False
+    return_received: bool = False
 
 
 @register.simple_tag
@@ -43,6 +47,10 @@ def settlement_panel(grant: Grant) -> SettlementPanel:
     settled = grant.state == GrantState.SETTLED
     return SettlementPanel(
         shown=True,
+        settled=settled,
+        closed=grant.state == GrantState.CLOSED,
+        return_due=current is not None and current.state == SettlementState.RETURN_DUE,
+        return_received=current is not None and current.state == SettlementState.RETURN_RECEIVED,
         current=current,
         withdrawn=[s for s in settlements if s.state == SettlementState.WITHDRAWN],
         last_instalment=unpaid[-1] if unpaid else None,
