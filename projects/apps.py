@@ -49,3 +49,10 @@ class ProjectsConfig(AppConfig):
         from projects.signals import amendment_in_force
 
         amendment_in_force.connect(amendment_apply, dispatch_uid="projects.amendment_apply")
+        # An accepted final report settles its grant, in the report's own transaction.
+        from projects.settlements import settlement_follow_report
+        from projects.signals import report_state_changed
+
+        report_state_changed.connect(
+            settlement_follow_report, dispatch_uid="projects.settlement_follow_report"
+        )

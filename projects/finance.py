@@ -12,8 +12,14 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from core.search import search_fold
 from grants.models import GrantCall
-from projects.enums import SIGNED_STATES, BankAccountState, GrantState, PaymentState
-from projects.models import BankAccount, Grant, Payment
+from projects.enums import (
+    SIGNED_STATES,
+    BankAccountState,
+    GrantState,
+    PaymentState,
+    SettlementState,
+)
+from projects.models import BankAccount, DocumentAllocation, Grant, Payment, Settlement
 
 ZERO = Decimal("0.00")
 
@@ -116,8 +122,11 @@ class CallFinance:
 
     awarded: the grants not terminated; signed: those whose agreement is signed;
     paid: every instalment paid (a terminated grant's advance too); to_pay: what the
-    grants not terminated have not been paid yet; budget_left: the call's budget
-    less what is awarded.
+    grants not terminated have not been paid yet (a settled grant: only its last
+    instalment); budget_left: the call's budget less what is awarded; spent: what
+    the grants' financial documents paid from the grants; eligible: what the
+    settlements in force found eligible; returns_due / returns_received: the money
+    the settlements ask back, not yet and already received; closed: grants closed.
     """
 
     total_budget: Decimal
@@ -127,6 +136,11 @@ class CallFinance:
     to_pay: Decimal
     budget_left: Decimal
     grants: int
+    spent: Decimal = ZERO
+    eligible: Decimal = ZERO
+    returns_due: Decimal = ZERO
+    returns_received: Decimal = ZERO
+    closed: int = 0
 
     def rows(self) -> list[tuple[str, Decimal]]:
         """The figures in the order the page and the downloads show them."""
@@ -137,6 +151,10 @@ class CallFinance:
             (pgettext("finance summary", "Paid"), self.paid),
             (pgettext("finance summary", "Still to pay"), self.to_pay),
             (pgettext("finance summary", "Budget left"), self.budget_left),
+            (pgettext("finance summary", "Spent from the grants"), self.spent),
+            (pgettext("finance summary", "Eligible in settlements"), self.eligible),
+            (pgettext("finance summary", "Returns due"), self.returns_due),
+            (pgettext("finance summary", "Returns received"), self.returns_received),
         ]
 
 
@@ -146,12 +164,26 @@ def _money(amount) -> Decimal:
 
 
 def call_finance(*, call: GrantCall) -> CallFinance:
-    """The finance summary of `call`, in two queries."""
+    """The finance summary of `call`, in four queries whatever the number of grants."""
     live = ~Q(state=GrantState.TERMINATED)
     grants = Grant.objects.filter(call=call).aggregate(
         awarded=Coalesce(Sum("amount", filter=live), ZERO),
         signed=Coalesce(Sum("amount", filter=Q(state__in=SIGNED_STATES)), ZERO),
         count=Count("pk", filter=live),
+        closed=Count("pk", filter=Q(state=GrantState.CLOSED)),
+    )
+    spent = DocumentAllocation.objects.filter(
+        document__grant__call=call, document__removed_at__isnull=True
+    ).aggregate(total=Coalesce(Sum("from_grant"), ZERO))["total"]
+    in_force = Settlement.objects.filter(grant__call=call).exclude(state=SettlementState.WITHDRAWN)
+    settled = in_force.aggregate(
+        eligible_total=Coalesce(Sum("eligible"), ZERO),
+        awarded_total=Coalesce(Sum("awarded"), ZERO),
+        returns=Coalesce(Sum("return_amount"), ZERO),
+        due=Coalesce(Sum("return_amount", filter=Q(state=SettlementState.RETURN_DUE)), ZERO),
+        received=Coalesce(
+            Sum("return_amount", filter=Q(state=SettlementState.RETURN_RECEIVED)), ZERO
+        ),
     )
     paid_rows = Payment.objects.filter(grant__call=call, state=PaymentState.PAID)
     payments = paid_rows.aggregate(
@@ -160,12 +192,25 @@ def call_finance(*, call: GrantCall) -> CallFinance:
     )
     total_budget = _money(call.total_budget)
     awarded, paid_live = _money(grants["awarded"]), _money(payments["paid_live"])
+    # A settled grant is owed what its settlement found eligible, not its award: what is
+    # left to pay it is its last instalment (eligible − paid), or nothing when it returns.
+    to_pay = (
+        awarded
+        - paid_live
+        - (_money(settled["awarded_total"]) - _money(settled["eligible_total"]))
+        + _money(settled["returns"])
+    )
     return CallFinance(
         total_budget=total_budget,
         awarded=awarded,
         signed=_money(grants["signed"]),
         paid=_money(payments["paid"]),
-        to_pay=awarded - paid_live,
+        to_pay=to_pay,
         budget_left=total_budget - awarded,
         grants=grants["count"],
+        spent=_money(spent),
+        eligible=_money(settled["eligible_total"]),
+        returns_due=_money(settled["due"]),
+        returns_received=_money(settled["received"]),
+        closed=grants["closed"],
     )

@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formatting import format_money
 from projects.bank_accounts import bank_account_in_use
 from projects.enums import FINAL_GRANT_STATES, GrantState, PaymentCondition, PaymentState
 from projects.instalments import instalment_plan
@@ -75,6 +76,58 @@ def payments_due_after_report(*, grant: Grant, by) -> list[Payment]:
 
 
 @transaction.atomic
+def payments_last_instalment_set(
+    *, grant: Grant, amount: Decimal, by, note: str = ""
+) -> list[Payment]:
+    """Make `amount` the last instalment of `grant` (its settlement says so) and make it due.
+
+    The amount is not a state: the instalment that waits for the final report (or,
+    for a corrected settlement, the last one not paid yet) takes the new amount and
+    is made due through payments_due_after_report(); any other instalment not paid
+    yet is cancelled, and 0 cancels them all, so that the grant is never paid more
+    than its settlement says. Returns the instalments still to pay.
+    """
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    if amount < 0 or paid_total(grant=grant) + amount > grant.amount:
+        raise PaymentRefused(
+            _("The last instalment of %(reference)s can't be %(amount)s.")
+            % {"reference": grant.reference_number, "amount": format_money(amount)}
+        )
+    unpaid = list(
+        Payment.objects.select_for_update()
+        .filter(grant=grant, state__in=UNPAID_STATES)
+        .order_by("-number")
+    )
+    waiting = [p for p in unpaid if p.condition == PaymentCondition.FINAL_REPORT_ACCEPTED]
+    keep = (waiting or unpaid or [None])[0] if amount > 0 else None
+    for payment in unpaid:
+        if payment != keep:
+            payment_transition(payment, PaymentState.CANCELLED, by=by, note=note)
+    if keep is None and amount > 0:
+        number = (Payment.objects.filter(grant=grant).order_by("-number").first()).number + 1
+        keep = Payment(
+            grant=grant,
+            number=number,
+            amount=amount,
+            condition=PaymentCondition.FINAL_REPORT_ACCEPTED,
+        )
+        keep.full_clean(exclude=["grant", "marked_paid_by"])
+        keep.save()
+    if keep is None:
+        return []
+    if keep.amount != amount:
+        keep.amount = amount
+        keep.save(update_fields=["amount"])
+    if (
+        keep.state == PaymentState.PLANNED
+        and keep.condition != PaymentCondition.FINAL_REPORT_ACCEPTED
+    ):
+        payment_transition(keep, PaymentState.DUE, by=by, note=note)
+    payments_due_after_report(grant=grant, by=by)
+    return list(Payment.objects.filter(grant=grant, state__in=UNPAID_STATES).order_by("number"))
+
+
+@transaction.atomic
 def payments_cancel_unpaid(*, grant: Grant, by, note: str = "") -> list[Payment]:
     """Cancel every instalment of `grant` not paid yet (its agreement was terminated)."""
     return [
@@ -115,10 +168,12 @@ def payment_mark_paid(*, payment: Payment, by, paid_on: date, bank_reference: st
     grant = Grant.objects.select_for_update().get(pk=payment.grant_id)
     current = Payment.objects.get(pk=payment.pk)
     if grant.state in FINAL_GRANT_STATES:
-        raise PaymentRefused(
-            _("%(reference)s is terminated: nothing more is paid.")
-            % {"reference": grant.reference_number}
+        message = (
+            _("%(reference)s is closed: nothing more is paid.")
+            if grant.state == GrantState.CLOSED
+            else _("%(reference)s is terminated: nothing more is paid.")
         )
+        raise PaymentRefused(message % {"reference": grant.reference_number})
     if current.state == PaymentState.PAID:
         raise PaymentAlreadyPaid(
             _("Instalment %(number)s of %(reference)s is already marked paid (on %(date)s).")

@@ -66,6 +66,7 @@ def _grant_page_queryset() -> QuerySet[Grant]:
         "agreements__signatures",
         "agreements__signed_documents",
         "payments",
+        "settlements",
         "agreement_requests",
         "amendments",
         Prefetch(

@@ -1,4 +1,5 @@
-"""Background work of funded projects: issuing agreements, telling coordinators of a failure.
+"""Background work of funded projects: issuing agreements, telling coordinators of a failure,
+rendering settlements.
 
 Tasks carry ids only and call the services of projects.agreement_issuing, which
 own the states and make each task safe to run twice.
@@ -16,6 +17,7 @@ from core.mail import email_send_now, email_subject
 from projects.agreement_issuing import agreement_request_issue
 from projects.amendment_annex import amendment_annex_issue
 from projects.models import AgreementRequestChange
+from projects.settlement_pdf import settlement_pdf_store
 
 
 @task()
@@ -58,3 +60,8 @@ def issue_amendment_annex(*, amendment_id: int) -> int | None:
     """Render and store an approved amendment's annex PDF (once). Its id, None if not approved."""
     amendment = amendment_annex_issue(amendment_id=amendment_id)
     return amendment.pk if amendment is not None else None
+
+
+def render_settlement_pdf(*, settlement_id: int) -> int:
+    """Render and store an issued settlement's PDF (once; a second run finds it stored)."""
+    return settlement_pdf_store(settlement_id=settlement_id).pk

@@ -7,13 +7,15 @@ figure, `BENCH <name> <value> <unit>`, and writes the same to var/bench.json.
 It never fails on a timing: the targets are for people to read.
 
     python scripts/bench.py [--size 2000] [--reviewers 10] [--letters 200] [--agreements 200]
-                            [--requests 30]
+                            [--settlements 200] [--requests 30]
 
 The synthetic data is written with bulk_create (fast, and it is read-path
 data); the letters go through the real bulk path: publishing queues one task
 per decision and two `db_worker` processes render them. So do the agreements:
 the grants list's bulk "Send agreements" (its service) queues one request per
-ready grant and the same two workers render, store and send them.
+ready grant and the same two workers render, store and send them. A fifth of the grants is
+settled (bulk rows: documents, an accepted final report, a settlement without its PDF) for
+the call's finance summary; their settlement PDFs are then rendered by the same workers.
 """
 
 import argparse
@@ -58,6 +60,12 @@ def parse_args():
         type=int,
         default=int(os.environ.get("AGREEMENTS", "200")),
         help="agreements sent in bulk (at most the fifth of --grants waiting for one)",
+    )
+    parser.add_argument(
+        "--settlements",
+        type=int,
+        default=int(os.environ.get("SETTLEMENTS", "200")),
+        help="settlement PDFs rendered in bulk (at most the fifth of --grants)",
     )
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
@@ -584,6 +592,139 @@ def build_documents(grant, count: int) -> None:
     )
 
 
+def build_settlements(call_id: int, coordinator_email: str) -> int:
+    """Half of the call's grants under way are settled (a fifth of all): two financial
+    documents each over its budget lines, an accepted final report and a settlement in one
+    of its states, without its PDF (bench_settlement_pdfs renders them). Bulk rows, as the
+    finance summary reads them. Returns how many."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from projects.enums import GrantState, ReportKind, ReportState, SettlementState
+    from projects.models import (
+        DocumentAllocation,
+        FinancialDocument,
+        Grant,
+        Report,
+        Settlement,
+    )
+
+    coordinator = User.objects.get(email=coordinator_email)
+    active = list(
+        Grant.objects.filter(call_id=call_id, state=GrantState.ACTIVE)
+        .prefetch_related("budget_lines")
+        .order_by("pk")
+    )
+    chosen = active[::2]
+    documents = FinancialDocument.objects.bulk_create(
+        FinancialDocument(
+            grant=grant,
+            number=f"FV/{n}/{grant.pk}",
+            issued_on=date(2027, 5, 3),
+            issuer_name="Sklep ogrodniczy",
+            amount=Decimal("1400.00"),
+            description="Zakupy do projektu",
+            file=f"grants/{grant.pk}/documents/bench-{n}.pdf",
+            extension=".pdf",
+            original_name="faktura.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+            ineligible_amount=Decimal("100.00") if n == 1 and grant.pk % 3 == 0 else Decimal(0),
+        )
+        for grant in chosen
+        for n in (1, 2)
+    )
+    lines = {grant.pk: list(grant.budget_lines.all()) for grant in chosen}
+    DocumentAllocation.objects.bulk_create(
+        DocumentAllocation(
+            document=document,
+            budget_line=lines[document.grant_id][0 if document.number.startswith("FV/1/") else 1],
+            from_grant=Decimal("1400.00"),
+        )
+        for document in documents
+    )
+    reports = Report.objects.bulk_create(
+        Report(
+            grant=grant,
+            kind=ReportKind.FINAL,
+            state=ReportState.ACCEPTED,
+            summary="Zrobione.",
+            indicators=[{"name": "uczestnicy", "unit": "osób", "planned": 40, "achieved": 38}],
+            submitted_at=timezone.now() - timedelta(days=3),
+        )
+        for grant in chosen
+    )
+    states = [SettlementState.RETURN_DUE, SettlementState.RETURN_RECEIVED]
+    settlements = []
+    for i, (grant, report) in enumerate(zip(chosen, reports, strict=True)):
+        ineligible = Decimal("100.00") if grant.pk % 3 == 0 else Decimal("0.00")
+        eligible = Decimal("2800.00") - ineligible
+        paid = grant.amount * Decimal("0.8")
+        settlements.append(
+            Settlement(
+                grant=grant,
+                report=report,
+                version=1,
+                number=f"{grant.reference_number}/R1",
+                state=(states[i % 2] if paid > eligible else SettlementState.BALANCED),
+                awarded=grant.amount,
+                spent_from_grant=Decimal("2800.00"),
+                ineligible=ineligible,
+                eligible=eligible,
+                own_contribution_planned=Decimal("500.00"),
+                paid_before=paid,
+                final_instalment=max(Decimal(0), eligible - paid),
+                return_amount=max(Decimal(0), paid - eligible),
+                return_due_on=date.today() + timedelta(days=14),
+                content={
+                    "agreement_number": f"{grant.reference_number}/U1",
+                    "report_state": ReportState.ACCEPTED,
+                    "lines": [
+                        {
+                            "item": line.item,
+                            "planned_total": str(line.total),
+                            "planned_from_grant": str(line.from_grant),
+                            "planned_own": str(line.own_contribution),
+                            "spent_from_grant": "1400.00" if n < 2 else "0.00",
+                            "spent_own": "0.00",
+                            "spent_total": "1400.00" if n < 2 else "0.00",
+                        }
+                        for n, line in enumerate(lines[grant.pk])
+                    ],
+                    "documents": [
+                        {
+                            "number": f"FV/{n}/{grant.pk}",
+                            "issued_on": "2027-05-03",
+                            "issuer_name": "Sklep ogrodniczy",
+                            "description": "Zakupy do projektu",
+                            "amount": "1400.00",
+                            "from_grant": "1400.00",
+                            "own_contribution": "0.00",
+                            "lines": [lines[grant.pk][n - 1].item],
+                            "ineligible": "0.00",
+                            "ineligible_reason": "",
+                        }
+                        for n in (1, 2)
+                    ],
+                    "indicators": [
+                        {"name": "uczestnicy", "unit": "osób", "planned": "40", "achieved": "38"}
+                    ],
+                },
+                issued_by=coordinator,
+            )
+        )
+    Settlement.objects.bulk_create(settlements)
+    Settlement.objects.filter(state=SettlementState.RETURN_RECEIVED).update(
+        return_received_on=date.today()
+    )
+    Grant.objects.filter(pk__in=[grant.pk for grant in chosen]).update(state=GrantState.SETTLED)
+    return len(chosen)
+
+
 def wait_for(url: str, timeout: float = 30) -> None:
     import requests
 
@@ -893,6 +1034,75 @@ def bench_agreements(count: int, workers: int, env: dict, call_id: int) -> dict:
     }
 
 
+def bench_settlement_pdfs(count: int, workers: int, env: dict, call_id: int) -> dict:
+    """Render `count` settlements' PDFs with `workers` db_worker processes (their task, queued
+    as settlement_issue queues it), against the same PDF rendered in a tight loop here."""
+    from django.db import transaction
+
+    from core.pdf import render_pdf_in_this_process
+    from projects import settlement_pdf
+    from projects.models import Settlement
+    from projects.tasks import render_settlement_pdf
+
+    settlements = list(
+        Settlement.objects.filter(grant__call_id=call_id, pdf="")
+        .select_related("grant__call", "grant__application__applicant")
+        .order_by("pk")[:count]
+    )
+    if not settlements:
+        raise SystemExit("no settlements to render")
+    sample = settlements[0]
+    floor_runs = min(10, len(settlements))
+
+    def per_settlement() -> tuple[float, float]:
+        settlement_pdf.render_settlement_pdf(sample)
+        started, before = time.perf_counter(), os.times()
+        for _ in range(floor_runs):
+            settlement_pdf.render_settlement_pdf(sample)
+        after = os.times()
+        cpu = sum(getattr(after, f) - getattr(before, f) for f in CPU_FIELDS)
+        return (time.perf_counter() - started) / floor_runs, cpu / floor_runs
+
+    def in_this_process(html, *, timeout=None, **options):
+        return render_pdf_in_this_process(html, **options)
+
+    with mock.patch.object(settlement_pdf, "render_pdf", in_this_process):
+        floor_wall, floor_cpu = per_settlement()
+    isolated_wall, _cpu_here = per_settlement()
+
+    processes = _worker_processes(env, workers)
+    peaks = []
+    pks = [s.pk for s in settlements]
+    try:
+        time.sleep(3)
+        _queue_drained()
+        started = time.perf_counter()
+        with transaction.atomic():
+            for pk in pks:
+                render_settlement_pdf.enqueue(settlement_id=pk)
+        waiting = Settlement.objects.filter(pk__in=pks, pdf="")
+        while waiting.exists():
+            peaks.append([peak_rss_mb(p.pid) for p in processes])
+            if time.perf_counter() - started > 900:
+                raise SystemExit("settlement PDFs took longer than 15 minutes")
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - started
+    finally:
+        _stop(processes)
+    rendered = Settlement.objects.filter(pk__in=pks).exclude(pdf="").count()
+    per_one = elapsed / max(rendered, 1)
+    return {
+        "settlements_rendered": rendered,
+        "settlements_per_second": rendered / elapsed if elapsed else 0,
+        "settlements_seconds_per_pdf_wall": per_one,
+        "settlements_floor_seconds_per_pdf": floor_wall,
+        "settlements_floor_cpu_seconds_per_pdf": floor_cpu,
+        "settlements_isolated_seconds_per_pdf": isolated_wall,
+        "settlements_ratio_to_floor": (per_one * workers) / floor_wall if floor_wall else 0,
+        "settlements_worker_peak_rss_mb": max((max(row) for row in peaks if row), default=0.0),
+    }
+
+
 def main() -> int:
     args = parse_args()
     var_dir = BASE_DIR / "var" / "bench"
@@ -911,6 +1121,7 @@ def main() -> int:
     started = time.perf_counter()
     people = build_programme(args.size, args.reviewers, args.reviews_per_application)
     people.update(build_grants(args.grants, people["coordinator"]))
+    people["settled_grants"] = build_settlements(people["grants_call_id"], people["coordinator"])
     build_seconds = time.perf_counter() - started
 
     base = f"http://127.0.0.1:{port}"
@@ -975,6 +1186,11 @@ def main() -> int:
                 reverse("projects:grant", args=[people["spending_grant_id"]]),
                 people["spending_grantee"],
             ),
+            (
+                "finance_summary",
+                reverse("projects_manage:finance", args=[people["grants_call_id"]]),
+                people["coordinator"],
+            ),
             ("home", reverse("home"), ""),
         ]
         sessions = {}
@@ -1015,6 +1231,18 @@ def main() -> int:
                 "agreements_worker_peak_rss_mb": "MB",
             }.get(name, "s")
             figures[name] = (value, unit)
+    if args.settlements:
+        for name, value in bench_settlement_pdfs(
+            args.settlements, args.workers, env, people["grants_call_id"]
+        ).items():
+            unit = {
+                "settlements_rendered": "count",
+                "settlements_per_second": "settlements/s",
+                "settlements_ratio_to_floor": "x",
+                "settlements_worker_peak_rss_mb": "MB",
+            }.get(name, "s")
+            figures[name] = (value, unit)
+    figures["settled_grants"] = (people["settled_grants"], "count")
 
     report = {
         "size": args.size,

@@ -128,6 +128,7 @@ BENCH_SEEDS: dict[tuple[str, str], frozenset[str]] = {
     ("scripts/bench.py", "build_grants"): frozenset(
         {"status", "state", "published_at", "published_by", "accepted_at", "paid_on"}
     ),
+    ("scripts/bench.py", "build_settlements"): frozenset({"state", "return_received_on"}),
 }
 
 # TEMPORARY, to be removed by the lead when merging branch `demofix`, which makes the demo

@@ -21,11 +21,12 @@ from projects.enums import (
     BankAccountState,
     GrantState,
     PaymentState,
+    SettlementState,
     SignatoryRole,
     SignedDocumentState,
     SigningMethod,
 )
-from projects.models import CallGrantTerms, Grant
+from projects.models import CallGrantTerms, Grant, Settlement
 from projects.readiness import agreement_readiness
 
 
@@ -62,7 +63,7 @@ class DemoProjectsTests(TestCase):
         self.assertEqual(
             states,
             {GrantState.AGREEMENT_TO_PREPARE, GrantState.AGREEMENT_SENT, GrantState.SIGNED}
-            | {GrantState.ACTIVE, GrantState.CLOSED},
+            | {GrantState.ACTIVE, GrantState.SETTLED, GrantState.CLOSED},
         )
         self.assertIn(f"{Grant.objects.count()} grants", self.printed)
 
@@ -135,7 +136,7 @@ class DemoProjectsTests(TestCase):
         self.assertIn("Paulina Duda (certyfikat testowy (demo))", page)
         self.assertNotIn("zaufanego wystawcy", page)
 
-    def test_demo_projects_ngo_signed_by_scan_is_under_way_with_its_advance_paid(self):
+    def test_demo_projects_ngo_signed_by_scan_had_its_advance_paid(self):
         grant = self.grant("Fundacja Łódzki Cień")
         (agreement,) = grant.agreements.all()
         (document,) = agreement.signed_documents.all()
@@ -143,20 +144,18 @@ class DemoProjectsTests(TestCase):
         self.assertEqual(document.method, SigningMethod.SCAN)
         self.assertEqual(document.state, SignedDocumentState.ACCEPTED)
         self.assertEqual(document.answered_by.email, "koordynator@example.org")
-        self.assertEqual(grant.state, GrantState.ACTIVE)
-        advance, final = grant.payments.order_by("number")
+        advance, _final = grant.payments.order_by("number")
         self.assertEqual(advance.state, PaymentState.PAID)
         self.assertEqual(advance.amount, grant.amount * Decimal("0.8"))
         self.assertTrue(advance.bank_reference)
         self.assertLess(advance.paid_on, timezone.localdate())
-        self.assertEqual(final.state, PaymentState.PLANNED)
         # The story happened in order, long ago.
         self.assertLess(grant.decision.accepted_at, agreement.issued_at)
         self.assertLess(agreement.issued_at, document.uploaded_at)
         self.assertLess(document.uploaded_at, agreement.countersigned_at)
 
-    def test_demo_projects_active_grants_have_their_advance_paid(self):
-        active = Grant.objects.filter(state=GrantState.ACTIVE)
+    def test_demo_projects_pilot_grants_had_their_advance_paid(self):
+        pilot = Grant.objects.filter(call__slug="klimatyczne-podworka")
 
         # The pilot's third grant is closed (demo.publicdata).
         self.assertEqual(active.count(), 2)
@@ -165,6 +164,30 @@ class DemoProjectsTests(TestCase):
                 list(grant.payments.values_list("state", flat=True)),
                 [PaymentState.PAID, PaymentState.PLANNED],
             )
+        self.assertEqual(pilot.count(), 3)
+        for grant in pilot:
+            self.assertEqual(grant.payments.get(number=1).state, PaymentState.PAID)
+
+    def test_demo_projects_settled_grants_one_returns_one_is_owed_one_closed_with_a_story(self):
+        settlements = {
+            grant.state: grant for grant in Grant.objects.filter(call__slug="klimatyczne-podworka")
+        }
+        closed = settlements[GrantState.CLOSED]
+        report = closed.reports.get()
+        self.assertTrue(report.publish_consent and report.story)
+        self.assertFalse(closed.payments.exclude(state=PaymentState.PAID).exists())
+        settled = Grant.objects.filter(state=GrantState.SETTLED)
+        returns = [s for g in settled for s in g.settlements.all() if s.return_amount]
+        owed = [s for g in settled for s in g.settlements.all() if s.final_instalment]
+        self.assertEqual((len(returns), len(owed)), (1, 1))
+        self.assertEqual(returns[0].state, SettlementState.RETURN_DUE)
+        self.assertEqual(
+            owed[0].grant.payments.get(state=PaymentState.DUE).amount, owed[0].final_instalment
+        )
+        # Issued through the real path, with their PDFs.
+        for settlement in Settlement.objects.all():
+            self.assertTrue(settlement.pdf)
+            self.assertIn(settlement.report.state, ("accepted", "partial"))
 
     def test_demo_projects_emails_count_as_sent_back_then(self):
         emails = OutgoingEmail.objects.filter(kind__startswith="projects/")

@@ -21,6 +21,7 @@ from decisions.models import Decision
 from grants.models import GrantCall
 from projects.enums import (
     AGREEMENT_REQUEST_UNFINISHED_STATES,
+    GRANT_TRANSITIONS,
     SIGNED_STATES,
     SPENDING_STATES,
     AccountOwner,
@@ -278,6 +279,11 @@ class Grant(models.Model):
     @property
     def is_terminated(self) -> bool:
         return self.state == GrantState.TERMINATED
+
+    @property
+    def may_be_terminated(self) -> bool:
+        """The agreement can still be terminated (not once the grant is settled or closed)."""
+        return GrantState.TERMINATED in GRANT_TRANSITIONS[self.state]
 
     @property
     def awaits_signatures(self) -> bool:

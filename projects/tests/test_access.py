@@ -22,10 +22,12 @@ from projects.models import (
     FinancialDocument,
     GrantStateChange,
     PaymentStateChange,
+    SettlementStateChange,
     Signature,
     SignedDocument,
 )
 from projects.tests.progress_rows import add_bank_account, add_payment, add_signatories, grant_at
+from projects.tests.settlement_helpers import settlement_row
 from projects.urls import grantee as grantee_urls
 from projects.urls import manage as manage_urls
 
@@ -86,6 +88,7 @@ def world():
         AmendmentState.REQUESTED,
         by=owner,
     )
+    settlement = settlement_row(target)
     other = grant_at("sent")
     other_grantee = other.application.applicant
     stranger_signatory = UserFactory()
@@ -108,6 +111,7 @@ def world():
         "account": pending,
         "payment": payment,
         "amendment": amendment,
+        "settlement": settlement,
         "other": other,
         "owner": owner,
         "people": {
@@ -140,6 +144,7 @@ GRANTEE_PAGES = {
     "amendment_new": lambda w: {"pk": w["target"].pk},
     "amendment_withdraw": lambda w: {"pk": w["target"].pk, "amendment_pk": w["amendment"].pk},
     "amendment_pdf": lambda w: {"pk": w["target"].pk, "amendment_pk": w["amendment"].pk},
+    "settlement_pdf": lambda w: {"pk": w["target"].pk, "settlement_pk": w["settlement"].pk},
 }
 MANAGE_PAGES = {
     "grants": lambda w: {"pk": w["target"].call_id},
@@ -165,6 +170,10 @@ MANAGE_PAGES = {
     "amendments": lambda w: {"pk": w["target"].call_id},
     "amendment": lambda w: {"pk": w["amendment"].pk},
     "amendment_pdf": lambda w: {"pk": w["amendment"].pk},
+    "settlement_pdf": lambda w: {"pk": w["target"].pk, "settlement_pk": w["settlement"].pk},
+    "settlement_returned": lambda w: {"pk": w["target"].pk, "settlement_pk": w["settlement"].pk},
+    "settlement_withdraw": lambda w: {"pk": w["target"].pk, "settlement_pk": w["settlement"].pk},
+    "close": lambda w: {"pk": w["target"].pk},
 }
 # What a bold POST would send: enough to do harm if the page let it through.
 POST_DATA = {
@@ -173,6 +182,7 @@ POST_DATA = {
     "reason": "Bo tak.",
     "confirm": "on",
     "paid_on": "2020-01-01",
+    "received_on": "2020-01-01",
     "password": "x",
     "grants": [],
 }
@@ -203,6 +213,7 @@ def _history_count() -> int:
             AgreementStateChange,
             BankAccountStateChange,
             PaymentStateChange,
+            SettlementStateChange,
             Signature,
             AmendmentStateChange,
         )
@@ -352,3 +363,37 @@ def test_access_grantee_cannot_reach_another_grants_amendment_through_their_own_
 
     assert response.status_code == 404
     assert Amendment.objects.get(pk=theirs.pk).state == AmendmentState.REQUESTED
+
+
+# --- The settlement --------------------------------------------------------------------------
+
+
+def test_access_grantee_cannot_reach_another_grants_settlement_through_their_own_grant(
+    client, world
+):
+    other_settlement = settlement_row(world["other"])
+    client.force_login(world["owner"])
+
+    response = client.get(
+        reverse(
+            "projects:settlement_pdf",
+            kwargs={"pk": world["target"].pk, "settlement_pk": other_settlement.pk},
+        )
+    )
+
+    assert response.status_code == 404
+
+
+def test_access_only_a_coordinator_marks_a_return_received(client, world):
+    url = reverse(
+        "projects_manage:settlement_returned",
+        kwargs={"pk": world["target"].pk, "settlement_pk": world["settlement"].pk},
+    )
+    client.force_login(world["owner"])
+    assert client.post(url, {"received_on": "2020-01-01"}).status_code == 403
+    world["settlement"].refresh_from_db()
+    assert world["settlement"].state == "return_due"
+    client.force_login(world["people"]["a coordinator"])
+    client.post(url, {"received_on": "2020-01-01", "reference": "TR/1"})
+    world["settlement"].refresh_from_db()
+    assert world["settlement"].state == "returned"

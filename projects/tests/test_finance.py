@@ -28,8 +28,20 @@ LABELS = [
     "Wypłacono",
     "Zostało do wypłaty",
     "Pozostało w budżecie",
+    "Wydano z grantów",
+    "Kwalifikowane w rozliczeniach",
+    "Zwroty do otrzymania",
+    "Zwroty otrzymane",
 ]
-EXPECTED = ["100000.00", "5000.00", "2000.00", "2500.00", "3000.00", "95000.00"]
+EXPECTED = [
+    "100000.00",
+    "5000.00",
+    "2000.00",
+    "2500.00",
+    "3000.00",
+    "95000.00",
+    *["0.00"] * 4,
+]
 
 
 def signed_grant(call, amount):
@@ -88,6 +100,7 @@ def test_finance_page_shows_the_figures(client, call):
             "2 500,00 zł",
             "3 000,00 zł",
             "95 000,00 zł",
+            *["0,00 zł"] * 4,
         ],
         strict=True,
     ):
@@ -149,3 +162,56 @@ def test_call_navigation_links_the_payments_and_finance_pages(client, call):
     page = client.get(reverse("projects_manage:grants", kwargs={"pk": call.pk})).content.decode()
     assert reverse("projects_manage:payments", kwargs={"pk": call.pk}) in page
     assert url(call) in page
+
+
+# --- After the settlement --------------------------------------------------------------------
+
+
+def settled_call(count: int):
+    """`count` grants of one call under way with an 80 % advance; the first returns money (its
+    report partly accepted), the second is owed its last instalment, the others only spend."""
+    from projects.tests.factories import active_grant
+    from projects.tests.settlement_helpers import final_report, spend
+
+    first = active_grant(advance="80")
+    grants = [first] + [active_grant(advance="80", call=first.call) for _ in range(count - 1)]
+    spend(grants[0], ineligible="500", l0=("1500", "0"), l1=("1000", "0"))
+    final_report(grants[0])  # eligible 2 000, paid 2 400: 400 to return
+    if count > 1:
+        spend(grants[1], l0=("1500", "0"), l1=("1300", "0"))
+        final_report(grants[1])  # eligible 2 800, paid 2 400: the last instalment is 400
+    for grant in grants[2:]:
+        spend(grant, l0=("100", "0"))
+    return first.call
+
+
+def test_call_finance_counts_spending_settlements_returns_and_closed_grants():
+    from projects.settlements import grant_close, settlement_return_received
+
+    call = settled_call(3)
+    finance = call_finance(call=call)
+    assert finance.spent == Decimal("5400.00")
+    assert finance.eligible == Decimal("4800.00")
+    assert (finance.returns_due, finance.returns_received) == (Decimal("400.00"), Decimal("0.00"))
+    # Still to pay: the second grant's last instalment and the third's 600 after its report.
+    assert finance.to_pay == Decimal("1000.00")
+    coordinator = CoordinatorFactory()
+    returned = call.grants.order_by("pk").first()
+    settlement_return_received(
+        settlement=returned.settlements.get(), by=coordinator, received_on=timezone.localdate()
+    )
+    grant_close(grant=returned, by=coordinator)
+    finance = call_finance(call=call)
+    assert (finance.returns_due, finance.returns_received) == (Decimal("0.00"), Decimal("400.00"))
+    assert finance.closed == 1
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_finance_page_queries_stay_fixed_after_settlements(
+    client, count, django_assert_max_num_queries
+):
+    call = settled_call(count)
+    client.force_login(CoordinatorFactory())
+    with django_assert_max_num_queries(14):
+        page = client.get(url(call)).content.decode()
+    assert "Zwroty do otrzymania" in page and "Zamknięte granty: 0" in page

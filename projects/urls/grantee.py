@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import agreements, amendments, grantee, payments, signing, spending
+from projects.views import agreements, amendments, grantee, payments, settlements, signing, spending
 
 app_name = "projects"
 
@@ -81,5 +81,14 @@ urlpatterns += [
         "<int:pk>/amendments/<int:amendment_pk>/pdf/",
         amendments.GranteeAmendmentPdfView.as_view(),
         name="amendment_pdf",
+    ),
+]
+
+# The settlement (projects.views.settlements).
+urlpatterns += [
+    path(
+        "<int:pk>/settlements/<int:settlement_pk>/pdf/",
+        settlements.GranteeSettlementPdfView.as_view(),
+        name="settlement_pdf",
     ),
 ]

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from projects.views import agreements, amendments, manage, payments, signing, spending, termination
+from projects.views import (
+    agreements,
+    amendments,
+    manage,
+    payments,
+    settlements,
+    signing,
+    spending,
+    termination,
+)
 
 app_name = "projects_manage"
 
@@ -93,4 +102,24 @@ urlpatterns += [
         amendments.CoordinatorAmendmentPdfView.as_view(),
         name="amendment_pdf",
     ),
+]
+
+# The settlement and closing (projects.views.settlements).
+urlpatterns += [
+    path(
+        "<int:pk>/settlements/<int:settlement_pk>/pdf/",
+        settlements.CoordinatorSettlementPdfView.as_view(),
+        name="settlement_pdf",
+    ),
+    path(
+        "<int:pk>/settlements/<int:settlement_pk>/returned/",
+        settlements.ReturnReceivedView.as_view(),
+        name="settlement_returned",
+    ),
+    path(
+        "<int:pk>/settlements/<int:settlement_pk>/withdraw/",
+        settlements.SettlementWithdrawView.as_view(),
+        name="settlement_withdraw",
+    ),
+    path("<int:pk>/close/", settlements.GrantCloseView.as_view(), name="close"),
 ]

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from decisions.models import DecisionLetter
 from grants.models import GrantCall
-from projects.models import Agreement, Amendment
+from projects.models import Agreement, Amendment, Settlement
+from projects.settlement_pdf import settlement_pdf_store
 
 
 def _file_name(number: str) -> str:
@@ -15,8 +16,9 @@ def _file_name(number: str) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Write every issued document of a call's grants — decision letters, agreements (every "
-        "version, withdrawn ones too) and the annexes of approved amendments — into a folder, each named by its number "
+        "Write every issued document of a call's grants — decision letters, agreements, the "
+        "annexes of approved amendments and settlements, every version, withdrawn ones too — "
+        "into a folder, each named by its number "
         "(“/” becomes “-”, e.g. AK-2026-0042-U1.pdf)."
     )
 
@@ -38,6 +40,13 @@ class Command(BaseCommand):
             ),
             *Agreement.objects.filter(grant__call=grant_call).order_by("number", "version"),
             *Amendment.objects.filter(grant__call=grant_call).exclude(pdf="").order_by("number"),
+            # A settlement whose PDF the worker has not rendered yet is rendered here.
+            *(
+                settlement if settlement.pdf else settlement_pdf_store(settlement_id=settlement.pk)
+                for settlement in Settlement.objects.filter(grant__call=grant_call).order_by(
+                    "grant__reference_number", "version"
+                )
+            ),
         ]
         written = 0
         for document in documents:
