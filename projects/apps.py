@@ -38,3 +38,8 @@ class ProjectsConfig(AppConfig):
         grant_state_changed.connect(
             payments_follow_grant, dispatch_uid="projects.payments_follow_grant"
         )
+        # Reports: reminders before and after they are due (hourly housekeeping), and the
+        # call's report checklist edited among the call's parts in /manage/.
+        from projects import reports_setup
+
+        reports_setup.register()

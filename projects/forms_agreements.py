@@ -26,6 +26,7 @@ class CallGrantTermsForm(forms.ModelForm):
             "signing_days",
             "advance_percent",
             "final_report_days",
+            "interim_report",
             "document_sentence",
             "obligations",
         ]

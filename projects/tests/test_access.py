@@ -18,10 +18,20 @@ from projects.models import (
     BankAccountStateChange,
     GrantStateChange,
     PaymentStateChange,
+    ReportPhoto,
+    ReportStateChange,
     Signature,
     SignedDocument,
 )
-from projects.tests.progress_rows import add_bank_account, add_payment, add_signatories, grant_at
+from projects.tests.progress_rows import (
+    add_bank_account,
+    add_payment,
+    add_report,
+    add_signatories,
+    grant_at,
+)
+from projects.tests.report_rows import financial_document as _financial_document
+from projects.tests.report_rows import report_photo as _report_photo
 from projects.urls import grantee as grantee_urls
 from projects.urls import manage as manage_urls
 
@@ -56,6 +66,9 @@ def world():
     document = _signed_document(agreement)
     pending = add_bank_account(target, BankAccountState.PENDING, iban=SECRET_IBAN)
     payment = add_payment(target)
+    report = add_report(target)
+    photo = _report_photo(report)
+    financial_document = _financial_document(target)
     other = grant_at("sent")
     other_grantee = other.application.applicant
     stranger_signatory = UserFactory()
@@ -76,6 +89,9 @@ def world():
         "document": document,
         "account": pending,
         "payment": payment,
+        "report": report,
+        "photo": photo,
+        "financial_document": financial_document,
         "other": other,
         "owner": owner,
         "people": {
@@ -98,6 +114,15 @@ GRANTEE_PAGES = {
     "budget": lambda w: {"pk": w["target"].pk},
     "agreement_pdf": lambda w: {"pk": w["target"].pk, "agreement_pk": w["agreement"].pk},
     "bank_account": lambda w: {"pk": w["target"].pk},
+    "report_start": lambda w: {"pk": w["target"].pk, "kind": "final"},
+    "report": lambda w: {"pk": w["target"].pk, "kind": "final"},
+    "report_photo_add": lambda w: {"pk": w["target"].pk, "kind": "final"},
+    "report_photo": lambda w: {"pk": w["target"].pk, "kind": "final", "photo_pk": w["photo"].pk},
+    "report_photo_remove": lambda w: {
+        "pk": w["target"].pk,
+        "kind": "final",
+        "photo_pk": w["photo"].pk,
+    },
 }
 MANAGE_PAGES = {
     "grants": lambda w: {"pk": w["target"].call_id},
@@ -116,6 +141,13 @@ MANAGE_PAGES = {
     "finance": lambda w: {"pk": w["target"].call_id},
     "bank_account_answer": lambda w: {"pk": w["account"].pk},
     "payment_paid": lambda w: {"pk": w["payment"].pk},
+    "reports": lambda w: {"pk": w["target"].call_id},
+    "report": lambda w: {"pk": w["report"].pk},
+    "report_photo": lambda w: {"pk": w["report"].pk, "photo_pk": w["photo"].pk},
+    "report_document": lambda w: {
+        "pk": w["report"].pk,
+        "document_pk": w["financial_document"].pk,
+    },
 }
 # What a bold POST would send: enough to do harm if the page let it through.
 POST_DATA = {
@@ -155,6 +187,8 @@ def _history_count() -> int:
             BankAccountStateChange,
             PaymentStateChange,
             Signature,
+            ReportStateChange,
+            ReportPhoto,
         )
     )
 

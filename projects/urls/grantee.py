@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import agreements, grantee, payments, signing
+from projects.views import agreements, grantee, payments, reports, signing
 
 app_name = "projects"
 
@@ -36,4 +36,27 @@ urlpatterns += [
 # The grant's money (projects.views.payments).
 urlpatterns += [
     path("<int:pk>/bank-account/", payments.BankAccountView.as_view(), name="bank_account"),
+]
+
+# The reports (projects.views.reports).
+urlpatterns += [
+    path(
+        "<int:pk>/reports/<str:kind>/start/", reports.ReportStartView.as_view(), name="report_start"
+    ),
+    path("<int:pk>/reports/<str:kind>/", reports.ReportView.as_view(), name="report"),
+    path(
+        "<int:pk>/reports/<str:kind>/photos/",
+        reports.ReportPhotoAddView.as_view(),
+        name="report_photo_add",
+    ),
+    path(
+        "<int:pk>/reports/<str:kind>/photos/<int:photo_pk>/",
+        reports.ReportPhotoGranteeView.as_view(),
+        name="report_photo",
+    ),
+    path(
+        "<int:pk>/reports/<str:kind>/photos/<int:photo_pk>/remove/",
+        reports.ReportPhotoRemoveView.as_view(),
+        name="report_photo_remove",
+    ),
 ]

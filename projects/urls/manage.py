@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from projects.views import agreements, manage, payments, signing, termination
+from projects.views import agreements, manage, payments, reports, signing, termination
 
 app_name = "projects_manage"
 
@@ -65,4 +65,20 @@ urlpatterns += [
         name="bank_account_answer",
     ),
     path("payments/<int:pk>/paid/", payments.PaymentMarkPaidView.as_view(), name="payment_paid"),
+]
+
+# The reports (projects.views.reports).
+urlpatterns += [
+    path("calls/<int:pk>/reports/", reports.CallReportsView.as_view(), name="reports"),
+    path("reports/<int:pk>/", reports.ReportCheckView.as_view(), name="report"),
+    path(
+        "reports/<int:pk>/photos/<int:photo_pk>/",
+        reports.ReportPhotoCoordinatorView.as_view(),
+        name="report_photo",
+    ),
+    path(
+        "reports/<int:pk>/documents/<int:document_pk>/",
+        reports.ReportDocumentFileView.as_view(),
+        name="report_document",
+    ),
 ]
