@@ -61,6 +61,7 @@ from core.enums import EmailState
 from core.mail import email_transition
 from core.models import OutgoingEmail
 from demo.applications import _at, _local_day, _pdf
+from demo.reports import demo_reports_load
 from grants.models import GrantCall
 from projects.agreement_issuing import agreement_issue_now
 from projects.agreement_templates import call_terms_save
@@ -590,6 +591,7 @@ def demo_projects_load(
         )
     if countersigned:
         transaction.on_commit(lambda: _countersigned_emails_sent(countersigned))
+    demo_reports_load(calls=calls, coordinator=coordinator)  # demo.reports
     return _states(calls)
 
 

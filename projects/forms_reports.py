@@ -6,13 +6,14 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grants.forms import OrderedRowForm
 from projects.models import NOTE_LENGTH, Report, ReportCheckItem
 from projects.report_photos import MAX_PHOTO_MB
 
 DONE_CHOICES = [
-    ("yes", _("Done")),
+    ("yes", pgettext_lazy("activity", "Done")),
     ("partly", _("Partly done")),
     ("no", _("Not done")),
 ]

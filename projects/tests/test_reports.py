@@ -237,7 +237,7 @@ def test_report_photo_display_copy_is_upright_and_without_metadata(grantee_clien
 
     response = grantee_client.post(
         reverse("projects:report_photo_add", kwargs={"pk": grant.pk, "kind": "final"}),
-        {"photo": upload, "caption": "Sadzenie", "publish_consent": "on"},
+        {"photo-photo": upload, "photo-caption": "Sadzenie", "photo-publish_consent": "on"},
     )
 
     assert response.status_code == 302
@@ -259,7 +259,7 @@ def test_report_photo_refuses_a_file_that_is_not_a_photo(grantee_client, grant):
 
     response = grantee_client.post(
         reverse("projects:report_photo_add", kwargs={"pk": grant.pk, "kind": "final"}),
-        {"photo": upload},
+        {"photo-photo": upload},
         follow=True,
     )
 

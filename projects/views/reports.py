@@ -109,7 +109,7 @@ class ReportView(OwnGrantMixin, TemplateView):
             grant=self.grant,
             report=self.report,
             form=form,
-            photo_form=photo_form or ReportPhotoForm(),
+            photo_form=photo_form or ReportPhotoForm(prefix="photo"),
             editable=self.editable,
             financial=financial,
             due_on=report_due_on(self.grant, self.kind),
@@ -167,7 +167,7 @@ class ReportPhotoAddView(OwnGrantMixin, ReportPhotoBackMixin, View):
         kind = _kind(kwargs)
         report = report_get_for_grantee(grant=self.grant, kind=kind)
         back = reverse("projects:report", kwargs={"pk": self.grant.pk, "kind": kind}) + "#photos"
-        form = ReportPhotoForm(request.POST, request.FILES)
+        form = ReportPhotoForm(request.POST, request.FILES, prefix="photo")
         if not form.is_valid():
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
             return redirect(back)
