@@ -188,4 +188,3 @@ class DemoProjectsTests(TestCase):
         rows = call_report_rows(call=overdue.call, show="overdue", today=timezone.localdate())
         self.assertEqual([row.grant.pk for row in rows], [overdue.pk])
         self.assertFalse(OutgoingEmail.objects.filter(state=EmailState.QUEUED).exists())
-
