@@ -122,6 +122,8 @@ def demo_reports_load(*, calls: dict[str, GrantCall], coordinator: User) -> dict
                 deadline=timezone.localdate() + timedelta(days=10),
                 by=coordinator,
             )
+    _emails_sent_now(["projects/report_corrections"])
+    # The coordinators' e-mail of a submission is queued once the load commits.
     transaction.on_commit(
         lambda: _emails_sent_now(["projects/report_submitted", "projects/report_corrections"])
     )

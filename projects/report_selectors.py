@@ -86,6 +86,14 @@ class ReportRow:
     def overdue(self) -> bool:
         return self.overdue_days > 0
 
+    @property
+    def is_draft(self) -> bool:
+        return self.state == ReportState.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == ReportState.SUBMITTED
+
 
 def _final(field: str, output):
     return Subquery(
