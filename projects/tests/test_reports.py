@@ -300,6 +300,7 @@ def test_check_page_shows_planned_and_achieved_and_the_documents(coordinator_cli
     response = coordinator_client.get(check_url(report))
 
     page = text(response)
+    assert "Przygotowanie 1 kwietnia 2027 – 30 kwietnia 2027 Zrealizowane" in page
     assert "Sadzenie i warsztaty" in page and "Zrealizowane częściowo" in page
     assert "uczestnicy warsztatów (osób) 40 37" in page
     assert (
