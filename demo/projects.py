@@ -63,6 +63,7 @@ from core.models import OutgoingEmail
 from demo.amendments import demo_amendments_load
 from demo.applications import _at, _local_day, _pdf
 from demo.publicdata import demo_publicdata_load
+from demo.reports import demo_reports_load
 from demo.settlement import demo_settlement_load
 from demo.spending import demo_spending_load
 from grants.models import GrantCall
@@ -599,6 +600,7 @@ def demo_projects_load(
     demo_amendments_load(calls=calls, coordinator=coordinator)
     demo_publicdata_load(calls=calls, coordinator=coordinator)  # a closed grant, public
     demo_settlement_load(calls=calls, coordinator=coordinator)
+    demo_reports_load(calls=calls, coordinator=coordinator)  # demo.reports
     return _states(calls)
 
 

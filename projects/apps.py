@@ -56,3 +56,8 @@ class ProjectsConfig(AppConfig):
         report_state_changed.connect(
             settlement_follow_report, dispatch_uid="projects.settlement_follow_report"
         )
+        # Reports: reminders before and after they are due (hourly housekeeping), and the
+        # call's report checklist edited among the call's parts in /manage/.
+        from projects import reports_setup
+
+        reports_setup.register()

@@ -27,6 +27,7 @@ class CallGrantTermsForm(forms.ModelForm):
             "advance_percent",
             "final_report_days",
             "line_tolerance_percent",
+            "interim_report",
             "document_sentence",
             "obligations",
         ]

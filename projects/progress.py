@@ -9,11 +9,15 @@ waiting_for() turns it into whom the grant waits for and what. No queries here.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.formatting import format_date, format_money
 from projects.enums import (
     AGREEMENT_REQUEST_OPEN_STATES,
     AgreementRequestState,
@@ -21,6 +25,9 @@ from projects.enums import (
     BankAccountState,
     GrantState,
     PaymentState,
+    ReportKind,
+    ReportState,
+    SettlementState,
     SignedDocumentState,
 )
 from projects.readiness import budget_is_reduced
@@ -59,6 +66,16 @@ class GrantProgress:
     # The state of the agreement's unfinished "Send" (AgreementRequestState), "" when none:
     # a task worker is preparing it, or it failed and waits for the coordinator's retry.
     agreement_request: str = ""
+    # The second half: a report submitted and waiting for the coordinator's check; the
+    # deadline of corrections asked for; the next report owed (not submitted) and its due
+    # date; the settlement in force (SettlementState, "" when none) and a return it asks for.
+    report_submitted: bool = False
+    corrections_due_on: date | None = None
+    report_owed: str = ""  # ReportKind, "" when none is owed
+    report_due_on: date | None = None
+    settlement_state: str = ""
+    return_amount: Decimal | None = None
+    return_due_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -122,15 +139,77 @@ def waiting_for(progress: GrantProgress) -> WaitingFor:
                 % {"signed": progress.signed, "count": progress.signatories}
             ],
         )
-    if state in (GrantState.SIGNED, GrantState.ACTIVE):
+    if state == GrantState.CLOSED:
+        return WaitingFor(WaitingWhom.NOBODY)
+    if state in (GrantState.SIGNED, GrantState.ACTIVE, GrantState.SETTLED):
         what = []
         if progress.payments_due:
             what.append(str(_("payment due")))
         if progress.bank_account_change_pending:
             what.append(str(_("bank account change to confirm")))
+        if state == GrantState.ACTIVE and progress.report_submitted:
+            what.append(str(_("report to check")))
         if what:
             return WaitingFor(WaitingWhom.COORDINATOR, what)
+    if state == GrantState.ACTIVE:
+        return WaitingFor(WaitingWhom.GRANTEE, grantee_reporting_tasks(progress))
+    if state == GrantState.SETTLED:
+        if progress.settlement_state == SettlementState.RETURN_DUE:
+            return WaitingFor(
+                WaitingWhom.GRANTEE,
+                [
+                    str(_("return of %(amount)s by %(date)s"))
+                    % {
+                        "amount": format_money(progress.return_amount),
+                        "date": format_date(progress.return_due_on),
+                    }
+                ],
+            )
+        return WaitingFor(WaitingWhom.COORDINATOR, [str(_("grant to close"))])
     return WaitingFor(WaitingWhom.NOBODY)
+
+
+def overdue_days(due_on: date | None, today: date | None = None) -> int:
+    """How many days `due_on` is past (0 when not yet due or unknown)."""
+    if due_on is None:
+        return 0
+    return max(0, ((today or timezone.localdate()) - due_on).days)
+
+
+def grantee_reporting_tasks(progress: GrantProgress) -> list[str]:
+    """What a grant under way waits for from its grantee: the report (corrections by a date,
+    due on a date or overdue) and their documents as they spend."""
+    tasks = []
+    if progress.corrections_due_on is not None:
+        tasks.append(
+            str(_("report corrections by %(date)s"))
+            % {"date": format_date(progress.corrections_due_on)}
+        )
+    elif progress.report_due_on is not None:
+        late = overdue_days(progress.report_due_on)
+        if late:
+            tasks.append(
+                ngettext("report overdue by %(days)d day", "report overdue by %(days)d days", late)
+                % {"days": late}
+            )
+        else:
+            tasks.append(
+                str(_("report due on %(date)s")) % {"date": format_date(progress.report_due_on)}
+            )
+    tasks.append(str(_("documents as they spend")))
+    return tasks
+
+
+def next_report_owed(
+    *, interim_due_on, final_due_on, interim_state: str, final_state: str
+) -> tuple[str, date | None]:
+    """The next report the grantee owes (not yet submitted) and when it's due."""
+    owed = ("", ReportState.DRAFT)
+    if interim_due_on is not None and (interim_state or "") in owed:
+        return ReportKind.INTERIM, interim_due_on
+    if (final_state or "") in owed:
+        return ReportKind.FINAL, final_due_on
+    return "", None
 
 
 def progress_of(grant, viewer=None) -> GrantProgress:
@@ -166,7 +245,33 @@ def progress_of(grant, viewer=None) -> GrantProgress:
         ),
         agreement_request=unfinished_agreement_request_state(grant),
         **_signing_of(grant, agreement, viewer),
+        **_reporting_of(grant),
     )
+
+
+def _reporting_of(grant) -> dict:
+    """The second half's facts from the prefetched `reports` and `settlements`."""
+    reports = {report.kind: report for report in grant.reports.all()}
+    states = {kind: report.state for kind, report in reports.items()}
+    kind, due_on = next_report_owed(
+        interim_due_on=grant.interim_report_due_on,
+        final_due_on=grant.final_report_due_on,
+        interim_state=states.get(ReportKind.INTERIM, ""),
+        final_state=states.get(ReportKind.FINAL, ""),
+    )
+    corrections = [r for r in reports.values() if r.state == ReportState.CORRECTIONS]
+    settlement = next(
+        (s for s in grant.settlements.all() if s.state != SettlementState.WITHDRAWN), None
+    )
+    return {
+        "report_submitted": ReportState.SUBMITTED in states.values(),
+        "corrections_due_on": corrections[0].correction_deadline if corrections else None,
+        "report_owed": kind,
+        "report_due_on": due_on,
+        "settlement_state": settlement.state if settlement else "",
+        "return_amount": settlement.return_amount if settlement else None,
+        "return_due_on": settlement.return_due_on if settlement else None,
+    }
 
 
 def _signing_of(grant, agreement, viewer) -> dict:
@@ -322,14 +427,49 @@ def grantee_next_step(progress: GrantProgress) -> NextStep:
             ),
         )
     if state == GrantState.ACTIVE:
+        return _active_next_step(progress)
+    if state == GrantState.SETTLED:
+        if progress.settlement_state == SettlementState.RETURN_DUE:
+            return NextStep(
+                heading=str(_("What you need to do now")),
+                text=str(
+                    _(
+                        "Your report is accepted and the grant is settled. Part of the money "
+                        "comes back to the programme: the settlement below says how much and "
+                        "where to send it."
+                    )
+                ),
+                todo=[
+                    Todo(
+                        str(_("Return %(amount)s by %(date)s."))
+                        % {
+                            "amount": format_money(progress.return_amount),
+                            "date": format_date(progress.return_due_on),
+                        },
+                        "settlement",
+                    )
+                ],
+                tone="warning",
+            )
         return NextStep(
-            heading=str(_("Your project is under way")),
+            heading=str(_("Your report is accepted")),
             text=str(
                 _(
-                    "Do what you planned and keep every invoice and receipt: you will need them "
-                    "for the report. Write on each of them the sentence from your agreement."
+                    "Thank you! The grant is settled; the programme team will close it soon. "
+                    "Anything still to be paid to you is shown under Payments."
                 )
             ),
+        )
+    if state == GrantState.CLOSED:
+        return NextStep(
+            heading=str(_("The grant is closed")),
+            text=str(
+                _(
+                    "Everything is settled. Thank you for your project! Keep the invoices and "
+                    "receipts as your agreement says."
+                )
+            ),
+            tone="success",
         )
     return NextStep(
         heading=str(_("The agreement was terminated")),
@@ -340,9 +480,71 @@ def grantee_next_step(progress: GrantProgress) -> NextStep:
     )
 
 
+def _active_next_step(progress: GrantProgress) -> NextStep:
+    """A project under way: keep documents, and the report that is due (or being checked)."""
+    documents = Todo(
+        str(
+            _(
+                "Add each invoice and receipt as you spend, with the sentence from your "
+                "agreement written on it."
+            )
+        ),
+        "documents",
+    )
+    if progress.corrections_due_on is not None:
+        return NextStep(
+            heading=str(_("What you need to do now")),
+            text=str(_("The coordinator asked you to correct your report.")),
+            todo=[
+                Todo(
+                    str(_("Correct the report and submit it again by %(date)s."))
+                    % {"date": format_date(progress.corrections_due_on)},
+                    "reports",
+                )
+            ],
+            tone="warning",
+        )
+    if progress.report_submitted:
+        return NextStep(
+            heading=str(_("Your report is being checked")),
+            text=str(
+                _("Thank you! The coordinator is checking it; we will let you know by e-mail.")
+            ),
+        )
+    todo = [documents]
+    late = overdue_days(progress.report_due_on)
+    if progress.report_due_on is not None:
+        label = ReportKind(progress.report_owed or ReportKind.FINAL).label
+        if late:
+            text = ngettext(
+                "Submit the %(report)s: it is overdue by %(days)d day.",
+                "Submit the %(report)s: it is overdue by %(days)d days.",
+                late,
+            ) % {"report": str(label).lower(), "days": late}
+        else:
+            text = str(_("Submit the %(report)s by %(date)s.")) % {
+                "report": str(label).lower(),
+                "date": format_date(progress.report_due_on),
+            }
+        todo.append(Todo(text, "reports"))
+    return NextStep(
+        heading=str(_("Your project is under way")),
+        text=str(
+            _(
+                "Do what you planned and keep every invoice and receipt: you will need them "
+                "for the report. Write on each of them the sentence from your agreement."
+            )
+        ),
+        todo=todo,
+        tone="warning" if late else "info",
+    )
+
+
 # The grant's history in words, by the state it moved to (and from where, when it matters).
 def history_story(change) -> str:
     """One move of the grant's history as a sentence anyone understands."""
+    if change.new_state == GrantState.ACTIVE and change.old_state == GrantState.SETTLED:
+        return str(_("The settlement was withdrawn to be corrected; the project is open again."))
     if change.new_state == GrantState.AGREEMENT_TO_PREPARE:
         if change.old_state == GrantState.AGREEMENT_SENT:
             return str(_("The agreement was withdrawn to be corrected; a new version will follow."))
@@ -355,6 +557,8 @@ def history_story(change) -> str:
             GrantState.SIGNED: _("The agreement was signed by both sides."),
             GrantState.ACTIVE: _("The project started."),
             GrantState.TERMINATED: _("The grant was terminated."),
+            GrantState.SETTLED: _("The final report was accepted and the grant settled."),
+            GrantState.CLOSED: _("The grant was closed."),
         }.get(change.new_state, change.get_new_state_display())
     )
 

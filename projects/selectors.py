@@ -6,6 +6,8 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
+    DecimalField,
     Exists,
     Expression,
     F,
@@ -31,6 +33,9 @@ from projects.enums import (
     BankAccountState,
     GrantState,
     PaymentState,
+    ReportKind,
+    ReportState,
+    SettlementState,
     SignedDocumentState,
 )
 from projects.filters import GrantListFilter
@@ -42,11 +47,13 @@ from projects.models import (
     CallGrantTerms,
     Grant,
     Payment,
+    Report,
+    Settlement,
     Signatory,
     Signature,
     SignedDocument,
 )
-from projects.progress import GrantProgress, WaitingWhom, waiting_for
+from projects.progress import GrantProgress, WaitingWhom, next_report_owed, waiting_for
 
 
 def call_terms(call: GrantCall) -> CallGrantTerms:
@@ -75,6 +82,8 @@ def _grant_page_queryset() -> QuerySet[Grant]:
             to_attr="live_bank_accounts",
         ),
         "state_changes__by",
+        "reports",
+        "settlements",
     )
 
 
@@ -166,7 +175,39 @@ GRANT_PROGRESS_ANNOTATIONS: dict[str, Callable[[], Expression]] = {
         ),
         0,
     ),
+    # The second half: the reports' states, a report waiting for its check, the deadline of
+    # corrections asked for, the settlement in force and the return it asks for.
+    "interim_report_state": lambda: _report_value(ReportKind.INTERIM, "state", CharField()),
+    "final_report_state": lambda: _report_value(ReportKind.FINAL, "state", CharField()),
+    "report_submitted": lambda: Exists(
+        Report.objects.filter(grant=OuterRef("pk"), state=ReportState.SUBMITTED)
+    ),
+    "corrections_due_on": lambda: Subquery(
+        Report.objects.filter(grant=OuterRef("pk"), state=ReportState.CORRECTIONS)
+        .order_by("kind")
+        .values("correction_deadline")[:1],
+        output_field=DateField(),
+    ),
+    "settlement_state": lambda: _settlement_value("state", CharField()),
+    "return_amount": lambda: _settlement_value("return_amount", DecimalField()),
+    "return_due_on": lambda: _settlement_value("return_due_on", DateField()),
 }
+
+
+def _report_value(kind: str, field: str, output) -> Subquery:
+    return Subquery(
+        Report.objects.filter(grant=OuterRef("pk"), kind=kind).values(field)[:1],
+        output_field=output,
+    )
+
+
+def _settlement_value(field: str, output) -> Subquery:
+    return Subquery(
+        Settlement.objects.filter(grant=OuterRef("pk"))
+        .exclude(state=SettlementState.WITHDRAWN)
+        .values(field)[:1],
+        output_field=output,
+    )
 
 
 def _waiting_whom() -> Case:
@@ -197,10 +238,21 @@ def _waiting_whom() -> Case:
             then=Value(WaitingWhom.COORDINATOR.value),
         ),
         When(state=GrantState.AGREEMENT_SENT, then=Value(WaitingWhom.SIGNATORIES.value)),
+        When(state=GrantState.CLOSED, then=Value(WaitingWhom.NOBODY.value)),
         When(
             signed & (Q(payments_due_count__gt=0) | Q(has_account_change=True)),
             then=Value(WaitingWhom.COORDINATOR.value),
         ),
+        When(
+            Q(state=GrantState.ACTIVE, report_submitted=True),
+            then=Value(WaitingWhom.COORDINATOR.value),
+        ),
+        When(state=GrantState.ACTIVE, then=Value(WaitingWhom.GRANTEE.value)),
+        When(
+            Q(state=GrantState.SETTLED, settlement_state=SettlementState.RETURN_DUE),
+            then=Value(WaitingWhom.GRANTEE.value),
+        ),
+        When(state=GrantState.SETTLED, then=Value(WaitingWhom.COORDINATOR.value)),
         default=Value(WaitingWhom.NOBODY.value),
         output_field=CharField(),
     )
@@ -230,7 +282,28 @@ def progress_from_row(grant: Grant) -> GrantProgress:
         signed=getattr(grant, "signed_count", None),
         document_waiting=getattr(grant, "document_waiting", False),
         agreement_request=getattr(grant, "agreement_request_state", None) or "",
+        **_reporting_from_row(grant),
     )
+
+
+def _reporting_from_row(grant: Grant) -> dict:
+    if not hasattr(grant, "final_report_state"):
+        return {}
+    kind, due_on = next_report_owed(
+        interim_due_on=grant.interim_report_due_on,
+        final_due_on=grant.final_report_due_on,
+        interim_state=grant.interim_report_state or "",
+        final_state=grant.final_report_state or "",
+    )
+    return {
+        "report_submitted": grant.report_submitted,
+        "corrections_due_on": grant.corrections_due_on,
+        "report_owed": kind,
+        "report_due_on": due_on,
+        "settlement_state": grant.settlement_state or "",
+        "return_amount": grant.return_amount,
+        "return_due_on": grant.return_due_on,
+    }
 
 
 def grant_list_for_call(*, call: GrantCall, filters: Mapping | None = None) -> QuerySet[Grant]:

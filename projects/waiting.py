@@ -2,24 +2,29 @@
 accepted awards on "My applications" (applicants.awards).
 
 For grantees: what their grant needs from them (budget, bank account, signatories,
-the signature before the deadline). For coordinators, per call: agreements to
-send, countersignatures, payments due and bank account changes to confirm.
+the signature before the deadline; later the report due soon or overdue, its
+corrections, a return). For coordinators, per call: agreements to send,
+countersignatures, payments due, bank account changes to confirm, reports to check
+and settled grants to close.
 One query per reader, read from the same annotations as the grants list.
 """
+
+from datetime import date, datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from applicants.awards import ProjectNote, register_project_reader
 from core.enums import Role
 from core.waiting import WaitingItem, register_waiting
-from projects.enums import SIGNED_STATES, AgreementState, GrantState
+from projects.enums import SIGNED_STATES, AgreementState, GrantState, ReportKind
 from projects.models import Grant, Signatory
-from projects.progress import WaitingWhom, grantee_tasks, waiting_for
+from projects.progress import GrantProgress, WaitingWhom, grantee_tasks, waiting_for
 from projects.selectors import grants_with_progress, progress_from_row
 
 
@@ -27,7 +32,12 @@ def grantee_waiting(*, user, now) -> list[WaitingItem]:
     """The user's grants waiting for them: what to give before the agreement, or to sign it."""
     grants = grants_with_progress(
         Grant.objects.of_grantee(user).filter(
-            state__in=[GrantState.AGREEMENT_TO_PREPARE, GrantState.AGREEMENT_SENT]
+            state__in=[
+                GrantState.AGREEMENT_TO_PREPARE,
+                GrantState.AGREEMENT_SENT,
+                GrantState.ACTIVE,
+                GrantState.SETTLED,
+            ]
         )
     ).order_by("signing_deadline", "pk")
     items = []
@@ -35,7 +45,12 @@ def grantee_waiting(*, user, now) -> list[WaitingItem]:
         progress = progress_from_row(grant)
         waiting = waiting_for(progress)
         url = reverse("projects:grant", kwargs={"pk": grant.pk})
-        if waiting.whom == WaitingWhom.GRANTEE:
+        if grant.state in (GrantState.ACTIVE, GrantState.SETTLED):
+            if waiting.whom == WaitingWhom.GRANTEE:
+                item = _second_half_item(grant, progress, url=url, now=now)
+                if item is not None:
+                    items.append(item)
+        elif waiting.whom == WaitingWhom.GRANTEE:
             items.append(
                 WaitingItem(
                     text=_("Your project needs: %(what)s")
@@ -58,6 +73,44 @@ def grantee_waiting(*, user, now) -> list[WaitingItem]:
     return items
 
 
+# A report is on the grantee's start page from this many days before it is due.
+REPORT_SOON_DAYS = 14
+
+
+def _end_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+def _second_half_item(grant, progress: GrantProgress, *, url: str, now) -> WaitingItem | None:
+    """A grant under way or settled, as its grantee's start page lists it: the report's
+    corrections, the report due soon or overdue, or the money to return."""
+    title = {"title": grant.title}
+    if progress.corrections_due_on is not None:
+        deadline = _end_of(progress.corrections_due_on)
+        text = _("Correct the report for “%(title)s”") % title
+    elif progress.return_due_on is not None and grant.state == GrantState.SETTLED:
+        deadline = _end_of(progress.return_due_on)
+        text = _("Return the money left from “%(title)s”") % title
+    elif progress.report_due_on is not None and progress.report_due_on <= (
+        timezone.localdate() + timedelta(days=REPORT_SOON_DAYS)
+    ):
+        deadline = _end_of(progress.report_due_on)
+        label = ReportKind(progress.report_owed or ReportKind.FINAL).label
+        text = _("Submit the %(report)s for “%(title)s”") % {
+            "report": str(label).lower(),
+            **title,
+        }
+    else:
+        return None
+    return WaitingItem(
+        text=text,
+        url=url + "#reports",
+        context=grant.reference_number,
+        deadline=deadline,
+        overdue=deadline < now,
+    )
+
+
 COORDINATOR_COUNTS = {
     # count name: the grants it counts (over grants_with_progress' annotations)
     "to_send": Q(state=GrantState.AGREEMENT_TO_PREPARE, waiting_whom=WaitingWhom.COORDINATOR),
@@ -65,6 +118,9 @@ COORDINATOR_COUNTS = {
     "to_countersign": Q(state=GrantState.AGREEMENT_SENT, waiting_whom=WaitingWhom.COORDINATOR),
     "payments_due": Q(state__in=list(SIGNED_STATES), payments_due_count__gt=0),
     "account_changes": Q(has_account_change=True) & ~Q(state=GrantState.TERMINATED),
+    "reports_to_check": Q(state=GrantState.ACTIVE, report_submitted=True),
+    "to_close": Q(state=GrantState.SETTLED, waiting_whom=WaitingWhom.COORDINATOR)
+    & Q(payments_due_count=0),
 }
 
 
@@ -82,6 +138,10 @@ def _coordinator_text(name: str, count: int) -> str:
             "%(count)d bank account changes to confirm",
             count,
         ),
+        "reports_to_check": ngettext(
+            "%(count)d report to check", "%(count)d reports to check", count
+        ),
+        "to_close": ngettext("%(count)d grant to close", "%(count)d grants to close", count),
     }
     return texts[name] % {"count": count}
 
@@ -104,11 +164,13 @@ def coordinator_waiting(*, user, now) -> list[WaitingItem]:
         for name in COORDINATOR_COUNTS:
             if row[name]:
                 query = "?waiting=coordinator" if name != "account_changes" else ""
+                page = "projects_manage:grants"
+                if name == "reports_to_check":
+                    page, query = "projects_manage:reports", "?show=to_check"
                 items.append(
                     WaitingItem(
                         text=_coordinator_text(name, row[name]),
-                        url=reverse("projects_manage:grants", kwargs={"pk": row["call_id"]})
-                        + query,
+                        url=reverse(page, kwargs={"pk": row["call_id"]}) + query,
                         context=row["call__title"],
                     )
                 )

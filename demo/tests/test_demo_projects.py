@@ -238,3 +238,21 @@ class DemoProjectsTests(TestCase):
         approved = Amendment.objects.get(state=AmendmentState.APPROVED)
         self.assertTrue(approved.number.endswith("/A1"))
         self.assertTrue(approved.pdf.read().startswith(b"%PDF"))
+
+    def test_demo_reports_one_waits_for_the_check_one_for_corrections_one_overdue(self):
+        from projects.enums import ReportState
+        from projects.models import Report
+        from projects.report_selectors import call_report_rows
+
+        submitted = Report.objects.get(grant=self.grant("Płockie Ogrody Deszczowe"))
+        corrections = Report.objects.get(grant=self.grant("Tatary Oddychają"))
+        overdue = self.grant("Fundacja Łódzki Cień")
+
+        self.assertEqual(submitted.state, ReportState.SUBMITTED)
+        self.assertEqual(submitted.financial["totals"]["awarded"], str(submitted.grant.amount))
+        self.assertEqual(corrections.state, ReportState.CORRECTIONS)
+        self.assertGreater(corrections.correction_deadline, timezone.localdate())
+        self.assertFalse(overdue.reports.exists())
+        rows = call_report_rows(call=overdue.call, show="overdue", today=timezone.localdate())
+        self.assertEqual([row.grant.pk for row in rows], [overdue.pk])
+        self.assertFalse(OutgoingEmail.objects.filter(state=EmailState.QUEUED).exists())

@@ -85,6 +85,7 @@ def test_call_nav_shows_five_groups_in_pipeline_order_and_the_set_up_pages(coord
         ("Attachments the call asks for 0", None),
         ("Required indicators 0", None),
         ("Formal-check checklist 0", None),
+        ("Report checklist 0", None),  # the projects stage's own part
     ]
 
 
@@ -103,6 +104,7 @@ PAGES = [
     ("projects_manage:terms", "Grants", "Agreement and terms"),
     ("projects_manage:payments", "Grants", "Payments"),
     ("projects_manage:finance", "Grants", "Finance summary"),
+    ("projects_manage:reports", "Grants", "Reports"),
 ]
 
 

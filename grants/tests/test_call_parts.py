@@ -361,12 +361,14 @@ def test_call_edit_page_links_every_part_with_its_count(client):
     client.force_login(CoordinatorFactory())
     response = client.get(reverse("manage:call_edit", args=[call.pk]))
     links = {link.slug: link.count for link in response.context["part_links"]}
+    # report_checklist: the projects stage's own part (registered by projects.reports_setup).
     assert links == {
         "screener": 0,
         "questions": 2,
         "attachments": 0,
         "indicators": 0,
         "checklist": 1,
+        "report_checklist": 0,
     }
     for part in PARTS:
         assert f'href="{parts_url(call, part)}"' in response.text

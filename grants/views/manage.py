@@ -135,6 +135,12 @@ CALL_PARTS: dict[str, CallPartSpec] = {
 }
 
 
+def register_call_part(slug: str, spec: CallPartSpec) -> None:
+    """Add a later stage's own part of a call (e.g. the report checklist of projects/), edited
+    here like the others; grants imports none of its code (AppConfig.ready registers it)."""
+    CALL_PARTS.setdefault(slug, spec)
+
+
 @dataclass(frozen=True)
 class CallPartLink:
     slug: str

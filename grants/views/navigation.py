@@ -5,7 +5,7 @@ the second the pages of the group the current page belongs to. Pages name themse
 by a key (`active` in the templates): "details" and the slugs of CALL_PARTS for the
 set-up, "applications", "pool", "assignments", "ranking", "decisions",
 "letter_texts", "letters", "outbox", and the grants' pages "grants",
-"agreement_terms", "payments", "finance" and "amendments".
+"agreement_terms", "payments", "finance", "amendments" and "reports".
 """
 
 from collections.abc import Iterable
@@ -62,6 +62,7 @@ _LATER_PAGES: dict[str, list[tuple[str, Promise, str]]] = {
         ("payments", _("Payments"), "projects_manage:payments"),
         ("finance", _("Finance summary"), "projects_manage:finance"),
         ("amendments", _("Amendments"), "projects_manage:amendments"),
+        ("reports", _("Reports"), "projects_manage:reports"),
     ],
 }
 GROUP_LABELS: dict[str, Promise] = {

@@ -94,6 +94,23 @@ class Report(models.Model):
     def state_badge(self) -> str:
         return ReportState(self.state).badge
 
+    # What the pages ask (templates name no state).
+    @property
+    def is_draft(self) -> bool:
+        return self.state == ReportState.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == ReportState.SUBMITTED
+
+    @property
+    def needs_corrections(self) -> bool:
+        return self.state == ReportState.CORRECTIONS
+
+    @property
+    def is_partly_accepted(self) -> bool:
+        return self.state == ReportState.PARTIALLY_ACCEPTED
+
 
 class ReportStateChange(StateChangeRecord):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="changes")

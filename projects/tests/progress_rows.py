@@ -15,10 +15,21 @@ from projects.enums import (
     GrantState,
     PaymentCondition,
     PaymentState,
+    ReportKind,
+    ReportState,
+    SettlementState,
     SignatoryRole,
     SigningMethod,
 )
-from projects.models import Agreement, BankAccount, Payment, Signatory, Signature
+from projects.models import (
+    Agreement,
+    BankAccount,
+    Payment,
+    Report,
+    Settlement,
+    Signatory,
+    Signature,
+)
 from projects.tests.factories import GrantFactory
 
 IBAN = "PL61109010140000071219812874"
@@ -76,12 +87,58 @@ def add_payment(grant, state=PaymentState.DUE, number=1, amount=None):
     )
 
 
+def add_report(grant, state=ReportState.SUBMITTED, kind=ReportKind.FINAL, **fields):
+    return Report.objects.create(
+        grant=grant,
+        kind=kind,
+        state=state,
+        submitted_at=timezone.now() if state != ReportState.DRAFT else None,
+        **fields,
+    )
+
+
+def add_settlement(grant, state=SettlementState.BALANCED, *, return_amount="0", report=None):
+    report = report or add_report(grant, ReportState.ACCEPTED)
+    version = grant.settlements.count() + 1
+    return Settlement.objects.create(
+        grant=grant,
+        report=report,
+        version=version,
+        number=f"{grant.reference_number}/R{version}",
+        state=state,
+        awarded=grant.amount,
+        spent_from_grant=grant.amount - Decimal(return_amount),
+        eligible=grant.amount - Decimal(return_amount),
+        paid_before=grant.amount,
+        return_amount=Decimal(return_amount),
+        return_due_on=(timezone.localdate() + timedelta(days=14))
+        if Decimal(return_amount)
+        else None,
+    )
+
+
+# The second half's stages: a grant under way, then settled, then closed (see grant_at).
+SECOND_HALF_STATES = {
+    "report_due": GrantState.ACTIVE,
+    "report_overdue": GrantState.ACTIVE,
+    "report_submitted": GrantState.ACTIVE,
+    "report_corrections": GrantState.ACTIVE,
+    "settled_return": GrantState.SETTLED,
+    "settled_payment": GrantState.SETTLED,
+    "settled": GrantState.SETTLED,
+    "closed": GrantState.CLOSED,
+}
+
+
 def grant_at(stage: str, *, signatory_user=None, **factory_fields):
     """A grant at `stage`:
     "new" (nothing given), "ready" (budget, account, signatories: the agreement to send),
     "sent" (agreement out for signature), "signed_by_grantee" (to countersign),
     "payment_due" (signed, a payment due), "active" (under way, nothing due),
-    "account_change" (active, a new account waiting), "terminated"."""
+    "account_change" (active, a new account waiting), "terminated"; and after it (rows, no
+    services): "report_due" (the final report due in 10 days), "report_overdue" (due 12 days
+    ago), "report_submitted", "report_corrections", "settled_return" (a return due),
+    "settled_payment" (the last instalment due), "settled" (nothing owed), "closed"."""
     states = {
         "new": GrantState.AGREEMENT_TO_PREPARE,
         "ready": GrantState.AGREEMENT_TO_PREPARE,
@@ -91,6 +148,7 @@ def grant_at(stage: str, *, signatory_user=None, **factory_fields):
         "active": GrantState.ACTIVE,
         "account_change": GrantState.ACTIVE,
         "terminated": GrantState.TERMINATED,
+        **SECOND_HALF_STATES,
     }
     if stage == "new":
         # Less than the application asked (3,000 zł): the grantee adjusts the budget first.
@@ -126,12 +184,33 @@ def grant_at(stage: str, *, signatory_user=None, **factory_fields):
                 signer_email=signatory.email,
                 method=SigningMethod.IN_SYSTEM,
             )
-    elif stage in ("payment_due", "active", "account_change", "terminated"):
+    elif stage in ("payment_due", "active", "account_change", "terminated", *SECOND_HALF_STATES):
         add_agreement(grant, AgreementState.SIGNED, countersigned=True)
     if stage == "payment_due":
         add_payment(grant, PaymentState.DUE, amount=Decimal(grant.amount))
-    if stage == "active":
+    if stage in ("active", *SECOND_HALF_STATES):
         add_payment(grant, PaymentState.PAID)
+    if stage in SECOND_HALF_STATES:
+        today = timezone.localdate()
+        due = today - timedelta(days=12) if stage == "report_overdue" else today + timedelta(10)
+        type(grant).objects.filter(pk=grant.pk).update(final_report_due_on=due)
+        grant.final_report_due_on = due
+    if stage == "report_submitted":
+        add_report(grant, ReportState.SUBMITTED)
+    if stage == "report_corrections":
+        add_report(
+            grant,
+            ReportState.CORRECTIONS,
+            correction_message="Dodaj zdjęcia.",
+            correction_deadline=timezone.localdate() + timedelta(days=7),
+        )
+    if stage == "settled_return":
+        add_settlement(grant, SettlementState.RETURN_DUE, return_amount="250.00")
+    if stage == "settled_payment":
+        add_settlement(grant)
+        add_payment(grant, PaymentState.DUE, number=2, amount=Decimal("300.00"))
+    if stage in ("settled", "closed"):
+        add_settlement(grant)
     if stage == "account_change":
         add_bank_account(grant, BankAccountState.PENDING, iban="PL27114020040000300201355387")
     return grant

@@ -22,11 +22,21 @@ from projects.models import (
     FinancialDocument,
     GrantStateChange,
     PaymentStateChange,
+    ReportPhoto,
+    ReportStateChange,
     SettlementStateChange,
     Signature,
     SignedDocument,
 )
-from projects.tests.progress_rows import add_bank_account, add_payment, add_signatories, grant_at
+from projects.tests.progress_rows import (
+    add_bank_account,
+    add_payment,
+    add_report,
+    add_signatories,
+    grant_at,
+)
+from projects.tests.report_rows import financial_document as _financial_document
+from projects.tests.report_rows import report_photo as _report_photo
 from projects.tests.settlement_helpers import settlement_row
 from projects.urls import grantee as grantee_urls
 from projects.urls import manage as manage_urls
@@ -51,7 +61,7 @@ def _signed_document(agreement) -> SignedDocument:
     return document
 
 
-def _financial_document(grant) -> FinancialDocument:
+def _receipt_photo(grant) -> FinancialDocument:
     """A receipt photo of `grant` (with its display copy), as the grantee records it."""
     document = FinancialDocument(
         grant=grant,
@@ -89,6 +99,9 @@ def world():
         by=owner,
     )
     settlement = settlement_row(target)
+    report = add_report(target)
+    photo = _report_photo(report)
+    financial_document = _financial_document(target)
     other = grant_at("sent")
     other_grantee = other.application.applicant
     stranger_signatory = UserFactory()
@@ -105,13 +118,16 @@ def world():
     )
     return {
         "target": target,
-        "receipt": _financial_document(target),
+        "receipt": _receipt_photo(target),
         "agreement": agreement,
         "document": document,
         "account": pending,
         "payment": payment,
         "amendment": amendment,
         "settlement": settlement,
+        "report": report,
+        "photo": photo,
+        "financial_document": financial_document,
         "other": other,
         "owner": owner,
         "people": {
@@ -145,6 +161,15 @@ GRANTEE_PAGES = {
     "amendment_withdraw": lambda w: {"pk": w["target"].pk, "amendment_pk": w["amendment"].pk},
     "amendment_pdf": lambda w: {"pk": w["target"].pk, "amendment_pk": w["amendment"].pk},
     "settlement_pdf": lambda w: {"pk": w["target"].pk, "settlement_pk": w["settlement"].pk},
+    "report_start": lambda w: {"pk": w["target"].pk, "kind": "final"},
+    "report": lambda w: {"pk": w["target"].pk, "kind": "final"},
+    "report_photo_add": lambda w: {"pk": w["target"].pk, "kind": "final"},
+    "report_photo": lambda w: {"pk": w["target"].pk, "kind": "final", "photo_pk": w["photo"].pk},
+    "report_photo_remove": lambda w: {
+        "pk": w["target"].pk,
+        "kind": "final",
+        "photo_pk": w["photo"].pk,
+    },
 }
 MANAGE_PAGES = {
     "grants": lambda w: {"pk": w["target"].call_id},
@@ -174,6 +199,13 @@ MANAGE_PAGES = {
     "settlement_returned": lambda w: {"pk": w["target"].pk, "settlement_pk": w["settlement"].pk},
     "settlement_withdraw": lambda w: {"pk": w["target"].pk, "settlement_pk": w["settlement"].pk},
     "close": lambda w: {"pk": w["target"].pk},
+    "reports": lambda w: {"pk": w["target"].call_id},
+    "report": lambda w: {"pk": w["report"].pk},
+    "report_photo": lambda w: {"pk": w["report"].pk, "photo_pk": w["photo"].pk},
+    "report_document": lambda w: {
+        "pk": w["report"].pk,
+        "document_pk": w["financial_document"].pk,
+    },
 }
 # What a bold POST would send: enough to do harm if the page let it through.
 POST_DATA = {
@@ -216,6 +248,8 @@ def _history_count() -> int:
             SettlementStateChange,
             Signature,
             AmendmentStateChange,
+            ReportStateChange,
+            ReportPhoto,
         )
     )
 

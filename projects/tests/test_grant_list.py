@@ -63,7 +63,7 @@ def read_csv(response) -> list[list[str]]:
         ("signed_by_grantee", "Koordynatora kontrasygnata"),
         ("payment_due", "Koordynatora wypłata do zrobienia"),
         ("account_change", "Koordynatora zmiana konta do potwierdzenia"),
-        ("active", "—"),
+        ("active", "Grantobiorcę dokumenty na bieżąco"),
         ("terminated", "—"),
     ],
 )

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from projects.views import agreements, amendments, grantee, payments, settlements, signing, spending
+from projects.views import (
+    agreements,
+    amendments,
+    grantee,
+    payments,
+    reports,
+    settlements,
+    signing,
+    spending,
+)
 
 app_name = "projects"
 
@@ -90,5 +99,28 @@ urlpatterns += [
         "<int:pk>/settlements/<int:settlement_pk>/pdf/",
         settlements.GranteeSettlementPdfView.as_view(),
         name="settlement_pdf",
+    ),
+]
+
+# The reports (projects.views.reports).
+urlpatterns += [
+    path(
+        "<int:pk>/reports/<str:kind>/start/", reports.ReportStartView.as_view(), name="report_start"
+    ),
+    path("<int:pk>/reports/<str:kind>/", reports.ReportView.as_view(), name="report"),
+    path(
+        "<int:pk>/reports/<str:kind>/photos/",
+        reports.ReportPhotoAddView.as_view(),
+        name="report_photo_add",
+    ),
+    path(
+        "<int:pk>/reports/<str:kind>/photos/<int:photo_pk>/",
+        reports.ReportPhotoGranteeView.as_view(),
+        name="report_photo",
+    ),
+    path(
+        "<int:pk>/reports/<str:kind>/photos/<int:photo_pk>/remove/",
+        reports.ReportPhotoRemoveView.as_view(),
+        name="report_photo_remove",
     ),
 ]

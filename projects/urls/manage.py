@@ -7,6 +7,7 @@ from projects.views import (
     amendments,
     manage,
     payments,
+    reports,
     settlements,
     signing,
     spending,
@@ -122,4 +123,20 @@ urlpatterns += [
         name="settlement_withdraw",
     ),
     path("<int:pk>/close/", settlements.GrantCloseView.as_view(), name="close"),
+]
+
+# The reports (projects.views.reports).
+urlpatterns += [
+    path("calls/<int:pk>/reports/", reports.CallReportsView.as_view(), name="reports"),
+    path("reports/<int:pk>/", reports.ReportCheckView.as_view(), name="report"),
+    path(
+        "reports/<int:pk>/photos/<int:photo_pk>/",
+        reports.ReportPhotoCoordinatorView.as_view(),
+        name="report_photo",
+    ),
+    path(
+        "reports/<int:pk>/documents/<int:document_pk>/",
+        reports.ReportDocumentFileView.as_view(),
+        name="report_document",
+    ),
 ]
