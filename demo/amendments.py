@@ -51,9 +51,10 @@ def demo_amendments_load(*, calls: dict[str, GrantCall], coordinator: User) -> i
         .prefetch_related("budget_lines")
         .order_by("reference_number")
     )
-    if len(grants) < 3 or any(grant.amendments.exists() for grant in grants):
+    # One grant's story: a notified shift, an approved amendment, and a request waiting.
+    if not grants or any(grant.amendments.exists() for grant in grants):
         return 0
-    notified, approved, waiting = grants[:3]
+    notified = approved = waiting = grants[0]
     made = 0
     try:
         with _story_at(None):
@@ -65,6 +66,7 @@ def demo_amendments_load(*, calls: dict[str, GrantCall], coordinator: User) -> i
                 lines=lines,
             )
             made += 1
+            approved.refresh_from_db()
             lines, _extra = _shift(approved, "0.30")
             requested = amendment_request(
                 grant=approved,
@@ -78,6 +80,7 @@ def demo_amendments_load(*, calls: dict[str, GrantCall], coordinator: User) -> i
             answered = amendment_approve(amendment=requested, by=coordinator)
             amendment_annex_issue(amendment_id=answered.pk)
             made += 1
+            waiting.refresh_from_db()
             amendment_request(
                 grant=waiting,
                 by=waiting.application.applicant,

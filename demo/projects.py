@@ -596,11 +596,14 @@ def demo_projects_load(
         )
     if countersigned:
         transaction.on_commit(lambda: _countersigned_emails_sent(countersigned))
-    demo_spending_load()
-    demo_amendments_load(calls=calls, coordinator=coordinator)
-    demo_publicdata_load(calls=calls, coordinator=coordinator)  # a closed grant, public
+    # The pilot's three projects have ended: Tatary Oddychają's grant is closed and on the
+    # public page, Płockie Ogrody Deszczowe's settled with money to return, and Fundacja
+    # Łódzki Cień's still open: its documents, amendments and a report to correct.
+    demo_publicdata_load(calls=calls, coordinator=coordinator)
     demo_settlement_load(calls=calls, coordinator=coordinator)
-    demo_reports_load(calls=calls, coordinator=coordinator)  # demo.reports
+    demo_amendments_load(calls=calls, coordinator=coordinator)
+    demo_spending_load()
+    demo_reports_load(calls=calls, coordinator=coordinator)
     return _states(calls)
 
 

@@ -28,13 +28,14 @@ from accounts.models import User
 from core.enums import EmailState
 from core.mail import email_transition
 from core.models import OutgoingEmail
+from demo.settlement import STORIES, _spend
 from grants.models import GrantCall
-from projects.enums import GrantState, ReportKind, ReportState, SettlementState
-from projects.models import Grant, Report, ReportPhoto, Settlement
-from projects.payments import paid_total, payment_mark_paid, payments_due_after_report
+from projects.enums import GrantState, PaymentState, ReportKind, ReportState
+from projects.models import Grant, Report, ReportPhoto
+from projects.payments import payment_mark_paid
 from projects.reports import report_transition
-from projects.services import grant_transition
-from projects.settlements import settlement_transition
+from projects.settlement_pdf import settlement_pdf_store
+from projects.settlements import grant_close
 
 PILOT = "klimatyczne-podworka"
 GRANTEE = "mlody.aktywista30@example.org"  # Tatary Oddychają, an informal group
@@ -123,6 +124,8 @@ def demo_publicdata_load(*, calls: dict[str, GrantCall], coordinator: User) -> G
     if grant is None or grant.state != GrantState.ACTIVE or grant.reports.exists():
         return None
     grantee = grant.application.applicant
+    # It spent its whole budget (documents as demo.settlement records them).
+    _spend(grant, STORIES[0], by=grantee)
     report = Report.objects.create(
         grant=grant,
         kind=ReportKind.FINAL,
@@ -136,30 +139,12 @@ def demo_publicdata_load(*, calls: dict[str, GrantCall], coordinator: User) -> G
     )
     _add_photos(report, by=grantee)
     report = report_transition(report, ReportState.SUBMITTED, by=grantee)
+    # Accepting it settles the grant (projects.settlements): the last instalment is due.
     report_transition(report, ReportState.ACCEPTED, by=coordinator, note="Dziękujemy!")
-    paid_before = paid_total(grant=grant)
-    for payment in payments_due_after_report(grant=grant, by=coordinator):
+    for payment in grant.payments.filter(state=PaymentState.DUE):
         payment_mark_paid(payment=payment, by=coordinator, paid_on=timezone.localdate())
-    spent = grant.amount
-    settlement_transition(
-        Settlement(
-            grant=grant,
-            report=report,
-            version=1,
-            number=f"{grant.reference_number}/R1",
-            awarded=grant.amount,
-            spent_from_grant=spent,
-            eligible=spent,
-            paid_before=paid_before,
-            final_instalment=grant.amount - paid_before,
-            content={"indicators": INDICATORS},
-            issued_by=coordinator,
-        ),
-        SettlementState.BALANCED,
-        by=coordinator,
-    )
-    grant_transition(grant, GrantState.SETTLED, by=coordinator)
-    grant = grant_transition(grant, GrantState.CLOSED, by=coordinator)
+    grant = grant_close(grant=grant, by=coordinator)
+    settlement_pdf_store(settlement_id=grant.settlements.get().pk)
     # Those queued by now, and those the services queue once the load commits.
     _emails_sent(grantee.pk)
     transaction.on_commit(lambda: _emails_sent(grantee.pk))

@@ -28,7 +28,7 @@ from projects.reports import report_request_corrections, report_save, report_sta
 
 PILOT = "klimatyczne-podworka"
 SUBMITTED = "mloda.aktywistka19@example.org"  # Płockie Ogrody Deszczowe
-CORRECTIONS = "mlody.aktywista30@example.org"  # Tatary Oddychają
+CORRECTIONS = "mloda.aktywistka35@example.org"  # Fundacja Łódzki Cień
 CHECKLIST = [
     "Każde działanie z harmonogramu ma odpowiedź i komentarz, gdy nie wyszło",
     "Zdjęcia i listy obecności potwierdzają liczbę uczestników",
@@ -53,10 +53,10 @@ STORIES = {
     },
     CORRECTIONS: {
         "summary": (
-            "Posadziliśmy łąkę kwietną na skwerze przy Tatarach i zrobiliśmy dwa spacery "
-            "z mieszkańcami o tym, jak miasto może się ochłodzić."
+            "Na podwórku przy Piotrkowskiej zawisły żagle przeciwsłoneczne, posadziliśmy łąkę "
+            "kwietną i zrobiliśmy dwa spacery z mieszkańcami o tym, jak miasto może się ochłodzić."
         ),
-        "story": "Skwer przy Tatarach zakwitł: łąka zamiast trawnika chłodzi i daje cień owadom.",
+        "story": "Podwórko przy Piotrkowskiej ma cień: żagle i łąka zamiast rozgrzanego betonu.",
         "participants": 28,
         "volunteer_hours": "64.0",
         "indicator": {"name": "łąka kwietna", "unit": "m²", "achieved": "350"},
@@ -64,8 +64,9 @@ STORIES = {
     },
 }
 CORRECTION_MESSAGE = (
-    "Dziękujemy za sprawozdanie! Dopiszcie proszę, dlaczego drugi spacer odbył się tylko dla "
-    "dorosłych, i dodajcie zdjęcia łąki (z zaznaczeniem, które możemy opublikować)."
+    "Dziękujemy za sprawozdanie! Pozycja „materiały” przekroczyła plan o więcej niż 10 %: "
+    "poczekajcie na decyzję o aneksie albo przenieście nadwyżkę do wkładu własnego. Dopiszcie "
+    "też, dlaczego drugi spacer odbył się tylko dla dorosłych."
 )
 
 

@@ -62,6 +62,7 @@ def issue_amendment_annex(*, amendment_id: int) -> int | None:
     return amendment.pk if amendment is not None else None
 
 
+@task()
 def render_settlement_pdf(*, settlement_id: int) -> int:
     """Render and store an issued settlement's PDF (once; a second run finds it stored)."""
     return settlement_pdf_store(settlement_id=settlement_id).pk

@@ -161,22 +161,22 @@ class DemoProjectsTests(TestCase):
         for grant in pilot:
             self.assertEqual(grant.payments.get(number=1).state, PaymentState.PAID)
 
-    def test_demo_projects_settled_grants_one_returns_one_is_owed_one_closed_with_a_story(self):
-        settlements = {
-            grant.state: grant for grant in Grant.objects.filter(call__slug="klimatyczne-podworka")
-        }
-        closed = settlements[GrantState.CLOSED]
+    def test_demo_projects_pilot_grants_one_closed_one_returns_one_still_reporting(self):
+        closed = self.grant("Tatary Oddychają")
+        settled = self.grant("Płockie Ogrody Deszczowe")
+        open_ = self.grant("Fundacja Łódzki Cień")
+
+        self.assertEqual(
+            (closed.state, settled.state, open_.state),
+            (GrantState.CLOSED, GrantState.SETTLED, GrantState.ACTIVE),
+        )
         report = closed.reports.get()
         self.assertTrue(report.publish_consent and report.story)
         self.assertFalse(closed.payments.exclude(state=PaymentState.PAID).exists())
-        settled = Grant.objects.filter(state=GrantState.SETTLED)
-        returns = [s for g in settled for s in g.settlements.all() if s.return_amount]
-        owed = [s for g in settled for s in g.settlements.all() if s.final_instalment]
-        self.assertEqual((len(returns), len(owed)), (1, 1))
-        self.assertEqual(returns[0].state, SettlementState.RETURN_DUE)
-        self.assertEqual(
-            owed[0].grant.payments.get(state=PaymentState.DUE).amount, owed[0].final_instalment
-        )
+        (returning,) = settled.settlements.all()
+        self.assertEqual(returning.state, SettlementState.RETURN_DUE)
+        self.assertGreater(returning.return_amount, 0)
+        self.assertEqual(open_.reports.get().state, "corrections")
         # Issued through the real path, with their PDFs.
         for settlement in Settlement.objects.all():
             self.assertTrue(settlement.pdf)
@@ -239,20 +239,18 @@ class DemoProjectsTests(TestCase):
         self.assertTrue(approved.number.endswith("/A1"))
         self.assertTrue(approved.pdf.read().startswith(b"%PDF"))
 
-    def test_demo_reports_one_waits_for_the_check_one_for_corrections_one_overdue(self):
+    def test_demo_reports_one_to_correct_with_its_financial_part_frozen(self):
         from projects.enums import ReportState
         from projects.models import Report
         from projects.report_selectors import call_report_rows
 
-        submitted = Report.objects.get(grant=self.grant("Płockie Ogrody Deszczowe"))
-        corrections = Report.objects.get(grant=self.grant("Tatary Oddychają"))
-        overdue = self.grant("Fundacja Łódzki Cień")
+        corrections = Report.objects.get(grant=self.grant("Fundacja Łódzki Cień"))
 
-        self.assertEqual(submitted.state, ReportState.SUBMITTED)
-        self.assertEqual(submitted.financial["totals"]["awarded"], str(submitted.grant.amount))
         self.assertEqual(corrections.state, ReportState.CORRECTIONS)
+        self.assertEqual(corrections.financial["totals"]["awarded"], str(corrections.grant.amount))
         self.assertGreater(corrections.correction_deadline, timezone.localdate())
-        self.assertFalse(overdue.reports.exists())
-        rows = call_report_rows(call=overdue.call, show="overdue", today=timezone.localdate())
-        self.assertEqual([row.grant.pk for row in rows], [overdue.pk])
+        rows = call_report_rows(
+            call=corrections.grant.call, show="corrections", today=timezone.localdate()
+        )
+        self.assertEqual([row.grant.pk for row in rows], [corrections.grant.pk])
         self.assertFalse(OutgoingEmail.objects.filter(state=EmailState.QUEUED).exists())
