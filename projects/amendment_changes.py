@@ -26,7 +26,7 @@ from projects.enums import AmendmentKind, AmendmentState
 from projects.grant_budget import LINE_FIELDS, grant_budget_problems
 from projects.models import Amendment, DocumentAllocation, Grant, GrantBudgetLine
 from projects.report_dates import grant_report_dates_refresh
-from projects.selectors import call_terms
+from projects.selectors import agreed_version, call_terms
 
 ZERO = Decimal("0")
 # What a grantee may change of a line already in the budget.
@@ -82,20 +82,9 @@ def grant_content(grant: Grant) -> dict:
 
 
 def agreed_content(grant: Grant) -> dict:
-    """The budget and dates the coordinator agreed to, from which the tolerance is measured:
-    the last approved amendment's `after`; before any, the agreement's (what the first change
-    in force found); with no change in force, the grant as it is."""
-    in_force = list(
-        grant.amendments.filter(state__in=[AmendmentState.NOTIFIED, AmendmentState.APPROVED])
-        .order_by("requested_at", "pk")
-        .values("state", "before", "after")
-    )
-    approved = [row for row in in_force if row["state"] == AmendmentState.APPROVED]
-    if approved:
-        return approved[-1]["after"]
-    if in_force:
-        return in_force[0]["before"]
-    return grant_content(grant)
+    """The budget and dates the coordinator agreed to, from which the tolerance is measured
+    (projects.selectors.agreed_version); with no change in force, the grant as it is."""
+    return agreed_version(grant) or grant_content(grant)
 
 
 def spent_per_line(grant: Grant) -> dict[int, Decimal]:

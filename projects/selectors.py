@@ -27,6 +27,7 @@ from grants.models import GrantCall
 from projects.enums import (
     AGREEMENT_REQUEST_OPEN_STATES,
     AGREEMENT_REQUEST_UNFINISHED_STATES,
+    AMENDMENT_IN_FORCE_STATES,
     SIGNED_STATES,
     AgreementState,
     AmendmentState,
@@ -348,3 +349,21 @@ def amendments_waiting_in_call(*, call: GrantCall) -> QuerySet[Amendment]:
         .select_related("grant", "requested_by")
         .order_by("requested_at", "pk")
     )
+
+
+def agreed_version(grant: Grant) -> dict | None:
+    """The budget and dates the coordinator agreed to, as an amendment's content: the last
+    approved amendment's `after`; before any, the agreement's (the `before` of the first
+    change in force). None while no change is in force: the grant's own lines are agreed.
+
+    The call's tolerance is measured from it, for requested changes and for spending alike,
+    so repeated notified shifts can't creep past it."""
+    in_force = list(
+        grant.amendments.filter(state__in=sorted(AMENDMENT_IN_FORCE_STATES))
+        .order_by("requested_at", "pk")
+        .values("state", "before", "after")
+    )
+    approved = [row for row in in_force if row["state"] == AmendmentState.APPROVED]
+    if approved:
+        return approved[-1]["after"]
+    return in_force[0]["before"] if in_force else None

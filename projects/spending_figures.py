@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from projects.deviations import Breach, PlannedLine, spending_breaches
 from projects.models import DocumentAllocation, FinancialDocument, Grant, GrantBudgetLine
-from projects.selectors import call_terms
+from projects.selectors import agreed_version, call_terms
 
 ZERO = Decimal("0")
 
@@ -91,9 +91,10 @@ class SpendingFigures:
 def grant_spending(grant: Grant, *, lines: list[GrantBudgetLine] | None = None) -> SpendingFigures:
     """`grant`'s plan vs spent per budget line, its totals and the deviation rules it breaks.
 
-    Five queries (fewer when the budget lines and the call's terms are at hand): the lines,
-    the call's terms, the allocations summed per line, the documents' count and ineligible
-    total, and the dates of those outside the project period.
+    Six queries (fewer when the budget lines and the call's terms are at hand): the lines,
+    the call's terms, the amendments in force (the agreed budget the tolerance is measured
+    from), the allocations summed per line, the documents' count and ineligible total, and
+    the dates of those outside the project period.
     Removed documents don't count.
     """
     lines = list(lines) if lines is not None else list(grant.budget_lines.all())
@@ -130,8 +131,21 @@ def grant_spending(grant: Grant, *, lines: list[GrantBudgetLine] | None = None) 
         for line in lines
     ]
     terms = call_terms(grant.call)
+    # The tolerance is measured from what the coordinator agreed to, not from lines a
+    # notified change has already moved (projects.selectors.agreed_version).
+    agreed = agreed_version(grant)
+    agreed_totals = {
+        line.get("id"): Decimal(line["total"])
+        for line in ((agreed or {}).get("budget") or {}).get("lines") or []
+        if line.get("id") is not None and line.get("total") is not None
+    }
     breaches = spending_breaches(
-        agreed=[PlannedLine(row.line.pk, row.line.item, row.planned_total) for row in rows],
+        agreed=[
+            PlannedLine(
+                row.line.pk, row.line.item, agreed_totals.get(row.line.pk, row.planned_total)
+            )
+            for row in rows
+        ],
         spent={row.line.pk: row.spent_total for row in rows},
         tolerance_percent=terms.line_tolerance_percent,
         awarded=grant.amount,

@@ -257,3 +257,22 @@ def test_export_grant_documents_includes_the_annexes(
     annex = tmp_path / f"{grant.reference_number.replace('/', '-')}-A1.pdf"
     assert annex.read_bytes().startswith(b"%PDF")
     assert "31 sierpnia 2027" in pdf_text(annex.read_bytes())
+
+
+def test_spending_tolerance_is_measured_from_the_agreed_budget_after_a_notified_shift(grant):
+    from projects.deviations import BreachCode
+    from projects.spending_figures import grant_spending
+    from projects.tests.report_rows import financial_document
+
+    assert shift(grant, "1650.00", "1850.00").state == AmendmentState.NOTIFIED
+    first = Grant.objects.get(pk=grant.pk).budget_lines.first()
+    # 1,700 zł: within 10 % of the shifted 1,650 zł, more than 10 % above the agreed 1,500 zł.
+    financial_document(grant, amount="1700.00", lines={first: D("1700.00")})
+
+    breaches = grant_spending(Grant.objects.get(pk=grant.pk)).breaches
+    assert [b.code for b in breaches] == [BreachCode.LINE_OVER]
+    assert "1500,00" in said_text(breaches[0].message)
+
+
+def said_text(text: str) -> str:
+    return text.replace("\xa0", " ").replace("\u202f", " ").replace(" ", "")
