@@ -137,7 +137,12 @@ def grant_record(grant: Grant, *, call: GrantCall, funder: dict, data_source: st
     record: dict = {
         "id": f"{prefix}-{_identifier_part(call.slug)}-{_identifier_part(grant.reference_number)}",
         "title": grant.title,
-        "description": grant.application.summary.strip() or grant.title,
+        # A person's or an informal group's own words may name people: their title only.
+        "description": (
+            grant.application.summary.strip() or grant.title
+            if grant.grantee_kind == ApplicantKind.NGO
+            else grant.title
+        ),
         "currency": CURRENCY,
         "amountAwarded": float(grant.amount),
         "awardDate": _iso_date(grant.decision.decided_at),

@@ -172,3 +172,21 @@ def test_record_problems_finds_a_missing_field_and_a_wrong_type():
         "currency is not PLN",
         "awardDate is not an ISO date",
     ]
+
+
+def test_open_data_describes_people_and_groups_by_their_title_only(client, three_kinds):
+    from applicants.models import Application
+
+    for grant in three_kinds:
+        Application.objects.filter(pk=grant.application_id).update(
+            summary=f"Z pomocą Marty Sekretnej ({grant.grantee_kind})."
+        )
+    package = _json(client, three_kinds[0].call)
+
+    described = {
+        ("recipientOrganization" in record): record["description"] for record in package["grants"]
+    }
+    assert described[True] == "Z pomocą Marty Sekretnej (ngo)."
+    assert "Sekretnej" not in json.dumps(
+        [r for r in package["grants"] if "recipientIndividual" in r], ensure_ascii=False
+    )
