@@ -57,7 +57,7 @@ def final_report(grant, *, state=ReportState.ACCEPTED, by=None, kind=ReportKind.
     return report
 
 
-def settlement_row(grant, *, return_amount="100.00"):
+def settlement_row(grant, *, return_amount="100.00", report=None):
     """A settlement of `grant` as rows (a final report and a settlement with a return due and a
     stored PDF), for pages and permissions where the arithmetic is not the point."""
     from django.utils import timezone
@@ -66,7 +66,7 @@ def settlement_row(grant, *, return_amount="100.00"):
     from projects.models import Settlement
     from projects.settlements import settlement_transition
 
-    report = Report.objects.create(grant=grant, kind=ReportKind.FINAL)
+    report = report or Report.objects.create(grant=grant, kind=ReportKind.FINAL)
     settlement = Settlement(
         grant=grant,
         report=report,

@@ -98,8 +98,8 @@ def world():
         AmendmentState.REQUESTED,
         by=owner,
     )
-    settlement = settlement_row(target)
     report = add_report(target)
+    settlement = settlement_row(target, report=report)
     photo = _report_photo(report)
     financial_document = _financial_document(target)
     other = grant_at("sent")

@@ -169,7 +169,9 @@ def test_report_refuses_a_link_that_is_not_a_web_address(grantee_client, grant):
 
 
 def test_report_may_add_an_indicator_when_none_was_planned(grantee_client):
-    grant = active_grant()  # no planned indicators
+    grant = active_grant()
+    Grant.objects.filter(pk=grant.pk).update(planned_indicators=[])  # none planned
+    grant.refresh_from_db()
     grantee_client.force_login(grant.application.applicant)
     started(grant)
     data = complete_answers(
