@@ -74,19 +74,11 @@ else
   skip_or_fail "PostgreSQL suite — $PG_BIN not found and it can't be installed here (run as root with apt-get, or apt-get install postgresql-$PG_VERSION)."
 fi
 
-echo "== pytest on SQLite"
-env -u DATABASE_URL "$VENV/bin/pytest" --ignore=tests/e2e -q -p no:cacheprovider --basetemp=var/pytest-sqlite \
-  --junitxml="$RESULTS/sqlite.xml" || status=1
-
-if [ -n "$pg_pid" ]; then
-  wait "$pg_pid" || status=1
-  echo "== pytest on PostgreSQL $PG_VERSION"
-  cat "$pg_log"
-  pg_throwaway_stop
-  trap - EXIT
-fi
-
-echo "== browser tests (Playwright + Chromium + axe-core)"
+# The browser suite runs beside them too: on two cores the three finish in about the time
+# the two database suites alone would take one after the other (its output follows).
+browser_pid=""
+browser_log="$RESULTS/browser.log"
+echo "== browser tests (Playwright + Chromium + axe-core; started, output follows)"
 if [ ! -x /usr/bin/chromium ] && is_root && command -v apt-get >/dev/null 2>&1; then
   echo "Installing Chromium (Debian package)…"
   apt-get update -qq >/dev/null 2>&1
@@ -99,8 +91,27 @@ elif [ ! -f node_modules/axe-core/axe.min.js ]; then
 elif ! command -v java >/dev/null 2>&1 || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ]; then
   skip_or_fail "browser suite — the Nu Html Checker needs Java and vnu-jar (apt-get install default-jre-headless; npm ci)."
 else
-  env -u DATABASE_URL "$VENV/bin/pytest" tests/e2e -q -p no:cacheprovider \
-    --junitxml="$RESULTS/browser.xml" || status=1
+  env -u DATABASE_URL "$VENV/bin/pytest" tests/e2e -q -p no:cacheprovider --basetemp=var/pytest-browser \
+    --junitxml="$RESULTS/browser.xml" >"$browser_log" 2>&1 &
+  browser_pid=$!
+fi
+
+echo "== pytest on SQLite"
+env -u DATABASE_URL "$VENV/bin/pytest" --ignore=tests/e2e -q -p no:cacheprovider --basetemp=var/pytest-sqlite \
+  --junitxml="$RESULTS/sqlite.xml" || status=1
+
+if [ -n "$pg_pid" ]; then
+  wait "$pg_pid" || status=1
+  echo "== pytest on PostgreSQL $PG_VERSION"
+  cat "$pg_log"
+  pg_throwaway_stop
+  trap - EXIT
+fi
+
+if [ -n "$browser_pid" ]; then
+  wait "$browser_pid" || status=1
+  echo "== browser tests (Playwright + Chromium + axe-core)"
+  cat "$browser_log"
 fi
 
 "$VENV/bin/python" scripts/summarise_junit.py "$RESULTS"/*.xml
