@@ -2,43 +2,34 @@
 sent, and shown through a smaller copy turned upright with its metadata (GPS, camera)
 left out."""
 
-import io
-
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from applicants.uploads import JPEG, PNG, attachment_check
 from projects.enums import REPORT_EDITABLE_STATES
 from projects.models import Report, ReportPhoto
 from projects.report_selectors import report_may_be_written
 from projects.reports import ReportRefused
+from projects.spending import display_jpeg
 
 MAX_PHOTOS = 20
 MAX_PHOTO_MB = 10
-DISPLAY_SIZE = (1600, 1600)
 
 
 def photo_display_copy(upload) -> ContentFile:
-    """A JPEG no larger than DISPLAY_SIZE, turned as the camera's EXIF orientation says and
-    carrying none of the original's metadata."""
+    """The display copy of a report photo (projects.spending.display_jpeg, as for documents'
+    photos); an image that can't be read is refused."""
     upload.seek(0)
     try:
         with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail(DISPLAY_SIZE)
-            if image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            out = io.BytesIO()
-            # A new image object: no exif=, no info carried over.
-            image.save(out, format="JPEG", quality=85, optimize=True)
+            return ContentFile(display_jpeg(image))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
         raise ValidationError(_("This image can't be read."), code="bad_image") from error
     finally:
         upload.seek(0)
-    return ContentFile(out.getvalue())
 
 
 @transaction.atomic

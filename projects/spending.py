@@ -156,9 +156,15 @@ def document_file_check(upload) -> CheckedUpload:
 
 
 def display_copy(upload) -> bytes:
-    """A JPEG of the photo for showing on pages: turned as the camera meant (EXIF orientation),
-    at most PREVIEW_MAX_PX on its longer side, without the photo's metadata (place, device)."""
-    image = ImageOps.exif_transpose(_image_opened(upload))
+    """A JPEG of the photo for showing on pages (see display_jpeg)."""
+    return display_jpeg(_image_opened(upload))
+
+
+def display_jpeg(image: Image.Image) -> bytes:
+    """A JPEG of an opened photo for showing on pages: turned as the camera meant (EXIF
+    orientation), at most PREVIEW_MAX_PX on its longer side, transparency on white, without
+    the photo's metadata (place, device). Documents and report photos both use it."""
+    image = ImageOps.exif_transpose(image)
     if image.mode not in ("RGB", "L"):
         background = Image.new("RGB", image.size, "white")
         rgba = image.convert("RGBA")
