@@ -124,9 +124,19 @@ class GroupMember(models.Model):
 
 class ApplicationQuerySet(models.QuerySet):
     def owned_by(self, user):
+        """The applications `user` leads (Application.applicant): the ones they submit and
+        answer for, and whose personal data is theirs."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(applicant=user)
+
+    def of_team(self, user):
+        """The applications `user` works on: those they lead and those they joined as an
+        editor (ApplicationMember). One row each, whatever the team's size."""
+        if not user.is_authenticated:
+            return self.none()
+        joined = ApplicationMember.objects.filter(application=models.OuterRef("pk"), user=user)
+        return self.filter(Q(applicant=user) | models.Exists(joined))
 
     def submitted(self):
         return self.filter(status__in=SUBMITTED_STATUSES)
@@ -323,6 +333,40 @@ class Application(models.Model):
         if self.name_publication_agreed:
             return self.applicant_name
         return initials(self.applicant_name)
+
+
+class ApplicationMember(models.Model):
+    """A person who works on an application with its lead: an editor.
+
+    The lead is the application's `applicant` (who submits, withdraws and answers the
+    decision) and has no row here; handing the lead over swaps the two. Editors edit the
+    sections and see what the lead sees (the decision, the feedback, the grant). The date of
+    birth is asked when joining: a minor needs a guardian's consent to apply.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships"
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    joined_at = models.DateTimeField(_("joined"), default=timezone.now)
+
+    class Meta:
+        ordering = ["joined_at", "pk"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "user"], name="one_membership_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
 
 
 class ScheduleItem(models.Model):

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from applicants.enums import ApplicationStatus
 from applicants.filters import ApplicationListFilter
 from applicants.models import (
@@ -42,6 +43,18 @@ def application_get_for_owner(*, user, pk: int) -> Application:
     return get_object_or_404(
         Application.objects.owned_by(user).select_related("call", "applicant"), pk=pk
     )
+
+
+def application_team_users(application: Application) -> list:
+    """Everyone on the application's team, the lead first, then the editors (one query):
+    whom a message, a notice or a consent concerns."""
+    users = list(
+        User.objects.filter(
+            Q(pk=application.applicant_id) | Q(team_memberships__application=application)
+        ).distinct()
+    )
+    users.sort(key=lambda user: user.pk != application.applicant_id)
+    return users
 
 
 def live_application(*, call: GrantCall, applicant) -> Application | None:

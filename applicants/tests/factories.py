@@ -69,3 +69,14 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
                 submitted_by=obj.applicant,
                 content={"title": obj.title, "reference_number": obj.reference_number},
             )
+
+
+class ApplicationMemberFactory(factory.django.DjangoModelFactory):
+    """An editor on an application's team (the lead is the application's applicant)."""
+
+    class Meta:
+        model = "applicants.ApplicationMember"
+
+    application = factory.SubFactory(ApplicationFactory)
+    user = factory.SubFactory(UserFactory)
+    full_name = factory.Sequence(lambda n: f"Członkini Zespołu {n}")
