@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "accounts",
     "grants",
     "applicants",
+    "conversations",
     "reviews",
     "decisions",
     "projects",

@@ -11,6 +11,7 @@ one pattern, and that no prefix below repeats or starts another).
                      /outcomes/              projects/urls/public.py      projects_public:
     applicant        /applications/          applicants/urls/applicant.py applicants:
                      /decisions/             decisions/urls/applicant.py  decisions_applicant:
+                     /messages/              conversations/urls/team.py   conversations:
     grantee          /projects/              projects/urls/grantee.py     projects:
     any signed-in    /start/                 core/views.py                start
                      /my-data/               applicants/urls/account.py   privacy:
@@ -18,6 +19,7 @@ one pattern, and that no prefix below repeats or starts another).
     coordinators     /manage/                grants/views/manage.py       manage_root
                      /manage/calls/          grants/urls/manage.py        manage:
                      /manage/applications/   applicants/urls/manage.py    applicants_manage:
+                     /manage/messages/       conversations/urls/manage.py conversations_manage:
                      /manage/reviews/        reviews/urls/manage.py       review_manage:
                      /manage/decisions/      decisions/urls/manage.py     decisions:
                      /manage/projects/       projects/urls/manage.py      projects_manage:
@@ -57,6 +59,8 @@ urlpatterns = [
     # The applicant
     path("applications/", include("applicants.urls.applicant")),
     path("decisions/", include("decisions.urls.applicant")),
+    # The application's team and the coordinators write to each other (also: e-mail choices)
+    path("messages/", include("conversations.urls.team")),
     # The grantee (and the people who sign for them)
     path("projects/", include("projects.urls.grantee")),
     # Every signed-in person
@@ -69,6 +73,7 @@ urlpatterns = [
     path("manage/", ManageStartView.as_view(), name="manage_root"),
     path("manage/calls/", include("grants.urls.manage")),
     path("manage/applications/", include("applicants.urls.manage")),
+    path("manage/messages/", include("conversations.urls.manage")),
     path("manage/reviews/", include("reviews.urls.manage")),
     path("manage/decisions/", include("decisions.urls.manage")),
     path("manage/projects/", include("projects.urls.manage")),

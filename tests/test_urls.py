@@ -27,6 +27,7 @@ OUR_PACKAGES = {
     "accounts",
     "grants",
     "applicants",
+    "conversations",
     "reviews",
     "decisions",
     "projects",

@@ -62,6 +62,7 @@ from applicants.submission import (
     budget_problem_templates,
     closed_notice,
 )
+from applicants.unread import unread_messages_for
 from applicants.uploads import attachment_check
 from applicants.views.pdf_copy import version_pdf_response
 from core.autosave import (
@@ -172,8 +173,12 @@ class MyApplicationsView(LoginRequiredMixin, WaitingForYouMixin, TemplateView):
     def get_context_data(self, **kwargs):
         applications = list(application_list_for_applicant(user=self.request.user))
         awards = award_notes_for(application_ids=[application.pk for application in applications])
+        unread = unread_messages_for(
+            user=self.request.user, application_ids=[application.pk for application in applications]
+        )
         for application in applications:
             application.award = awards.get(application.pk)
+            application.unread_messages = unread.get(application.pk, 0)
         return super().get_context_data(applications=applications, **kwargs)
 
 
@@ -297,6 +302,9 @@ class ApplicationDetailView(OwnApplicationMixin, TemplateView):
             application=application,
             timeline=application_timeline(application),
             versions=list(application_versions(application)),
+            unread_messages=unread_messages_for(
+                user=self.request.user, application_ids=[application.pk]
+            ).get(application.pk, 0),
         )
         if application.is_editable:
             context["progress"] = progress_for(application, arrived_at=self.request.arrived_at)

@@ -3,6 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
+from conversations.selectors import unread_counts_for_team_member
 from projects.progress import grant_history, grantee_next_step, progress_of
 from projects.selectors import call_terms, grant_get_for_grantee
 from projects.spending_documents import spending_panel
@@ -31,5 +32,12 @@ class GrantView(OwnGrantMixin, TemplateView):
             spending=spending_panel(grant=self.grant, terms=terms),
             next_step=grantee_next_step(progress_of(self.grant, viewer=self.request.user)),
             history=grant_history(self.grant),
+            # The team's conversation with the programme (a signatory who isn't on the team
+            # has none): how many of its messages they haven't read.
+            unread_messages=unread_counts_for_team_member(
+                user=self.request.user, application_ids=[self.grant.application_id]
+            ).get(self.grant.application_id, 0)
+            if self.request.user.has_perm("conversations.take_part", self.grant.application)
+            else None,
             **kwargs,
         )
