@@ -67,6 +67,19 @@ class DemoProjectsTests(TestCase):
         )
         self.assertIn(f"{Grant.objects.count()} grants", self.printed)
 
+    def test_demo_conversations_have_unread_messages_for_applicants_and_coordinators(self):
+        from conversations.models import Conversation
+        from conversations.selectors import unread_counts_for_team_member
+
+        conversations = list(Conversation.objects.select_related("application"))
+        self.assertEqual(len(conversations), 3)
+        # The coordinators owe answers (a clarification given, a receipt question) …
+        self.assertEqual(sum(c.awaits_programme for c in conversations), 2)
+        # … and an applicant has the answer to their question before submitting unread.
+        draft = next(c.application for c in conversations if c.application.is_draft)
+        unread = unread_counts_for_team_member(user=draft.applicant, application_ids=[draft.pk])
+        self.assertEqual(unread, {draft.pk: 1})
+
     def test_demo_projects_every_call_has_terms_of_80_20(self):
         for call in GrantCall.objects.all():
             terms = CallGrantTerms.objects.get(call=call)
