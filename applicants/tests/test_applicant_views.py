@@ -535,7 +535,7 @@ def test_my_applications_lists_only_mine_with_fixed_queries(client, django_asser
     client.force_login(user)
     # One query per reader of "waiting for you" among them (grants to prepare, agreements to
     # sign for someone else's grant…): a fixed number, checked against more rows below.
-    with django_assert_max_num_queries(13) as few:
+    with django_assert_max_num_queries(14) as few:
         response = client.get(reverse("applicants:my_applications"))
     assert "Mój wniosek" in response.text and other.title not in response.text
     for _ in range(8):
