@@ -477,6 +477,8 @@ class SectionView(OwnApplicationMixin, TemplateView):
                 "label": FIELD_LABELS.get(name, name),
                 "theirs": field_as_text(stored[name], name),
                 "is_table": name in TABLES or name == "answers",
+                # Where "yours" is on the page (the answers are several fields: no one place).
+                "anchor": name if name in TABLES else "" if name == "answers" else f"id_{name}",
             }
             for name in conflict.fields
         ]

@@ -559,5 +559,8 @@
       }
     }
     if (form.hasAttribute("data-autosave-dirty")) edited(); // a refused press of a button
+    // Two versions of a section to choose from: start there (a screen reader reads it first).
+    var conflict = form.querySelector("[data-section-conflict] [tabindex='-1']");
+    if (conflict) conflict.focus();
   }
 })();
