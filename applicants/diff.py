@@ -90,6 +90,11 @@ def _as_text(value, field: str = "") -> str:
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
 
 
+def field_as_text(value, field: str) -> str:
+    """A field's value as a person reads it (a table as lines, dates and money in words)."""
+    return _as_text(value, field)
+
+
 def _word_diff(old: str, new: str) -> list[Segment]:
     old_words, new_words = old.split(" "), new.split(" ")
     segments: list[Segment] = []

@@ -703,3 +703,52 @@ class VersionPdfChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pdf_id}: {self.old_status} → {self.new_status}"
+
+
+class SectionSave(models.Model):
+    """Who saved which section of an application's working copy, when, and which fields changed.
+
+    One row is one save, or several saves by the same person in the same section a few
+    minutes apart (folded into one, so the history stays readable: `saves` counts them).
+    `revision` is the section's revision after the latest of them; a save based on an
+    older revision that would change what someone else saved meanwhile is stopped
+    (applicants.section_saves). Only field names are kept, never the text.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="section_saves"
+    )
+    section = models.CharField(max_length=24)
+    revision = models.PositiveIntegerField()
+    # Kept when the account is deleted: the history then says "a former team member".
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    fields = models.JSONField(default=list)
+    saves = models.PositiveIntegerField(default=1)
+    started_at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["application", "section", "-revision"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "section", "revision"], name="one_row_per_section_revision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.section} r{self.revision}"
+
+    @property
+    def by_name(self) -> str:
+        """Who saved, as the team and the coordinators read it."""
+        return self.by.display_name if self.by_id else str(_("A former team member"))
+
+    @property
+    def field_labels(self) -> list[str]:
+        """The changed fields in words ("Goals", "Budget"), in the form's order."""
+        from applicants.diff import FIELD_LABELS  # diff reads the snapshot, which reads models
+
+        return [str(FIELD_LABELS.get(name, name)) for name in self.fields]

@@ -74,6 +74,19 @@ def application_timeline(application: Application) -> QuerySet[StatusChange]:
     return application.status_changes.select_related("by").order_by("at", "pk")
 
 
+# The history of edits shows this many entries, newest first (folding keeps them few).
+SECTION_HISTORY_LIMIT = 50
+
+
+def application_section_history(application: Application) -> list:
+    """Who changed which section when, newest first (SectionSave rows, with their people)."""
+    return list(
+        application.section_saves.select_related("by").order_by("-at", "-pk")[
+            :SECTION_HISTORY_LIMIT
+        ]
+    )
+
+
 def application_versions(application: Application) -> QuerySet[ApplicationVersion]:
     return application.versions.prefetch_related("attachments", "pdfs").order_by("number")
 

@@ -4,7 +4,10 @@ static/js/autosave.js reads them. One shape for every form that saves as people 
 
 - ``state``: "saved" (everything sent is stored), "invalid" (the valid rest is stored; the
   refused fields are in ``errors`` and stay typed in the browser), "refused" (nothing can be
-  stored any more, ``message`` says why) or "signed_out";
+  stored any more, ``message`` says why), "conflict" (someone else saved the same section
+  meanwhile: nothing stored, ``message`` says who and when) or "signed_out";
+- ``revision``: an application section's revision after the save: the page's next save is
+  based on it (applicants.section_saves);
 - ``saved_at``: when the draft was last stored, "HH:MM" Polish time;
 - ``errors``: messages by the field's name in the form (its HTML name, with a formset's
   prefix), or by a table's name for the whole table, or "__all__";
@@ -56,19 +59,34 @@ def formset_errors(formset: BaseFormSet, table: str) -> dict[str, list[str]]:
 
 
 def autosave_response(
-    *, saved_at: datetime | None, errors: dict[str, list[str]], note: str = ""
+    *,
+    saved_at: datetime | None,
+    errors: dict[str, list[str]],
+    note: str = "",
+    revision: int | None = None,
 ) -> JsonResponse:
-    """The answer after a save: 200 if all of it was stored, 400 with the refused fields if not."""
-    return JsonResponse(
-        {
-            "state": "invalid" if errors else "saved",
-            "saved_at": timezone.localtime(saved_at).strftime("%H:%M") if saved_at else "",
-            "errors": errors,
-            "note": note,
-            "version": autosave_version(saved_at),
-        },
-        status=400 if errors else 200,
-    )
+    """The answer after a save: 200 if all of it was stored, 400 with the refused fields if not.
+
+    `revision`: the section's revision now, which the page's next save is based on.
+    """
+    body = {
+        "state": "invalid" if errors else "saved",
+        "saved_at": timezone.localtime(saved_at).strftime("%H:%M") if saved_at else "",
+        "errors": errors,
+        "note": note,
+        "version": autosave_version(saved_at),
+    }
+    if revision is not None:
+        body["revision"] = revision
+    return JsonResponse(body, status=400 if errors else 200)
+
+
+def autosave_conflict(message: str) -> JsonResponse:
+    """Someone else saved the same section meanwhile: 409, nothing stored, autosave pauses.
+
+    The browser keeps the text; the page's save button then shows both versions.
+    """
+    return JsonResponse({"state": "conflict", "message": message, "errors": {}}, status=409)
 
 
 def autosave_refused(message: str) -> JsonResponse:

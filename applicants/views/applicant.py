@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -14,6 +15,7 @@ from django.views.generic import TemplateView
 
 from applicants.awards import award_notes_for
 from applicants.budget import budget_totals
+from applicants.diff import FIELD_LABELS, field_as_text
 from applicants.enums import VersionPdfKind
 from applicants.forms import (
     AttachmentForm,
@@ -28,14 +30,20 @@ from applicants.forms import (
     text_section_form,
 )
 from applicants.forms_indicators import indicator_formset
-from applicants.indicators import application_indicators_save
 from applicants.models import ApplicantProfile, ApplicationVersion
+from applicants.section_saves import (
+    SectionConflict,
+    section_content,
+    section_latest_save,
+    section_save,
+)
 from applicants.sections import FORM_SECTIONS, SECTIONS_BY_SLUG, sections_for
 from applicants.selectors import (
     application_attachment_for,
     application_attachments,
     application_get_for_owner,
     application_list_for_applicant,
+    application_section_history,
     application_timeline,
     application_versions,
     live_application,
@@ -45,12 +53,8 @@ from applicants.services import (
     ApplicationLocked,
     InvalidTransition,
     SubmissionRefused,
-    application_answers_save,
-    application_budget_save,
-    application_schedule_save,
     application_start,
     application_submit,
-    application_update,
     application_withdraw,
     attachment_add,
     attachment_remove,
@@ -66,6 +70,7 @@ from applicants.unread import unread_messages_for
 from applicants.uploads import attachment_check
 from applicants.views.pdf_copy import version_pdf_response
 from core.autosave import (
+    autosave_conflict,
     autosave_key,
     autosave_refused,
     autosave_response,
@@ -301,6 +306,7 @@ class ApplicationDetailView(OwnApplicationMixin, TemplateView):
         context.update(
             application=application,
             timeline=application_timeline(application),
+            section_history=application_section_history(application),
             versions=list(application_versions(application)),
             unread_messages=unread_messages_for(
                 user=self.request.user, application_ids=[application.pk]
@@ -373,14 +379,23 @@ class SectionView(OwnApplicationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        conflict = kwargs.get("conflict")
+        based_on = kwargs.get("based_on")
+        if based_on is None:
+            latest = section_latest_save(application=self.application, section=self.section.slug)
+            based_on = latest.revision if latest else 0
         context.update(
             formset=kwargs.get("schedule") or kwargs.get("budget") or kwargs.get("indicators"),
             application=self.application,
             section=self.section,
             progress=progress_for(self.application, arrived_at=self.request.arrived_at),
             call=self.application.call,
+            based_on=based_on,
             autosave={
-                "url": reverse(
+                # Two versions on the page: nothing is sent until the person has chosen.
+                "url": ""
+                if conflict
+                else reverse(
                     "applicants:section_autosave",
                     kwargs={"pk": self.application.pk, "section": self.section.slug},
                 ),
@@ -407,14 +422,18 @@ class SectionView(OwnApplicationMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if not self.application.is_editable:
             return self.locked_response()
-        forms = self.forms(request.POST)
-        if all(form.is_valid() for form in forms.values()):
+        data, kept = self.with_choices(request.POST)
+        forms = self.forms(data)
+        checked = {key: form for key, form in forms.items() if key not in kept}
+        if all(form.is_valid() for form in checked.values()):
             try:
                 # One section is saved whole or not at all (its text and its table).
                 with transaction.atomic():
-                    self.save(forms)
+                    self.save(checked)
             except ApplicationLocked:
                 return self.locked_response()
+            except SectionConflict as conflict:
+                return self.conflict_response(forms, conflict)
             except ValidationError as exc:
                 tables = {key: forms[key] for key in TABLES if key in forms}
                 attach_service_errors(exc, form=forms.get("form"), tables=tables)
@@ -423,7 +442,103 @@ class SectionView(OwnApplicationMixin, TemplateView):
                 self.saved_message(forms, go=go)
                 return redirect(self.next_url(go))
         messages.error(request, _("Not saved yet. Please correct the marked fields."))
-        return self.render_to_response(self.get_context_data(**forms))
+        return self.render_to_response(self.get_context_data(based_on=self.posted_base(), **forms))
+
+    def posted_base(self) -> int | None:
+        """The section's revision the page was opened on (None from a page without one)."""
+        value = self.request.POST.get("based_on", "")
+        return int(value) if value.isdigit() else None
+
+    def with_choices(self, posted) -> tuple:
+        """The posted form with the choices made in the two-versions panel applied.
+
+        A text field whose stored ("their") version was chosen gets the stored text; a table
+        or the answers whose stored version was chosen are left out of the save. Returns the
+        data and the keys of the forms left out.
+        """
+        whole = posted.get("conflict_all", "")
+        if not whole and not any(key.startswith("conflict_") for key in posted):
+            return posted, set()
+
+        def theirs(name: str) -> bool:
+            return whole == "theirs" or (not whole and posted.get(f"conflict_{name}") == "theirs")
+
+        data = posted.copy()
+        kept = set()
+        stored = section_content(self.application, self.section.slug)
+        for name in self.section.text_fields:
+            if theirs(name):
+                data[name] = stored[name]
+        for name in (*TABLES, "answers"):
+            if name in stored and theirs(name):
+                kept.add("form" if name == "answers" else name)
+        return data, kept
+
+    def conflict_response(self, forms: dict, conflict: SectionConflict):
+        """Both versions: theirs as stored (read-only), the person's own still in the form."""
+        self.application.refresh_from_db()
+        stored = self.stored_for_display()
+        latest = conflict.latest
+        parts = [
+            {
+                "name": name,
+                "label": FIELD_LABELS.get(name, name),
+                "theirs": field_as_text(stored[name], name),
+                "is_table": name in TABLES or name == "answers",
+                # Where "yours" is on the page (the answers are several fields: no one place).
+                "anchor": name if name in TABLES else "" if name == "answers" else f"id_{name}",
+            }
+            for name in conflict.fields
+        ]
+        context = self.get_context_data(
+            based_on=conflict.revision,
+            conflict={
+                "by": latest.by_name if latest else "",
+                "at": latest.at if latest else None,
+                "parts": parts,
+            },
+            **forms,
+        )
+        return self.render_to_response(context, status=409)
+
+    def stored_for_display(self) -> dict:
+        """The section as stored now, in the shapes applicants.diff words for people."""
+        application = self.application
+        stored = {name: getattr(application, name) for name in self.section.text_fields}
+        if self.section.slug == "activities":
+            stored["schedule"] = [
+                {"starts_on": i.starts_on, "ends_on": i.ends_on, "activity": i.activity}
+                for i in application.schedule.all()
+            ]
+        if self.section.slug == "budget":
+            stored["budget"] = {
+                "lines": [
+                    {
+                        "item": line.item,
+                        "quantity": line.quantity,
+                        "unit": line.unit,
+                        "unit_cost": line.unit_cost,
+                        "total": line.total,
+                    }
+                    for line in application.budget_lines.all()
+                ],
+                "requested_amount": application.requested_amount,
+            }
+        if self.section.slug == "results":
+            stored["indicators"] = [
+                {
+                    "name": row.call_indicator.name if row.call_indicator else row.name,
+                    "planned": row.planned,
+                    "unit": row.call_indicator.unit if row.call_indicator else row.unit,
+                }
+                for row in application.indicators.select_related("call_indicator")
+            ]
+        if self.section.slug == "questions":
+            texts = {str(q.pk): q.text for q in application.call.questions.all()}
+            stored["answers"] = "\n".join(
+                f"{texts.get(key, key)}: {value}" for key, value in application.answers.items()
+            )
+        return stored
 
     def saved_message(self, forms: dict, *, go: str | None) -> None:
         """ "Saved.", or for a budget that breaks the call's rules, saved with a warning."""
@@ -446,20 +561,27 @@ class SectionView(OwnApplicationMixin, TemplateView):
                 % {"problems": " ".join(problems)},
             )
 
-    def save(self, forms: dict) -> None:
-        application = self.application
-        slug = self.section.slug
-        if slug == "questions":
-            application_answers_save(application=application, answers=forms["form"].answers())
-            return
+    def parts(self, forms: dict, *, fields: dict | None = None) -> dict:
+        """What section_save stores from the section's valid forms (`fields`: some text only)."""
+        parts: dict = {}
         if "form" in forms:
-            application_update(application=application, fields=forms["form"].cleaned_data)
-        if "schedule" in forms:
-            application_schedule_save(application=application, items=forms["schedule"].rows())
-        if "budget" in forms:
-            application_budget_save(application=application, lines=forms["budget"].rows())
-        if "indicators" in forms:
-            application_indicators_save(application=application, rows=forms["indicators"].rows())
+            if self.section.slug == "questions":
+                parts["answers"] = forms["form"].answers()
+            else:
+                parts["fields"] = forms["form"].cleaned_data if fields is None else fields
+        for table in TABLES:
+            if table in forms:
+                parts[table] = forms[table].rows()
+        return parts
+
+    def save(self, forms: dict) -> None:
+        section_save(
+            application=self.application,
+            section=self.section.slug,
+            parts=self.parts(forms),
+            based_on=self.posted_base(),
+            by=self.request.user,
+        )
 
     def next_url(self, go: str | None) -> str:
         if go == "next":
@@ -497,51 +619,76 @@ class SectionAutosaveView(SectionView):
             )
         forms = self.forms(request.POST)
         errors: dict[str, list[str]] = {}
-        saves = []
+        valid: dict = {}
+        fields = None
         if "form" in forms:
             forms["form"].is_valid()
             errors.update(form_errors(forms["form"]))
-            saves.append(lambda: self.save_valid_fields(forms["form"]))
+            fields = self.valid_fields(forms["form"])
+            if fields is not None:
+                valid["form"] = forms["form"]
         for table in TABLES:
             if table not in forms:
                 continue
             if forms[table].is_valid():
-                saves.append(lambda table=table: self.save({table: forms[table]}))
+                valid[table] = forms[table]
             else:
                 errors.update(formset_errors(forms[table], table))
-        # Each part is stored on its own: a refused table never holds back the text.
-        for save in saves:
-            try:
-                with transaction.atomic():
-                    save()
-            except ApplicationLocked:
-                return autosave_refused(
-                    _("This application has been submitted and can't be changed now.")
-                )
-            except ValidationError as exc:
-                for name, problems in exc.update_error_dict({}).items():
-                    field = "__all__" if name == NON_FIELD_ERRORS else name
-                    errors[field] = ValidationError(problems).messages
+        parts = self.parts(valid, fields=fields)
+        if self.section.slug == "questions" and "form" in valid:
+            parts["answers"] = fields
+        try:
+            # Each part is stored on its own: a refused table never holds back the text.
+            saved = section_save(
+                application=self.application,
+                section=self.section.slug,
+                parts=parts,
+                based_on=self.posted_base(),
+                by=request.user,
+                whole=False,
+            )
+        except ApplicationLocked:
+            return autosave_refused(
+                _("This application has been submitted and can't be changed now.")
+            )
+        except SectionConflict as conflict:
+            return autosave_conflict(self.conflict_message(conflict))
+        for name, problems in saved.errors.items():
+            field = "__all__" if name == NON_FIELD_ERRORS else name
+            errors[field] = ValidationError(problems).messages
         self.application.refresh_from_db(fields=["updated_at"])
         return autosave_response(
-            saved_at=self.application.updated_at, errors=errors, note=self.closed_note
+            saved_at=self.application.updated_at,
+            errors=errors,
+            note=self.closed_note,
+            revision=saved.revision,
         )
 
-    def save_valid_fields(self, form) -> None:
-        """Store the fields of the section's form that passed validation, keep the others."""
+    def conflict_message(self, conflict: SectionConflict) -> str:
+        latest = conflict.latest
+        who = latest.by_name if latest else _("Someone else")
+        at = timezone.localtime(latest.at).strftime("%H:%M") if latest else ""
+        return _(
+            "%(name)s saved this section at %(time)s, while you were writing. Nothing was "
+            "overwritten and your text is still here, but it is not saved. Press “Save” to "
+            "see both versions and choose what stays."
+        ) % {"name": who, "time": at}
+
+    def valid_fields(self, form) -> dict | None:
+        """The fields of the section's form that passed validation (None: none did).
+
+        For the call's questions, the answers to store: a refused one keeps its stored answer.
+        """
         application = self.application
         if self.section.slug == "questions":
-            # Answers are stored together: a refused one keeps its stored answer.
             refused = {
                 number: answer
                 for number, answer in application.answers.items()
                 if f"q{number}" in form.errors
             }
-            application_answers_save(application=application, answers={**refused, **form.answers()})
-            return
+            return {**refused, **form.answers()}
         valid = {name: form.cleaned_data[name] for name in form.fields if name not in form.errors}
-        if valid:
-            application_update(application=application, fields=valid)
+        return valid or None
 
 
 class AttachmentsView(OwnApplicationMixin, TemplateView):

@@ -16,6 +16,7 @@ from applicants.pdf_copies import InvalidPdfTransition, version_pdf_retry, versi
 from applicants.selectors import (
     application_attachment_for,
     application_get_for_coordinator,
+    application_section_history,
     application_timeline,
     application_version_get,
     application_versions,
@@ -60,6 +61,7 @@ class ApplicationManageView(CoordinatorMixin, TemplateView):
             content=shown.content if shown else None,
             diff=diff,
             timeline=application_timeline(application),
+            section_history=application_section_history(application),
             checks=application.formal_checks.select_related("by", "version"),
         )
         if application.status == ApplicationStatus.SUBMITTED:

@@ -17,6 +17,9 @@
 //   visit, with a notice; if the stored draft changed since (another device),
 //   the person chooses.
 // - Leaving the page with text the server has not confirmed asks first.
+// - A form with [data-autosave-base] (an application's section) sends the revision it
+//   is based on and takes the new one from each answer; when someone else saved the
+//   same section meanwhile ("conflict"), autosaving stops and the status says so.
 // Without JavaScript none of this happens and the buttons save, as before.
 (function () {
   "use strict";
@@ -66,6 +69,7 @@
     var version = form.dataset.autosaveVersion || "";
     var bar = form.querySelector("[data-autosave-status-bar]");
     var status = form.querySelector("[data-autosave-status]");
+    var base = form.querySelector("[data-autosave-base]"); // the section's revision, if any
     var store = storage();
     var edits = 0; // changes made on this page so far
     var confirmed = 0; // changes the server has confirmed
@@ -92,6 +96,8 @@
       Array.prototype.forEach.call(form.elements, function (field) {
         var name = field.name;
         if (!name || name === "csrfmiddlewaretoken" || MANAGEMENT.test(name)) return;
+        // What the page was based on is the server's to say, never restored from a copy.
+        if (field.hasAttribute("data-autosave-base")) return;
         if (/^(submit|button|reset|file)$/.test(field.type)) return;
         if (field.type === "radio") {
           if (field.checked) fields[name] = field.value;
@@ -384,6 +390,10 @@
         })
         .then(function (answer) {
           inFlight = false;
+          // The next save (a held press of a button too) is based on what was just stored.
+          if (answer.body && answer.body.revision !== undefined && base) {
+            base.value = String(answer.body.revision);
+          }
           if (releaseHeldSubmit()) return;
           answered(answer.code, answer.body, sent);
         })
@@ -402,6 +412,14 @@
         return;
       }
       retryDelay = 0;
+      if (body.state === "conflict") {
+        // Someone else saved this section meanwhile: nothing more is sent until the
+        // person has seen both versions (the save button shows them).
+        stopped = true;
+        write();
+        say(body.message, "error");
+        return;
+      }
       if (body.state === "signed_out" || body.state === "refused") {
         say(body.message + " " + gettext("The text is safe in this browser."), "error");
         if (body.state === "refused") {
@@ -541,5 +559,8 @@
       }
     }
     if (form.hasAttribute("data-autosave-dirty")) edited(); // a refused press of a button
+    // Two versions of a section to choose from: start there (a screen reader reads it first).
+    var conflict = form.querySelector("[data-section-conflict] [tabindex='-1']");
+    if (conflict) conflict.focus();
   }
 })();
