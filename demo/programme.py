@@ -31,6 +31,7 @@ from core.models import ProgrammeProfile
 from core.services import programme_profile_save
 from decisions.models import DecisionLetter
 from demo.applications import demo_applications_load
+from demo.call_documents import demo_call_documents_load
 from demo.conversations import demo_conversations_load
 from demo.decisions import demo_decisions_load
 from demo.projects import demo_projects_load
@@ -493,6 +494,7 @@ def demo_load() -> dict[str, object]:
     # After the award: grant terms for every call, the decided calls' grants on their way.
     grants = demo_projects_load(calls=calls, coordinator=coordinator, password=DEMO_PASSWORD)
     demo_conversations_load(calls=calls, coordinator=coordinator)
+    demo_call_documents_load(calls=calls, coordinator=coordinator)
     # Every submitted version's PDF copies are queued for the task worker (`make run`
     # starts one): the new ones by the submissions above, those of a demo loaded
     # before copies were stored here.

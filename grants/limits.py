@@ -28,3 +28,9 @@ MAX_CALL_INDICATORS = 10
 # Indicators an applicant adds of their own, on top of the call's: a report reads
 # 3 to 6 well; 15 leaves room without turning the form into a spreadsheet.
 MAX_OWN_INDICATORS = 15
+# Documents a call offers for download (regulations, templates) and how large each may be:
+# the regulations with annexes of the calls we modelled on run to 1–3 MB as PDF.
+MAX_CALL_DOCUMENTS = 15
+MAX_CALL_DOCUMENT_MB = 10
+# Questions and answers on a call's page: a good FAQ is read to the end.
+MAX_CALL_FAQ_ENTRIES = 30

@@ -574,3 +574,7 @@ class CallIndicator(CallPart):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The call page's documents and FAQ, in a module of their own; imported here so Django finds them.
+from grants.call_documents import CallDocument, FaqEntry  # noqa: E402, F401 (they need CallPart above)

@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import FileField, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from grants.enums import CallStatus
-from grants.models import CallPart, Criterion, GrantCall
+from grants.models import CallDocument, CallPart, Criterion, FaqEntry, GrantCall
 
 
 def call_list_public() -> QuerySet[GrantCall]:
@@ -17,11 +17,23 @@ def call_list_public() -> QuerySet[GrantCall]:
 
 
 def call_get_public(*, slug: str) -> GrantCall:
-    """One published call with its criteria; 404 for drafts and unknown slugs."""
+    """One published call with its criteria, documents and FAQ; 404 for drafts and unknown slugs."""
     queryset = GrantCall.objects.public().prefetch_related(
-        Prefetch("criteria", queryset=Criterion.objects.order_by("position", "pk"))
+        Prefetch("criteria", queryset=Criterion.objects.order_by("position", "pk")),
+        Prefetch("documents", queryset=CallDocument.objects.order_by("position", "pk")),
+        Prefetch("faq_entries", queryset=FaqEntry.objects.order_by("position", "pk")),
     )
     return get_object_or_404(queryset, slug=slug)
+
+
+def call_document_for_download(*, slug: str, document_pk: int, drafts_too: bool) -> CallDocument:
+    """One document of a published call (of any call with `drafts_too`); 404 otherwise."""
+    calls = GrantCall.objects.all() if drafts_too else GrantCall.objects.public()
+    return get_object_or_404(
+        CallDocument.objects.select_related("call").filter(call__in=calls.values("pk")),
+        call__slug=slug,
+        pk=document_pk,
+    )
 
 
 def call_list_for_coordinator() -> QuerySet[GrantCall]:
@@ -81,10 +93,13 @@ def call_part_history(
     """Changes to `part_model` rows of `call` since it was published, newest first (one query)."""
     if not call.is_public:
         return []
+    # What coordinators typed; a file shows as its name (a field of its own), not where it is kept.
     fields = [
         field
         for field in part_model._meta.concrete_fields
         if field.name not in {"id", "call", "position"}
+        and field.editable
+        and not isinstance(field, FileField)
     ]
     records = part_model.history.filter(call_id=call.pk).select_related("history_user")
     entries = []

@@ -22,13 +22,20 @@ from grants.enums import (
     CallStatus,
 )
 from grants.exceptions import InvalidCallTransition
-from grants.limits import MAX_CALL_INDICATORS, MAX_CALL_QUESTIONS
+from grants.limits import (
+    MAX_CALL_DOCUMENTS,
+    MAX_CALL_FAQ_ENTRIES,
+    MAX_CALL_INDICATORS,
+    MAX_CALL_QUESTIONS,
+)
 from grants.models import (
+    CallDocument,
     CallIndicator,
     CallPart,
     CallQuestion,
     CallStatusChange,
     Criterion,
+    FaqEntry,
     GrantCall,
 )
 from grants.usage import call_part_usage
@@ -307,6 +314,16 @@ def call_parts_save(
             _("A call can require at most %(num)d indicators.") % {"num": MAX_CALL_INDICATORS},
             code="too_many_rows",
         )
+    if part_model is CallDocument and len(rows_to_save) > MAX_CALL_DOCUMENTS:
+        raise ValidationError(
+            _("A call can offer at most %(num)d documents.") % {"num": MAX_CALL_DOCUMENTS},
+            code="too_many_rows",
+        )
+    if part_model is FaqEntry and len(rows_to_save) > MAX_CALL_FAQ_ENTRIES:
+        raise ValidationError(
+            _("A call's FAQ can have at most %(num)d questions.") % {"num": MAX_CALL_FAQ_ENTRIES},
+            code="too_many_rows",
+        )
     stored = part_model.objects.filter(call=call).in_bulk(
         [row.pk for row in [*rows_to_save, *rows_to_delete] if row.pk is not None]
     )
@@ -364,6 +381,7 @@ def call_parts_save(
                 % {"row": row},
                 code="part_in_use",
             ) from exc
+    stale_files = _files_left_behind(part_model, rows_to_save, rows_to_delete, stored)
     for position, row in enumerate(rows_to_save):
         row.call = call
         row.position = position
@@ -373,6 +391,32 @@ def call_parts_save(
         if _needs_saving(row, stored.get(row.pk)):
             row._history_user = by
             row.save()
+    if stale_files:
+        # Only once the rows no longer point at them: a save rolled back keeps its files.
+        transaction.on_commit(lambda: _files_delete(stale_files))
+
+
+def _files_left_behind(part_model, rows_to_save, rows_to_delete, stored) -> list:
+    """(storage, name) of the files of rows being removed and of files being replaced."""
+    file_fields = [
+        field for field in part_model._meta.concrete_fields if isinstance(field, models.FileField)
+    ]
+    left = []
+    for field in file_fields:
+        for row in rows_to_delete:
+            if name := getattr(row, field.attname).name:
+                left.append((field.storage, name))
+        for row in rows_to_save:
+            before = stored.get(row.pk)
+            old = getattr(before, field.attname).name if before else ""
+            if old and old != getattr(row, field.attname).name:
+                left.append((field.storage, old))
+    return left
+
+
+def _files_delete(files) -> None:
+    for storage, name in files:
+        storage.delete(name)
 
 
 def call_publish_problems(call: GrantCall) -> dict[str, list[str]]:

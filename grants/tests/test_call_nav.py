@@ -85,6 +85,8 @@ def test_call_nav_shows_five_groups_in_pipeline_order_and_the_set_up_pages(coord
         ("Attachments the call asks for 0", None),
         ("Required indicators 0", None),
         ("Formal-check checklist 0", None),
+        ("Documents to download 0", None),
+        ("Questions and answers (FAQ) 0", None),
         ("Report checklist 0", None),  # the projects stage's own part
     ]
 

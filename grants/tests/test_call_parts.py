@@ -368,6 +368,8 @@ def test_call_edit_page_links_every_part_with_its_count(client):
         "attachments": 0,
         "indicators": 0,
         "checklist": 1,
+        "documents": 0,
+        "faq": 0,
         "report_checklist": 0,
     }
     for part in PARTS:

@@ -8,4 +8,9 @@ app_name = "grants"
 
 urlpatterns = [
     path("<slug:slug>/", public.CallDetailView.as_view(), name="call_detail"),
+    path(
+        "<slug:slug>/documents/<int:document_pk>/",
+        public.CallDocumentDownloadView.as_view(),
+        name="call_document",
+    ),
 ]

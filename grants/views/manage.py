@@ -21,6 +21,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from core.enums import Role
 from core.views import WaitingForYouMixin
 from grants.archiving import call_archive_problems
+from grants.call_documents import CallDocument, FaqEntry
 from grants.enums import CallStatus
 from grants.exceptions import InvalidCallTransition
 from grants.forms import (
@@ -35,7 +36,13 @@ from grants.forms import (
     OrderedRowForm,
     call_part_formset,
 )
-from grants.limits import MAX_CALL_INDICATORS, MAX_CALL_QUESTIONS
+from grants.forms_call_documents import CallDocumentForm, FaqEntryForm
+from grants.limits import (
+    MAX_CALL_DOCUMENTS,
+    MAX_CALL_FAQ_ENTRIES,
+    MAX_CALL_INDICATORS,
+    MAX_CALL_QUESTIONS,
+)
 from grants.models import (
     AttachmentRequirement,
     CallIndicator,
@@ -131,6 +138,30 @@ CALL_PARTS: dict[str, CallPartSpec] = {
         intro=gettext_lazy("The points coordinators tick off when checking each application."),
         row_label=gettext_lazy("Item"),
         add_label=gettext_lazy("Add an item"),
+    ),
+    "documents": CallPartSpec(
+        model=CallDocument,
+        form=CallDocumentForm,
+        title=gettext_lazy("Documents to download"),
+        intro=gettext_lazy(
+            "Files everyone can download from the call's page once it is published, "
+            "e.g. the regulations or a budget template."
+        ),
+        row_label=gettext_lazy("Document"),
+        add_label=gettext_lazy("Add a document"),
+        max_rows=MAX_CALL_DOCUMENTS,
+    ),
+    "faq": CallPartSpec(
+        model=FaqEntry,
+        form=FaqEntryForm,
+        title=gettext_lazy("Questions and answers (FAQ)"),
+        intro=gettext_lazy(
+            "Questions applicants often ask, answered on the call's page. "
+            "Write the way they would ask."
+        ),
+        row_label=gettext_lazy("Question"),
+        add_label=gettext_lazy("Add a question and answer"),
+        max_rows=MAX_CALL_FAQ_ENTRIES,
     ),
 }
 
@@ -366,7 +397,7 @@ class CallPartsEditView(CoordinatorRequiredMixin, TemplateView):
         if call.is_archived:
             messages.error(request, _("The call is archived: nothing in it can change."))
             return redirect("manage:call_parts", pk=call.pk, part=self.kwargs["part"])
-        formset = spec.formset(request.POST, instance=call, prefix=self.prefix)
+        formset = spec.formset(request.POST, request.FILES, instance=call, prefix=self.prefix)
         if formset.is_valid():
             try:
                 call_parts_save(
@@ -379,7 +410,9 @@ class CallPartsEditView(CoordinatorRequiredMixin, TemplateView):
             except ValidationError as exc:
                 # The service rolled back, but the row objects kept the pks it
                 # gave or took away: bind the typed data again to fresh rows.
-                formset = spec.formset(request.POST, instance=call, prefix=self.prefix)
+                formset = spec.formset(
+                    request.POST, request.FILES, instance=call, prefix=self.prefix
+                )
                 formset.is_valid()
                 formset.non_form_errors().extend(exc.messages)
             else:

@@ -1,10 +1,12 @@
 """Pages every visitor sees: the home page and a call's page."""
 
+from django.http import FileResponse
 from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 
 from grants.enums import CallPhase
-from grants.selectors import call_get_public, call_list_public
+from grants.selectors import call_document_for_download, call_get_public, call_list_public
 
 
 class HomeView(TemplateView):
@@ -48,5 +50,27 @@ class CallDetailView(TemplateView):
             phase=call.phase(),
             criteria=criteria,
             max_total_points=sum(criterion.max_points for criterion in criteria),
+            documents=list(call.documents.all()),
+            faq_entries=list(call.faq_entries.all()),
         )
         return context
+
+
+class CallDocumentDownloadView(View):
+    """A document of a published call, for anyone; of a draft call, for coordinators only."""
+
+    def get(self, request, slug, document_pk):
+        document = call_document_for_download(
+            slug=slug,
+            document_pk=document_pk,
+            drafts_too=request.user.has_perm("grants.manage_calls"),
+        )
+        response = FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
