@@ -67,6 +67,7 @@ def test_personal_data_sections_run_in_pipeline_order():
     assert [section.name for section in sections()] == [
         "account",
         "applicant_profile",
+        "messages",
         "applications",
         "reviewing",
         "decisions",
