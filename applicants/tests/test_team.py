@@ -203,7 +203,7 @@ def test_team_hand_over_refused_when_the_editor_already_leads_an_application_in_
     member = ApplicationMemberFactory(application=application)
     profile_for(member.user)
     ApplicationFactory(call=application.call, applicant=member.user, draft=True)
-    with pytest.raises(TeamRefused, match="already leads another application in this call"):
+    with pytest.raises(TeamRefused, match="prowadzi już inny wniosek w tym naborze"):
         lead_hand_over(application=application, member=member, by=application.applicant)
     application.refresh_from_db()
     assert application.team.get().user == member.user
@@ -212,7 +212,7 @@ def test_team_hand_over_refused_when_the_editor_already_leads_an_application_in_
 def test_team_hand_over_refused_for_an_editor_without_an_applicant_profile():
     application = complete_draft()
     member = ApplicationMemberFactory(application=application)
-    with pytest.raises(TeamRefused, match="no applicant profile"):
+    with pytest.raises(TeamRefused, match="nie ma jeszcze profilu wnioskodawcy"):
         lead_hand_over(application=application, member=member, by=application.applicant)
 
 
