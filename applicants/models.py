@@ -404,7 +404,7 @@ class TeamInvitation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["application", "email"],
-                condition=Q(state="pending"),
+                condition=Q(state=InvitationState.PENDING),
                 name="one_pending_invitation_per_address",
             )
         ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from applicants.enums import InvitationState
 from applicants.forms_team import TeamInviteForm, TeamJoinForm
 from applicants.models import Application
 from applicants.team import (
@@ -187,14 +188,14 @@ class TeamJoinView(TemplateView):
         self.invitation = invitation_for_token(kwargs["token"])
         return super().dispatch(request, *args, **kwargs)
 
-    def state(self) -> str:
+    def situation(self) -> str:
         """What the page says: unknown, used, cancelled, expired, login, wrong_account, join."""
         invitation = self.invitation
         if invitation is None:
             return "unknown"
-        if invitation.state == "accepted":
+        if invitation.state == InvitationState.ACCEPTED:
             return "used"
-        if invitation.state == "cancelled":
+        if invitation.state == InvitationState.CANCELLED:
             return "cancelled"
         if not invitation_is_usable(invitation):
             return "expired"
@@ -206,15 +207,17 @@ class TeamJoinView(TemplateView):
         return "join"
 
     def get_context_data(self, **kwargs):
-        state = self.state()
+        situation = self.situation()
         next_query = urlencode({"next": self.request.path})
         context = {
-            "state": state,
-            "invitation": self.invitation if state in {"login", "wrong_account", "join"} else None,
+            "situation": situation,
+            "invitation": self.invitation
+            if situation in {"login", "wrong_account", "join"}
+            else None,
             "login_url": reverse("account_login") + "?" + next_query,
             "signup_url": reverse("account_signup") + "?" + next_query,
         }
-        if state == "join":
+        if situation == "join":
             context.setdefault(
                 "form", TeamJoinForm(initial={"full_name": self.request.user.full_name})
             )
@@ -224,7 +227,7 @@ class TeamJoinView(TemplateView):
     def get(self, request, *args, **kwargs):
         context = self.get_context_data()
         if (
-            context["state"] == "used"
+            context["situation"] == "used"
             and request.user.is_authenticated
             and self.invitation.accepted_by_id == request.user.pk
             and Application.objects.of_team(request.user)
@@ -232,13 +235,13 @@ class TeamJoinView(TemplateView):
             .exists()
         ):
             return redirect(self.invitation.application.get_absolute_url())
-        status = 200 if context["state"] in {"login", "wrong_account", "join"} else 410
-        if context["state"] == "unknown":
+        status = 200 if context["situation"] in {"login", "wrong_account", "join"} else 410
+        if context["situation"] == "unknown":
             status = 404
         return self.render_to_response(context, status=status)
 
     def post(self, request, *args, **kwargs):
-        if self.state() != "join":
+        if self.situation() != "join":
             return self.get(request, *args, **kwargs)
         form = TeamJoinForm(request.POST)
         if form.is_valid():
