@@ -17,6 +17,10 @@ class ApplicantsConfig(AppConfig):
 
         register_sections()
 
+        from applicants import privacy_team
+
+        privacy_team.register_sections()
+
         # What waits for people in this stage, for the start pages (core.waiting).
         from applicants import waiting
 

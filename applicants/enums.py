@@ -51,6 +51,12 @@ class HistoryNote(models.TextChoices):
         "account_deleted_grant_declined",
         _("The applicant deleted their account: the grant is declined."),
     )
+    # The team (applicants/team.py): who did it is the row's `by`; names stay out of the
+    # note, so an erased account leaves nothing of itself in the others' history.
+    TEAM_MEMBER_JOINED = "team_member_joined", _("A team member joined.")
+    TEAM_MEMBER_LEFT = "team_member_left", _("A team member left the team.")
+    TEAM_MEMBER_REMOVED = "team_member_removed", _("The lead removed a team member.")
+    LEAD_HANDED_OVER = "lead_handed_over", _("The lead role was handed over to another member.")
 
     def worded(self, params: dict | None = None) -> str:
         """The note in the active language, its parameters filled in."""
@@ -166,4 +172,20 @@ VERSION_PDF_TRANSITIONS: dict[str, set[str]] = {
     P.RENDERED: {P.PENDING},
     # A coordinator (or render_version_pdfs --retry-failed) tries again.
     P.FAILED: {P.PENDING},
+}
+
+
+class InvitationState(models.TextChoices):
+    """An invitation to an application's team (applicants/team.py). Expiry is a moment on the
+    row (expires_at), not a state: an expired invitation is a pending one past it."""
+
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+INVITATION_TRANSITIONS: dict[str, set[str]] = {
+    InvitationState.PENDING: {InvitationState.ACCEPTED, InvitationState.CANCELLED},
+    InvitationState.ACCEPTED: set(),
+    InvitationState.CANCELLED: set(),
 }

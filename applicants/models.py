@@ -24,6 +24,7 @@ from applicants.enums import (
     BudgetCategory,
     FormalCheckOutcome,
     HistoryNote,
+    InvitationState,
     VersionPdfKind,
     VersionPdfStatus,
 )
@@ -367,6 +368,52 @@ class ApplicationMember(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class TeamInvitation(models.Model):
+    """The lead's invitation to join an application's team, sent by e-mail with a secret link.
+
+    The link carries the raw token; the row keeps its digest (core.link_tokens). Its state
+    is written only by applicants.team.invitation_transition; a re-send makes a new token
+    (the old link stops working) and a new expiry.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    token_digest = models.CharField(max_length=64, unique=True)
+    state = models.CharField(
+        max_length=16, choices=InvitationState.choices, default=InvitationState.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("team invitation")
+        verbose_name_plural = _("team invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "email"],
+                condition=Q(state=InvitationState.PENDING),
+                name="one_pending_invitation_per_address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.email}"
+
+    def is_expired(self, now=None) -> bool:
+        return self.state == InvitationState.PENDING and self.expires_at <= (now or timezone.now())
 
 
 class ScheduleItem(models.Model):

@@ -18,6 +18,9 @@ def is_team_member(user, application) -> bool:
     return application.applicant_id == user.pk or application.team.filter(user=user).exists()
 
 
-rules.add_perm("applicants.view_application", is_application_owner | is_coordinator)
-rules.add_perm("applicants.change_application", is_application_owner)
+# The team (lead and editors) sees and edits; what the law or the programme asks of one
+# person (submitting, withdrawing, answering the decision, changing the team) is the lead's.
+rules.add_perm("applicants.view_application", is_team_member | is_coordinator)
+rules.add_perm("applicants.change_application", is_team_member)
+rules.add_perm("applicants.lead_application", is_application_owner)
 rules.add_perm("applicants.manage_applications", is_coordinator)

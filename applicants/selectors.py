@@ -22,9 +22,11 @@ from grants.models import GrantCall
 
 
 def application_list_for_applicant(*, user) -> QuerySet[Application]:
-    """The user's own applications across calls, newest first, with their call and history."""
+    """The applications the user leads or edits across calls, newest first, with their call
+    and history; `is_lead` says which they lead (the others they edit)."""
     return (
-        Application.objects.owned_by(user)
+        Application.objects.of_team(user)
+        .annotate(is_lead=Q(applicant_id=user.pk))
         .select_related("call")
         .prefetch_related(
             Prefetch(
@@ -43,6 +45,16 @@ def application_get_for_owner(*, user, pk: int) -> Application:
     return get_object_or_404(
         Application.objects.owned_by(user).select_related("call", "applicant"), pk=pk
     )
+
+
+def application_get_for_team(*, user, pk: int) -> Application:
+    """An application the user leads or edits; 404 for anyone else's (never a hint it exists).
+    `is_lead` says whether the user leads it."""
+    application = get_object_or_404(
+        Application.objects.of_team(user).select_related("call", "applicant"), pk=pk
+    )
+    application.is_lead = application.applicant_id == user.pk
+    return application
 
 
 def application_team_users(application: Application) -> list:

@@ -19,12 +19,14 @@ from grants.enums import CallStatus
 
 
 def holds_applicant_role(user) -> bool:
-    """Anyone with an application of their own (everyone else may still apply: the default role)."""
-    return Application.objects.owned_by(user).exists()
+    """Anyone on an application's team, lead or editor (everyone else may still apply: the
+    default role)."""
+    return Application.objects.of_team(user).exists()
 
 
 def applicant_waiting(*, user, now) -> list[WaitingItem]:
-    """The user's drafts they can still submit, and the corrections they can still send."""
+    """The drafts of the user's teams that can still be submitted, and the corrections that can
+    still be sent (an editor sees them too: they write them with the lead)."""
     to_submit = Q(
         status=ApplicationStatus.DRAFT,
         call__status=CallStatus.OPEN,
@@ -34,7 +36,7 @@ def applicant_waiting(*, user, now) -> list[WaitingItem]:
     to_correct = Q(status=ApplicationStatus.CORRECTION_REQUESTED, correction_deadline__gt=now)
     items = []
     for application in (
-        Application.objects.owned_by(user)
+        Application.objects.of_team(user)
         .filter(to_submit | to_correct)
         .select_related("call")
         .only("id", "status", "title", "correction_deadline", "call__title", "call__closes_at")

@@ -34,10 +34,17 @@ NOT_READY_STATUSES = frozenset(
 
 
 def applicant_waiting(*, user, now) -> list[WaitingItem]:
-    """The user's published awards they may still accept or decline."""
+    """The published awards of the user's teams still to be accepted or declined: the lead's
+    to answer, the editors told that the lead answers."""
     return [
         WaitingItem(
-            text=_("Accept or decline the grant of %(amount)s for “%(title)s”")
+            text=(
+                _("Accept or decline the grant of %(amount)s for “%(title)s”")
+                if decision.application.applicant_id == user.pk
+                else _(
+                    "Your team's lead accepts or declines the grant of %(amount)s for “%(title)s”"
+                )
+            )
             % {
                 "amount": format_money(decision.amount),
                 "title": decision.application.display_title,
@@ -47,13 +54,14 @@ def applicant_waiting(*, user, now) -> list[WaitingItem]:
             deadline=decision.acceptance_deadline,
         )
         for decision in Decision.objects.awaiting_answer(now)
-        .filter(application__applicant=user)
+        .filter(application__in=Application.objects.of_team(user))
         .select_related("application", "call")
         .only(
             "id",
             "amount",
             "acceptance_deadline",
             "application__id",
+            "application__applicant_id",
             "application__title",
             "call__title",
         )

@@ -36,6 +36,7 @@ from demo.conversations import demo_conversations_load
 from demo.decisions import demo_decisions_load
 from demo.projects import demo_projects_load
 from demo.reviews import demo_reviews_load
+from demo.team import demo_team_load
 from grants.enums import CallStatus
 from grants.models import CallStatusChange, Criterion, GrantCall
 from grants.services import (
@@ -495,6 +496,7 @@ def demo_load() -> dict[str, object]:
     grants = demo_projects_load(calls=calls, coordinator=coordinator, password=DEMO_PASSWORD)
     demo_conversations_load(calls=calls, coordinator=coordinator)
     demo_call_documents_load(calls=calls, coordinator=coordinator)
+    demo_team_load(calls=calls, password=DEMO_PASSWORD)
     # Every submitted version's PDF copies are queued for the task worker (`make run`
     # starts one): the new ones by the submissions above, those of a demo loaded
     # before copies were stored here.

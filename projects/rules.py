@@ -3,6 +3,7 @@
 import rules
 
 from accounts.rules import is_coordinator
+from applicants.rules import is_team_member
 
 
 @rules.predicate
@@ -19,6 +20,16 @@ def is_signatory(user, grant) -> bool:
     )
 
 
+@rules.predicate
+def is_grant_team_member(user, grant) -> bool:
+    """The lead or an editor of the application the grant was awarded to: they see the
+    grant (read-only unless they are the lead or a signatory)."""
+    return grant is not None and is_team_member(user, grant.application)
+
+
 rules.add_perm("projects.manage_grants", is_coordinator)
-rules.add_perm("projects.view_grant", is_grantee | is_signatory | is_coordinator)
-rules.add_perm("projects.act_for_grantee", is_grantee)
+rules.add_perm(
+    "projects.view_grant", is_grantee | is_grant_team_member | is_signatory | is_coordinator
+)
+# Where the law or the agreement asks for the grantee: the lead, or a team member who signs.
+rules.add_perm("projects.act_for_grantee", is_grantee | (is_grant_team_member & is_signatory))

@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from applicants.models import Application
 from grants.models import GrantCall
 from projects.enums import (
     AGREEMENT_REQUEST_OPEN_STATES,
@@ -91,6 +92,14 @@ def _grant_page_queryset() -> QuerySet[Grant]:
 def grant_get_for_grantee(*, pk: int, user) -> Grant:
     """The grant `pk` of `user`'s application, or 404 (nobody else's grant, nor whether it exists)."""
     return get_object_or_404(_grant_page_queryset().of_grantee(user), pk=pk)
+
+
+def grant_get_for_team(*, pk: int, user) -> Grant:
+    """The grant `pk` of an application `user` leads or edits, or 404 (nobody else's, nor
+    whether it exists)."""
+    return get_object_or_404(
+        _grant_page_queryset().filter(application__in=Application.objects.of_team(user)), pk=pk
+    )
 
 
 def grant_get_for_coordinator(*, pk: int) -> Grant:

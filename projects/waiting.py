@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from applicants.awards import ProjectNote, register_project_reader
+from applicants.models import Application
 from core.enums import Role
 from core.waiting import WaitingItem, register_waiting
 from projects.enums import SIGNED_STATES, AgreementState, GrantState, ReportKind
@@ -29,9 +30,10 @@ from projects.selectors import grants_with_progress, progress_from_row
 
 
 def grantee_waiting(*, user, now) -> list[WaitingItem]:
-    """The user's grants waiting for them: what to give before the agreement, or to sign it."""
+    """The grants of the user's teams waiting for the grantee: what to give before the
+    agreement, or to sign it (editors see them too; the lead or the signatories act)."""
     grants = grants_with_progress(
-        Grant.objects.of_grantee(user).filter(
+        Grant.objects.filter(application__in=Application.objects.of_team(user)).filter(
             state__in=[
                 GrantState.AGREEMENT_TO_PREPARE,
                 GrantState.AGREEMENT_SENT,

@@ -16,6 +16,7 @@ class CandidateApplication:
     organisation_keys: frozenset[str] = (
         frozenset()
     )  # e.g. {"krs:0000123456", "name:fundacja zielona"}
+    team_ids: frozenset[int] = frozenset()  # the editors on its team (the lead is applicant_id)
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,11 @@ class AssignmentPlan:
 def may_review(
     application: CandidateApplication, reviewer: CandidateReviewer, conflicts: set[tuple[int, int]]
 ) -> bool:
-    """Never one's own application, one's organisation's, or one with a declared conflict."""
+    """Never one's own application (led or edited), one's organisation's, or one with a
+    declared conflict."""
     if application.applicant_id is not None and application.applicant_id == reviewer.id:
+        return False
+    if reviewer.id in application.team_ids:
         return False
     if application.organisation_keys & reviewer.organisation_keys:
         return False

@@ -264,6 +264,7 @@ def reviewers_who_may_review(
         application.pk,
         application.applicant_id,
         _keys(profile),
+        frozenset(application.team.values_list("user_id", flat=True)),
     )
     conflicts = {
         (a.application_id, a.reviewer_id)

@@ -73,6 +73,9 @@ OWNERS: dict[tuple[str, str], dict[str, frozenset[str]]] = {
     ("decisions/issuing.py", "outbox_message_transition"): {"OutboxMessage": frozenset({"state"})},
     ("core/mail.py", "email_transition"): {"OutgoingEmail": frozenset({"state"})},
     ("applicants/pdf_copies.py", "version_pdf_transition"): {"VersionPdf": frozenset({"status"})},
+    ("applicants/team.py", "invitation_transition"): {
+        "TeamInvitation": frozenset({"state", "answered_at", "accepted_by"})
+    },
     ("projects/services.py", "grant_transition"): {
         "Grant": frozenset({"state", "terminated_reason", "closed_at"})
     },

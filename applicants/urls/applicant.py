@@ -4,7 +4,7 @@ applications, and who applies (mounted at /applications/)."""
 from django.urls import path, register_converter
 
 from applicants.urls.converters import FormSectionConverter
-from applicants.views import applicant
+from applicants.views import applicant, team
 
 register_converter(FormSectionConverter, "section")
 
@@ -25,6 +25,29 @@ urlpatterns = [
         "<int:pk>/attachments/<int:attachment_pk>/remove/",
         applicant.AttachmentRemoveView.as_view(),
         name="attachment_remove",
+    ),
+    path("join/<str:token>/", team.TeamJoinView.as_view(), name="team_join"),
+    path("<int:pk>/people/", team.TeamView.as_view(), name="team"),
+    path("<int:pk>/people/leave/", team.TeamLeaveView.as_view(), name="team_leave"),
+    path(
+        "<int:pk>/people/invitations/<int:invitation_pk>/resend/",
+        team.InvitationResendView.as_view(),
+        name="team_invitation_resend",
+    ),
+    path(
+        "<int:pk>/people/invitations/<int:invitation_pk>/cancel/",
+        team.InvitationCancelView.as_view(),
+        name="team_invitation_cancel",
+    ),
+    path(
+        "<int:pk>/people/members/<int:member_pk>/remove/",
+        team.MemberRemoveView.as_view(),
+        name="team_member_remove",
+    ),
+    path(
+        "<int:pk>/people/members/<int:member_pk>/lead/",
+        team.LeadHandOverView.as_view(),
+        name="team_hand_over",
     ),
     path("<int:pk>/submit/", applicant.SubmitView.as_view(), name="submit"),
     path("<int:pk>/withdraw/", applicant.WithdrawView.as_view(), name="withdraw"),

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
@@ -42,6 +42,7 @@ from applicants.selectors import (
     application_attachment_for,
     application_attachments,
     application_get_for_owner,
+    application_get_for_team,
     application_list_for_applicant,
     application_section_history,
     application_timeline,
@@ -111,6 +112,7 @@ def progress_for(application, *, arrived_at) -> dict:
         "done": done,
         "total": len(fillable),
         "percent": round(100 * done / len(fillable)) if fillable else 100,
+        "team_url": reverse("applicants:team", kwargs={"pk": application.pk}),
     }
 
 
@@ -256,12 +258,22 @@ class ProfileView(LoginRequiredMixin, TemplateView):
 
 
 class OwnApplicationMixin(LoginRequiredMixin):
-    """Loads the user's own application; anybody else's is a 404."""
+    """Loads an application of the user's team (they lead or edit it); anybody else's is a 404.
+
+    `lead_only` views (submitting, withdrawing) answer an editor with 403: they may know
+    the application, but it is the lead's to do.
+    """
+
+    lead_only = False
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.application = application_get_for_owner(user=request.user, pk=kwargs["pk"])
+        self.application = application_get_for_team(user=request.user, pk=kwargs["pk"])
+        if self.lead_only and not request.user.has_perm(
+            "applicants.lead_application", self.application
+        ):
+            raise PermissionDenied(_("Only the application's lead can do this."))
         return super().dispatch(request, *args, **kwargs)
 
     def locked_response(self):
@@ -814,6 +826,8 @@ class SubmitView(OwnApplicationMixin, TemplateView):
         return self.render_to_response(self.get_context_data())
 
     def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("applicants.lead_application", self.application):
+            raise PermissionDenied(_("Only the application's lead can do this."))
         if not self.application.is_editable:
             return redirect(self.application.get_absolute_url())
         form = SubmitForm(
@@ -853,6 +867,7 @@ class SubmitView(OwnApplicationMixin, TemplateView):
 
 class WithdrawView(OwnApplicationMixin, TemplateView):
     template_name = "applicants/withdraw.html"
+    lead_only = True
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", WithdrawForm())

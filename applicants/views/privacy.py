@@ -21,6 +21,7 @@ from applicants.privacy import (
     personal_data_export,
     personal_data_summary,
 )
+from applicants.privacy_team import team_memberships_of
 
 
 class MyDataView(LoginRequiredMixin, TemplateView):
@@ -29,6 +30,7 @@ class MyDataView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             summary=personal_data_summary(user=self.request.user),
+            memberships=team_memberships_of(self.request.user),
             can_delete=can_delete_own_account(self.request.user),
             **kwargs,
         )

@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from applicants.selectors import application_get_for_owner
+from applicants.selectors import application_get_for_team
 from decisions.feedback import review_feedback
 from decisions.models import Decision
 from decisions.selectors import letter_file_name, public_awards
@@ -27,12 +27,13 @@ def letter_response(letter, *, filename: str) -> FileResponse:
 
 
 class OwnPublishedDecisionMixin(LoginRequiredMixin):
-    """The user's own application's decision, once published; 404 for anyone else or before."""
+    """The decision on an application of the user's team (lead or editor), once published;
+    404 for anyone else or before. Answering it is the lead's (AwardAnswerView)."""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.application = application_get_for_owner(user=request.user, pk=kwargs["pk"])
+        self.application = application_get_for_team(user=request.user, pk=kwargs["pk"])
         self.decision = (
             Decision.objects.published()
             .filter(application=self.application)
@@ -69,6 +70,10 @@ class LetterDownloadView(OwnPublishedDecisionMixin, View):
 
 class AwardAnswerView(OwnPublishedDecisionMixin, View):
     def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("applicants.lead_application", self.application):
+            raise PermissionDenied(
+                _("Only the application's lead can accept or decline the grant.")
+            )
         answer = request.POST.get("answer")
         try:
             if answer == "accept":

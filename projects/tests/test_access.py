@@ -12,6 +12,8 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
+from applicants.team import member_remove
+from applicants.tests.factories import ApplicationMemberFactory
 from projects.amendments import amendment_transition
 from projects.enums import AmendmentState, BankAccountState, SigningMethod
 from projects.models import (
@@ -107,6 +109,10 @@ def world():
     stranger_signatory = UserFactory()
     add_signatories(other, 1, email=stranger_signatory.email, user=stranger_signatory)
     reviewer = UserFactory()
+    other_editor = ApplicationMemberFactory(application=other.application).user
+    removed = ApplicationMemberFactory(application=target.application)
+    member_remove(member=removed, by=owner)
+    editor = ApplicationMemberFactory(application=target.application).user
     from reviews.models import ReviewAssignment
 
     ReviewAssignment.objects.create(
@@ -130,9 +136,12 @@ def world():
         "financial_document": financial_document,
         "other": other,
         "owner": owner,
+        "editor": editor,
         "people": {
             "anonymous": None,
             "another grantee": other_grantee,
+            "an editor of another grant's application": other_editor,
+            "a removed editor of the application": removed.user,
             "a signatory of another grant": stranger_signatory,
             "a reviewer of the application": reviewer,
             "a coordinator": CoordinatorFactory(),
@@ -300,6 +309,22 @@ def test_access_grantee_gets_each_own_page(client, world):
     for name, kwargs in GRANTEE_PAGES.items():
         response = client.get(reverse(f"projects:{name}", kwargs=kwargs(world)))
         assert response.status_code in (200, 302), name
+
+
+def test_access_team_editor_reads_the_grant_but_acts_on_nothing(client, world):
+    """An editor of the grant's application (not a signatory) sees the grant's page, read-only,
+    and every POST of the grantee's pages is refused with nothing changed."""
+    client.force_login(world["editor"])
+    page = client.get(reverse("projects:grant", kwargs={"pk": world["target"].pk}))
+    assert page.status_code == 200 and "data-read-only" in page.text
+    before = _history_count()
+    acted = []
+    for name, kwargs in GRANTEE_PAGES.items():
+        response = client.post(reverse(f"projects:{name}", kwargs=kwargs(world)), POST_DATA)
+        if response.status_code not in (403, 404):
+            acted.append((name, response.status_code))
+    assert acted == []
+    assert _history_count() == before
 
 
 # --- Other objects' ids in the address ("IDOR") ----------------------------------------------

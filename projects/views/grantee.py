@@ -1,22 +1,34 @@
 """The grantee's pages: their funded project, its agreement, signatures, account and payments."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from conversations.selectors import unread_counts_for_team_member
 from projects.progress import grant_history, grantee_next_step, progress_of
-from projects.selectors import call_terms, grant_get_for_grantee
+from projects.selectors import call_terms, grant_get_for_team
 from projects.spending_documents import spending_panel
 
 
 class OwnGrantMixin(LoginRequiredMixin):
-    """The user's own grant; 404 for anyone else (not even whether it exists)."""
+    """A grant of the user's team (they lead or edit its application); 404 for anyone else
+    (not even whether it exists). Editors read it; acting (any POST) is the lead's, or a
+    signatory's on the team: 403 for the others."""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.grant = grant_get_for_grantee(pk=kwargs["pk"], user=request.user)
+        self.grant = grant_get_for_team(pk=kwargs["pk"], user=request.user)
+        self.can_act = request.user.has_perm("projects.act_for_grantee", self.grant)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not self.can_act:
+            raise PermissionDenied(
+                _("Only the team's lead or the agreement's signatories can do this.")
+            )
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(grant_read_only=not self.can_act, **kwargs)
 
 
 class GrantView(OwnGrantMixin, TemplateView):

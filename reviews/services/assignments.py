@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from applicants.enums import REVIEW_STAGE_STATUSES, ApplicationStatus, HistoryNote
-from applicants.models import ApplicantProfile, Application
+from applicants.models import ApplicantProfile, Application, ApplicationMember
 from applicants.services import application_transition
 from core.queue import task_enqueue
 from grants.models import GrantCall
@@ -53,13 +53,25 @@ def _candidate_applications(applications: Sequence[Application]) -> list[Candida
         p.user_id: p
         for p in ApplicantProfile.objects.filter(user_id__in=[a.applicant_id for a in applications])
     }
+    teams: dict[int, set[int]] = {}
+    for application_id, user_id in ApplicationMember.objects.filter(
+        application_id__in=[a.id for a in applications]
+    ).values_list("application_id", "user_id"):
+        teams.setdefault(application_id, set()).add(user_id)
     candidates = []
     for application in applications:
         profile = profiles.get(application.applicant_id)
         keys = frozenset()
         if profile is not None:
             keys = organisation_keys(krs=profile.krs, organisation_name=profile.organisation_name)
-        candidates.append(CandidateApplication(application.id, application.applicant_id, keys))
+        candidates.append(
+            CandidateApplication(
+                application.id,
+                application.applicant_id,
+                keys,
+                frozenset(teams.get(application.id, ())),
+            )
+        )
     return candidates
 
 
