@@ -378,3 +378,28 @@ def _problem(**values) -> dict:
         "target_group": TEXTS["target_group"],
         **values,
     }
+
+
+def test_section_conflict_between_the_lead_and_an_editor_names_the_editor(team):
+    application, editor = team
+    lead, other = Client(), Client()
+    lead.force_login(application.applicant)
+    other.force_login(editor)
+    base_lead = based_on(lead, application, "problem")
+    base_editor = based_on(other, application, "problem")
+
+    response = other.post(
+        section_url(application, "problem"),
+        {**_problem(goals="Cele Ani"), "based_on": base_editor, "go": "stay"},
+    )
+    assert response.status_code == 302
+    response = lead.post(
+        section_url(application, "problem"),
+        {**_problem(goals="Cele liderki"), "based_on": base_lead, "go": "stay"},
+    )
+
+    assert response.status_code == 409
+    html = " ".join(response.content.decode().split())
+    assert "Ania Kowalska" in html and "Cele Ani" in html and "Cele liderki" in html
+    application.refresh_from_db()
+    assert application.goals == "Cele Ani"
