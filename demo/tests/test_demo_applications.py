@@ -1,6 +1,5 @@
 """The demo applications: made through the services, in every state, the same after a second load."""
 
-import tempfile
 from io import StringIO
 
 import pytest
@@ -9,7 +8,6 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import default_task_backend
 from localflavor.pl.forms import PLNIPField, PLREGONField
 
 from accounts.models import User
@@ -88,8 +86,7 @@ def quiet(settings, tmp_path):
 
 
 @pytest.mark.django_db
-def test_load_demo_twice_adds_no_applications_versions_or_history(quiet):
-    load_demo()
+def test_load_demo_twice_adds_no_applications_versions_or_history(loaded_demo, quiet):
     first = everything_counted()
     # As in a demo loaded before PDF copies were stored: the second load queues them.
     VersionPdf.objects.filter(version__number=1).delete()
@@ -100,15 +97,10 @@ def test_load_demo_twice_adds_no_applications_versions_or_history(quiet):
 
 
 @pytest.mark.django_db
-def test_load_demo_sends_no_email_for_its_made_up_past_and_queues_the_pdf_copies(
-    settings, tmp_path, django_capture_on_commit_callbacks
-):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.TASKS = DROP_TASKS  # kept in the queue: rendering the copies is the worker's job
-    with django_capture_on_commit_callbacks(execute=True):
-        load_demo()
-
-    queued = list(default_task_backend.results)
+def test_load_demo_sends_no_email_for_its_made_up_past_and_queues_the_pdf_copies(loaded_demo):
+    # What the package's load (into an empty database, its tasks kept in the queue: rendering
+    # the copies is the worker's job) queued.
+    queued = loaded_demo.queued
     renders = [r for r in queued if r.task.func is render_version_pdf.func]
     # Every submitted version has both copies, each waiting in the queue.
     assert VersionPdf.objects.count() == 2 * ApplicationVersion.objects.count() > 0
@@ -126,22 +118,16 @@ def test_load_demo_sends_no_email_for_its_made_up_past_and_queues_the_pdf_copies
     assert mail.outbox == []
 
 
+@pytest.mark.usefixtures("loaded_demo")
 class DemoApplicationsTests(TestCase):
-    """Read-only checks of one loaded demo (a load takes about a second, so they share it)."""
+    """Read-only checks of the demo the package loads once (demo/tests/conftest.py)."""
 
     @classmethod
     def setUpClass(cls):
-        media = cls.enterClassContext(tempfile.TemporaryDirectory())
-        # What conftest.py's fixtures set for each test, set here for the shared load too.
+        # What conftest.py's fixtures set for each test, set here for the class too.
         fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        cls.enterClassContext(
-            override_settings(MEDIA_ROOT=media, TASKS=DROP_TASKS, PASSWORD_HASHERS=fast_hashing)
-        )
+        cls.enterClassContext(override_settings(TASKS=DROP_TASKS, PASSWORD_HASHERS=fast_hashing))
         super().setUpClass()
-
-    @classmethod
-    def setUpTestData(cls):
-        load_demo()
 
     def test_open_call_has_applications_in_every_state(self):
         statuses = set(applications_in(OPEN).values_list("status", flat=True))

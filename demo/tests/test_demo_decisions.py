@@ -1,10 +1,8 @@
 """The demo's decided calls: published through the services, every letter issued and e-mailed, loaded once."""
 
 import hashlib
-import tempfile
-from io import StringIO
 
-from django.core.management import call_command
+import pytest
 from django.db.models import Sum
 from django.test import TestCase, override_settings
 from django.urls import reverse
@@ -27,13 +25,10 @@ DROP_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
 Outcome = DecisionOutcome
 
 
-def load_demo() -> None:
-    call_command("load_demo", stdout=StringIO())
-
-
-def decision_stage_counted() -> dict[str, object]:
+def decision_stage_counted(snapshot: dict[str, list[dict]]) -> dict[str, object]:
+    """The decision stage's rows counted in a snapshot of the whole demo (conftest.everything)."""
     counts: dict[str, object] = {
-        model.__name__: model.objects.count()
+        model.__name__: len(snapshot[model._meta.label])
         for model in (
             Application,
             StatusChange,
@@ -46,28 +41,24 @@ def decision_stage_counted() -> dict[str, object]:
             OutboxMessage,
         )
     }
-    counts["letters"] = sorted(DecisionLetter.objects.values_list("number", "sha256"))
+    counts["letters"] = sorted(
+        (row["number"], row["sha256"]) for row in snapshot[DecisionLetter._meta.label]
+    )
     return counts
 
 
+@pytest.mark.usefixtures("loaded_demo_on_class")
 class DemoDecisionsTests(TestCase):
-    """Read-only checks of one loaded demo; loading it a second time is checked on the way."""
+    """Read-only checks of the demo the package loads once, and again (demo/tests/conftest.py)."""
 
     @classmethod
     def setUpClass(cls):
-        media = cls.enterClassContext(tempfile.TemporaryDirectory())
         fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        cls.enterClassContext(
-            override_settings(MEDIA_ROOT=media, TASKS=DROP_TASKS, PASSWORD_HASHERS=fast_hashing)
-        )
+        cls.enterClassContext(override_settings(TASKS=DROP_TASKS, PASSWORD_HASHERS=fast_hashing))
         super().setUpClass()
 
     @classmethod
     def setUpTestData(cls):
-        load_demo()
-        cls.first_load = decision_stage_counted()
-        load_demo()  # the second load finds the decided calls complete and adds nothing
-        cls.second_load = decision_stage_counted()
         cls.call = GrantCall.objects.get(slug=DECIDED)
         cls.pilot = GrantCall.objects.get(slug=PILOT)
 
@@ -75,8 +66,10 @@ class DemoDecisionsTests(TestCase):
         return Decision.objects.filter(call=call or self.call).select_related("application")
 
     def test_load_demo_twice_adds_no_decisions_letters_or_messages(self):
-        assert self.second_load == self.first_load
-        assert self.first_load["DecisionLetter"] >= 20
+        first_load = decision_stage_counted(self.demo.first)
+        # The second load finds the decided calls complete and adds nothing.
+        assert decision_stage_counted(self.demo.second) == first_load
+        assert first_load["DecisionLetter"] >= 20
 
     def test_decided_call_has_published_decisions_of_every_outcome(self):
         decisions = list(self.decisions())

@@ -2,11 +2,9 @@
 the services, at moments of a story in the past; its e-signed agreement passed the check on
 the demo's test certificate, and says so honestly."""
 
-import tempfile
 from decimal import Decimal
-from io import StringIO
 
-from django.core.management import call_command
+import pytest
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
@@ -30,16 +28,15 @@ from projects.models import CallGrantTerms, Grant, Settlement
 from projects.readiness import agreement_readiness
 
 
+@pytest.mark.usefixtures("loaded_demo_on_class")
 class DemoProjectsTests(TestCase):
-    """Checks of one loaded demo (a load takes seconds, so they share it)."""
+    """Checks of the demo the package loads once (demo/tests/conftest.py)."""
 
     @classmethod
     def setUpClass(cls):
-        media = cls.enterClassContext(tempfile.TemporaryDirectory())
         dropped = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
         cls.enterClassContext(
             override_settings(
-                MEDIA_ROOT=media,
                 PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
                 TASKS=dropped,
                 # What `make run` sets: the demo's own test authority.
@@ -47,12 +44,6 @@ class DemoProjectsTests(TestCase):
             )
         )
         super().setUpClass()
-
-    @classmethod
-    def setUpTestData(cls):
-        printed = StringIO()
-        call_command("load_demo", stdout=printed)
-        cls.printed = printed.getvalue()
 
     def grant(self, name: str) -> Grant:
         return Grant.objects.get(grantee_name=name)
@@ -65,7 +56,7 @@ class DemoProjectsTests(TestCase):
             {GrantState.AGREEMENT_TO_PREPARE, GrantState.AGREEMENT_SENT, GrantState.SIGNED}
             | {GrantState.ACTIVE, GrantState.SETTLED, GrantState.CLOSED},
         )
-        self.assertIn(f"{Grant.objects.count()} grants", self.printed)
+        self.assertIn(f"{Grant.objects.count()} grants", self.demo.printed)
 
     def test_demo_conversations_have_unread_messages_for_applicants_and_coordinators(self):
         from conversations.models import Conversation

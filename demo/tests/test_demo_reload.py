@@ -4,7 +4,6 @@ from io import StringIO
 from itertools import pairwise
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -13,25 +12,10 @@ from grants.models import GrantCall
 
 # Queued tasks are dropped, not run: no e-mails, no PDF rendering.
 DROP_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-# Our apps, and allauth's verified addresses; not the sessions, the task queue or the cache.
-THE_STORY = {
-    *("core", "accounts", "grants", "applicants", "reviews", "decisions", "projects"),
-    "account",
-}
 
 
 def load_demo() -> None:
     call_command("load_demo", stdout=StringIO())
-
-
-def everything() -> dict[str, list[dict]]:
-    """Every row of every model (histories too), field by field: the whole demo as stored."""
-    snapshot = {}
-    for model in apps.get_models(include_auto_created=True):
-        if model._meta.app_label not in THE_STORY:
-            continue
-        snapshot[model._meta.label] = list(model._base_manager.order_by("pk").values())
-    return snapshot
 
 
 @pytest.fixture
@@ -41,11 +25,9 @@ def quiet(settings, tmp_path):
 
 
 @pytest.mark.django_db
-def test_load_demo_twice_leaves_every_row_as_the_first_load_left_it(quiet):
-    load_demo()
-    first = everything()
-    load_demo()
-    second = everything()
+def test_load_demo_twice_leaves_every_row_as_the_first_load_left_it(loaded_demo):
+    # The package loads the demo into an empty database, then again (demo/tests/conftest.py).
+    first, second = loaded_demo.first, loaded_demo.second
 
     changed = {label: rows for label, rows in second.items() if rows != first[label]}
     assert {label: len(first[label]) for label in changed} == {}
@@ -62,8 +44,7 @@ def test_load_demo_twice_leaves_every_row_as_the_first_load_left_it(quiet):
 
 
 @pytest.mark.django_db
-def test_load_demo_moves_every_call_through_allowed_moves_in_the_past(quiet):
-    load_demo()
+def test_load_demo_moves_every_call_through_allowed_moves_in_the_past(loaded_demo):
 
     now = timezone.now()
     for call in GrantCall.objects.prefetch_related("status_changes"):
@@ -80,8 +61,9 @@ def test_load_demo_moves_every_call_through_allowed_moves_in_the_past(quiet):
 
 
 @pytest.mark.django_db
-def test_load_demo_moves_a_call_an_earlier_version_put_back_on_through_the_services(quiet):
-    load_demo()
+def test_load_demo_moves_a_call_an_earlier_version_put_back_on_through_the_services(
+    loaded_demo, quiet
+):
     # What loading the demo of an earlier version again did to the calls past their deadline.
     GrantCall.objects.filter(slug__in=["rowerowa-szkola", "zielone-szkoly"]).update(
         status=CallStatus.CLOSED

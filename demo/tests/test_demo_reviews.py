@@ -1,9 +1,6 @@
 """The demo review stage of the closed call: made through the services, at every stage, loaded once."""
 
-import tempfile
-from io import StringIO
-
-from django.core.management import call_command
+import pytest
 from django.db.models import Count, F, Q
 from django.test import TestCase, override_settings
 from django.utils import timezone
@@ -21,10 +18,6 @@ NEWCOMER = "recenzent1@example.org"
 LENIENT, STRICT = "recenzent2@example.org", "recenzent3@example.org"
 # Queued tasks are dropped, not run: no e-mails, no PDF rendering.
 DROP_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-
-
-def load_demo() -> None:
-    call_command("load_demo", stdout=StringIO())
 
 
 def review_stage_counted() -> dict[str, object]:
@@ -48,21 +41,18 @@ def progress(assignment: ReviewAssignment, now) -> str:
     return assignment.status
 
 
+@pytest.mark.usefixtures("loaded_demo")
 class DemoReviewsTests(TestCase):
-    """Read-only checks of one loaded demo (a load takes seconds, so they share it)."""
+    """Read-only checks of the demo the package loads once (demo/tests/conftest.py)."""
 
     @classmethod
     def setUpClass(cls):
-        media = cls.enterClassContext(tempfile.TemporaryDirectory())
         fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        cls.enterClassContext(
-            override_settings(MEDIA_ROOT=media, TASKS=DROP_TASKS, PASSWORD_HASHERS=fast_hashing)
-        )
+        cls.enterClassContext(override_settings(TASKS=DROP_TASKS, PASSWORD_HASHERS=fast_hashing))
         super().setUpClass()
 
     @classmethod
     def setUpTestData(cls):
-        load_demo()
         cls.call = GrantCall.objects.get(slug=CLOSED)
 
     def assignments(self, **filters):

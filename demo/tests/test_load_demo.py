@@ -4,11 +4,9 @@ That a second load changes nothing is tested row by row in test_demo_reload.py.
 """
 
 import re
-import tempfile
-from io import StringIO
 from pathlib import Path
 
-from django.core.management import call_command
+import pytest
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
@@ -21,26 +19,17 @@ from grants.models import GrantCall
 from reviews.models import Review
 
 
+@pytest.mark.usefixtures("loaded_demo_on_class")
 class LoadedDemoTests(TestCase):
-    """Checks of one loaded demo (a load takes seconds, so they share it)."""
+    """Checks of the demo the package loads once (demo/tests/conftest.py)."""
 
     @classmethod
     def setUpClass(cls):
-        # The demo's applications carry a few PDF attachments.
-        media = cls.enterClassContext(tempfile.TemporaryDirectory())
         fast_hashing = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         # The PDF copies the demo queues are the worker's job (tested in test_demo_applications).
         dropped = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-        cls.enterClassContext(
-            override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast_hashing, TASKS=dropped)
-        )
+        cls.enterClassContext(override_settings(PASSWORD_HASHERS=fast_hashing, TASKS=dropped))
         super().setUpClass()
-
-    @classmethod
-    def setUpTestData(cls):
-        printed = StringIO()
-        call_command("load_demo", stdout=printed)
-        cls.printed = printed.getvalue()
 
     def test_every_demo_account_can_log_in(self):
         for person in PEOPLE:
@@ -72,9 +61,9 @@ class LoadedDemoTests(TestCase):
         self.assertEqual(self.client.get(reverse("manage:home")).status_code, 403)
 
     def test_load_demo_prints_one_line_saying_what_it_loaded_and_that_no_email_goes_out(self):
-        lines = self.printed.splitlines()
+        lines = self.demo.printed.splitlines()
 
-        self.assertEqual(len(lines), 1, self.printed)
+        self.assertEqual(len(lines), 1, self.demo.printed)
         (line,) = lines
         # The numbers a reader can check in the coordinators' area.
         self.assertIn(f"{GrantCall.objects.count()} calls", line)

@@ -4,11 +4,16 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import sqlite3
 import time
 from concurrent.futures import Future
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.html_checker import CheckerService, as_document, checker_missing, is_fragment, report
@@ -118,6 +123,52 @@ def no_foreign_requests(page, live_server):
 @pytest.fixture(autouse=True)
 def _uploads_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# --- the demo programme, loaded once per session ----------------------------------------------
+
+# The copy of the database (a SQLite file) and of the media folder as `load_demo` left them.
+_demo_template: dict[str, Path] = {}
+
+
+@pytest.fixture
+def demo(transactional_db, settings, tmp_path_factory):
+    """The demo programme in the test's database and media folder, as `load_demo` leaves them.
+
+    Loading it takes a minute on the 2-core machine, so it is loaded once, by the first test
+    that asks (its tasks run at once, as every browser test's do: the PDF copies are
+    rendered), and copied: the SQLite database file with SQLite's backup API, the media
+    folder file by file. Each later test gets the copy in its own empty database (the
+    database is emptied after every browser test) and its own media folder. On any other
+    database the demo is loaded for each test.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        call_command("load_demo", stdout=StringIO())
+        return
+    connection.ensure_connection()
+    if not _demo_template:
+        folder = tmp_path_factory.mktemp("demo-template")
+        tasks_at_once = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+        with override_settings(MEDIA_ROOT=folder / "media", TASKS=tasks_at_once):
+            call_command("load_demo", stdout=StringIO())
+        copy = sqlite3.connect(folder / "demo.sqlite3")
+        with copy:
+            connection.connection.backup(copy)
+        copy.close()
+        _demo_template.update(database=folder / "demo.sqlite3", media=folder / "media")
+    else:
+        template = sqlite3.connect(_demo_template["database"])
+        template.backup(connection.connection)
+        template.close()
+        # What this process remembers of the rows it replaced: forgotten.
+        ContentType.objects.clear_cache()
+    shutil.copytree(_demo_template["media"], settings.MEDIA_ROOT, dirs_exist_ok=True)
+    # The programme profile's cached copy ("none saved yet") and anything else cached before.
+    cache.clear()
 
 
 # --- every page the browsers receive is checked by the Nu Html Checker ----------------------

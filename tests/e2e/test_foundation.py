@@ -1,11 +1,9 @@
 """A visitor finds a call and signs up; a coordinator creates, publishes and closes a call."""
 
 import re
-from io import StringIO
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -14,11 +12,6 @@ from grants.models import GrantCall
 from tests.e2e.steps import label
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=StringIO())
 
 
 def test_visitor_goes_from_home_to_call_page_to_sign_up(

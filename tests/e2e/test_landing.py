@@ -6,10 +6,8 @@ two roles sees both. Screenshots: var/screenshots/landing-*.png (1366 and 390 px
 
 import re
 from datetime import timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -46,9 +44,8 @@ def path_is(url_name: str) -> re.Pattern:
 
 
 def test_each_role_of_the_demo_lands_where_their_work_is(
-    page, live_server, axe, screenshot, no_foreign_requests
+    page, live_server, demo, axe, screenshot, no_foreign_requests
 ):
-    call_command("load_demo", stdout=StringIO())
     base = live_server.url
     summary = page.locator("[data-waiting]")
 

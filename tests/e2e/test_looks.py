@@ -7,10 +7,8 @@ issue changed get desktop and phone screenshots (var/screenshots/looks-*.png).
 """
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -39,10 +37,9 @@ assert len(LONG_TITLE) == 200
 
 
 @pytest.fixture
-def demo(transactional_db, settings):
-    """The demo, its queued PDF copies dropped; one application and one call with 200-character titles."""
+def long_titles(demo, settings):
+    """The demo (conftest.py); one application and one call with 200-character titles."""
     settings.TASKS = DROP_TASKS
-    call_command("load_demo", stdout=StringIO())
     ranked = Application.objects.filter(call__slug=IN_REVIEW).order_by("reference_number")
     Application.objects.filter(pk=ranked.first().pk).update(
         title=LONG_TITLE, applicant_name=LONG_NAME.strip()
@@ -105,11 +102,11 @@ def visit(page, axe, url: str, name: str) -> None:
 
 
 def test_coordinator_tables_fit_1366_px_and_the_call_nav_leads_to_the_letters(
-    page, live_server, demo, axe, screenshot
+    page, live_server, long_titles, axe, screenshot
 ):
     base = live_server.url
     log_in(page, base, COORDINATOR, PASSWORD)
-    in_review, decided = demo[IN_REVIEW], demo[DECIDED]
+    in_review, decided = long_titles[IN_REVIEW], long_titles[DECIDED]
 
     # The calls list: every action in sight, the long title cut to two lines.
     visit(page, axe, base + reverse("manage:home"), "calls list")
