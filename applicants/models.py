@@ -703,3 +703,12 @@ class VersionPdfChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pdf_id}: {self.old_status} → {self.new_status}"
+
+
+# Guardians' consents and patron confirmations live in their own module (issue 13).
+from applicants.consents_models import (  # noqa: E402, F401 -- registered as this app's models
+    GuardianConsent,
+    GuardianConsentChange,
+    PatronConfirmation,
+    PatronConfirmationChange,
+)

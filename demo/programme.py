@@ -31,6 +31,7 @@ from core.models import ProgrammeProfile
 from core.services import programme_profile_save
 from decisions.models import DecisionLetter
 from demo.applications import demo_applications_load
+from demo.consents import demo_consents_load
 from demo.decisions import demo_decisions_load
 from demo.projects import demo_projects_load
 from demo.reviews import demo_reviews_load
@@ -491,6 +492,7 @@ def demo_load() -> dict[str, object]:
         _catch_up(call, by=coordinator)
     # After the award: grant terms for every call, the decided calls' grants on their way.
     grants = demo_projects_load(calls=calls, coordinator=coordinator, password=DEMO_PASSWORD)
+    demo_consents_load(calls=calls, password=DEMO_PASSWORD)  # issue 13: guardians, patrons
     # Every submitted version's PDF copies are queued for the task worker (`make run`
     # starts one): the new ones by the submissions above, those of a demo loaded
     # before copies were stored here.

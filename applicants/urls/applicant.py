@@ -4,7 +4,7 @@ applications, and who applies (mounted at /applications/)."""
 from django.urls import path, register_converter
 
 from applicants.urls.converters import FormSectionConverter
-from applicants.views import applicant
+from applicants.views import applicant, consents
 
 register_converter(FormSectionConverter, "section")
 
@@ -27,6 +27,7 @@ urlpatterns = [
         name="attachment_remove",
     ),
     path("<int:pk>/submit/", applicant.SubmitView.as_view(), name="submit"),
+    path("<int:pk>/consents/", consents.TeamConsentsView.as_view(), name="consents"),
     path("<int:pk>/withdraw/", applicant.WithdrawView.as_view(), name="withdraw"),
     path(
         "<int:pk>/versions/<int:number>.pdf",

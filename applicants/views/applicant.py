@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 
 from applicants.awards import award_notes_for
 from applicants.budget import budget_totals
+from applicants.consents_selectors import consent_summary
 from applicants.enums import VersionPdfKind
 from applicants.forms import (
     AttachmentForm,
@@ -297,6 +298,7 @@ class ApplicationDetailView(OwnApplicationMixin, TemplateView):
             application=application,
             timeline=application_timeline(application),
             versions=list(application_versions(application)),
+            consents=consent_summary(application, now=self.request.arrived_at),
         )
         if application.is_editable:
             context["progress"] = progress_for(application, arrived_at=self.request.arrived_at)
@@ -639,6 +641,7 @@ class SubmitView(OwnApplicationMixin, TemplateView):
             call=application.call,
             section=SECTIONS_BY_SLUG["submit"],
             progress=progress_for(application, arrived_at=self.request.arrived_at),
+            consents=consent_summary(application, now=self.request.arrived_at),
             totals=budget_totals(
                 (line.quantity, line.unit_cost, line.own_contribution) for line in lines
             ),

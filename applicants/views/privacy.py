@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from applicants.consents_selectors import consents_about
 from applicants.forms_privacy import AccountDeleteForm
 from applicants.privacy import (
     AccountDeletionFailed,
@@ -30,6 +31,7 @@ class MyDataView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             summary=personal_data_summary(user=self.request.user),
             can_delete=can_delete_own_account(self.request.user),
+            guardian_consents=consents_about(user=self.request.user),
             **kwargs,
         )
 
