@@ -155,7 +155,9 @@ def guardian_consent_request(
         Application.objects.select_for_update().select_related("call").get(pk=application.pk)
     )
     _ensure_open(application)
-    person = next((p for p in consent_summary(application).people if p.user_id == child_id), None)
+    at = at or timezone.now()
+    people = consent_summary(application, now=at).people
+    person = next((p for p in people if p.user_id == child_id), None)
     if person is None:
         raise ValidationError(_("This person does not need a guardian's consent."))
     guardian_name, guardian_email = _clean_person(guardian_name, guardian_email)

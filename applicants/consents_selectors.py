@@ -271,6 +271,9 @@ def guardian_consent_sections(consent: GuardianConsent) -> list[tuple[str, str]]
                 "team writes in the application; your name, your e-mail address and your answer. "
             )
             % {"name": name}
+            + "\n\n"
+            + _("The programme's privacy notice, as the team reads it:")
+            + "\n"
             + programme_profile().controller_statement()
             + "\n\n"
             + call.privacy_notice,

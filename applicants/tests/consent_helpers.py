@@ -3,6 +3,7 @@
 import re
 from datetime import date
 
+from django.core import mail
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
@@ -34,9 +35,11 @@ def draft_with_lead_born(born: date, *, call=None, user=None, **kwargs):
 
 
 def outbox_link(kind: str, to: str) -> str:
-    """The path of the link in the newest e-mail of `kind` to `to`."""
+    """The path of the link in the newest e-mail of `kind` to `to`: still in the outbox (the
+    worker has not sent it, as in tests that run inside a transaction) or sent (mail.outbox)."""
     email = OutgoingEmail.objects.filter(kind=kind, to=to).order_by("-pk").first()
     assert email is not None, f"no {kind} e-mail to {to}"
-    match = re.search(r"https?://[^/\s]+(/confirm/\S+/)", email.body)
-    assert match, email.body
+    body = email.body or next(m.body for m in reversed(mail.outbox) if to in m.to)
+    match = re.search(r"https?://[^/\s]+(/confirm/\S+/)", body)
+    assert match, body
     return match.group(1)

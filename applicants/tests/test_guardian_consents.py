@@ -181,7 +181,7 @@ def test_guardian_page_shows_the_child_project_amount_and_who_processes_data(cli
     assert application.call.title in text
     assert "zł" in text
     assert "Administratorem" in text or "controller" in text
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"  # the token never goes to another site
 
 
 def test_guardian_consent_records_the_text_shown_the_name_and_the_time(client):
@@ -547,3 +547,69 @@ def test_call_form_saves_the_consent_settings(client):
         saved.guardian_consents_may_follow,
         saved.patron_confirmation_required,
     ) == (16, True, True)
+
+
+# --- RODO: My data, the export, account deletion -----------------------------------------------
+
+
+def consented_and_submitted(client, *, call=None):
+    application = draft_with_lead_born(born_days_from_birthday(18, 100), call=call)
+    ask_guardian(client, application)
+    path = outbox_link(GUARDIAN_MAIL, "mama@example.org")
+    answer(client, path)
+    submit(application)
+    return application, path
+
+
+def test_my_data_lists_the_consents_about_the_person_and_how_long_they_are_kept(client):
+    application, _ = consented_and_submitted(client)
+    client.force_login(application.applicant)
+    page = client.get(reverse("privacy:overview")).content.decode()
+    assert "data-consents-about-you" in page
+    assert "Anna Kowalska" in page
+    assert "art. 7 ust. 1 RODO" in page
+
+
+def test_my_data_export_has_the_consent_with_its_text(client):
+    import io
+    import json
+    import zipfile
+
+    from applicants.privacy import personal_data_export
+
+    application, _ = consented_and_submitted(client)
+    archive = zipfile.ZipFile(io.BytesIO(personal_data_export(user=application.applicant)))
+    data = json.loads(archive.read("data.json"))
+    (consent,) = data["guardians_consents"]["guardians_consents"]
+    assert consent["guardian_name"] == "Anna Kowalska"
+    assert consent["state"] == "given"
+    assert application.title in consent["text"]
+
+
+def test_account_delete_keeps_a_given_consent_as_proof_without_the_young_persons_name(client):
+    from applicants.privacy import account_delete
+
+    application, path = consented_and_submitted(client)
+    account_delete(user=application.applicant)
+    consent = GuardianConsent.objects.get()
+    assert consent.state == GuardianConsentState.GIVEN
+    assert consent.guardian_name == "Anna Kowalska" and consent.answered_at is not None
+    assert "Zosia Kowalska" not in consent.child_name + consent.text
+    assert application.title in consent.text
+    assert client.get(path).status_code == 404
+
+
+def test_account_delete_anonymises_a_consent_never_given(client):
+    from applicants.privacy import account_delete
+
+    call = GrantCallFactory(guardian_consents_may_follow=True)
+    application = draft_with_lead_born(born_days_from_birthday(18, 100), call=call)
+    ask_guardian(client, application)
+    path = outbox_link(GUARDIAN_MAIL, "mama@example.org")
+    submit(application)
+    account_delete(user=application.applicant)
+    consent = GuardianConsent.objects.get()
+    assert "Anna Kowalska" not in consent.guardian_name
+    assert consent.guardian_email == ""
+    assert "Zosia Kowalska" not in consent.child_name
+    assert client.get(path).status_code == 404

@@ -143,12 +143,14 @@ def _error_text(exc) -> str:
 
 
 class LinkPageMixin:
-    """A page opened from an e-mailed link: no account, nothing cached, no referrer sent on."""
+    """A page opened from an e-mailed link: no account, nothing cached, and the link (its
+    token) never sent to another site as a referrer. ("no-referrer" would also make the
+    browser send "Origin: null" with the answer, which the CSRF check refuses.)"""
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex"
         return response
 
