@@ -18,7 +18,7 @@ link of the person's consents and confirmations stops working.
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from applicants.consents_enums import GuardianConsentState
+from applicants.consents_enums import GuardianConsentState, PatronConfirmationState
 from applicants.models import (
     GuardianConsent,
     GuardianConsentChange,
@@ -96,7 +96,9 @@ def consents_erase(*, erasure: Erasure) -> None:
         GuardianConsentChange.objects.filter(consent=consent).update(by_name="")
     confirmations = PatronConfirmation.objects.filter(application__applicant=user)
     redact_rows(confirmations, ["text"], person=person)
-    for pk in confirmations.exclude(state="confirmed").values_list("pk", flat=True):
+    for pk in confirmations.exclude(state=PatronConfirmationState.CONFIRMED).values_list(
+        "pk", flat=True
+    ):
         PatronConfirmation.objects.filter(pk=pk).update(token_digest=_dead_link())
     redact_rows(
         PatronConfirmationChange.objects.filter(confirmation__in=confirmations),

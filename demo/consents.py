@@ -17,14 +17,16 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import User
+from applicants.consents_enums import GuardianConsentState, PatronConfirmationState
 from applicants.consents_guardian import (
     guardian_consent_answer,
     guardian_consent_request,
     patron_confirmation_answer,
     patron_confirmation_request,
 )
+from applicants.consents_selectors import consent_summary
 from applicants.enums import ApplicantKind
-from applicants.models import ApplicantProfile, GuardianConsent, PatronConfirmation
+from applicants.models import ApplicantProfile, Application, GuardianConsent, PatronConfirmation
 from applicants.selectors import live_application
 from applicants.services import (
     application_budget_save,
@@ -74,6 +76,10 @@ def _draft(call: GrantCall, user: User, *, title: str, summary: str, cost: str):
     if application is not None:
         return application
     application = application_start(call=call, applicant=user, eligibility_answers={})
+    # Its history starts when it was made, as every demo application's does.
+    first = application.status_changes.order_by("at", "pk").first()
+    if first is not None:
+        Application.objects.filter(pk=application.pk).update(created_at=first.at)
     application_update(application=application, fields={"title": title, "summary": summary})
     application_budget_save(
         application=application,
@@ -106,6 +112,16 @@ def _ask_guardian(application, user, *, guardian: str, email: str) -> GuardianCo
 
 
 def demo_consents_load(*, calls: dict[str, GrantCall], password: str) -> None:
+    from demo.projects import (
+        _story_at,  # demo.projects imports demo.applications, which imports this module
+    )
+
+    # The links' e-mails count as sent, like every e-mail of the demo: none goes out now.
+    with _story_at(None):
+        _demo_consents(calls=calls, password=password)
+
+
+def _demo_consents(*, calls: dict[str, GrantCall], password: str) -> None:
     call = calls["open"]
     password_hash = make_password(password, salt="aktywnidlaklimatu")
 
@@ -121,7 +137,7 @@ def demo_consents_load(*, calls: dict[str, GrantCall], password: str) -> None:
     consent = _ask_guardian(
         application, maja, guardian="Ewa Wrzosek", email="ewa.wrzosek@example.org"
     )
-    if consent.state == "requested":
+    if consent.state == GuardianConsentState.REQUESTED:
         guardian_consent_answer(
             consent=consent, give=True, signed_name="Ewa Wrzosek", now=timezone.now()
         )
@@ -164,7 +180,7 @@ def demo_consents_load(*, calls: dict[str, GrantCall], password: str) -> None:
             representative_email="teresa.sasiedzka@example.org",
             by=group,
         )
-    if confirmation.state == "requested":
+    if confirmation.state == PatronConfirmationState.REQUESTED:
         patron_confirmation_answer(
             confirmation=confirmation,
             confirm=True,
@@ -180,8 +196,6 @@ GUARDIAN_NAMES = ("Anna", "Piotr", "Katarzyna", "Tomasz", "Magdalena", "Paweł")
 def demo_guardians_consent(*, application, at) -> None:
     """Before a demo minor submits (at `at`), their guardian is asked and consents, a day earlier:
     the demo's calls want every consent before submission, as the default call does."""
-    from applicants.consents_selectors import consent_summary
-
     asked_at = at - timedelta(days=1)
     for person in consent_summary(application, now=at).missing:
         surname = person.name.split()[-1] if person.name.split() else "Kowalska"

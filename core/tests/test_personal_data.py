@@ -68,6 +68,7 @@ def test_personal_data_sections_run_in_pipeline_order():
         "account",
         "applicant_profile",
         "applications",
+        "guardians_consents",
         "reviewing",
         "decisions",
         "grants",
