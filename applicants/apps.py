@@ -16,6 +16,9 @@ class ApplicantsConfig(AppConfig):
         from applicants.privacy_sections import register_sections
 
         register_sections()
+        from applicants import consents_privacy
+
+        consents_privacy.register_sections()
 
         from applicants import privacy_team
 

@@ -159,6 +159,9 @@ APPLICATION_LIST_FIELDS = (
     "total_cost",
     "own_contribution",
     "last_submitted_at",
+    # Whom a guardian's consent concerns, and the day their age counts on (consents_selectors).
+    "applicant_id",
+    "first_submitted_at",
 )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from applicants.budget import BudgetTotals, budget_totals, own_share_meets
 from applicants.consents import submission_consents
+from applicants.consents_selectors import guardian_consent_problems
 from applicants.enums import ApplicantKind, ApplicationStatus
 from applicants.models import Application, age_on
 from core.formatting import format_deadline, format_money
@@ -386,6 +387,12 @@ def application_problems(
         problems.append(late)
     problems += profile_problems(application, arrived_at)
     problems += content_problems(application)
+    # Guardians' consents and the patron's confirmation, as the call asks (links to the
+    # submit page's "Consents" panel).
+    problems += [
+        SubmissionProblem("submit", anchor, message)
+        for anchor, message in guardian_consent_problems(application, arrived_at=arrived_at)
+    ]
     if consents is not None:
         problems += consent_problems(application, consents)
     return problems

@@ -65,6 +65,7 @@ urlpatterns = [
     path("projects/", include("projects.urls.grantee")),
     # Every signed-in person
     path("my-data/", include("applicants.urls.account")),
+    path("confirm/", include("applicants.urls.links")),
     path("accounts/", include("allauth.urls")),
     # The reviewer
     path("reviews/", include("reviews.urls.reviewer")),

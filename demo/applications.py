@@ -67,6 +67,7 @@ from applicants.services import (
 )
 from applicants.uploads import attachment_check
 from core.deadlines import deadline_in
+from demo.consents import demo_guardians_consent
 from demo.texts import (
     ADOPT_A_TREE,
     CORRECTION_MESSAGE,
@@ -765,6 +766,7 @@ def _carry_out(plan: Plan, user: User, coordinator: User) -> Application:
         for c in submission_consents(call, applicant_kind=kind)
         if c["required"] or agrees
     ]
+    demo_guardians_consent(application=application, at=plan.arrived_at)  # minors (issue 13)
     application_submit(
         application=application, by=user, consents=consents, arrived_at=plan.arrived_at
     )

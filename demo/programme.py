@@ -32,6 +32,7 @@ from core.services import programme_profile_save
 from decisions.models import DecisionLetter
 from demo.applications import demo_applications_load
 from demo.call_documents import demo_call_documents_load
+from demo.consents import demo_consents_load
 from demo.conversations import demo_conversations_load
 from demo.decisions import demo_decisions_load
 from demo.projects import demo_projects_load
@@ -497,6 +498,7 @@ def demo_load() -> dict[str, object]:
     demo_conversations_load(calls=calls, coordinator=coordinator)
     demo_call_documents_load(calls=calls, coordinator=coordinator)
     demo_team_load(calls=calls, password=DEMO_PASSWORD)
+    demo_consents_load(calls=calls, password=DEMO_PASSWORD)  # issue 13: guardians, patrons
     # Every submitted version's PDF copies are queued for the task worker (`make run`
     # starts one): the new ones by the submissions above, those of a demo loaded
     # before copies were stored here.

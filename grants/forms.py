@@ -64,6 +64,10 @@ class GrantCallForm(forms.ModelForm):
             "public_results",
             "privacy_notice",
             "impartiality_declaration",
+            "guardian_consent_age",
+            "guardian_consents_may_follow",
+            "patron_confirmation_required",
+            "patron_obligations",
         ]
         widgets = {
             "opens_at": DateTimeLocalInput(),
@@ -73,6 +77,7 @@ class GrantCallForm(forms.ModelForm):
             "eligibility": forms.Textarea(attrs={"rows": 4, "data-char-count": ""}),
             "privacy_notice": forms.Textarea(attrs={"rows": 5, "data-char-count": ""}),
             "impartiality_declaration": forms.Textarea(attrs={"rows": 4, "data-char-count": ""}),
+            "patron_obligations": forms.Textarea(attrs={"rows": 4, "data-char-count": ""}),
         }
         help_texts = {
             "opens_at": _("Polish time (Europe/Warsaw)."),
@@ -84,6 +89,14 @@ class GrantCallForm(forms.ModelForm):
     def __init__(self, *args, publish: bool = False, **kwargs):
         self.publish = publish
         super().__init__(*args, **kwargs)
+        # A form posted without it (an older page, a script) keeps the model's default.
+        self.fields["guardian_consent_age"].required = False
+
+    def clean_guardian_consent_age(self):
+        value = self.cleaned_data.get("guardian_consent_age")
+        if value in (None, ""):
+            return self.instance.guardian_consent_age or 18
+        return value
 
     def clean(self):
         cleaned = super().clean()

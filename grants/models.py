@@ -152,6 +152,38 @@ class GrantCall(models.Model):
         blank=True,
         validators=[MaxValueValidator(120)],
     )
+    # Guardians' consents and patron organisations (applicants.consents_selectors).
+    guardian_consent_age = models.PositiveSmallIntegerField(
+        _("a guardian's consent is needed below the age of"),
+        choices=[(18, _("18 (adulthood)")), (16, _("16 (the RODO age of consent in Poland)"))],
+        default=18,
+        help_text=_(
+            "Everyone on an application's team younger than this on the day of submission "
+            "needs a parent's or guardian's consent."
+        ),
+    )
+    guardian_consents_may_follow = models.BooleanField(
+        _("guardians' consents may follow until the agreement"),
+        default=False,
+        help_text=_(
+            "Off: an application can be submitted only with every consent given. On: it can be "
+            "submitted without them, and the agreement waits for them."
+        ),
+    )
+    patron_confirmation_required = models.BooleanField(
+        _("a group's patron organisation must confirm before submission"),
+        default=False,
+        help_text=_(
+            "When an informal group names a patron organisation, its representative confirms "
+            "by a link; with this on, the group can submit only after that."
+        ),
+    )
+    patron_obligations = BoundedTextField(
+        _("what the patron organisation takes on (optional)"),
+        max_length=3000,
+        blank=True,
+        help_text=_("Shown to the representative before they confirm. Empty: the standard text."),
+    )
     max_attachments = models.PositiveSmallIntegerField(
         _("maximum number of attachments"),
         default=5,

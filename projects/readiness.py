@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from applicants.consents_selectors import guardian_consents_missing_for_agreement
 from core.formatting import format_money
 from projects.enums import PREPARING_STATES, BankAccountState, GrantState
 from projects.models import Grant
@@ -57,6 +58,8 @@ def agreement_readiness(grant: Grant) -> list[str]:
         accounts = list(grant.bank_accounts.all())
     if not any(account.state == BankAccountState.IN_USE for account in accounts):
         problems.append(_("The grantee has not given a bank account yet."))
+    # Consents the call let follow after submission (or withdrawn since) are due now.
+    problems += guardian_consents_missing_for_agreement(grant.application)
     return problems
 
 

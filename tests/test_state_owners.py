@@ -94,6 +94,12 @@ OWNERS: dict[tuple[str, str], dict[str, frozenset[str]]] = {
     ("projects/settlements.py", "settlement_transition"): {
         "Settlement": frozenset({"state", "return_received_on", "return_reference"})
     },
+    ("applicants/consents_guardian.py", "guardian_consent_transition"): {
+        "GuardianConsent": frozenset({"state", "answered_at", "revoked_at"})
+    },
+    ("applicants/consents_guardian.py", "patron_confirmation_transition"): {
+        "PatronConfirmation": frozenset({"state", "answered_at"})
+    },
     ("projects/services.py", "payment_transition"): {
         "Payment": frozenset(
             {

@@ -4,7 +4,7 @@ applications, and who applies (mounted at /applications/)."""
 from django.urls import path, register_converter
 
 from applicants.urls.converters import FormSectionConverter
-from applicants.views import applicant, team
+from applicants.views import applicant, consents, team
 
 register_converter(FormSectionConverter, "section")
 
@@ -50,6 +50,7 @@ urlpatterns = [
         name="team_hand_over",
     ),
     path("<int:pk>/submit/", applicant.SubmitView.as_view(), name="submit"),
+    path("<int:pk>/consents/", consents.TeamConsentsView.as_view(), name="consents"),
     path("<int:pk>/withdraw/", applicant.WithdrawView.as_view(), name="withdraw"),
     path(
         "<int:pk>/versions/<int:number>.pdf",

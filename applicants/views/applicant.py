@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from applicants.awards import award_notes_for
 from applicants.budget import budget_totals
+from applicants.consents_selectors import consent_summary
 from applicants.diff import FIELD_LABELS, field_as_text
 from applicants.enums import VersionPdfKind
 from applicants.forms import (
@@ -323,6 +324,7 @@ class ApplicationDetailView(OwnApplicationMixin, TemplateView):
             unread_messages=unread_messages_for(
                 user=self.request.user, application_ids=[application.pk]
             ).get(application.pk, 0),
+            consents=consent_summary(application, now=self.request.arrived_at),
         )
         if application.is_editable:
             context["progress"] = progress_for(application, arrived_at=self.request.arrived_at)
@@ -806,6 +808,7 @@ class SubmitView(OwnApplicationMixin, TemplateView):
             call=application.call,
             section=SECTIONS_BY_SLUG["submit"],
             progress=progress_for(application, arrived_at=self.request.arrived_at),
+            consents=consent_summary(application, now=self.request.arrived_at),
             totals=budget_totals(
                 (line.quantity, line.unit_cost, line.own_contribution) for line in lines
             ),

@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from applicants.consents_selectors import consent_summary
 from applicants.diff import version_diff
 from applicants.enums import ApplicationStatus, VersionPdfKind
 from applicants.forms import FormalCheckForm
@@ -62,6 +63,7 @@ class ApplicationManageView(CoordinatorMixin, TemplateView):
             diff=diff,
             timeline=application_timeline(application),
             section_history=application_section_history(application),
+            consents=consent_summary(application),
             checks=application.formal_checks.select_related("by", "version"),
         )
         if application.status == ApplicationStatus.SUBMITTED:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from applicants.consents_selectors import consent_summaries
 from applicants.exports import applications_csv_response, applications_xlsx_response
 from applicants.filters import ApplicationListFilter
 from applicants.selectors import (
@@ -87,6 +88,10 @@ class ApplicationListView(PermissionRequiredMixin, TemplateView):
         filtering = any(request.GET.getlist(name) for name in filterset.form.fields)
         paginator = Paginator(applications, APPLICATIONS_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+        summaries = consent_summaries(rows, call=call)
+        for row in rows:
+            row.consents = summaries[row.pk]  # the consents badge beside the status
         clear_url = request.path
         if sort != APPLICATION_LIST_DEFAULT_SORT:
             clear_url += f"?sort={sort}"
@@ -99,7 +104,7 @@ class ApplicationListView(PermissionRequiredMixin, TemplateView):
                 sort=sort,
                 sort_headers=sort_headers(sort),
                 page_obj=page,
-                applications=page.object_list,
+                applications=rows,
                 page_range=paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
                 counts=application_counts_for_call(call=call),
             )

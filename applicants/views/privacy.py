@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from applicants.consents_selectors import consents_about
 from applicants.forms_privacy import AccountDeleteForm
 from applicants.privacy import (
     AccountDeletionFailed,
@@ -32,6 +33,7 @@ class MyDataView(LoginRequiredMixin, TemplateView):
             summary=personal_data_summary(user=self.request.user),
             memberships=team_memberships_of(self.request.user),
             can_delete=can_delete_own_account(self.request.user),
+            guardian_consents=consents_about(user=self.request.user),
             **kwargs,
         )
 

@@ -69,6 +69,7 @@ def test_personal_data_sections_run_in_pipeline_order():
         "applicant_profile",
         "messages",
         "applications",
+        "guardians_consents",
         "reviewing",
         "decisions",
         "grants",

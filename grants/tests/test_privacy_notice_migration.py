@@ -34,5 +34,10 @@ def test_migration_drops_the_nameless_controller_from_the_old_default_only():
     GrantCall.objects.filter(pk=own.pk).update(privacy_notice="Administratorem jest Fundacja X.")
     migrate(BEFORE)
     migrate(AFTER)
-    assert GrantCall.objects.get(pk=old_default.pk).privacy_notice == DEFAULT_PRIVACY_NOTICE
-    assert GrantCall.objects.get(pk=own.pk).privacy_notice == "Administratorem jest Fundacja X."
+    assert notice(old_default) == DEFAULT_PRIVACY_NOTICE
+    assert notice(own) == "Administratorem jest Fundacja X."
+
+
+def notice(call) -> str:
+    # Only the column the migration knows: the model has fields added by later migrations.
+    return GrantCall.objects.filter(pk=call.pk).values_list("privacy_notice", flat=True).get()
