@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -231,6 +233,17 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+
+# --- Two-factor sign-in (allauth.mfa) -------------------------------------------------
+# An authenticator app (TOTP) with recovery codes, and security keys / passkeys (WebAuthn)
+# as a second factor, for everyone who wants them (/accounts/2fa/).
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# WebAuthn needs HTTPS, except on the development server (http://127.0.0.1).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Coordinators without a second factor are sent to set one up (accounts.middleware). On in the
+# production profile (DJANGO_DEBUG=0), off with debug: the demo's accounts log in with passwords.
+REQUIRE_STAFF_2FA = env_bool("MIKROGRANTY_REQUIRE_STAFF_2FA", not DEBUG)
 
 # --- Internationalisation --------------------------------------------------------
 LANGUAGE_CODE = "pl"
