@@ -249,3 +249,15 @@ def test_account_delete_removes_the_authenticators(client):
 
     assert not User.objects.filter(pk=user.pk).exists()
     assert not Authenticator.objects.exists()
+
+
+def test_two_factor_security_key_page_offers_adding_a_key(client):
+    user = UserFactory()
+    client.force_login(user)
+    confirm_password(client)
+
+    response = client.get(reverse("mfa_add_webauthn"))
+
+    assert response.status_code == 200
+    assert 'id="mfa_webauthn_add"' in response.content.decode()
+    assert 'class="navbar-brand' in response.content.decode()
