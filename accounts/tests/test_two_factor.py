@@ -237,6 +237,7 @@ def test_my_data_export_lists_methods_never_the_secret(client):
     assert data["on"] is True
     assert [m["type"] for m in data["methods"]] == ["totp", "recovery_codes"]
     assert secret not in raw
+    assert '"two_factor_sign_in"' in archive.read("README.txt").decode()
 
 
 def test_account_delete_removes_the_authenticators(client):
