@@ -4,9 +4,13 @@ and coordinators required to use it when settings.REQUIRE_STAFF_2FA is on."""
 import html
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -262,3 +266,45 @@ def test_two_factor_security_key_page_offers_adding_a_key(client):
     assert response.status_code == 200
     assert 'id="mfa_webauthn_add"' in response.content.decode()
     assert 'class="navbar-brand' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("environment", "required"),
+    [
+        ({"DJANGO_DEBUG": "0"}, True),  # the production profile
+        ({"DJANGO_DEBUG": "0", "MIKROGRANTY_REQUIRE_STAFF_2FA": "0"}, False),
+        ({"DJANGO_DEBUG": "1"}, False),  # `make run`: the demo's accounts use passwords
+    ],
+)
+def test_staff_2fa_is_on_in_the_production_profile_and_off_in_the_demo(
+    tmp_path, environment, required
+):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "MIKROGRANTY_REQUIRE_STAFF_2FA"}
+    }
+    env.update(
+        DJANGO_SECRET_KEY="k3Vq8-vX9pLr2_Zt6yWm4nB7cD1fG5hJ0sA8eQwErTyUiOpLkJhGf-test",
+        DJANGO_ALLOWED_HOSTS="example.org",
+        MIKROGRANTY_VAR_DIR=str(tmp_path),
+        **environment,
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.REQUIRE_STAFF_2FA)",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(required)
