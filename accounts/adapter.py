@@ -8,12 +8,17 @@ from allauth.account.views._password_reset import (  # where allauth keeps it (i
     INTERNAL_RESET_SESSION_KEY,
 )
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from accounts.two_factor import SECOND_FACTORS, two_factor_required
 from core.mail import email_enqueue, email_subject_prefix
+from core.selectors import programme_profile
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -51,3 +56,28 @@ class AccountAdapter(DefaultAccountAdapter):
 def forget_the_used_reset_key(sender, request, user, **kwargs) -> None:
     """Drop the reset key allauth parked in the session: once used it must not be kept anywhere."""
     request.session.pop(INTERNAL_RESET_SESSION_KEY, None)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Two-factor sign-in: the authenticator app names our service; a coordinator who must use
+    two-factor sign-in cannot remove their last second factor."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "Coordinators must keep two-factor sign-in on. Add a security key or another "
+            "authenticator first, then remove this one."
+        ),
+    }
+
+    def get_totp_issuer(self) -> str:
+        return programme_profile().site_name
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        user = authenticator.user
+        if not two_factor_required(user=user):
+            return True
+        others = Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTORS).exclude(
+            pk=authenticator.pk
+        )
+        return others.exists()

@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import adapter  # noqa: F401 (connects the allauth signal receiver it defines)
+        from accounts.privacy import register_sections
+
+        register_sections()

@@ -3,6 +3,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from accounts.rules import is_coordinator
+from accounts.two_factor import two_factor_enabled, two_factor_required
 
 
 def roles(request) -> dict:
@@ -13,5 +14,12 @@ def roles(request) -> dict:
     return {
         "is_coordinator": SimpleLazyObject(
             lambda: bool(user and user.is_authenticated and is_coordinator.test(user))
-        )
+        ),
+        # Whether this person must use two-factor sign-in (coordinators, in production).
+        "two_factor_required": SimpleLazyObject(
+            lambda: bool(user and user.is_authenticated and two_factor_required(user=user))
+        ),
+        "two_factor_enabled": SimpleLazyObject(
+            lambda: bool(user and user.is_authenticated and two_factor_enabled(user=user))
+        ),
     }

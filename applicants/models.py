@@ -799,6 +799,8 @@ class SectionSave(models.Model):
         from applicants.diff import FIELD_LABELS  # diff reads the snapshot, which reads models
 
         return [str(FIELD_LABELS.get(name, name)) for name in self.fields]
+
+
 # Guardians' consents and patron confirmations live in their own module (issue 13).
 from applicants.consents_models import (  # noqa: E402, F401 -- registered as this app's models
     GuardianConsent,

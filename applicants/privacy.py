@@ -57,6 +57,8 @@ data.json
     Twoje dane w formacie JSON (można go otworzyć w edytorze tekstu):
     - "account": konto — adres e-mail, imię i nazwisko, język, data
       założenia konta, ostatnie logowanie, adresy e-mail i czy są potwierdzone;
+    - "two_factor_sign_in": czy logowanie dwuetapowe jest włączone i jakich
+      metod używasz (kiedy dodane, kiedy ostatnio użyte) — bez kluczy i kodów;
     - "applicant_profile": profil wnioskodawcy i członkowie grupy (jeśli są);
     - "applications": Twoje wnioski — status, numer referencyjny, wszystkie
       pola tekstowe, budżet, harmonogram, odpowiedzi, historia zmian statusu

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -217,8 +219,6 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # E-mail subjects start with the service's name from the programme profile (accounts.adapter).
-# Failed logins: at most 5 per account per 5 minutes and 10 per IP per minute.
-# allauth's other per-IP limits stay at its defaults (e.g. 30 logins per IP per minute).
 # Behind a reverse proxy every request comes from the proxy's address, and those
 # per-IP limits would count the whole site as one visitor: on deadline day the
 # 31st applicant of the minute could not log in. DJANGO_TRUSTED_PROXY_COUNT is the
@@ -226,12 +226,33 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # gunicorn); 0, the default, ignores the header, which anyone can forge when no proxy
 # of ours sets it.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# A class of about 30 signing up, confirming and logging in from one school's address within
+# ten minutes fits (accounts/tests/test_rate_limits.py), while FAILED logins stay throttled
+# per account (5 in 5 minutes) and per address (20 a minute). Logins per address (failed or
+# not): 90 a minute. Sign-ups per address: "signup_address" (ours: grants.forms_workshop),
+# which a sign-up through an open workshop's link skips, and "signup" (allauth's, counting
+# every sign-up attempt), the ceiling that holds even then. allauth's other limits stay at
+# its defaults.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
-    "signup": "20/m/ip",
+    "login": "90/m/ip",
+    "login_failed": "20/m/ip,5/5m/key",
+    "signup": "300/h/ip",
+    "signup_address": "40/10m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+ACCOUNT_FORMS = {"signup": "grants.forms_workshop.WorkshopSignupForm"}
+
+# --- Two-factor sign-in (allauth.mfa) -------------------------------------------------
+# An authenticator app (TOTP) with recovery codes, and security keys / passkeys (WebAuthn)
+# as a second factor, for everyone who wants them (/accounts/2fa/).
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# WebAuthn needs HTTPS, except on the development server (http://127.0.0.1).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Coordinators without a second factor are sent to set one up (accounts.middleware). On in the
+# production profile (DJANGO_DEBUG=0), off with debug: the demo's accounts log in with passwords.
+REQUIRE_STAFF_2FA = env_bool("MIKROGRANTY_REQUIRE_STAFF_2FA", not DEBUG)
 
 # --- Internationalisation --------------------------------------------------------
 LANGUAGE_CODE = "pl"

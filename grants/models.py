@@ -608,5 +608,53 @@ class CallIndicator(CallPart):
         return self.name
 
 
+class WorkshopQuerySet(models.QuerySet):
+    def running(self, *, at=None):
+        """Workshops whose window is open at `at` (now): not ended early, not past their end."""
+        at = at or timezone.now()
+        return self.filter(ended_at__isnull=True, opened_at__lte=at, until__gt=at)
+
+
+class Workshop(models.Model):
+    """A few hours in which a call's workshop link lets a whole room sign up from one address.
+
+    The row is the record: who opened it, when and until when, who ended it early and when,
+    and how many accounts were made through its link (grants.workshops).
+    """
+
+    call = models.ForeignKey(
+        GrantCall, verbose_name=_("call"), on_delete=models.CASCADE, related_name="workshops"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    until = models.DateTimeField(_("open until"))
+    ended_at = models.DateTimeField(_("ended early at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sign_ups = models.PositiveIntegerField(_("accounts made through the link"), default=0)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        ordering = ["-opened_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.call} {self.opened_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def closes_at(self):
+        """When the window closed or will close: the end, or the early end."""
+        return self.ended_at or self.until
+
+    def is_running(self, *, at=None) -> bool:
+        at = at or timezone.now()
+        return self.ended_at is None and self.opened_at <= at < self.until
+
+
 # The call page's documents and FAQ, in a module of their own; imported here so Django finds them.
 from grants.call_documents import CallDocument, FaqEntry  # noqa: E402, F401 (they need CallPart above)

@@ -86,6 +86,8 @@ def bench_environment(var_dir: Path, port: int) -> dict:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_SECURE_COOKIES": "0",
+            # Its coordinators log in with a password (no authenticator app in a benchmark).
+            "MIKROGRANTY_REQUIRE_STAFF_2FA": "0",
             "MIKROGRANTY_VAR_DIR": str(var_dir),
             "DJANGO_EMAIL": "file",
             "DJANGO_LOG_LEVEL": "ERROR",

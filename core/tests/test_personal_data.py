@@ -66,6 +66,7 @@ def test_person_redact_data_reaches_every_string_in_json():
 def test_personal_data_sections_run_in_pipeline_order():
     assert [section.name for section in sections()] == [
         "account",
+        "two_factor_sign_in",
         "applicant_profile",
         "messages",
         "applications",

@@ -24,6 +24,7 @@ def manage_urls(call):
         reverse("manage:call_create"),
         reverse("manage:call_edit", args=[call.pk]),
         reverse("manage:call_close", args=[call.pk]),
+        reverse("manage:call_workshop", args=[call.pk]),
     ]
 
 

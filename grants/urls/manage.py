@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from grants.views import manage
+from grants.views import manage, workshop
 
 app_name = "manage"
 
@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/", manage.CallEditView.as_view(), name="call_edit"),
     path("<int:pk>/close/", manage.CallCloseView.as_view(), name="call_close"),
     path("<int:pk>/archive/", manage.CallArchiveView.as_view(), name="call_archive"),
+    path("<int:pk>/workshop/", workshop.WorkshopManageView.as_view(), name="call_workshop"),
     path("<int:pk>/parts/<slug:part>/", manage.CallPartsEditView.as_view(), name="call_parts"),
 ]

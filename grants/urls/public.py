@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from grants.views import public
+from grants.views import public, workshop
 
 app_name = "grants"
 
@@ -13,4 +13,6 @@ urlpatterns = [
         public.CallDocumentDownloadView.as_view(),
         name="call_document",
     ),
+    # The link a coordinator gives the room while workshop mode is on (grants.workshops).
+    path("<slug:slug>/workshop/", workshop.WorkshopJoinView.as_view(), name="workshop_join"),
 ]

@@ -66,6 +66,7 @@ from grants.services import (
     call_save,
 )
 from grants.usage import call_part_usage
+from grants.workshops import workshop_running_for_call
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,7 @@ class CallEditView(CoordinatorRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         if context["call"].pk:
             context["part_links"] = call_part_links(context["call"])
+            context["workshop"] = workshop_running_for_call(call=context["call"])
         return context
 
     def get(self, request, *args, **kwargs):
