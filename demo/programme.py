@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.enums import COORDINATORS_GROUP
@@ -26,8 +27,10 @@ from accounts.models import User
 from applicants.enums import VersionPdfStatus
 from applicants.models import Application, VersionPdf
 from applicants.pdf_copies import version_pdfs_sweep
+from core.enums import EmailState
 from core.logos import logo_checked
-from core.models import ProgrammeProfile
+from core.mail import email_transition
+from core.models import OutgoingEmail, ProgrammeProfile
 from core.services import programme_profile_save
 from decisions.models import DecisionLetter
 from demo.applications import demo_applications_load
@@ -437,6 +440,24 @@ def _catch_up(call: GrantCall, *, by: User) -> None:
         call_decide(call=call, by=by)
 
 
+# What the young teams' demo queues (invitations, consent links, message notices): in the
+# demo's story these went out when the rows were made, so none goes out now.
+YOUNG_TEAMS_EMAILS = Q(kind__startswith="conversations/") | Q(
+    kind__in=[
+        "applicants/team_invitation",
+        "applicants/guardian_consent",
+        "applicants/patron_confirmation",
+    ]
+)
+
+
+def _young_teams_emails_sent() -> None:
+    """Through the outbox's own moves, so the queued tasks find them sent and send nothing."""
+    for email in OutgoingEmail.objects.filter(YOUNG_TEAMS_EMAILS, state=EmailState.QUEUED):
+        email_transition(email, EmailState.SENDING)
+        email_transition(email, EmailState.SENT)
+
+
 @transaction.atomic
 def demo_load() -> dict[str, object]:
     """Create or refresh the demo people, calls and applications; running it twice changes nothing more."""
@@ -499,6 +520,7 @@ def demo_load() -> dict[str, object]:
     demo_call_documents_load(calls=calls, coordinator=coordinator)
     demo_team_load(calls=calls, password=DEMO_PASSWORD)
     demo_consents_load(calls=calls, password=DEMO_PASSWORD)  # issue 13: guardians, patrons
+    _young_teams_emails_sent()
     # Every submitted version's PDF copies are queued for the task worker (`make run`
     # starts one): the new ones by the submissions above, those of a demo loaded
     # before copies were stored here.

@@ -4,8 +4,8 @@ an invitation still waiting for its answer. Built through the team's services, a
     from demo.team import demo_team
     team = demo_team()  # after the demo is loaded: the application, its lead and editors
 
-The 16-year-old editor (born 16 years before the demo's today) is the one a guardian's
-consent is for; the other editor is an adult.
+The 16-year-old editor (born 16 years before the demo's today) needs a guardian's consent,
+and his mother has given it through the e-mailed link; the other editor is an adult.
 """
 
 from dataclasses import dataclass
@@ -17,8 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from applicants.consents_enums import GuardianConsentState
+from applicants.consents_guardian import guardian_consent_answer, guardian_consent_request
 from applicants.enums import ApplicantKind, ApplicationStatus
-from applicants.models import ApplicantProfile, Application, ApplicationMember, TeamInvitation
+from applicants.models import (
+    ApplicantProfile,
+    Application,
+    ApplicationMember,
+    GuardianConsent,
+    TeamInvitation,
+)
 from applicants.services import application_start, application_update, profile_save
 from applicants.team import invitation_accept, team_invite
 from grants.models import GrantCall
@@ -27,6 +35,8 @@ TEAM_TITLE = "Szkolny ogród deszczowy"
 LEAD_EMAIL = "maja.wrona@example.org"
 MINOR_EDITOR_EMAIL = "tymon.kaczmarek@example.org"
 ADULT_EDITOR_EMAIL = "zofia.lis@example.org"
+GUARDIAN_NAME = "Renata Kaczmarek"  # Tymon's mother
+GUARDIAN_EMAIL = "renata.kaczmarek@example.org"
 INVITED_EMAIL = "igor.nowicki@example.org"  # invited, no answer yet (and no account)
 
 PEOPLE = {
@@ -108,6 +118,9 @@ def demo_team_load(*, calls: dict[str, GrantCall], password: str) -> DemoTeam | 
         ).first()
         if application is None:
             application = application_start(call=call, applicant=lead, eligibility_answers={})
+            # Its history starts when it was made, as every demo application's does.
+            first = application.status_changes.order_by("at", "pk").first()
+            Application.objects.filter(pk=application.pk).update(created_at=first.at)
             application_update(application=application, fields=TEXTS)
             for email, born in (
                 (MINOR_EDITOR_EMAIL, born_years_ago(16, today)),
@@ -121,7 +134,26 @@ def demo_team_load(*, calls: dict[str, GrantCall], password: str) -> DemoTeam | 
                     date_of_birth=born,
                 )
             team_invite(application=application, email=INVITED_EMAIL, by=lead)
+        _guardian_consented(application, child=users[MINOR_EDITOR_EMAIL], by=lead)
     return demo_team()
+
+
+def _guardian_consented(application: Application, *, child: User, by: User) -> None:
+    """The 16-year-old's mother got the e-mailed link and consented (the call asks consent
+    below 18)."""
+    consent = GuardianConsent.objects.filter(application=application, child=child).first()
+    if consent is None:
+        consent = guardian_consent_request(
+            application=application,
+            child_id=child.pk,
+            guardian_name=GUARDIAN_NAME,
+            guardian_email=GUARDIAN_EMAIL,
+            by=by,
+        )
+    if consent.state == GuardianConsentState.REQUESTED:
+        guardian_consent_answer(
+            consent=consent, give=True, signed_name=GUARDIAN_NAME, now=timezone.now()
+        )
 
 
 def demo_team() -> DemoTeam | None:

@@ -16,14 +16,16 @@ def call_list_public() -> QuerySet[GrantCall]:
     return GrantCall.objects.public().with_criteria_count().order_by("closes_at", "pk")
 
 
-def call_get_public(*, slug: str) -> GrantCall:
-    """One published call with its criteria, documents and FAQ; 404 for drafts and unknown slugs."""
-    queryset = GrantCall.objects.public().prefetch_related(
-        Prefetch("criteria", queryset=Criterion.objects.order_by("position", "pk")),
-        Prefetch("documents", queryset=CallDocument.objects.order_by("position", "pk")),
-        Prefetch("faq_entries", queryset=FaqEntry.objects.order_by("position", "pk")),
-    )
-    return get_object_or_404(queryset, slug=slug)
+def call_get_public(*, slug: str, with_documents: bool = False) -> GrantCall:
+    """One published call with its criteria (and, `with_documents`, its documents and FAQ, for
+    the pages that show them); 404 for drafts and unknown slugs."""
+    prefetches = [Prefetch("criteria", queryset=Criterion.objects.order_by("position", "pk"))]
+    if with_documents:
+        prefetches += [
+            Prefetch("documents", queryset=CallDocument.objects.order_by("position", "pk")),
+            Prefetch("faq_entries", queryset=FaqEntry.objects.order_by("position", "pk")),
+        ]
+    return get_object_or_404(GrantCall.objects.public().prefetch_related(*prefetches), slug=slug)
 
 
 def call_document_for_download(*, slug: str, document_pk: int, drafts_too: bool) -> CallDocument:

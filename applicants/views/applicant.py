@@ -135,7 +135,7 @@ class ApplyView(LoginRequiredMixin, TemplateView):
     template_name = "applicants/apply.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.call = call_get_public(slug=kwargs["slug"])
+        self.call = call_get_public(slug=kwargs["slug"], with_documents=True)
         if request.user.is_authenticated:
             existing = live_application(call=self.call, applicant=request.user)
             if existing:

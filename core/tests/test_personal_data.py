@@ -71,6 +71,7 @@ def test_personal_data_sections_run_in_pipeline_order():
         "messages",
         "applications",
         "guardians_consents",
+        "team",
         "reviewing",
         "decisions",
         "grants",

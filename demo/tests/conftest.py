@@ -26,7 +26,8 @@ DROP_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
 FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Our apps, and allauth's verified addresses; not the sessions, the task queue or the cache.
 THE_STORY = {
-    *("core", "accounts", "grants", "applicants", "reviews", "decisions", "projects"),
+    *("core", "accounts", "grants", "applicants", "conversations", "reviews", "decisions"),
+    "projects",
     "account",
 }
 

@@ -90,5 +90,5 @@ class LoadedDemoTests(TestCase):
         for email in re.findall(r"`([\w.]+@example\.org)`", demo):
             if not email.startswith(("mloda.", "mlody.")):  # "… up to 40" stands for the rest
                 self.assertTrue(User.objects.filter(email=email).exists(), email)
-        for slug, count in (("klimat-w-sasiedztwie", 28), ("rowerowa-szkola", 15)):
+        for slug, count in (("klimat-w-sasiedztwie", 29), ("rowerowa-szkola", 15)):
             self.assertEqual(Application.objects.filter(call__slug=slug).count(), count)

@@ -43,7 +43,7 @@ class CallDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        call = call_get_public(slug=self.kwargs["slug"])
+        call = call_get_public(slug=self.kwargs["slug"], with_documents=True)
         criteria = list(call.criteria.all())
         context.update(
             call=call,
