@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from applicants.enums import ApplicantKind
 from applicants.models import ApplicantProfile
 from applicants.tests.builders import complete_draft, profile_for
 from core.models import OutgoingEmail
@@ -43,3 +44,22 @@ def outbox_link(kind: str, to: str) -> str:
     match = re.search(r"https?://[^/\s]+(/confirm/\S+/)", body)
     assert match, body
     return match.group(1)
+
+
+def group_draft(*, call=None, patron="Młodzieżowy Dom Kultury w Lublinie"):
+    """A draft of an informal group (three adults) naming its patron organisation."""
+    user = UserFactory(full_name="Ala Zielona")
+    ApplicantProfile.objects.create(
+        user=user,
+        kind=ApplicantKind.GROUP,
+        contact_name="Ala Zielona",
+        group_name="Zielone Bałuty",
+        patron_organisation=patron,
+        street="ul. Lipowa 5",
+        postcode="20-001",
+        city="Lublin",
+    )
+    user.applicant_profile.members.create(full_name="Ala Zielona", age=19, is_leader=True)
+    user.applicant_profile.members.create(full_name="Bartek Zielony", age=19)
+    user.applicant_profile.members.create(full_name="Celina Zielona", age=20)
+    return draft_with_lead_born(None, call=call, user=user)

@@ -28,6 +28,7 @@ from applicants.tests.builders import CONSENTS
 from applicants.tests.consent_helpers import (
     born_days_from_birthday,
     draft_with_lead_born,
+    group_draft,
     outbox_link,
 )
 from applicants.tests.factories import ApplicationMemberFactory
@@ -386,24 +387,6 @@ def test_an_editor_of_the_team_may_ask_for_their_own_guardians_consent(client):
 
 
 # --- Patron organisations ----------------------------------------------------------------------
-
-
-def group_draft(*, call=None, patron="Młodzieżowy Dom Kultury w Lublinie"):
-    user = UserFactory(full_name="Ala Zielona")
-    ApplicantProfile.objects.create(
-        user=user,
-        kind=ApplicantKind.GROUP,
-        contact_name="Ala Zielona",
-        group_name="Zielone Bałuty",
-        patron_organisation=patron,
-        street="ul. Lipowa 5",
-        postcode="20-001",
-        city="Lublin",
-    )
-    user.applicant_profile.members.create(full_name="Ala Zielona", age=19, is_leader=True)
-    user.applicant_profile.members.create(full_name="Bartek Zielony", age=19)
-    user.applicant_profile.members.create(full_name="Celina Zielona", age=20)
-    return draft_with_lead_born(None, call=call, user=user)
 
 
 def ask_patron(client, application, email="mdk@example.org"):
