@@ -71,6 +71,8 @@ def test_coordinator_fills_in_the_programme_profile_and_the_header_shows_the_log
     # The header shows the logo (loaded, not a broken image) on this and every page.
     logo = page.locator("header img.navbar-logo")
     expect(logo).to_be_visible()
+    # Visible is not loaded: wait until the browser is done with it (loaded or broken).
+    page.wait_for_function("document.querySelector('header img.navbar-logo').complete")
     assert page.evaluate("document.querySelector('header img.navbar-logo').naturalWidth") > 0
     expect(page.locator("#profile-history")).to_contain_text("Katarzyna Nowicka")
     axe(page, "programme profile")
