@@ -112,16 +112,8 @@ def _ask_guardian(application, user, *, guardian: str, email: str) -> GuardianCo
 
 
 def demo_consents_load(*, calls: dict[str, GrantCall], password: str) -> None:
-    from demo.projects import (
-        _story_at,  # demo.projects imports demo.applications, which imports this module
-    )
-
-    # The links' e-mails count as sent, like every e-mail of the demo: none goes out now.
-    with _story_at(None):
-        _demo_consents(calls=calls, password=password)
-
-
-def _demo_consents(*, calls: dict[str, GrantCall], password: str) -> None:
+    """The links' e-mails count as sent, like every e-mail of the demo (demo.programme runs
+    this inside demo.projects' _story_at): none goes out now."""
     call = calls["open"]
     password_hash = make_password(password, salt="aktywnidlaklimatu")
 

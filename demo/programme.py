@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.enums import COORDINATORS_GROUP
@@ -27,10 +26,8 @@ from accounts.models import User
 from applicants.enums import VersionPdfStatus
 from applicants.models import Application, VersionPdf
 from applicants.pdf_copies import version_pdfs_sweep
-from core.enums import EmailState
 from core.logos import logo_checked
-from core.mail import email_transition
-from core.models import OutgoingEmail, ProgrammeProfile
+from core.models import ProgrammeProfile
 from core.services import programme_profile_save
 from decisions.models import DecisionLetter
 from demo.applications import demo_applications_load
@@ -38,7 +35,7 @@ from demo.call_documents import demo_call_documents_load
 from demo.consents import demo_consents_load
 from demo.conversations import demo_conversations_load
 from demo.decisions import demo_decisions_load
-from demo.projects import demo_projects_load
+from demo.projects import _story_at, demo_projects_load
 from demo.reviews import demo_reviews_load
 from demo.team import demo_team_load
 from grants.enums import CallStatus
@@ -440,24 +437,6 @@ def _catch_up(call: GrantCall, *, by: User) -> None:
         call_decide(call=call, by=by)
 
 
-# What the young teams' demo queues (invitations, consent links, message notices): in the
-# demo's story these went out when the rows were made, so none goes out now.
-YOUNG_TEAMS_EMAILS = Q(kind__startswith="conversations/") | Q(
-    kind__in=[
-        "applicants/team_invitation",
-        "applicants/guardian_consent",
-        "applicants/patron_confirmation",
-    ]
-)
-
-
-def _young_teams_emails_sent() -> None:
-    """Through the outbox's own moves, so the queued tasks find them sent and send nothing."""
-    for email in OutgoingEmail.objects.filter(YOUNG_TEAMS_EMAILS, state=EmailState.QUEUED):
-        email_transition(email, EmailState.SENDING)
-        email_transition(email, EmailState.SENT)
-
-
 @transaction.atomic
 def demo_load() -> dict[str, object]:
     """Create or refresh the demo people, calls and applications; running it twice changes nothing more."""
@@ -516,11 +495,13 @@ def demo_load() -> dict[str, object]:
         _catch_up(call, by=coordinator)
     # After the award: grant terms for every call, the decided calls' grants on their way.
     grants = demo_projects_load(calls=calls, coordinator=coordinator, password=DEMO_PASSWORD)
-    demo_conversations_load(calls=calls, coordinator=coordinator)
-    demo_call_documents_load(calls=calls, coordinator=coordinator)
-    demo_team_load(calls=calls, password=DEMO_PASSWORD)
-    demo_consents_load(calls=calls, password=DEMO_PASSWORD)  # issue 13: guardians, patrons
-    _young_teams_emails_sent()
+    # Young teams: what these steps e-mail (invitations, consent links, message notices)
+    # went out back then, so none goes out now.
+    with _story_at(None):
+        demo_conversations_load(calls=calls, coordinator=coordinator)
+        demo_call_documents_load(calls=calls, coordinator=coordinator)
+        demo_team_load(calls=calls, password=DEMO_PASSWORD)
+        demo_consents_load(calls=calls, password=DEMO_PASSWORD)
     # Every submitted version's PDF copies are queued for the task worker (`make run`
     # starts one): the new ones by the submissions above, those of a demo loaded
     # before copies were stored here.
