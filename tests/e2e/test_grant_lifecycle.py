@@ -183,6 +183,7 @@ def individual_prepares(page, base, grant, axe, screenshot) -> None:
     expect(page.locator(".alert-success").first).to_contain_text("Konto zapisane")
 
     page.get_by_role("link", name="Wskaż, kto podpisze").click()
+    page.wait_for_url("**/signatories/")
     axe(page, "signatories: an individual")
     page.get_by_role("button", name="Podpisuję umowę sam(a)").click()
     expect(page.locator("[data-signatories]")).to_contain_text("Maja Zielińska")
