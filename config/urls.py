@@ -14,6 +14,7 @@ one pattern, and that no prefix below repeats or starts another).
                      /messages/              conversations/urls/team.py   conversations:
     grantee          /projects/              projects/urls/grantee.py     projects:
     any signed-in    /start/                 core/views.py                start
+                     /pdf/<key>/             core/pdf_views.py            rendered_pdf
                      /my-data/               applicants/urls/account.py   privacy:
     reviewer         /reviews/               reviews/urls/reviewer.py     reviews:
     coordinators     /manage/                grants/views/manage.py       manage_root
@@ -41,6 +42,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from core.pdf_views import RenderedPdfView
 from core.views import FaviconRedirect, MovedPermanently, ProgrammeLogoView, StartView
 from grants.views.manage import ManageStartView
 from grants.views.programme import PrivacyNoticeView
@@ -51,6 +53,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     # Where everyone lands after logging in (their most urgent role's start page).
     path("start/", StartView.as_view(), name="start"),
+    path("pdf/<str:key>/", RenderedPdfView.as_view(), name="rendered_pdf"),
     path("calls/", include("grants.urls.public")),
     path("results/", include("decisions.urls.public")),
     path("outcomes/", include("projects.urls.public")),

@@ -16,6 +16,11 @@ class CoreConfig(AppConfig):
 
         register_sections()
 
+        from core.pdf_renders import rendered_pdfs_sweep
+        from core.signals import housekeeping_ran
+
+        housekeeping_ran.connect(rendered_pdfs_sweep, dispatch_uid="core-rendered-pdfs-sweep")
+
         def forget_the_cached_profile(**kwargs) -> None:
             """Now (this process sees the change at once) and after commit (another process
             may have cached the old row before this one committed)."""

@@ -40,3 +40,26 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordination")
     REVIEWER = "reviewer", _("Your reviews")
     APPLICANT = "applicant", _("Your applications")
+
+
+class RenderedPdfState(models.TextChoices):
+    """A PDF a page asked a task worker for (core.pdf_renders): waiting, being rendered, stored."""
+
+    PENDING = "pending", _("Waiting to be prepared")
+    RENDERING = "rendering", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+# Rendered once, then only served. A worker that died mid-render leaves RENDERING: it goes
+# back to PENDING (queued again). A failed render stays failed: the same document fails again.
+RENDERED_PDF_TRANSITIONS: dict[str, set[str]] = {
+    RenderedPdfState.PENDING: {RenderedPdfState.RENDERING},
+    RenderedPdfState.RENDERING: {
+        RenderedPdfState.READY,
+        RenderedPdfState.FAILED,
+        RenderedPdfState.PENDING,
+    },
+    RenderedPdfState.READY: set(),
+    RenderedPdfState.FAILED: set(),
+}

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.enums import EmailState
+from core.enums import EmailState, RenderedPdfState
 from core.validators import nip_formatted, validate_krs, validate_nip, validate_postcode
 
 
@@ -225,3 +225,70 @@ class ProgrammeProfile(models.Model):
                 % {"email": self.privacy_contact_email}
             )
         return " ".join(sentences)
+
+
+def rendered_pdf_path(instance: "RenderedPdf", filename: str) -> str:
+    return f"rendered/{instance.key[:2]}/{instance.key}.pdf"
+
+
+class RenderedPdf(models.Model):
+    """A PDF a page asked for (a preview), rendered once by a task worker and then only served.
+
+    `key` is the SHA-256 of who asked and of everything that makes the document
+    (its HTML and the renderer's options): asking again for the same document
+    finds this row, whatever its state, and never renders it again. The HTML is
+    kept until the worker has rendered it, then erased. Owned by core.pdf_renders.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,  # housekeeping deletes the row and its file soon after
+        related_name="rendered_pdfs",
+    )
+    html = models.TextField(blank=True)
+    options = models.JSONField(default=dict, blank=True)
+    filename = models.CharField(max_length=200)
+    state = models.CharField(
+        max_length=16, choices=RenderedPdfState.choices, default=RenderedPdfState.PENDING
+    )
+    file = models.FileField(upload_to=rendered_pdf_path, max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rendered PDF")
+        verbose_name_plural = _("rendered PDFs")
+        indexes = [models.Index(fields=["created_at"], name="core_renderedpdf_created")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.state})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == RenderedPdfState.READY and bool(self.file)
+
+    @property
+    def is_failed(self) -> bool:
+        return self.state == RenderedPdfState.FAILED
+
+
+class RenderedPdfChange(models.Model):
+    """The audit trail of a RenderedPdf's state: every move, when, and why."""
+
+    pdf = models.ForeignKey(RenderedPdf, on_delete=models.CASCADE, related_name="changes")
+    old_state = models.CharField(max_length=16, choices=RenderedPdfState.choices)
+    new_state = models.CharField(max_length=16, choices=RenderedPdfState.choices)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old_state} → {self.new_state}"

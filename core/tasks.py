@@ -22,6 +22,14 @@ HOUSEKEEPING_INTERVAL = timedelta(hours=1)
 
 
 @task()
+def render_stored_pdf(*, rendered_pdf_id: int) -> bool:
+    """Render and store a PDF a page asked for (core.pdf_renders), once: whether this run rendered it."""
+    from core.pdf_renders import rendered_pdf_render
+
+    return rendered_pdf_render(rendered_pdf_id=rendered_pdf_id) is not None
+
+
+@task()
 def send_email(*, email_id: int) -> bool:
     """Send the stored message `email_id` once; its text is erased when sent.
 

@@ -16,7 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.deadlines import deadline_in
+from core.models import RenderedPdf
 from core.pdf import RenderFailed, render_pdf
+from core.pdf_renders import pdf_render_request, rendered_pdf_stored
 from decisions.enums import AWARD_LETTER_KINDS, LetterKind
 from decisions.feedback import CriterionFeedback, ReviewFeedback
 from decisions.letters import (
@@ -109,11 +111,12 @@ def _sample_feedback(call: GrantCall, sample: dict) -> ReviewFeedback:
     )
 
 
-def render_preview_pdf(call: GrantCall, kind: str, language: str, body: str) -> bytes:
-    """A PDF of `body` as a letter of `kind` to a made-up applicant, for the template editor.
+def preview_document(call: GrantCall, kind: str, language: str, body: str) -> tuple[str, dict]:
+    """The HTML of `body` as a letter of `kind` to a made-up applicant, and the renderer's
+    options for it (title, author, language, time limit), for the template editor.
 
     Uses the call's criteria (or two sample ones) and sample amounts, reviews and
-    justification; reads and writes no application.
+    justification; reads and writes no application. Quick: nothing is rendered.
     """
     language = language_code(language)
     if kind not in LetterKind.values:
@@ -147,46 +150,78 @@ def render_preview_pdf(call: GrantCall, kind: str, language: str, body: str) -> 
             preview=True,
         )
         html = letter_html(body, context)
-    return render_pdf(
-        html,
-        title=f"{context['number']} – {context['title']}",
-        author=context["operator"],
-        language=language,
-        timeout=settings.PDF_PREVIEW_TIMEOUT,  # rendered while the coordinator waits
+    return html, {
+        "title": f"{context['number']} – {context['title']}",
+        "author": context["operator"],
+        "language": language,
+        "timeout": settings.PDF_PREVIEW_TIMEOUT,
+    }
+
+
+def render_preview_pdf(call: GrantCall, kind: str, language: str, body: str) -> bytes:
+    """A PDF of `body` as a letter of `kind` to a made-up applicant (preview_document), rendered here."""
+    html, options = preview_document(call, kind, language, body)
+    return render_pdf(html, **options)
+
+
+# --- Checks before saving, and the preview ---------------------------------------------------
+
+
+def _refusal(exc: BaseException) -> ValidationError:
+    if isinstance(exc, RecursionError):
+        cause = _("it is nested too deeply")
+    elif isinstance(exc, RenderFailed):  # too slow or too big for the bounded renderer
+        cause = _("it is too long or too complex to render")
+    else:
+        cause = str(exc) or type(exc).__name__
+    return ValidationError(
+        {
+            "body": _(
+                "No letter could be made from this text (%(cause)s). Nothing was saved: "
+                "correct the text and save it again."
+            )
+            % {"cause": cause[:300]}
+        },
+        code="render",
     )
 
 
-# --- Checks before saving --------------------------------------------------------------------
-
-
-def letter_text_check(*, call: GrantCall, kind: str, language: str, body: str) -> bytes:
-    """The test PDF of `body`; ValidationError (on "body") if it's too long, too deeply nested, or doesn't render.
+def letter_text_check(*, call: GrantCall, kind: str, language: str, body: str, by=None) -> None:
+    """ValidationError (on "body") if `body` is too long, too deeply nested, or doesn't render.
 
     The test render is the real one: the call's placeholders and criteria, a
     sample decision of this kind, the PDF renderer. Whatever it raises is
-    reported, in the coordinator's words, beside the text.
+    reported, in the coordinator's words, beside the text. A text `by` has
+    just previewed, unchanged, was rendered by a task worker already: that
+    render is the proof, and it isn't rendered again.
     """
     if problems := letter_text_problems(body):
         raise ValidationError({"body": problems}, code="bounds")
     try:
-        return render_preview_pdf(call, kind, language, body)
+        html, options = preview_document(call, kind, language, body)
+        if by is not None and rendered_pdf_stored(html=html, by=by, **options):
+            return
+        render_pdf(html, **options)
     except Exception as exc:
-        if isinstance(exc, RecursionError):
-            cause = _("it is nested too deeply")
-        elif isinstance(exc, RenderFailed):  # too slow or too big for the bounded renderer
-            cause = _("it is too long or too complex to render")
-        else:
-            cause = str(exc) or type(exc).__name__
-        raise ValidationError(
-            {
-                "body": _(
-                    "No letter could be made from this text (%(cause)s). Nothing was saved: "
-                    "correct the text and save it again."
-                )
-                % {"cause": cause[:300]}
-            },
-            code="render",
-        ) from exc
+        raise _refusal(exc) from exc
+
+
+def letter_preview_request(
+    *, call: GrantCall, kind: str, language: str, body: str, by
+) -> RenderedPdf:
+    """Ask a task worker for the PDF of `body` as a sample letter (core.pdf_renders); never
+    renders here. ValidationError (on "body") for a text too long or too deeply nested, or
+    one that makes no letter at all."""
+    body = body.replace("\r\n", "\n")  # as saved: a preview, then a save, render it once
+    if problems := letter_text_problems(body):
+        raise ValidationError({"body": problems}, code="bounds")
+    try:
+        html, options = preview_document(call, kind, language, body)
+    except Exception as exc:
+        raise _refusal(exc) from exc
+    return pdf_render_request(
+        html=html, filename=f"preview-{kind}-{language_code(language)}.pdf", by=by, **options
+    )
 
 
 # --- The call's own texts --------------------------------------------------------------------
@@ -225,7 +260,7 @@ def letter_template_save(
     raises ValidationError and the stored text stays as it was.
     """
     body = body.replace("\r\n", "\n")
-    letter_text_check(call=call, kind=kind, language=language, body=body)
+    letter_text_check(call=call, kind=kind, language=language, body=body, by=by)
     with transaction.atomic():
         template = LetterTemplate.objects.select_for_update().filter(
             call=call, kind=kind, language=language

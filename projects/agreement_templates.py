@@ -17,7 +17,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applicants.budget import line_total
+from core.models import RenderedPdf
 from core.pdf import RenderFailed
+from core.pdf_renders import pdf_render_request, rendered_pdf_stored
 from decisions.letters import WARSAW, language_code, letter_text_problems
 from grants.models import GrantCall
 from projects.agreements import (
@@ -98,11 +100,12 @@ SAMPLE_ADDRESS = ["ul. Lipowa 5/12", "20-001 Lublin"]
 SAMPLE_IBAN = "PL61109010140000071219812874"
 
 
-def render_agreement_preview_pdf(
+def agreement_preview_document(
     call: GrantCall, language: str, body: str, *, terms: CallGrantTerms | None = None
-) -> bytes:
-    """A PDF of `body` as the agreement of a made-up grantee, with the call's terms (or `terms`
-    as the coordinator is editing them). Reads and writes no grant."""
+) -> tuple[str, dict]:
+    """The HTML of `body` as the agreement of a made-up grantee, with the call's terms (or
+    `terms` as the coordinator is editing them), and its context. Reads and writes no grant;
+    renders nothing."""
     language = language_code(language)
     sample = SAMPLE[language]
     terms = terms or call_terms(call)
@@ -135,36 +138,85 @@ def render_agreement_preview_pdf(
             preview=True,
         )
         html = agreement_html(body, context)
-    # Rendered while the coordinator waits.
+    return html, context
+
+
+def render_agreement_preview_pdf(
+    call: GrantCall, language: str, body: str, *, terms: CallGrantTerms | None = None
+) -> bytes:
+    """A PDF of `body` as the agreement of a made-up grantee (agreement_preview_document),
+    rendered here."""
+    html, context = agreement_preview_document(call, language, body, terms=terms)
     return render_agreement_html_pdf(html, context, timeout=settings.PDF_PREVIEW_TIMEOUT)
 
 
+def _preview_options(context: dict) -> dict:
+    """What render_agreement_html_pdf gives the renderer for a preview."""
+    return {
+        "title": f"{context['number']} – {context['title']}",
+        "author": context["operator"],
+        "language": context["language"],
+        "timeout": settings.PDF_PREVIEW_TIMEOUT,
+    }
+
+
 def agreement_text_check(
-    *, call: GrantCall, language: str, body: str, terms: CallGrantTerms | None = None
-) -> bytes:
-    """The test PDF of `body`; ValidationError (on "body") if it's too long, too deeply nested,
-    or doesn't render. The test render is the real layout with sample values."""
+    *, call: GrantCall, language: str, body: str, terms: CallGrantTerms | None = None, by=None
+) -> None:
+    """ValidationError (on "body") if `body` is too long, too deeply nested, or doesn't render.
+
+    The test render is the real layout with sample values. A text `by` has just
+    previewed, unchanged, was rendered by a task worker already: that render is
+    the proof, and it isn't rendered again.
+    """
     if problems := letter_text_problems(body):
         raise ValidationError({"body": problems}, code="bounds")
     try:
-        return render_agreement_preview_pdf(call, language, body, terms=terms)
+        html, context = agreement_preview_document(call, language, body, terms=terms)
+        if by is not None and rendered_pdf_stored(html=html, by=by, **_preview_options(context)):
+            return
+        render_agreement_html_pdf(html, context, timeout=settings.PDF_PREVIEW_TIMEOUT)
     except Exception as exc:
-        if isinstance(exc, RecursionError):
-            cause = _("it is nested too deeply")
-        elif isinstance(exc, RenderFailed):
-            cause = _("it is too long or too complex to render")
-        else:
-            cause = str(exc) or type(exc).__name__
-        raise ValidationError(
-            {
-                "body": _(
-                    "No agreement could be made from this text (%(cause)s). Nothing was saved: "
-                    "correct the text and save it again."
-                )
-                % {"cause": cause[:300]}
-            },
-            code="render",
-        ) from exc
+        raise _refusal(exc) from exc
+
+
+def agreement_text_preview_request(*, call: GrantCall, language: str, body: str, by) -> RenderedPdf:
+    """Ask a task worker for the PDF of `body` as a sample agreement (core.pdf_renders); never
+    renders here. ValidationError (on "body") for a text too long or too deeply nested, or one
+    that makes no agreement at all."""
+    language = language_code(language)
+    body = body.replace("\r\n", "\n")  # as saved: a preview, then a save, render it once
+    if problems := letter_text_problems(body):
+        raise ValidationError({"body": problems}, code="bounds")
+    try:
+        html, context = agreement_preview_document(call, language, body)
+    except Exception as exc:
+        raise _refusal(exc) from exc
+    return pdf_render_request(
+        html=html,
+        filename=f"preview-agreement-{language}.pdf",
+        by=by,
+        **_preview_options(context),
+    )
+
+
+def _refusal(exc: BaseException) -> ValidationError:
+    if isinstance(exc, RecursionError):
+        cause = _("it is nested too deeply")
+    elif isinstance(exc, RenderFailed):
+        cause = _("it is too long or too complex to render")
+    else:
+        cause = str(exc) or type(exc).__name__
+    return ValidationError(
+        {
+            "body": _(
+                "No agreement could be made from this text (%(cause)s). Nothing was saved: "
+                "correct the text and save it again."
+            )
+            % {"cause": cause[:300]}
+        },
+        code="render",
+    )
 
 
 def agreement_template_save(*, call: GrantCall, language: str, body: str, by) -> AgreementTemplate:
@@ -175,7 +227,7 @@ def agreement_template_save(*, call: GrantCall, language: str, body: str, by) ->
     """
     language = language_code(language)
     body = body.replace("\r\n", "\n")
-    agreement_text_check(call=call, language=language, body=body)
+    agreement_text_check(call=call, language=language, body=body, by=by)
     with transaction.atomic():
         template = AgreementTemplate.objects.select_for_update().filter(
             call=call, language=language

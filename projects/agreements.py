@@ -36,7 +36,9 @@ from applicants.enums import ApplicantKind
 from applicants.models import ApplicantProfile
 from core.deadlines import WARSAW
 from core.formatting import format_money, format_percent
+from core.models import RenderedPdf
 from core.pdf import render_pdf
+from core.pdf_renders import pdf_render_request
 from core.selectors import programme_logo_data_uri, programme_profile
 from decisions.letters import LOGO_URL, language_code, letter_text_problems, render_body
 from decisions.wording import amount_in_words
@@ -358,6 +360,33 @@ def render_agreement_html_pdf(html: str, context: dict, *, timeout: float | None
     )
 
 
+def agreement_document(
+    grant: Grant, *, language: str, number: str, issued_at: datetime, preview: bool = False
+) -> tuple[str, dict, AgreementTemplate | None]:
+    """The HTML of `grant`'s agreement, its context (agreement_context) and the call's own
+    text it is made from (None: the default text). Quick: renders nothing.
+
+    The call's own text is checked again (it may predate the bounds); a failure
+    in it raises AgreementTextBroken naming it.
+    """
+    language = language_code(language)
+    template = agreement_template_get(call=grant.call, language=language)
+    if template is not None and not template.body:
+        template = None
+    with translation.override(language):
+        context = agreement_context(
+            grant, language=language, number=number, issued_at=issued_at, preview=preview
+        )
+        if template is None:
+            return agreement_html(default_agreement_body(language), context), context, None
+        if problems := letter_text_problems(template.body):
+            raise AgreementTextBroken(template, " ".join(problems))
+        try:
+            return agreement_html(template.body, context), context, template
+        except Exception as exc:
+            raise AgreementTextBroken(template, exc) from exc
+
+
 def render_agreement_pdf(
     grant: Grant, *, language: str, number: str, issued_at: datetime, preview: bool = False
 ) -> bytes:
@@ -368,25 +397,16 @@ def render_agreement_pdf(
     The call's own text is checked again (it may predate the bounds); a failure
     in it raises AgreementTextBroken naming it.
     """
-    language = language_code(language)
-    template = agreement_template_get(call=grant.call, language=language)
-    with translation.override(language):
-        context = agreement_context(
-            grant, language=language, number=number, issued_at=issued_at, preview=preview
-        )
-        timeout = settings.PDF_PREVIEW_TIMEOUT if preview else None
-        if template is None or not template.body:
-            return render_agreement_html_pdf(
-                agreement_html(default_agreement_body(language), context), context, timeout=timeout
-            )
-        if problems := letter_text_problems(template.body):
-            raise AgreementTextBroken(template, " ".join(problems))
-        try:
-            return render_agreement_html_pdf(
-                agreement_html(template.body, context), context, timeout=timeout
-            )
-        except Exception as exc:
-            raise AgreementTextBroken(template, exc) from exc
+    html, context, template = agreement_document(
+        grant, language=language, number=number, issued_at=issued_at, preview=preview
+    )
+    timeout = settings.PDF_PREVIEW_TIMEOUT if preview else None
+    try:
+        return render_agreement_html_pdf(html, context, timeout=timeout)
+    except Exception as exc:
+        if template is None:
+            raise
+        raise AgreementTextBroken(template, exc) from exc
 
 
 # --- Numbering, preview and withdrawing -------------------------------------------------------
@@ -397,11 +417,22 @@ def agreement_number(grant: Grant, version: int) -> str:
     return f"{grant.agreement_number_base}{version}"
 
 
-def agreement_preview_pdf(*, grant: Grant) -> bytes:
-    """The PDF the next version of `grant`'s agreement would be, marked as a preview."""
+def agreement_preview_request(*, grant: Grant, by) -> RenderedPdf:
+    """Ask a task worker for the preview of the next version of `grant`'s agreement
+    (core.pdf_renders): rendered once while the grant and the texts stay as they are,
+    never in the web request. Raises AgreementTextBroken for a call's text that is broken."""
     number = agreement_number(grant, agreement_next_version(grant))
-    return render_agreement_pdf(
+    html, context, _template = agreement_document(
         grant, language=grant_language(grant), number=number, issued_at=timezone.now(), preview=True
+    )
+    return pdf_render_request(
+        html=html,
+        filename="preview-agreement.pdf",
+        by=by,
+        title=f"{context['number']} – {context['title']}",
+        author=context["operator"],
+        language=context["language"],
+        timeout=settings.PDF_PREVIEW_TIMEOUT,
     )
 
 

@@ -73,6 +73,7 @@ OWNERS: dict[tuple[str, str], dict[str, frozenset[str]]] = {
     ("decisions/issuing.py", "outbox_message_transition"): {"OutboxMessage": frozenset({"state"})},
     ("core/mail.py", "email_transition"): {"OutgoingEmail": frozenset({"state"})},
     ("applicants/pdf_copies.py", "version_pdf_transition"): {"VersionPdf": frozenset({"status"})},
+    ("core/pdf_renders.py", "rendered_pdf_transition"): {"RenderedPdf": frozenset({"state"})},
     ("applicants/team.py", "invitation_transition"): {
         "TeamInvitation": frozenset({"state", "answered_at", "accepted_by"})
     },

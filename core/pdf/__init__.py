@@ -13,7 +13,7 @@ core.pdf.renderers), so one document can't hold up or take down the others.
 from core.pdf.document import render_pdf_in_this_process
 from core.pdf.errors import FetchRefused, RenderFailed, RenderOutOfMemory, RenderTimedOut
 from core.pdf.fetcher import StaticFilesURLFetcher, static_base_url, static_file_for_url
-from core.pdf.renderers import render_pdf, renderers_stop
+from core.pdf.renderers import render_pdf, renderers_stop, renders_started
 
 __all__ = [
     "FetchRefused",
@@ -24,6 +24,7 @@ __all__ = [
     "render_pdf",
     "render_pdf_in_this_process",
     "renderers_stop",
+    "renders_started",
     "static_base_url",
     "static_file_for_url",
 ]

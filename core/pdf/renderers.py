@@ -53,6 +53,7 @@ def render_pdf(
     """
     options = {"title": title, "author": author, "language": language, "pdf_variant": pdf_variant}
     timeout = settings.PDF_RENDER_TIMEOUT if timeout is None else timeout
+    _renders_count_up()
     _warm_up()
     renderer = _renderer_take(memory_mb=settings.PDF_RENDER_MEMORY_MB)
     try:
@@ -62,6 +63,25 @@ def render_pdf(
         raise
     _renderer_give_back(renderer)
     return pdf
+
+
+_renders = 0
+_renders_lock = threading.Lock()
+
+
+def _renders_count_up() -> None:
+    global _renders
+    with _renders_lock:
+        _renders += 1
+
+
+def renders_started() -> int:
+    """How many documents this process has asked a renderer for (warm-ups not counted).
+
+    For tests that check something is never rendered twice, or not in a web request:
+    read it before and after.
+    """
+    return _renders
 
 
 # --- Isolation: renderer processes ------------------------------------------------------

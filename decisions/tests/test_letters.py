@@ -683,19 +683,23 @@ def test_letter_template_editor_restores_the_default_text(client):
     assert not LetterTemplate.objects.exists()
 
 
-def test_letter_template_editor_previews_the_typed_text_as_a_pdf_without_saving(client):
+def test_letter_template_editor_previews_the_typed_text_as_a_pdf_without_saving(
+    client, django_capture_on_commit_callbacks
+):
     call = call_with_criteria(programme="Aktywni dla klimatu")
     client.force_login(CoordinatorFactory())
     typed = "Cześć, {{ applicant }}!\n\nZażółć gęślą jaźń: **{{ amount }}** {{ amount_in_words }} {{ kwota }}"
 
-    response = client.post(
-        _edit_url(call.pk, LetterKind.AWARD, "pl"), {"body": typed, "action": "preview"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the task worker renders it
+        asked = client.post(
+            _edit_url(call.pk, LetterKind.AWARD, "pl"), {"body": typed, "action": "preview"}
+        )
+    response = client.get(asked.url)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
-    text = pdf_text(response.content)
+    text = pdf_text(b"".join(response.streaming_content))
     assert "Zażółć gęślą jaźń: 3 500,00 zł trzy tysiące pięćset złotych 00/100 {{ kwota }}" in text
     assert "Cześć, Grupa nieformalna „Zielone Podwórko”!" in text
     assert "Pomysł" in text  # the call's own criteria, with sample scores

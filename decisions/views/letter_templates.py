@@ -3,19 +3,20 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from core.pdf_views import rendered_pdf_redirect
 from decisions.enums import LetterKind
 from decisions.forms_letters import LetterTemplateForm
 from decisions.letter_templates import (
+    letter_preview_request,
     letter_template_get,
     letter_template_list,
     letter_template_reset,
     letter_template_save,
-    letter_text_check,
 )
 from decisions.letters import (
     PLACEHOLDERS,
@@ -92,9 +93,13 @@ class LetterTemplateEditView(CoordinatorRequiredMixin, TemplateView):
         body = form.cleaned_data["body"]
         try:
             if action == "preview":
-                # Bounded like a saved text: a preview can't take the renderer down either.
-                pdf = letter_text_check(
-                    call=self.call, kind=self.kind, language=self.language, body=body
+                # Rendered by a task worker, bounded like a saved text; this page only asks.
+                preview = letter_preview_request(
+                    call=self.call,
+                    kind=self.kind,
+                    language=self.language,
+                    body=body,
+                    by=request.user,
                 )
             else:
                 letter_template_save(
@@ -110,12 +115,7 @@ class LetterTemplateEditView(CoordinatorRequiredMixin, TemplateView):
                 form.add_error(field if field in form.fields else None, errors)
             return self.render_to_response(self.get_context_data(form=form))
         if action == "preview":
-            response = HttpResponse(pdf, content_type="application/pdf")
-            response["Content-Disposition"] = (
-                f'inline; filename="preview-{self.kind}-{self.language}.pdf"'
-            )
-            response["Cache-Control"] = "no-store"
-            return response
+            return rendered_pdf_redirect(request, preview, back_url=request.path)
         messages.success(request, _("The text of the letter is saved."))
         if unknown := unknown_placeholders(body):
             messages.warning(

@@ -225,12 +225,16 @@ def test_coordinator_issues_then_withdraws_with_a_reason(
     assert "Wycofane wersje" in page and agreement.number in page
 
 
-def test_coordinator_preview_of_a_grants_agreement_is_a_marked_pdf(client):
+def test_coordinator_preview_of_a_grants_agreement_is_a_marked_pdf(
+    client, django_capture_on_commit_callbacks
+):
     grant = ready_grant()
     client.force_login(CoordinatorFactory())
-    response = client.get(reverse("projects_manage:agreement_preview", kwargs={"pk": grant.pk}))
+    with django_capture_on_commit_callbacks(execute=True):  # the task worker renders it
+        asked = client.get(reverse("projects_manage:agreement_preview", kwargs={"pk": grant.pk}))
+    response = client.get(asked.url)
     assert response.status_code == 200
-    text = pdf_text(response.content)
+    text = pdf_text(b"".join(response.streaming_content))
     assert "Podgląd" in text
     assert not grant.agreements.exists()
 
@@ -341,13 +345,17 @@ def test_agreement_text_with_html_is_refused_and_kept_as_typed(client):
     assert not AgreementTemplate.objects.exists()
 
 
-def test_agreement_text_preview_is_a_pdf_with_sample_values(client):
+def test_agreement_text_preview_is_a_pdf_with_sample_values(
+    client, django_capture_on_commit_callbacks
+):
     grant = ready_grant()
     client.force_login(CoordinatorFactory())
     url = reverse("projects_manage:agreement_text", kwargs={"pk": grant.call_id, "language": "en"})
-    response = client.post(url, {"action": "preview", "body": "Agreement with {{ grantee }}."})
+    with django_capture_on_commit_callbacks(execute=True):  # the task worker renders it
+        asked = client.post(url, {"action": "preview", "body": "Agreement with {{ grantee }}."})
+    response = client.get(asked.url)
     assert response.status_code == 200
-    text = pdf_text(response.content)
+    text = pdf_text(b"".join(response.streaming_content))
     assert "Agreement with The “Green Yard” informal group." in text
     assert "PL61 1090 1014 0000 0712 1981 2874" in text
     assert not AgreementTemplate.objects.exists()

@@ -4,13 +4,15 @@ preview, issuing, withdrawing and downloads."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from applicants.forms import BudgetFormSet
+from core.pdf_views import rendered_pdf_redirect
 from core.states import InvalidMove
 from grants.models import GrantCall
 from grants.views.manage import CoordinatorRequiredMixin
@@ -18,7 +20,7 @@ from projects.agreement_issuing import agreement_issue
 from projects.agreement_templates import (
     agreement_template_reset,
     agreement_template_save,
-    agreement_text_check,
+    agreement_text_preview_request,
     call_terms_save,
 )
 from projects.agreements import (
@@ -26,7 +28,7 @@ from projects.agreements import (
     AgreementNotReady,
     AgreementTextBroken,
     agreement_file_name,
-    agreement_preview_pdf,
+    agreement_preview_request,
     agreement_template_get,
     agreement_withdraw,
     default_agreement_body,
@@ -200,7 +202,10 @@ class AgreementTextEditView(CoordinatorRequiredMixin, TemplateView):
         body = form.cleaned_data["body"]
         try:
             if action == "preview":
-                pdf = agreement_text_check(call=self.call, language=self.language, body=body)
+                # Rendered by a task worker; this page only asks.
+                preview = agreement_text_preview_request(
+                    call=self.call, language=self.language, body=body, by=request.user
+                )
             else:
                 agreement_template_save(
                     call=self.call, language=self.language, body=body, by=request.user
@@ -210,12 +215,7 @@ class AgreementTextEditView(CoordinatorRequiredMixin, TemplateView):
                 form.add_error(field if field in form.fields else None, errors)
             return self.render_to_response(self.get_context_data(form=form))
         if action == "preview":
-            response = HttpResponse(pdf, content_type="application/pdf")
-            response["Content-Disposition"] = (
-                f'inline; filename="preview-agreement-{self.language}.pdf"'
-            )
-            response["Cache-Control"] = "no-store"
-            return response
+            return rendered_pdf_redirect(request, preview, back_url=request.path)
         messages.success(request, _("The text of the agreement is saved."))
         return redirect("projects_manage:agreement_text", self.call.pk, self.language)
 
@@ -224,19 +224,20 @@ class AgreementTextEditView(CoordinatorRequiredMixin, TemplateView):
 
 
 class AgreementPreviewView(CoordinatorRequiredMixin, View):
-    """The next version of the grant's agreement as it would be issued now, marked as a preview."""
+    """The next version of the grant's agreement as it would be issued now, marked as a preview.
+
+    Rendered by a task worker, once while the grant and the texts stay as they are."""
 
     def get(self, request, pk):
         grant = grant_get_for_coordinator(pk=pk)
         try:
-            pdf = agreement_preview_pdf(grant=grant)
+            preview = agreement_preview_request(grant=grant, by=request.user)
         except AgreementTextBroken as exc:
             messages.error(request, str(exc))
             return redirect("projects_manage:grant", grant.pk)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = 'inline; filename="preview-agreement.pdf"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return rendered_pdf_redirect(
+            request, preview, back_url=reverse("projects_manage:grant", args=[grant.pk])
+        )
 
 
 class AgreementIssueView(CoordinatorRequiredMixin, TemplateView):
