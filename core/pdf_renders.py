@@ -31,7 +31,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from core.enums import RENDERED_PDF_TRANSITIONS, RenderedPdfState
@@ -230,3 +230,26 @@ def rendered_pdfs_sweep(**kwargs) -> int:
         if _is_abandoned(pdf):
             _take_back(pdf)
     return deleted
+
+
+# --- Claims on a stored document's PDF ---------------------------------------------------------
+# For rows that keep their own PDF (`pdf`) rendered by a task (a settlement, an annex): before it
+# renders, a worker claims the row (`pdf_claimed_at`) with one conditional UPDATE, so a task
+# queued twice, retried, or run by two workers at once renders the PDF once.
+
+
+def pdf_claim(rows: QuerySet, *, pk: int) -> bool:
+    """Claim the PDF of row `pk` for this worker: whether it is ours to render.
+
+    Not when the PDF is stored, nor while another worker's claim is younger than
+    the render's time limit plus ABANDONED_AFTER_TIME_LIMIT (older: that worker died).
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.PDF_RENDER_TIMEOUT) - ABANDONED_AFTER_TIME_LIMIT
+    free = Q(pdf_claimed_at__isnull=True) | Q(pdf_claimed_at__lt=stale)
+    return rows.filter(free, pk=pk, pdf="").update(pdf_claimed_at=now) == 1
+
+
+def pdf_claim_release(rows: QuerySet, *, pk: int) -> None:
+    """Give the claim back (the render failed): the next run of the task renders it."""
+    rows.filter(pk=pk).update(pdf_claimed_at=None)

@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from core.deadlines import WARSAW
 from core.formatting import format_money
 from core.pdf import render_pdf
+from core.pdf_renders import pdf_claim, pdf_claim_release
 from core.selectors import programme_logo_data_uri, programme_profile
 from decisions.letters import LOGO_URL
 from projects.agreements import grant_language
@@ -159,14 +160,21 @@ def _for_render(amendment_id: int) -> Amendment:
 
 
 def amendment_annex_issue(*, amendment_id: int) -> Amendment | None:
-    """Render and store the annex of an approved amendment, once. The amendment (None when it
+    """Render and store the annex of an approved amendment, once (a task run twice, or on two
+    workers at once, renders it once: the worker claims it first). The amendment (None when it
     isn't approved)."""
     amendment = _for_render(amendment_id)
     if amendment.state != AmendmentState.APPROVED or not amendment.number:
         return None
     if amendment.pdf:
         return amendment
-    pdf = render_annex_pdf(amendment)  # outside any transaction: it takes a while
+    if not pdf_claim(Amendment.objects, pk=amendment_id):
+        return _for_render(amendment_id)  # stored, or being rendered by a twin
+    try:
+        pdf = render_annex_pdf(amendment)  # outside any transaction: it takes a while
+    except BaseException:
+        pdf_claim_release(Amendment.objects, pk=amendment_id)
+        raise
     with transaction.atomic():
         locked = Amendment.objects.select_for_update().get(pk=amendment_id)
         if locked.pdf:  # a twin worker got there first
@@ -175,7 +183,8 @@ def amendment_annex_issue(*, amendment_id: int) -> Amendment | None:
         locked.sha256 = hashlib.sha256(pdf).hexdigest()
         locked.size = len(pdf)
         locked.issued_at = timezone.now()
-        locked.save(update_fields=["pdf", "sha256", "size", "issued_at"])
+        locked.pdf_claimed_at = None
+        locked.save(update_fields=["pdf", "sha256", "size", "issued_at", "pdf_claimed_at"])
     return locked
 
 

@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from core.deadlines import WARSAW
 from core.formatting import format_money
 from core.pdf import render_pdf
+from core.pdf_renders import pdf_claim, pdf_claim_release
 from core.selectors import programme_logo_data_uri, programme_profile
 from decisions.letters import LOGO_URL
 from projects.agreements import grant_language
@@ -134,13 +135,19 @@ def _settlement_for_pdf(pk: int) -> Settlement:
 
 
 def settlement_pdf_store(*, settlement_id: int) -> Settlement:
-    """Render and store the PDF of a settlement that has none yet. Safe to run twice: the
-    PDF is rendered outside any transaction, then stored under the row's lock unless a
-    twin got there first."""
+    """Render and store the PDF of a settlement that has none yet. Safe to run twice, or on two
+    workers at once: the worker claims the settlement first (core.pdf_renders.pdf_claim), then
+    renders outside any transaction and stores it under the row's lock."""
     settlement = _settlement_for_pdf(settlement_id)
     if settlement.pdf:
         return settlement
-    pdf = render_settlement_pdf(settlement)
+    if not pdf_claim(Settlement.objects, pk=settlement_id):
+        return _settlement_for_pdf(settlement_id)  # stored, or being rendered by a twin
+    try:
+        pdf = render_settlement_pdf(settlement)
+    except BaseException:
+        pdf_claim_release(Settlement.objects, pk=settlement_id)
+        raise
     with transaction.atomic():
         locked = Settlement.objects.select_for_update().get(pk=settlement_id)
         if locked.pdf:
@@ -148,7 +155,8 @@ def settlement_pdf_store(*, settlement_id: int) -> Settlement:
         locked.pdf.save(f"{locked.number.replace('/', '-')}.pdf", ContentFile(pdf), save=False)
         locked.sha256 = hashlib.sha256(pdf).hexdigest()
         locked.size = len(pdf)
-        locked.save(update_fields=["pdf", "sha256", "size"])
+        locked.pdf_claimed_at = None
+        locked.save(update_fields=["pdf", "sha256", "size", "pdf_claimed_at"])
     return locked
 
 

@@ -47,6 +47,8 @@ class Amendment(models.Model):
     pdf = models.FileField(upload_to=amendment_path, max_length=300, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
+    # A task worker rendering the PDF claims it first (core.pdf_renders.pdf_claim): rendered once.
+    pdf_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     issued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -57,6 +57,8 @@ class Settlement(models.Model):
     pdf = models.FileField(upload_to=settlement_path, max_length=300, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
+    # A task worker rendering the PDF claims it first (core.pdf_renders.pdf_claim): rendered once.
+    pdf_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     issued_at = models.DateTimeField(default=timezone.now)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
