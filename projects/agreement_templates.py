@@ -141,15 +141,6 @@ def agreement_preview_document(
     return html, context
 
 
-def render_agreement_preview_pdf(
-    call: GrantCall, language: str, body: str, *, terms: CallGrantTerms | None = None
-) -> bytes:
-    """A PDF of `body` as the agreement of a made-up grantee (agreement_preview_document),
-    rendered here."""
-    html, context = agreement_preview_document(call, language, body, terms=terms)
-    return render_agreement_html_pdf(html, context, timeout=settings.PDF_PREVIEW_TIMEOUT)
-
-
 def _preview_options(context: dict) -> dict:
     """What render_agreement_html_pdf gives the renderer for a preview."""
     return {
