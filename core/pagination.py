@@ -6,10 +6,11 @@ from django.core.paginator import Paginator
 LIST_PAGE_SIZE = 50
 
 
-def list_page(items, *, page_number, per_page: int = LIST_PAGE_SIZE) -> dict:
+def list_page(items, *, page_number, per_page: int | None = None) -> dict:
     """The context a list page needs: `page_obj` (its rows in `page_obj.object_list`) and the
-    elided `page_range`; a page number out of range gives the last page, garbage the first."""
-    paginator = Paginator(items, per_page)
+    elided `page_range`; a page number out of range gives the last page, garbage the first.
+    `per_page` defaults to LIST_PAGE_SIZE."""
+    paginator = Paginator(items, per_page or LIST_PAGE_SIZE)
     page = paginator.get_page(page_number)
     return {
         "page_obj": page,
