@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
 from applicants.enums import ApplicationStatus
-from applicants.tests.factories import ApplicationFactory
+from applicants.tests.factories import ApplicationFactory, ApplicationMemberFactory
 from conversations.services import message_send
 from decisions.enums import DecisionOutcome
 from decisions.models import Decision, OutboxMessage
@@ -197,6 +197,22 @@ def _my_application(scene):
     ApplicationFactory(applicant=scene.user)
 
 
+def _my_data_scene():
+    return Scene(UserFactory(), reverse("privacy:overview"), None)
+
+
+def _team_membership(scene):
+    ApplicationMemberFactory(user=scene.user)
+
+
+def _calls_scene():
+    return Scene(CoordinatorFactory(), reverse("manage:home"), None)
+
+
+def _call(scene):
+    GrantCallFactory()
+
+
 def _public_results_scene():
     call = GrantCallFactory(status=CallStatus.DECIDED, past_deadline=True, public_results=True)
     return Scene(None, reverse("decisions_public:results", args=[call.slug]), call)
@@ -305,6 +321,20 @@ LIST_PAGES = [
         _my_applications_scene,
         _my_application,
         _marker("data-role>"),
+        None,
+    ),
+    ListPage(
+        "my data: the teams I edit (bounded by the person's own)",
+        _my_data_scene,
+        _team_membership,
+        lambda response: len(response.context["memberships"]),
+        None,
+    ),
+    ListPage(
+        "the coordinator's calls (bounded by the programme's calls, not its applications)",
+        _calls_scene,
+        _call,
+        lambda response: len(response.context["calls"]),
         None,
     ),
     ListPage(
