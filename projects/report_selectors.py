@@ -4,7 +4,7 @@ list (due dates, states, overdue days) in a fixed number of queries."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import CharField, DateField, DateTimeField, OuterRef, Q, Subquery
+from django.db.models import CharField, DateField, DateTimeField, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +105,12 @@ def _final(field: str, output):
 def call_report_rows(*, call: GrantCall, show: str = "", today: date) -> list[ReportRow]:
     """The call's grants under way or settled, each with its final report's due date, state
     and overdue days; `show` narrows them (a key of REPORT_FILTERS). One query."""
+    return report_rows(call_report_grants(call=call, show=show, today=today), today=today)
+
+
+def call_report_grants(*, call: GrantCall, show: str = "", today: date) -> QuerySet[Grant]:
+    """The call's grants under way or settled, by final report due date, each annotated with
+    its final report's state and id; `show` narrows them (a key of REPORT_FILTERS)."""
     grants = (
         Grant.objects.filter(call=call, state__in=REPORTING_STATES)
         .annotate(
@@ -124,6 +130,11 @@ def call_report_rows(*, call: GrantCall, show: str = "", today: date) -> list[Re
         grants = grants.filter(final_state=ReportState.CORRECTIONS)
     elif show == "accepted":
         grants = grants.filter(final_state__in=list(REPORT_ACCEPTED_STATES))
+    return grants
+
+
+def report_rows(grants, *, today: date) -> list[ReportRow]:
+    """Grants of call_report_grants() as rows: due date, state, overdue days (no query)."""
     rows = []
     for grant in grants:
         state = grant.final_state or ""

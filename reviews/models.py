@@ -156,6 +156,9 @@ class ReviewAssignment(models.Model):
         indexes = [
             models.Index(fields=["call", "reviewer"]),
             models.Index(fields=["call", "status"]),
+            # The reviewer's dashboard: their live assignments grouped by call, with the next
+            # due date, read from the index alone (no visit to the rows of other reviewers).
+            models.Index(fields=["reviewer", "call", "status", "due_at"]),
         ]
 
     def __str__(self) -> str:

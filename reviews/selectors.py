@@ -11,10 +11,10 @@ from django.db.models import (
     Case,
     Count,
     F,
-    OuterRef,
+    IntegerField,
+    Min,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -89,20 +89,55 @@ def invitation_to_answer_get(*, user, pk: int, now=None) -> Invitation:
     )
 
 
-def assignment_list_for_reviewer(*, user) -> QuerySet[ReviewAssignment]:
+def _call_summaries(*, user, now) -> list[dict]:
+    """The user's calls with live assignments, in the dashboard's order, with their counts.
+
+    One grouped query over the user's own assignments (a few calls): calls with work still
+    expected first, the one due soonest first; then the finished ones, the latest call first.
+    """
+    expected = _review_expected()
+    rows = (
+        ReviewAssignment.objects.for_reviewer(user)
+        .active()
+        .values("call_id")
+        .annotate(
+            next_due=Min("due_at", filter=expected),
+            closes_at=F("call__closes_at"),
+            total=Count("pk"),
+            submitted=Count("pk", filter=Q(review__status=ReviewStatus.SUBMITTED)),
+            to_declare=Count("pk", filter=expected & Q(status=AssignmentStatus.ASSIGNED)),
+            drafting=Count("pk", filter=expected & Q(status=AssignmentStatus.DECLARED)),
+            overdue=Count("pk", filter=expected & Q(due_at__lt=now)),
+        )
+        .order_by(F("next_due").asc(nulls_last=True), F("closes_at").desc(), "call_id")
+    )
+    return list(rows)
+
+
+def _in_call_order(call_ids: list[int]) -> Case:
+    """Each call's place in `call_ids`, for ORDER BY (the dashboard's call order, computed once)."""
+    return Case(
+        *(When(call_id=call_id, then=Value(place)) for place, call_id in enumerate(call_ids)),
+        default=Value(len(call_ids)),
+        output_field=IntegerField(),
+    )
+
+
+def assignment_list_for_reviewer(
+    *, user, call_ids: list[int] | None = None
+) -> QuerySet[ReviewAssignment]:
     """The user's live assignments across calls, open work first, with everything the dashboard shows.
 
     Calls with work still expected come first, the one due soonest first; calls
     where everything is done (or the results are out) last, the latest first.
     Within a call, the open assignments by due date, then the finished ones.
-    One query: the call, the application and the review (if any) are joined in.
+    `call_ids` is that order of the calls when the caller already has it (else one
+    grouped query finds it); then one query joins the call, the application and
+    the review (if any) in. The calls' order is a constant of the query, not a
+    subquery per assignment, so its cost is the reviewer's rows, not more.
     """
-    call_next_due = (
-        assignments_open()
-        .filter(reviewer=user, call=OuterRef("call"))
-        .order_by("due_at")
-        .values("due_at")[:1]
-    )
+    if call_ids is None:
+        call_ids = [row["call_id"] for row in _call_summaries(user=user, now=timezone.now())]
     return (
         ReviewAssignment.objects.for_reviewer(user)
         .active()
@@ -114,16 +149,9 @@ def assignment_list_for_reviewer(*, user) -> QuerySet[ReviewAssignment]:
                 default=Value(False),
                 output_field=BooleanField(),
             ),
-            call_next_due=Subquery(call_next_due),
+            call_place=_in_call_order(call_ids),
         )
-        .order_by(
-            F("call_next_due").asc(nulls_last=True),
-            F("call__closes_at").desc(),
-            "call_id",
-            F("review_expected").desc(),
-            "due_at",
-            "pk",
-        )
+        .order_by("call_place", F("review_expected").desc(), "due_at", "pk")
     )
 
 
@@ -153,6 +181,9 @@ class DashboardCall:
     drafting: int = 0
     overdue: int = 0
     closed: int = 0
+
+    # The counts the per-call summary query gives (`closed` is what is left of the total).
+    COUNTS = ("total", "submitted", "to_declare", "drafting", "overdue")
 
     @property
     def left(self) -> int:
@@ -189,42 +220,26 @@ def _task_state(assignment: ReviewAssignment) -> ReviewerTaskState:
     return ReviewerTaskState.DRAFTING
 
 
-def _call_counts(*, user, call_ids, now) -> dict[int, dict[str, int]]:
-    """Per call: how many of the user's live assignments are in each state (one query)."""
-    expected = _review_expected()
-    submitted = Q(review__status=ReviewStatus.SUBMITTED)
-    rows = (
-        ReviewAssignment.objects.for_reviewer(user)
-        .active()
-        .filter(call_id__in=call_ids)
-        .values("call_id")
-        .annotate(
-            total=Count("pk"),
-            submitted=Count("pk", filter=submitted),
-            to_declare=Count("pk", filter=expected & Q(status=AssignmentStatus.ASSIGNED)),
-            drafting=Count("pk", filter=expected & Q(status=AssignmentStatus.DECLARED)),
-            overdue=Count("pk", filter=expected & Q(due_at__lt=now)),
-        )
-        .order_by("call_id")
-    )
-    counts = {}
-    for row in rows:
-        call_id = row.pop("call_id")
-        row["closed"] = row["total"] - row["submitted"] - row["to_declare"] - row["drafting"]
-        counts[call_id] = row
-    return counts
-
-
 def review_dashboard_for(*, user, page_number=None, now=None) -> Dashboard:
     """One page of the reviewer's dashboard: live assignments grouped by call, open work first.
 
-    Three queries whatever the workload: the count, the page's assignments, and
-    the per-call counts of the calls on the page.
+    Two queries whatever the workload: the user's calls in order with their counts
+    (which also give the page count), and the page's assignments.
     """
     now = now or timezone.now()
-    page = Paginator(assignment_list_for_reviewer(user=user), DASHBOARD_PAGE_SIZE).get_page(
-        page_number
+    summaries = _call_summaries(user=user, now=now)
+    paginator = Paginator(
+        assignment_list_for_reviewer(user=user, call_ids=[row["call_id"] for row in summaries]),
+        DASHBOARD_PAGE_SIZE,
     )
+    # The calls' totals add up to the page count: no second COUNT over the same rows.
+    paginator.count = sum(row["total"] for row in summaries)
+    page = paginator.get_page(page_number)
+    counts = {
+        row["call_id"]: {name: row[name] for name in DashboardCall.COUNTS} for row in summaries
+    }
+    for row in counts.values():
+        row["closed"] = row["total"] - row["submitted"] - row["to_declare"] - row["drafting"]
     rows: dict[int, list[DashboardRow]] = {}
     calls: dict[int, GrantCall] = {}
     for assignment in page.object_list:
@@ -237,7 +252,6 @@ def review_dashboard_for(*, user, page_number=None, now=None) -> Dashboard:
                 overdue=state.is_open and assignment.due_at < now,
             )
         )
-    counts = _call_counts(user=user, call_ids=list(calls), now=now) if calls else {}
     groups = [
         DashboardCall(call=call, rows=rows[call_id], **counts.get(call_id, {}))
         for call_id, call in calls.items()

@@ -10,11 +10,15 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from applicants.selectors import application_get_for_team
+from core.pagination import list_page
 from decisions.feedback import review_feedback
 from decisions.models import Decision
 from decisions.selectors import letter_file_name, public_awards
 from decisions.services import award_accept, award_decline
 from grants.selectors import call_get_public
+
+# The funded projects the public results show at once (a call may fund hundreds).
+PUBLIC_AWARDS_PER_PAGE = 100
 
 
 def letter_response(letter, *, filename: str) -> FileResponse:
@@ -105,4 +109,11 @@ class PublicResultsView(TemplateView):
         call = call_get_public(slug=self.kwargs["slug"])
         if not call.public_results:
             raise Http404
-        return super().get_context_data(call=call, awards=public_awards(call=call), **kwargs)
+        listed = list_page(
+            public_awards(call=call),
+            page_number=self.request.GET.get("page"),
+            per_page=PUBLIC_AWARDS_PER_PAGE,
+        )
+        return super().get_context_data(
+            call=call, awards=listed["page_obj"].object_list, **listed, **kwargs
+        )

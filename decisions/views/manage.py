@@ -23,6 +23,7 @@ from django.views.generic import TemplateView
 from applicants.enums import ApplicationStatus
 from applicants.models import Application
 from applicants.services import InvalidTransition
+from core.pagination import list_page
 from decisions.enums import DecisionOutcome
 from decisions.forms import DecisionForm, LetterCorrectionForm, PublishForm, decision_form_prefix
 from decisions.issuing import (
@@ -399,7 +400,7 @@ class OutboxView(CoordinatorRequiredMixin, TemplateView):
         return super().get_context_data(
             call=call,
             part_links=call_part_links(call),
-            outbox=outbox_for_call(call=call),
+            **list_page(outbox_for_call(call=call), page_number=self.request.GET.get("page")),
             **kwargs,
         )
 

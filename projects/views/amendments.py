@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from applicants.diff import version_diff
+from core.pagination import list_page
 from core.states import InvalidMove
 from grants.views.manage import CoordinatorRequiredMixin, call_get_with_part_counts
 from projects.amendment_annex import annex_file_name, budget_comparison
@@ -311,6 +312,9 @@ class CallAmendmentsView(CoordinatorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         call = call_get_with_part_counts(pk=self.kwargs["pk"])
+        listed = list_page(
+            amendments_waiting_in_call(call=call), page_number=self.request.GET.get("page")
+        )
         return super().get_context_data(
-            call=call, amendments=list(amendments_waiting_in_call(call=call)), **kwargs
+            call=call, amendments=listed["page_obj"].object_list, **listed, **kwargs
         )

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from applicants.exports import table_csv_response, table_xlsx_response
+from core.pagination import list_page
 from grants.views.manage import CoordinatorRequiredMixin, call_get_with_part_counts
 from projects.bank_accounts import BankAccountRefused, bank_account_change_answer, bank_account_give
 from projects.enums import PREPARING_STATES, BankAccountState
@@ -176,11 +177,16 @@ class CallPaymentsView(CoordinatorRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         call = call_get_with_part_counts(pk=self.kwargs["pk"])
         show, query = self._filters()
-        payments = list(payments_of_call(call=call, show=show, query=query))
+        listed = list_page(
+            payments_of_call(call=call, show=show, query=query),
+            page_number=self.request.GET.get("page"),
+        )
+        payments = list(listed["page_obj"].object_list)
         rows = list(zip(payments, payment_list_rows(payments), strict=True))
         return super().get_context_data(
             call=call,
             rows=rows,
+            **listed,
             show=show,
             query=query,
             filters=[(key, label) for key, (label, _q) in PAYMENT_FILTERS.items()],

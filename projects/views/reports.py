@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.pagination import list_page
 from grants.views.manage import CoordinatorRequiredMixin, call_get_with_part_counts
 from projects.enums import REPORT_EDITABLE_STATES, ReportKind, ReportState
 from projects.forms_reports import (
@@ -25,12 +26,13 @@ from projects.models import FinancialDocument, ReportPhoto
 from projects.report_photos import MAX_PHOTOS, report_photo_add, report_photo_remove
 from projects.report_selectors import (
     REPORT_FILTERS,
-    call_report_rows,
+    call_report_grants,
     report_documents,
     report_due_on,
     report_get_for_coordinator,
     report_get_for_grantee,
     report_may_be_written,
+    report_rows,
 )
 from projects.reports import (
     ReportRefused,
@@ -339,9 +341,15 @@ class CallReportsView(CoordinatorRequiredMixin, TemplateView):
         show = self.request.GET.get("show", "")
         if show not in REPORT_FILTERS:
             show = ""
+        today = timezone.localdate()
+        listed = list_page(
+            call_report_grants(call=call, show=show, today=today),
+            page_number=self.request.GET.get("page"),
+        )
         return super().get_context_data(
             call=call,
-            rows=call_report_rows(call=call, show=show, today=timezone.localdate()),
+            rows=report_rows(listed["page_obj"].object_list, today=today),
+            **listed,
             show=show,
             filters=REPORT_FILTERS,
             **kwargs,
