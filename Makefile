@@ -59,8 +59,10 @@ serve:
 test: install-dev sysdeps messages
 	@bash scripts/run_tests.sh
 
-# Page timings, SQL query counts, letters and agreements rendered at scale (scripts/bench.py):
-# `make bench [SIZE=2000] [DB=postgres]`; prints BENCH lines and writes var/bench.json.
+# Page timings, SQL query counts, letters, agreements and settlements rendered at scale
+# (scripts/bench.py): `make bench [SIZE=2000] [DB=postgres] [BENCH_ARGS=--pages-only]`;
+# prints BENCH lines and writes var/bench.json. The PDFs do not depend on SIZE: at 20,000,
+# BENCH_ARGS=--pages-only measures the pages only.
 SIZE ?= 2000
 bench: install-dev messages
 ifeq ($(DB),postgres)

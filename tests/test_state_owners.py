@@ -136,8 +136,17 @@ COMPUTED_NAMES: set[tuple[str, str]] = {
 BENCH_SEEDS: dict[tuple[str, str], frozenset[str]] = {
     ("scripts/bench.py", "build_programme"): frozenset({"status"}),
     ("scripts/bench.py", "build_grants"): frozenset(
-        {"status", "state", "published_at", "published_by", "accepted_at", "paid_on"}
+        {
+            "status",
+            "state",
+            "published_at",
+            "published_by",
+            "accepted_at",
+            "paid_on",
+            "letter_state",
+        }
     ),
+    ("scripts/bench.py", "build_formal_check"): frozenset({"status"}),
     ("scripts/bench.py", "build_settlements"): frozenset({"state", "return_received_on"}),
 }
 
