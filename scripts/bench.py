@@ -317,6 +317,10 @@ def build_programme(size: int, reviewers: int, per_application: int) -> dict:
     )
     from django.db import connection
 
+    from reviews.ranking_snapshot import ranking_rebuild
+
+    # Written in bulk past the services: the ranking snapshot the pages read is built here.
+    ranking_rebuild(call_id=call.pk, force=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # Fresh statistics after a bulk load, as autovacuum would give them.
@@ -550,6 +554,9 @@ def build_grants(size: int, coordinator_email: str) -> dict:
         i for i in range(len(grants) // 2 + 4, len(grants)) if grants[i].state == GrantState.ACTIVE
     )
     build_documents(grants[spending_index], 200)
+    from reviews.ranking_snapshot import ranking_rebuild
+
+    ranking_rebuild(call_id=call.pk, force=True)  # the decided call's ranking, as above
     return {
         "grants_call_id": call.pk,
         "grant_id": middle.pk,
