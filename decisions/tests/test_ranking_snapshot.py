@@ -1,6 +1,7 @@
 """The ranking snapshot against the reference ranking: any sequence of events, the same numbers.
 
-Events go through the real services; the rebuild each queues runs when its
+Kept with the decision stage's tests, as a decision is one of the events. Events go
+through the real services; the rebuild each queues runs when its
 transaction commits (the immediate task backend), or later, when a test holds
 the commits back: the snapshot may then lag, but it must say so.
 """
