@@ -509,7 +509,7 @@ def demo_load() -> dict[str, object]:
     version_pdfs_sweep()
     # The rankings the story's reviews and decisions made, built now: the pages read them at once
     # (the demo writes some of its past in bulk, past the events that keep them current).
-    ranking_rebuild_all(call_ids=[call.pk for call in calls.values()])
+    ranking_rebuild_all(call_ids=[call.pk for call in calls.values()], force=False)
     return {
         "people": people,
         "calls": calls,

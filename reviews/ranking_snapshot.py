@@ -150,16 +150,18 @@ def call_ranked_count(call: GrantCall) -> int:
     return Application.objects.filter(call=call, status__in=RANKED_STATUSES).count()
 
 
-def ranking_rebuild_all(*, call_ids=None) -> int:
-    """Rebuild the snapshots of the calls given (every call by default); how many were rebuilt."""
+def ranking_rebuild_all(*, call_ids=None, force: bool = True) -> int:
+    """Rebuild the snapshots of the calls given (every call by default); how many were rebuilt.
+
+    With `force=False` a current snapshot is left as it is (the demo, loaded again, changes
+    nothing that is there).
+    """
     ids = (
         list(call_ids)
         if call_ids is not None
         else list(GrantCall.objects.order_by("pk").values_list("pk", flat=True))
     )
-    for call_id in ids:
-        ranking_rebuild(call_id=call_id, force=True)
-    return len(ids)
+    return sum(1 for call_id in ids if ranking_rebuild(call_id=call_id, force=force))
 
 
 # --- Receivers of the earlier stages' events (connected in reviews.apps) -----------------------

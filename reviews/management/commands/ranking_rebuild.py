@@ -17,5 +17,5 @@ class Command(BaseCommand):
         call_id = options.get("call")
         if call_id is not None and not GrantCall.objects.filter(pk=call_id).exists():
             raise CommandError(f"No call with id {call_id}.")
-        count = ranking_rebuild_all(call_ids=[call_id] if call_id is not None else None)
+        count = ranking_rebuild_all(call_ids=[call_id] if call_id is not None else None, force=True)
         self.stdout.write(self.style.SUCCESS(f"Rebuilt the ranking of {count} call(s)."))
