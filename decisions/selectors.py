@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,6 +17,8 @@ from applicants.models import Application
 from core.formatting import format_deadline, format_money
 from decisions.enums import (
     LETTER_TO_COME_STATES,
+    PUBLISHED_DECISION_STATES,
+    RELEASED_DECISION_STATES,
     DecisionLapse,
     DecisionOutcome,
     DecisionState,
@@ -25,7 +28,9 @@ from decisions.models import Decision, DecisionLetter, LetterRequest, OutboxMess
 from grants.models import GrantCall
 from reviews.enums import ReviewStatus
 from reviews.models import ReviewAssignment
-from reviews.ranking import Ranking, RankingRow, call_ranking
+from reviews.models_ranking import RankingEntry, RankingState
+from reviews.ranking import RankingRow
+from reviews.selectors_ranking import RankingSummary, ranking_entries, ranking_rows, ranking_summary
 
 # --- The budget -------------------------------------------------------------------------------
 
@@ -45,9 +50,11 @@ def budget_left(call: GrantCall) -> Decimal:
     return call.total_budget - awarded_total(call)
 
 
-def next_on_reserve(call: GrantCall) -> Decision | None:
-    """The first published reserve-list decision that fits in the budget left, for the coordinator to offer."""
-    left = budget_left(call)
+def next_on_reserve(call: GrantCall, *, left: Decimal | None = None) -> Decision | None:
+    """The first published reserve-list decision that fits in the budget left (`left` when the
+    caller has it already), for the coordinator to offer."""
+    if left is None:
+        left = budget_left(call)
     for decision in (
         Decision.objects.filter(
             call=call, outcome=DecisionOutcome.RESERVE, state=DecisionState.PUBLISHED
@@ -90,12 +97,16 @@ class FormalRejectionRow:
     decision: Decision | None
 
 
+# The committee's page lists the ranking a hundred rows at a time, like the ranking page.
+DECISION_ROWS_PER_PAGE = 100
+
+
 @dataclass
 class CallDecisions:
-    """What the committee's page shows for one call."""
+    """What the committee's page shows for one call: one page of the ranking, the whole budget."""
 
     call: GrantCall
-    ranking: Ranking
+    ranking: RankingSummary
     rows: list[DecisionRow]
     formal_rejections: list[FormalRejectionRow]
     awarded: Decimal
@@ -106,6 +117,9 @@ class CallDecisions:
     next_on_reserve: Decision | None = None
     # Draft decisions whose application ended before publication (e.g. withdrawn).
     lapsed: list[Decision] = field(default_factory=list)
+    # Rows above the funding line that "award everything above the line" would change (all pages).
+    above_line_to_award: int = 0
+    page_obj: Page | None = None
 
     @property
     def budget_left(self) -> Decimal:
@@ -122,69 +136,120 @@ class CallDecisions:
     @property
     def line_on_top(self) -> bool:
         """No application is above the funding line: the line is drawn above the first row."""
-        return bool(self.rows) and self.ranking.funding_line_after is None
-
-    @property
-    def above_line_to_award(self) -> int:
-        """Rows above the funding line that "award everything above the line" would change."""
-        return sum(
-            1
-            for row in self.rows
-            if row.ranking.above_funding_line
-            and not (
-                row.decision
-                and (row.decision.is_published or row.decision.outcome == DecisionOutcome.AWARDED)
-            )
+        return (
+            bool(self.rows)
+            and self.ranking.funding_line_after is None
+            and (self.page_obj is None or self.page_obj.number == 1)
         )
 
 
-def call_decisions(*, call: GrantCall) -> CallDecisions:
-    """The ranking with each row's decision, the formally rejected applications, the lapsed decisions and the budget.
+def decision_rows_page_of(*, application_id: int) -> int:
+    """The page of the committee's table that shows the application (1 if it isn't ranked)."""
+    position = (
+        RankingEntry.objects.filter(application_id=application_id)
+        .values_list("position_final", flat=True)
+        .first()
+    )
+    return (position - 1) // DECISION_ROWS_PER_PAGE + 1 if position else 1
 
-    A fixed number of queries whatever the number of applications: the ranking
-    (one), every decision of the call (one), the formally rejected applications
-    (one), the awarded total (one), and when an award was declined or lapsed,
-    the next on the reserve list (two).
+
+def call_decisions(
+    *, call: GrantCall, state: RankingState | None, page_number: int | str | None = 1
+) -> CallDecisions:
+    """One page of the call's ranking (from its snapshot, `state`) with each row's decision, the
+    formally rejected applications, the lapsed decisions and the budget.
+
+    A fixed number of queries whatever the number of applications: the page's
+    ranking rows (one), the decisions of those rows and the lapsed ones (one),
+    the call's decisions counted by state and outcome (one), the formally
+    rejected applications with their decisions (one), the rows above the line
+    still to award (one), and when an award was declined or lapsed, the next on
+    the reserve list (one).
     """
-    ranking = call_ranking(call)
-    decisions = decision_map_for_call(call=call)
+    ranking = ranking_summary(call=call, order="final", state=state)
+    paginator = Paginator(RankingEntry.objects.none(), DECISION_ROWS_PER_PAGE)
+    paginator.count = ranking.row_count  # the snapshot's size, on its state row
+    page_obj = paginator.get_page(page_number)
+    first = (page_obj.number - 1) * DECISION_ROWS_PER_PAGE
+    ranking_rows_page = ranking_rows(
+        ranking_entries(call=call, order="final")[first : first + DECISION_ROWS_PER_PAGE],
+        order="final",
+    )
+    page_ids = [row.id for row in ranking_rows_page]
+    decisions = list(
+        Decision.objects.filter(
+            Q(application_id__in=page_ids) | Q(call=call, state=DecisionState.LAPSED)
+        ).select_related("application")
+    )
+    by_application = {decision.application_id: decision for decision in decisions}
     line_after = ranking.funding_line_after
     rows = [
         DecisionRow(
             ranking=row,
-            decision=decisions.get(row.id),
+            decision=by_application.get(row.id),
             funding_line_below=line_after is not None and row.position == line_after,
         )
-        for row in ranking.rows
+        for row in ranking_rows_page
     ]
-    formally_rejected = Application.objects.filter(
-        call=call, status=ApplicationStatus.FORMALLY_REJECTED
-    ).order_by("number_in_call", "pk")
+    formally_rejected = (
+        Application.objects.filter(call=call, status=ApplicationStatus.FORMALLY_REJECTED)
+        .select_related("decision")
+        .order_by("number_in_call", "pk")
+    )
     formal_rejections = [
-        FormalRejectionRow(application=application, decision=decisions.get(application.pk))
+        FormalRejectionRow(application=application, decision=getattr(application, "decision", None))
         for application in formally_rejected
     ]
-    live = [decision for decision in decisions.values() if not decision.is_lapsed]
     lapsed = sorted(
-        (decision for decision in decisions.values() if decision.is_lapsed),
+        (decision for decision in decisions if decision.is_lapsed),
         key=lambda decision: (decision.application.number_in_call or 0, decision.pk),
     )
-    published = sum(1 for decision in live if decision.is_published)
-    declined = [decision for decision in live if decision.state == DecisionState.DECLINED]
+    counts = list(
+        Decision.objects.filter(call=call)
+        .order_by()
+        .values("state", "outcome")
+        .annotate(n=Count("pk"), amount=Sum("amount"))
+    )
+    live = [group for group in counts if group["state"] != DecisionState.LAPSED]
+    outcome_counts: Counter = Counter()
+    for group in live:
+        outcome_counts[group["outcome"]] += group["n"]
+    published = sum(g["n"] for g in live if g["state"] in PUBLISHED_DECISION_STATES)
+    declined = [g for g in live if g["state"] == DecisionState.DECLINED]
+    awarded = sum(
+        (
+            g["amount"] or Decimal("0.00")
+            for g in counts
+            if g["outcome"] == DecisionOutcome.AWARDED
+            and g["state"] not in RELEASED_DECISION_STATES
+        ),
+        Decimal("0.00"),
+    )
+    # Above the line and neither published nor awarded yet (what decisions_award_above_line does).
+    to_award = (
+        RankingEntry.objects.filter(call=call, above_line_final=True)
+        .exclude(
+            Q(application__decision__state__in=PUBLISHED_DECISION_STATES)
+            | Q(application__decision__outcome=DecisionOutcome.AWARDED)
+        )
+        .count()
+    )
     page = CallDecisions(
         call=call,
         ranking=ranking,
         rows=rows,
         formal_rejections=formal_rejections,
-        awarded=awarded_total(call),
-        drafts=len(live) - published,
+        awarded=awarded,
+        drafts=sum(g["n"] for g in live) - published,
         published=published,
-        outcome_counts=dict(Counter(decision.outcome for decision in live)),
-        declined_amount=sum((decision.amount for decision in declined), Decimal("0.00")),
+        outcome_counts=dict(outcome_counts),
+        declined_amount=sum((g["amount"] or Decimal("0.00") for g in declined), Decimal("0.00")),
         lapsed=lapsed,
+        above_line_to_award=to_award,
+        page_obj=page_obj,
     )
     if declined or page.lapsed_amount:
-        page.next_on_reserve = next_on_reserve(call)
+        page.next_on_reserve = next_on_reserve(call, left=page.budget_left)
     return page
 
 

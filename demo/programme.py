@@ -50,6 +50,7 @@ from grants.services import (
 from projects.models import Grant
 from reviews.enums import ReviewStatus
 from reviews.models import Review, ReviewAssignment
+from reviews.ranking_snapshot import ranking_rebuild_all
 
 DEMO_PASSWORD = "mikrogranty-demo"
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -506,6 +507,9 @@ def demo_load() -> dict[str, object]:
     # starts one): the new ones by the submissions above, those of a demo loaded
     # before copies were stored here.
     version_pdfs_sweep()
+    # The rankings the story's reviews and decisions made, built now: the pages read them at once
+    # (the demo writes some of its past in bulk, past the events that keep them current).
+    ranking_rebuild_all(call_ids=[call.pk for call in calls.values()], force=False)
     return {
         "people": people,
         "calls": calls,

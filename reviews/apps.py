@@ -16,3 +16,21 @@ class ReviewsConfig(AppConfig):
         from reviews import waiting
 
         waiting.register()
+
+        # The ranking snapshot follows what changes a ranking in the earlier stages, in the
+        # same transaction as the change (reviews.ranking_snapshot).
+        from django.db.models.signals import post_save
+
+        from applicants.signals import application_status_changed
+        from grants.models import GrantCall
+        from reviews.ranking_snapshot import (
+            ranking_follow_application_status,
+            ranking_follow_call_save,
+        )
+
+        application_status_changed.connect(
+            ranking_follow_application_status, dispatch_uid="reviews.ranking_follow_status"
+        )
+        post_save.connect(
+            ranking_follow_call_save, sender=GrantCall, dispatch_uid="reviews.ranking_follow_call"
+        )

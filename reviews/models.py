@@ -269,3 +269,7 @@ class ReviewEvent(models.Model):
 
 
 ZERO = Decimal("0")
+
+
+# The ranking snapshot's rows live in their own module; imported here so Django finds them.
+from reviews.models_ranking import RankingEntry, RankingState  # noqa: E402, F401 (registration)

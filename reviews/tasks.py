@@ -11,6 +11,7 @@ from accounts.models import User
 from applicants.enums import DECIDED_STATUSES
 from core.mail import email_send_now, email_subject
 from grants.enums import REVIEWS_FROZEN_STATUSES
+from reviews import ranking_snapshot
 from reviews.enums import ACTIVE_ASSIGNMENT_STATUSES, ReviewStatus
 from reviews.models import Invitation, ReviewAssignment
 from reviews.services import invitation_send
@@ -98,3 +99,9 @@ def notify_coordinators_of_conflict(*, assignment_id: int) -> int:
             to=recipients,
         )
     return email_send_now(message, kind="reviews/conflict")
+
+
+@task()
+def ranking_rebuild(*, call_id: int) -> bool:
+    """Bring the call's ranking snapshot up to date (nothing if it is current already)."""
+    return ranking_snapshot.ranking_rebuild(call_id=call_id)

@@ -194,13 +194,16 @@ def ranking_ready(call_id: int) -> None:
 
     The reviews are bulk rows, written without reviews.services (which keep the ranking's
     snapshot current): rebuild the call's snapshot once here, as its task would after the
-    last review. Without the snapshot module (before issue 14's ranking snapshot) the ranking
-    computes from the reviews and there is nothing to do."""
-    try:
-        from reviews.ranking_snapshot import ranking_rebuild
-    except ImportError:
-        return
-    ranking_rebuild(call_id=call_id)
+    last review, and give PostgreSQL fresh statistics after the bulk load."""
+    from django.db import connection
+
+    from reviews.ranking_snapshot import ranking_rebuild
+
+    ranking_rebuild(call_id=call_id, force=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Fresh statistics after a bulk load, as autovacuum would give them.
+            cursor.execute("ANALYZE")
 
 
 def build_programme(size: int, reviewers: int, per_application: int) -> dict:
@@ -666,6 +669,7 @@ def build_grants(size: int, coordinator_email: str) -> dict:
         i for i in range(len(grants) // 2 + 4, len(grants)) if grants[i].state == GrantState.ACTIVE
     )
     build_documents(grants[spending_index], 200)
+    ranking_ready(call.pk)  # the decided call's ranking, as above
     return {
         "grants_call_id": call.pk,
         "grant_id": middle.pk,

@@ -24,6 +24,7 @@ from decisions.services import award_decline, decision_record
 from decisions.tasks import issue_letter, send_decision_email
 from grants.tests.factories import GrantCallFactory
 from reviews.models import Review, ReviewAssignment
+from reviews.ranking_snapshot import ranking_rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -463,6 +464,8 @@ def _call_with_rows(count: int):
         )
     for _ in range(3):
         formally_rejected_application(call)
+    # Written past the services: the ranking snapshot is built here, as bulk builders do.
+    ranking_rebuild(call_id=call.pk)
     return call
 
 

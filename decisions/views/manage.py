@@ -36,6 +36,7 @@ from decisions.selectors import (
     call_decisions,
     decision_get_for_coordinator,
     decision_history,
+    decision_rows_page_of,
     decisions_of_call,
     decisions_unpublished,
     letter_file_name,
@@ -64,6 +65,7 @@ from grants.views.manage import (
     call_get_with_part_counts,
     call_part_links,
 )
+from reviews.ranking_snapshot import ranking_snapshot_ensure
 from reviews.selectors_manage import assignment_progress
 
 # Letters are written to a temporary file that stays in memory up to this size.
@@ -72,8 +74,13 @@ ZIP_IN_MEMORY_BYTES = 20 * 1024 * 1024
 LETTERS_PER_PAGE = 100
 
 
-def call_page_url(call_pk: int, anchor: str = "") -> str:
+def call_page_url(call_pk: int, anchor: str = "", *, application_id: int | None = None) -> str:
+    """The committee's page; with `application_id`, the page of its table that shows that row."""
     url = reverse("decisions:call", kwargs={"pk": call_pk})
+    if application_id is not None:
+        number = decision_rows_page_of(application_id=application_id)
+        if number > 1:
+            url = f"{url}?page={number}"
     return f"{url}#{anchor}" if anchor else url
 
 
@@ -90,7 +97,13 @@ class CallDecisionsView(CoordinatorRequiredMixin, TemplateView):
     ):
         """The page; `bound_form` (with the typed data and errors) replaces row `bound_for`'s form."""
         call = call_get_with_part_counts(pk=call_pk)
-        page = call_decisions(call=call)
+        state = ranking_snapshot_ensure(call=call)
+        page_number = (
+            decision_rows_page_of(application_id=bound_for)
+            if bound_for is not None
+            else self.request.GET.get("page")
+        )
+        page = call_decisions(call=call, state=state, page_number=page_number)
         rows = []
         for row in page.rows:
             decision = row.decision
@@ -114,6 +127,11 @@ class CallDecisionsView(CoordinatorRequiredMixin, TemplateView):
                 bound_form=bound_form,
                 bound_number=bound_number,
                 bound_in_ranking=any(item["form"] is bound_form for item in rows),
+                updating=not page.ranking.is_current,
+                page_obj=page.page_obj,
+                page_range=page.page_obj.paginator.get_elided_page_range(
+                    page.page_obj.number, on_each_side=2, on_ends=1
+                ),
             ),
             status=status,
         )
@@ -146,7 +164,13 @@ class DecisionRecordView(CoordinatorRequiredMixin, View):
                 if not hasattr(error, "error_dict"):
                     # Not about a field (e.g. published meanwhile): the row has no form now.
                     messages.error(request, " ".join(error.messages))
-                    return redirect(call_page_url(application.call_id, f"row-{application.pk}"))
+                    return redirect(
+                        call_page_url(
+                            application.call_id,
+                            f"row-{application.pk}",
+                            application_id=application.pk,
+                        )
+                    )
                 form.add_service_errors(error)
             else:
                 messages.success(
@@ -157,7 +181,13 @@ class DecisionRecordView(CoordinatorRequiredMixin, View):
                         "outcome": DecisionOutcome(outcome).label,
                     },
                 )
-                return redirect(call_page_url(application.call_id, f"row-{application.pk}"))
+                return redirect(
+                    call_page_url(
+                        application.call_id,
+                        f"row-{application.pk}",
+                        application_id=application.pk,
+                    )
+                )
         page = CallDecisionsView(request=request, args=args, kwargs={"pk": application.call_id})
         return page.render_page(
             call_pk=application.call_id,

@@ -30,6 +30,7 @@ from reviews.models import (
     ReviewAssignment,
     ReviewEvent,
 )
+from reviews.ranking_snapshot import ranking_changed
 from reviews.services.states import (
     REMINDER_BEFORE_DUE,
     _lock_unfrozen_call,
@@ -160,6 +161,7 @@ def _assignment_create(
         assigned_by=by,
     )
     ReviewEvent.objects.create(assignment=assignment, kind=ReviewEvent.Kind.ASSIGNED, by=by)
+    ranking_changed(call_id=assignment.call_id)  # one more reviewer expected
     _schedule_reminder(assignment)
     return assignment
 

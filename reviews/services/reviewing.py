@@ -21,6 +21,7 @@ from reviews.models import (
     ReviewEvent,
     ReviewScore,
 )
+from reviews.ranking_snapshot import ranking_changed
 from reviews.scoring import weighted_total
 from reviews.selectors import reviews_frozen_for
 from reviews.services.states import (
@@ -262,6 +263,7 @@ def review_correct(*, review: Review, scores: dict[int, dict], reason: str, by) 
     if after == before:
         raise ValidationError(_("Nothing was changed: give the corrected points or words."))
     review.save(update_fields=["total", "updated_at"])
+    ranking_changed(call_id=review.assignment.call_id)
     return ReviewEvent.objects.create(
         assignment=review.assignment,
         kind=ReviewEvent.Kind.CORRECTED,

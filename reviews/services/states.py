@@ -22,6 +22,7 @@ from reviews.models import (
     ReviewAssignment,
     ReviewEvent,
 )
+from reviews.ranking_snapshot import ranking_changed
 
 REMINDER_BEFORE_DUE = timedelta(days=2)
 
@@ -129,6 +130,7 @@ def assignment_transition(
         setattr(locked, field, value)
         update_fields.append(field)
     locked.save(update_fields=update_fields)
+    ranking_changed(call_id=locked.call_id)  # whether its reviewer and review count changes
     if to == AssignmentStatus.CONFLICT:
         task_enqueue("reviews.tasks.notify_coordinators_of_conflict", assignment_id=locked.pk)
     return locked
@@ -159,4 +161,5 @@ def review_transition(
         setattr(locked, field, value)
         update_fields.append(field)
     locked.save(update_fields=update_fields)
+    ranking_changed(call_id=assignment.call_id)  # a score counts, or no longer does
     return locked

@@ -12,10 +12,12 @@ from applicants.enums import ApplicantKind, ApplicationStatus
 from applicants.models import Application
 from applicants.services import formal_check_record
 from applicants.tests.builders import submitted_application
+from core.search import searchable_text
 from grants.models import Criterion
 from grants.tests.factories import GrantCallFactory
 from reviews.enums import AssignmentStatus, ReviewStatus
 from reviews.models import Review, ReviewAssignment
+from reviews.ranking_snapshot import ranking_rebuild
 from reviews.services import assignment_declare, assignments_auto, pool_add, review_submit
 
 
@@ -98,6 +100,7 @@ def bulk_ranked_call(count: int):
             title=f"Projekt nr {number}",
             applicant_kind=ApplicantKind.GROUP,
             applicant_name=f"Grupa nr {number}",
+            search_text=searchable_text(f"Projekt nr {number}", f"Grupa nr {number}"),
             requested_amount=Decimal("1000.00") + number,
             last_submitted_at=now,
         )
@@ -123,6 +126,9 @@ def bulk_ranked_call(count: int):
         )
         for index, assignment in enumerate(assignments)
     )
+    # Written past the services, so no event told the ranking snapshot: built here, as
+    # every bulk builder leaves it (scripts/bench.py, the demo).
+    ranking_rebuild(call_id=call.pk)
     return call
 
 

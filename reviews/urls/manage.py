@@ -4,7 +4,7 @@ and one application's reviews (mounted at /manage/reviews/)."""
 from django.urls import path
 
 from reviews.views import manage
-from reviews.views.ranking import RankingView
+from reviews.views.ranking import RankingStatusView, RankingView
 
 app_name = "review_manage"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("calls/<int:pk>/assignments/", manage.AssignmentsView.as_view(), name="assignments"),
     path("calls/<int:pk>/ranking/", RankingView.as_view(), name="ranking"),
+    path("calls/<int:pk>/ranking/status/", RankingStatusView.as_view(), name="ranking_status"),
     path(
         "applications/<int:pk>/",
         manage.ApplicationReviewsView.as_view(),

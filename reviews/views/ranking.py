@@ -1,19 +1,31 @@
 """The coordinator's ranking of a call: scores, flags and the funding line; filters and downloads."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.exports import table_csv_response, table_xlsx_response
+from grants.models import GrantCall
 from grants.views.manage import call_get_with_part_counts, call_part_links
-from reviews.ranking import ORDERS, Ranking, RankingRow, call_ranking
+from reviews.ranking import ORDERS, RankingRow
+from reviews.ranking_snapshot import ranking_snapshot_ensure
+from reviews.selectors_ranking import (
+    entries_counted,
+    ranking_entries,
+    ranking_rows,
+    ranking_state_get,
+    ranking_summary,
+)
 
 RANKING_ROWS_PER_PAGE = 100
 DEFAULT_ORDER = "final"
@@ -53,33 +65,6 @@ class RankingFilterForm(forms.Form):
         )
 
 
-def rows_matching(
-    rows: Sequence[RankingRow],
-    *,
-    q: str = "",
-    flagged: bool = False,
-    below_minimum: bool = False,
-    incomplete: bool = False,
-) -> list[RankingRow]:
-    """The rows that pass every filter given, in ranking order, untouched."""
-    needle = q.strip().casefold()
-    matching = []
-    for row in rows:
-        if flagged and not row.flagged:
-            continue
-        if below_minimum and not row.below_threshold:
-            continue
-        if incomplete and row.complete:
-            continue
-        if needle and not any(
-            needle in text.casefold()
-            for text in (row.title, row.reference_number, row.applicant_name)
-        ):
-            continue
-        matching.append(row)
-    return matching
-
-
 def ranking_export_headers() -> list[str]:
     return [
         _("Position"),
@@ -103,14 +88,14 @@ def _score(value: float | None) -> float | None:
     return round(value, 2) if value is not None else None
 
 
-def ranking_export_rows(ranking: Ranking) -> Iterator[list]:
+def ranking_export_rows(rows: Iterable[RankingRow]) -> Iterator[list]:
     """One row per application of the whole ranking, in its order.
 
     Scores rounded to hundredths; the running total left empty where the
     application's request does not count (no final score, or below the minimum).
     """
     yes, no = _("yes"), _("no")
-    for row in ranking.rows:
+    for row in rows:
         yield [
             row.position,
             row.reference_number,
@@ -129,16 +114,6 @@ def ranking_export_rows(ranking: Ranking) -> Iterator[list]:
         ]
 
 
-def funding_line_placement(rows: Sequence[RankingRow], line_after: int | None) -> int:
-    """How many of `rows` (filtered or not) stand above the funding line: it is drawn after them.
-
-    Rows keep their ranking order, so those at or above the line's position come first.
-    """
-    if line_after is None:
-        return 0
-    return sum(1 for row in rows if row.position <= line_after)
-
-
 class RankingView(PermissionRequiredMixin, TemplateView):
     """GET: the call's ranking, filtered and paged (or the whole of it as ?export=csv|xlsx)."""
 
@@ -151,19 +126,23 @@ class RankingView(PermissionRequiredMixin, TemplateView):
         order = request.GET.get("order", DEFAULT_ORDER)
         if order not in ORDERS:
             order = DEFAULT_ORDER
-        ranking = call_ranking(call, order=order)
+        state = ranking_snapshot_ensure(call=call)
+        ranking = ranking_summary(call=call, order=order, state=state)
 
         export = request.GET.get("export")
-        if export == "csv":
-            return table_csv_response(
-                ranking_export_headers(),
-                ranking_export_rows(ranking),
-                filename=f"{call.slug}-ranking.csv",
-            )
-        if export == "xlsx":
+        if export in ("csv", "xlsx"):
+            # A download is the whole snapshot: it says nothing of an update under way, so it
+            # waits for none either (a large call's is current within moments of a change).
+            rows = ranking_rows(ranking_entries(call=call, order=order), order=order)
+            if export == "csv":
+                return table_csv_response(
+                    ranking_export_headers(),
+                    ranking_export_rows(rows),
+                    filename=f"{call.slug}-ranking.csv",
+                )
             return table_xlsx_response(
                 ranking_export_headers(),
-                ranking_export_rows(ranking),
+                ranking_export_rows(rows),
                 filename=f"{call.slug}-ranking.xlsx",
                 sheet_title=_("Ranking"),
                 column_widths=XLSX_COLUMN_WIDTHS,
@@ -173,26 +152,56 @@ class RankingView(PermissionRequiredMixin, TemplateView):
         form = RankingFilterForm(request.GET)
         form.is_valid()
         filters = form.cleaned_data
-        rows = rows_matching(ranking.rows, **filters)
+        entries = ranking_entries(call=call, order=order, **filters)
         filtering = any(filters.values())
-        paginator = Paginator(rows, RANKING_ROWS_PER_PAGE)
+        paginator = Paginator(entries, RANKING_ROWS_PER_PAGE)
+        # The count and the funding line's place in one query (a Paginator would count apart).
+        paginator.count, above = entries_counted(
+            entries, order=order, line_after=ranking.funding_line_after
+        )
         page = paginator.get_page(request.GET.get("page"))
-        above = funding_line_placement(rows, ranking.funding_line_after)
+        first_on_page = (page.number - 1) * RANKING_ROWS_PER_PAGE
+        # The page's rows: one query, read the same way whether any match or not.
+        rows = ranking_rows(
+            entries[first_on_page : first_on_page + RANKING_ROWS_PER_PAGE], order=order
+        )
+        # The funding line is drawn above the page's first row or after one of its rows: after
+        # the last of the filtered rows at or above its position, wherever that row's page is.
+        line_index = above - 1 - first_on_page
         clear_url = request.path if order == DEFAULT_ORDER else f"{request.path}?order={order}"
         return self.render_to_response(
             self.get_context_data(
                 call=call,
                 part_links=call_part_links(call),
                 ranking=ranking,
+                updating=not ranking.is_current,
                 order=order,
                 filter_form=form,
                 filtering=filtering,
                 clear_url=clear_url,
                 page_obj=page,
-                rows=page.object_list,
+                rows=rows,
                 page_range=paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-                # The funding line is drawn above the page's first row or after one of its rows.
                 line_on_top=above == 0 and page.number == 1 and bool(rows),
-                line_after_row=rows[above - 1].id if above else None,
+                line_after_row=rows[line_index].id if 0 <= line_index < len(rows) else None,
             )
         )
+
+
+class RankingStatusView(PermissionRequiredMixin, View):
+    """GET: the small notice the ranking page polls while its snapshot is being updated.
+
+    While the update is under way it answers the notice again; once done, it
+    tells htmx to reload the page (HX-Refresh), so the rows shown are current.
+    """
+
+    permission_required = "reviews.manage_reviews"
+
+    def get(self, request, *args, **kwargs):
+        call = get_object_or_404(GrantCall.objects.only("pk"), pk=kwargs["pk"])
+        state = ranking_state_get(call=call)
+        if state is not None and state.is_current:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "reviews/includes/ranking_updating.html", {"call": call})
