@@ -98,25 +98,32 @@ def ranking_rebuild(*, call_id: int, force: bool = False) -> bool:
     """Replace the call's snapshot with its ranking computed now; whether it was rebuilt.
 
     Nothing is done when the snapshot is current already (unless `force`). The
-    state row is locked first, so two rebuilds of one call take turns; the
     count of changes is read before computing, so a change committed meanwhile
-    leaves the snapshot marked stale (its own rebuild follows).
+    leaves the snapshot marked stale (its own rebuild follows). The ranking is
+    computed outside any lock: events on the call (a review submitted) never wait
+    for a rebuild's arithmetic, only for the short write of its rows. Two rebuilds
+    of one call take turns for that write, and an older one never replaces a
+    newer one's rows.
     """
+    state, _created = RankingState.objects.get_or_create(call_id=call_id)
+    if state.is_current and not force:
+        return False
+    seen = state.changes
+    call = GrantCall.objects.filter(pk=call_id).first()
+    if call is None:
+        return False
+    final = call_ranking(call, order="final")
+    normalised = call_ranking(call, order="normalised")
     with transaction.atomic():
-        RankingState.objects.get_or_create(call_id=call_id)
         state = RankingState.objects.select_for_update().get(call_id=call_id)
-        if state.is_current and not force:
-            return False
-        seen = state.changes
-        call = GrantCall.objects.filter(pk=call_id).first()
-        if call is None:
-            return False
-        final = call_ranking(call, order="final")
-        normalised = call_ranking(call, order="normalised")
+        if state.built_at is not None and state.built_changes > seen:
+            return False  # a rebuild that started later wrote newer rows meanwhile
+        if state.built_at is not None and state.built_changes == seen and not force:
+            return False  # the same changes are built already
         RankingEntry.objects.filter(call_id=call_id).delete()
         RankingEntry.objects.bulk_create(_entries(call, final, normalised), batch_size=BULK_BATCH)
         RankingState.objects.filter(call_id=call_id).update(
-            built_changes=max(state.built_changes, seen),
+            built_changes=seen,
             built_at=timezone.now(),
             **_summary(final, normalised),
         )
