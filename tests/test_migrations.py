@@ -59,6 +59,10 @@ OLD_DEFAULT_NOTICE = (
 )
 OLD_TOKEN = "zaproszenie-wyslane-przed-aktualizacja"
 
+# The tests only read what the walk saw; the mark makes pytest-django set up the test database
+# the walk uses (without it, a run of this module alone would walk the development database).
+pytestmark = pytest.mark.django_db
+
 
 def migrate(targets):
     """Migrate to `targets`; the models (apps) of that state."""
