@@ -5,14 +5,10 @@ wrote (a withdrawal's reason, a coordinator's message) is shown as written.
 """
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.tests.factories import CoordinatorFactory
-from applicants.enums import HistoryNote
-from applicants.models import StatusChange
 from applicants.services import application_submit, application_withdraw, formal_check_record
 from applicants.tests.builders import CONSENTS, submitted_application
 
@@ -65,54 +61,5 @@ def test_a_withdrawal_reason_stays_as_the_applicant_wrote_it(client):
     assert "Zmiana planów." in timeline_text(client, application)
 
 
-# --- Rows written before the codes ---------------------------------------------------------------
-
-BEFORE = [("applicants", "0007_applicant_postal_address")]
-AFTER = [("applicants", "0008_history_note_codes")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.mark.django_db(transaction=True)
-def test_migration_turns_the_systems_stored_words_into_codes_and_keeps_peoples_words(client):
-    application = submitted_application()
-    old = migrate(BEFORE)
-    OldChange = old.get_model("applicants", "StatusChange")
-    rows = {
-        "polish": ("in_review", "Przydzielono recenzentów"),
-        "english": ("awarded", "Results published"),
-        "version": ("submitted", "Poprawiona wersja 3"),
-        "person": ("withdrawn", "Przydzielono recenzentów"),  # typed by the applicant, not noted
-        "reason": ("withdrawn", "Zmiana planów."),
-    }
-    ids = {
-        key: OldChange.objects.create(
-            application_id=application.pk, old_status="submitted", new_status=status, note=note
-        ).pk
-        for key, (status, note) in rows.items()
-    }
-    try:
-        migrate(AFTER)
-    finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-    changes = {key: StatusChange.objects.get(pk=pk) for key, pk in ids.items()}
-    assert changes["polish"].note_code == HistoryNote.REVIEWERS_ASSIGNED
-    assert changes["english"].note_code == HistoryNote.RESULTS_PUBLISHED
-    assert (changes["version"].note_code, changes["version"].note_params) == (
-        HistoryNote.CORRECTED_VERSION,
-        {"number": 3},
-    )
-    assert changes["person"].note_code == ""
-    assert changes["reason"].note_code == ""
-    with translation.override("en"):
-        assert changes["polish"].note_text == "Reviewers assigned"
-        assert changes["version"].note_text == "Corrected version 3"
-        assert changes["reason"].note_text == "Zmiana planów."
-    with translation.override("pl"):
-        assert changes["english"].note_text == "Opublikowano wyniki"
+# Rows written before the codes: the migration's test is in tests/test_migrations.py (one walk
+# through every data migration's check).
