@@ -124,6 +124,7 @@ class Processes:
     def __init__(self, logs: Path):
         self.logs = logs
         self.running: dict[str, subprocess.Popen] = {}
+        self.stopped_after: dict[str, float] = {}
 
     def start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
         with (self.logs / f"{name}.log").open("ab") as log:  # the child keeps its own copy
@@ -146,12 +147,14 @@ class Processes:
         for process in self.running.values():
             if process.poll() is None:
                 process.terminate()
-        for process in self.running.values():
+        began = time.monotonic()
+        for name, process in self.running.items():
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
+            self.stopped_after[name] = time.monotonic() - began
 
 
 def wait_until(condition, *, what: str, processes: Processes, limit: float = 60) -> None:
@@ -447,6 +450,8 @@ class Browser:
     def __init__(self, bases: dict[str, str]):
         self.bases = bases
         self.session = requests.Session()
+        # No kept-alive connections: gunicorn stops at once instead of waiting for them.
+        self.session.headers["Connection"] = "close"
 
     def get(self, web: str, path: str, *, expect: int = 200) -> requests.Response:
         response = self.session.get(self.bases[web] + path, timeout=TIMEOUT, allow_redirects=False)
@@ -710,7 +715,13 @@ def main() -> int:
         time.sleep(1)
         bases = start_app(run, ports, env, processes)
         walk(world, bases, env, processes, passed)
+        stopping = time.monotonic()
         processes.stop()  # their last words (and writes) before looking
+        step(
+            f"stopped in {time.monotonic() - stopping:.1f} s "
+            f"({', '.join(f'{n} {t:.1f}' for n, t in processes.stopped_after.items())}); "
+            "looking for local writes"
+        )
         writes = local_writes(run, marker, processes)
         if writes:
             raise Failed("written to local disk:\n    " + "\n    ".join(writes[:30]))
