@@ -119,7 +119,7 @@ def step(text: str) -> None:
 
 
 class Processes:
-    """Everything this run started, by handle; stop() ends them all (then SIGKILL after 20 s)."""
+    """Everything this run started, by handle; stop() ends them all (SIGTERM, then SIGKILL)."""
 
     def __init__(self, logs: Path):
         self.logs = logs
@@ -144,11 +144,9 @@ class Processes:
             raise Failed(f"stopped early: {dead}")
 
     def stop(self) -> None:
-        for name, process in self.running.items():
+        for process in self.running.values():
             if process.poll() is None:
-                # gunicorn's graceful stop takes seconds more than the work it finishes (none
-                # is left): SIGINT is its quick one. The rest stop on SIGTERM.
-                process.send_signal(signal.SIGINT if name.startswith("web") else signal.SIGTERM)
+                process.terminate()  # graceful, as a service manager stops them
         began = time.monotonic()
         for name, process in self.running.items():
             try:
@@ -644,7 +642,10 @@ def local_writes(run: Path, marker: float, processes: Processes) -> list[str]:
             path = Path(folder) / file
             try:
                 if path.stat().st_mtime >= marker:
-                    found.append(f"new in the project tree: {path.relative_to(ROOT)}")
+                    found.append(
+                        f"new in the project tree: {path.relative_to(ROOT)} (or written by "
+                        "something else working in this tree meanwhile, e.g. a test run)"
+                    )
             except FileNotFoundError:
                 pass
     for folder in ("home", "tmp"):
