@@ -1,4 +1,5 @@
-# Mikrogranty — two commands: `make run` and `make test` (see README.md);
+# Mikrogranty — two commands: `make run` and `make test` (see README.md); `make test-scale-out`
+# for the production profile's real parts;
 # `make loadtest [DB=postgres]` for the deadline rush, `make bench [SIZE=…]` for speed.
 PYTHON ?= python3.11
 VENV := .venv
@@ -9,7 +10,7 @@ PORT ?= 8000
 DB ?= sqlite
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test loadtest bench install install-dev sysdeps messages migrate demo lint serve clean
+.PHONY: run test test-scale-out loadtest bench install install-dev sysdeps messages migrate demo lint serve clean
 
 run: install sysdeps messages migrate demo serve
 
@@ -58,6 +59,13 @@ serve:
 # --- tests ---------------------------------------------------------------------
 test: install-dev sysdeps messages
 	@bash scripts/run_tests.sh
+
+# The production profile with its real parts on this machine (scripts/scale_out.py):
+# PostgreSQL 15, redis-server, an S3-compatible server (moto), two gunicorn processes and two
+# task workers; an applicant, a coordinator and the letters go through them, and nothing may be
+# written to local disk. Prints PASS/FAIL; stops everything it started, also on failure.
+test-scale-out: install-dev sysdeps messages
+	@bash scripts/test_scale_out.sh
 
 # Page timings, SQL query counts, letters, agreements and settlements rendered at scale
 # (scripts/bench.py): `make bench [SIZE=2000] [DB=postgres] [BENCH_ARGS=--pages-only]`;

@@ -39,3 +39,16 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
+# Nothing on local disk (`make test-scale-out` checks it): the workers' heartbeat files live
+# in memory (/dev/shm, a tmpfs) rather than in /tmp, and there is no control socket
+# (gunicornc's; by default $HOME/.gunicorn/gunicorn.ctl, one path for every gunicorn of
+# the machine, so a second one would take it from the first).
+SHARED_MEMORY = "/dev/shm"  # noqa: S108 — gunicorn's own advice for its heartbeat files
+if os.path.isdir(SHARED_MEMORY):
+    worker_tmp_dir = SHARED_MEMORY
+control_socket_disable = True
+# With object storage (MIKROGRANTY_S3_BUCKET), a download is an object read into memory:
+# offered to sendfile(), it would first be copied into a temporary file on disk (asking
+# an in-memory file for its file descriptor does that). Files on local disk keep sendfile.
+if os.environ.get("MIKROGRANTY_S3_BUCKET"):
+    sendfile = False

@@ -277,6 +277,8 @@ MEDIA_URL = "/media-not-served/"
 # the object. boto3 finds its credentials itself (AWS_ACCESS_KEY_ID and
 # AWS_SECRET_ACCESS_KEY, or an instance role).
 S3_BUCKET = os.environ.get("MIKROGRANTY_S3_BUCKET", "")
+# The largest file any form accepts (a signed agreement, 20 MB; projects.signing), and a little.
+FILE_MEMORY_BYTES = 21 * 1024 * 1024
 if S3_BUCKET:
     DEFAULT_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -287,8 +289,15 @@ if S3_BUCKET:
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
+            # A file read back (a download, an e-mail's attachment) is held in memory up to
+            # this size; django-storages' default (0) wrote every one to a temporary file.
+            "max_memory_size": FILE_MEMORY_BYTES,
         },
     }
+    # Nothing on local disk on the way in either (`make test-scale-out` checks it): an upload
+    # is held in memory up to the same size instead of going to a temporary file in /tmp
+    # beyond Django's default of 2.5 MB.
+    FILE_UPLOAD_MAX_MEMORY_SIZE = FILE_MEMORY_BYTES
 else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {

@@ -10,6 +10,7 @@ Every render runs in a child process with a time and a memory limit (see
 core.pdf.renderers), so one document can't hold up or take down the others.
 """
 
+import core.pdf.libraries  # noqa: F401 — first: WeasyPrint's libraries, no compiler run
 from core.pdf.document import render_pdf_in_this_process
 from core.pdf.errors import FetchRefused, RenderFailed, RenderOutOfMemory, RenderTimedOut
 from core.pdf.fetcher import StaticFilesURLFetcher, static_base_url, static_file_for_url
