@@ -8,9 +8,10 @@ come from the environment here rather than from config/settings.py:
 - WEB_CONCURRENCY: worker processes (default 2 × cores + 1, at most 8);
 - GUNICORN_THREADS: threads per worker (default 4).
 
-Requests never render an application's PDF (the task worker renders and stores
-it); the one PDF rendered in a request, a letter template's preview, runs in a
-child process with its own time limit. Threads let a worker answer other pages
+Requests never render a PDF for people to read (task workers render and store
+them); the one render left in a request, checking that a letter or agreement
+text someone saves without previewing it still makes a PDF, runs in a child
+process with its own time limit. Threads let a worker answer other pages
 while one waits, and several workers use every core.
 """
 

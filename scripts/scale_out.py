@@ -267,7 +267,16 @@ def start_app(run: Path, ports: dict, env: dict, processes: Processes) -> dict[s
     for web in ("web-a", "web-b"):
         processes.start(
             web,
-            [str(BIN / "gunicorn"), "config.wsgi:application", "-c", "config/gunicorn.conf.py"],
+            [
+                *(
+                    str(BIN / "gunicorn"),
+                    "config.wsgi:application",
+                    "-c",
+                    "config/gunicorn.conf.py",
+                ),
+                # Stopped once the walk is done: no request is left to finish.
+                *("--graceful-timeout", "2"),
+            ],
             env={**watched, "HOST": HOST, "PORT": str(ports[web]), "WEB_CONCURRENCY": "1"},
         )
     for worker_id in WORKER_IDS:
