@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 from core.enums import EmailState
 from core.mail import InvalidEmailTransition, email_message, email_transition, emails_expire_unsent
 from core.models import OutgoingEmail
+from core.pdf_renders import rendered_pdf_render
 from core.selectors import emails_to_retry
 from core.signals import housekeeping_ran
 
@@ -24,8 +25,6 @@ HOUSEKEEPING_INTERVAL = timedelta(hours=1)
 @task()
 def render_stored_pdf(*, rendered_pdf_id: int) -> bool:
     """Render and store a PDF a page asked for (core.pdf_renders), once: whether this run rendered it."""
-    from core.pdf_renders import rendered_pdf_render
-
     return rendered_pdf_render(rendered_pdf_id=rendered_pdf_id) is not None
 
 
