@@ -16,3 +16,8 @@ class ReviewsConfig(AppConfig):
         from reviews import waiting
 
         waiting.register()
+
+        # Whether a person has review work (the navigation's link) is read with their groups.
+        from reviews import context_processors
+
+        context_processors.register()
