@@ -81,7 +81,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def _group_names_cache(self) -> set[str]:
         """The person's group names as rules.is_group_member keeps them, read on first use with
         the registered role flags in one query (accounts.roles); rules would read them alone."""
-        from accounts.roles import roles_load
+        from accounts.roles import roles_load  # roles reads User: imported at its first use
 
         groups, self._role_flags = roles_load(self)
         return groups

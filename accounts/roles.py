@@ -12,6 +12,8 @@ from collections.abc import Callable
 from django.contrib.auth.models import Group
 from django.db.models import CharField, F, Q, Value
 
+from accounts.models import User
+
 # name -> a condition on the person's own user row (a Q, or an expression such as Exists).
 _FLAGS: dict[str, Callable[[object], object]] = {}
 _GROUP, _FLAG = "g", "f"
@@ -24,7 +26,6 @@ def role_flag_register(name: str, condition: Callable[[object], object]) -> None
 
 def roles_load(user) -> tuple[set[str], set[str]]:
     """(group names, names of the registered flags that hold) of `user`, in one query."""
-    from accounts.models import User
 
     def text(value):
         return Value(value, output_field=CharField())

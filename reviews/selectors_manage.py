@@ -34,16 +34,6 @@ EXTRA_REVIEWER_DAYS = 7
 # --- the pool --------------------------------------------------------------------------------
 
 
-POOL_COUNTS = (
-    "assigned_count",
-    "declared_count",
-    "drafted_count",
-    "submitted_count",
-    "overdue_count",
-    "conflict_count",
-)
-
-
 def pool_progress(*, call: GrantCall, now: datetime | None = None) -> list[User]:
     """The call's pool members, each with `<state>_count` of their assignments in the call.
 
@@ -81,8 +71,12 @@ def pool_progress(*, call: GrantCall, now: datetime | None = None) -> list[User]
     )
     for member in members:
         row = counts.get(member.pk, {})
-        for name in POOL_COUNTS:
-            setattr(member, name, row.get(name, 0))
+        member.assigned_count = row.get("assigned_count", 0)
+        member.declared_count = row.get("declared_count", 0)
+        member.drafted_count = row.get("drafted_count", 0)
+        member.submitted_count = row.get("submitted_count", 0)
+        member.overdue_count = row.get("overdue_count", 0)
+        member.conflict_count = row.get("conflict_count", 0)
     return members
 
 
