@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import COORDINATORS_GROUP
@@ -75,6 +76,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.display_name
+
+    @cached_property
+    def _group_names_cache(self) -> set[str]:
+        """The person's group names as rules.is_group_member keeps them, read on first use with
+        the registered role flags in one query (accounts.roles); rules would read them alone."""
+        from accounts.roles import roles_load  # roles reads User: imported at its first use
+
+        groups, self._role_flags = roles_load(self)
+        return groups
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email

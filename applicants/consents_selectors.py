@@ -66,46 +66,84 @@ def consent_day(application: Application, *, now: datetime | None = None) -> dat
     return timezone.localtime(moment).date()
 
 
+# What consent_summaries reads of an application besides its own row: the lead's profile and the
+# patron's confirmation. Selected with the applications (CONSENT_SELECT_RELATED, and with .only()
+# the CONSENT_ONLY_FIELDS too), they are read from there instead of by queries of their own.
+CONSENT_SELECT_RELATED = ("applicant__applicant_profile", "patron_confirmation")
+_PROFILE_FIELDS = ("user_id", "kind", "contact_name", "date_of_birth", "patron_organisation")
+CONSENT_ONLY_FIELDS = (
+    *(f"applicant__applicant_profile__{name}" for name in _PROFILE_FIELDS),
+    *(f"patron_confirmation__{f.name}" for f in PatronConfirmation._meta.concrete_fields),
+)
+_NOT_SELECTED = object()
+
+
+def _selected_with(instance, name: str):
+    """The related row selected with `instance` (None when there is none), or _NOT_SELECTED."""
+    if instance is None:
+        return None
+    return instance._state.fields_cache.get(name, _NOT_SELECTED)
+
+
 def consent_summaries(
-    applications: Iterable[Application], *, now: datetime | None = None, call=None
+    applications: Iterable[Application],
+    *,
+    now: datetime | None = None,
+    call=None,
+    selected: bool = False,
 ) -> dict[int, ConsentSummary]:
-    """Each application's ConsentSummary, by pk, in four queries whatever their number.
+    """Each application's ConsentSummary, by pk, in at most four queries whatever their number.
 
     The lead's age comes from their profile, each editor's from their membership; the
     call (select it with the applications) says below which age a consent is needed.
+    With `selected` (the applications were just read with CONSENT_SELECT_RELATED) the profile
+    and the patron's confirmation come from their rows; the guardians' consents are read only for applications
+    with someone young enough to need one (in most calls: one query, the editors').
     """
     applications = list(applications)
     call_given = call  # the list of one call's applications gives it once
     if not applications:
         return {}
     pks = [application.pk for application in applications]
-    lead_ids = {
-        application.applicant_id for application in applications if application.applicant_id
-    }
-    profiles = {
-        profile.user_id: profile
-        for profile in ApplicantProfile.objects.filter(user_id__in=lead_ids).only(
-            "user_id", "kind", "contact_name", "date_of_birth", "patron_organisation"
+    profiles = {}
+    patrons = {}
+    profiles_to_read = {a.applicant_id for a in applications if a.applicant_id and not selected}
+    patrons_to_read = [] if selected else pks
+    for application in applications if selected else ():
+        lead = _selected_with(application, "applicant")
+        profile = _selected_with(lead, "applicant_profile") if lead is not _NOT_SELECTED else lead
+        if profile is _NOT_SELECTED:
+            if application.applicant_id:
+                profiles_to_read.add(application.applicant_id)
+        elif profile is not None:
+            profiles[profile.user_id] = profile
+        patron = _selected_with(application, "patron_confirmation")
+        if patron is _NOT_SELECTED:
+            patrons_to_read.append(application.pk)
+        elif patron is not None:
+            patrons[application.pk] = patron
+    if profiles_to_read:
+        profiles.update(
+            (profile.user_id, profile)
+            for profile in ApplicantProfile.objects.filter(user_id__in=profiles_to_read).only(
+                *_PROFILE_FIELDS
+            )
         )
-    }
+    if patrons_to_read:
+        patrons.update(
+            (row.application_id, row)
+            for row in PatronConfirmation.objects.filter(application_id__in=patrons_to_read)
+        )
     members: dict[int, list[ApplicationMember]] = {}
     for member in ApplicationMember.objects.filter(
         application_id__in=pks, date_of_birth__isnull=False
     ).only("application_id", "user_id", "full_name", "date_of_birth"):
         members.setdefault(member.application_id, []).append(member)
-    consents = {
-        (consent.application_id, consent.child_id): consent
-        for consent in GuardianConsent.objects.filter(application_id__in=pks)
-    }
-    patrons = {
-        row.application_id: row for row in PatronConfirmation.objects.filter(application_id__in=pks)
-    }
 
-    summaries = {}
+    young: dict[int, list[tuple]] = {}
     for application in applications:
         call = call_given or application.call
         day = consent_day(application, now=now)
-        summary = ConsentSummary()
         candidates = []
         profile = profiles.get(application.applicant_id)
         if profile is not None and profile.date_of_birth:
@@ -114,19 +152,34 @@ def consent_summaries(
             )
         for member in members.get(application.pk, []):
             candidates.append((member.user_id, member.full_name, member.date_of_birth, False))
-        for user_id, name, born, is_lead in candidates:
-            age = age_on(born, day)
-            if age < call.guardian_consent_age:
-                summary.people.append(
-                    YoungPerson(
-                        user_id=user_id,
-                        name=name,
-                        born=born,
-                        age=age,
-                        is_lead=is_lead,
-                        consent=consents.get((application.pk, user_id)),
-                    )
+        young[application.pk] = [
+            (user_id, name, born, age_on(born, day), is_lead)
+            for user_id, name, born, is_lead in candidates
+            if age_on(born, day) < call.guardian_consent_age
+        ]
+    with_young = [pk for pk, people in young.items() if people]
+    consents = {}
+    if with_young:
+        consents = {
+            (consent.application_id, consent.child_id): consent
+            for consent in GuardianConsent.objects.filter(application_id__in=with_young)
+        }
+
+    summaries = {}
+    for application in applications:
+        summary = ConsentSummary()
+        for user_id, name, born, age, is_lead in young[application.pk]:
+            summary.people.append(
+                YoungPerson(
+                    user_id=user_id,
+                    name=name,
+                    born=born,
+                    age=age,
+                    is_lead=is_lead,
+                    consent=consents.get((application.pk, user_id)),
                 )
+            )
+        profile = profiles.get(application.applicant_id)
         if (
             profile is not None
             and profile.kind == ApplicantKind.GROUP
@@ -139,8 +192,10 @@ def consent_summaries(
     return summaries
 
 
-def consent_summary(application: Application, *, now: datetime | None = None) -> ConsentSummary:
-    return consent_summaries([application], now=now)[application.pk]
+def consent_summary(
+    application: Application, *, now: datetime | None = None, selected: bool = False
+) -> ConsentSummary:
+    return consent_summaries([application], now=now, selected=selected)[application.pk]
 
 
 def guardian_consent_problems(

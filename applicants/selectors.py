@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from applicants.consents_selectors import CONSENT_ONLY_FIELDS, CONSENT_SELECT_RELATED
 from applicants.enums import ApplicationStatus
 from applicants.filters import ApplicationListFilter
 from applicants.models import (
@@ -49,9 +50,13 @@ def application_get_for_owner(*, user, pk: int) -> Application:
 
 def application_get_for_team(*, user, pk: int) -> Application:
     """An application the user leads or edits; 404 for anyone else's (never a hint it exists).
-    `is_lead` says whether the user leads it."""
+    `is_lead` says whether the user leads it. With what its consents panel reads
+    (consent_summary(…, selected=True))."""
     application = get_object_or_404(
-        Application.objects.of_team(user).select_related("call", "applicant"), pk=pk
+        Application.objects.of_team(user).select_related(
+            "call", "applicant", *CONSENT_SELECT_RELATED
+        ),
+        pk=pk,
     )
     application.is_lead = application.applicant_id == user.pk
     return application
@@ -79,7 +84,11 @@ def live_application(*, call: GrantCall, applicant) -> Application | None:
 
 
 def application_get_for_coordinator(*, pk: int) -> Application:
-    return get_object_or_404(Application.objects.select_related("call", "applicant"), pk=pk)
+    """The application with its call, its lead and what its consents panel reads of them
+    (consent_summary(…, selected=True))."""
+    return get_object_or_404(
+        Application.objects.select_related("call", "applicant", *CONSENT_SELECT_RELATED), pk=pk
+    )
 
 
 def application_timeline(application: Application) -> QuerySet[StatusChange]:
@@ -100,7 +109,8 @@ def application_section_history(application: Application) -> list:
 
 
 def application_versions(application: Application) -> QuerySet[ApplicationVersion]:
-    return application.versions.prefetch_related("attachments", "pdfs").order_by("number")
+    """The submitted versions with their PDF copies (a version's files are in its content)."""
+    return application.versions.prefetch_related("pdfs").order_by("number")
 
 
 def application_version_get(*, application: Application, number: int) -> ApplicationVersion:
@@ -180,7 +190,13 @@ def application_list_for_call(
     `filters` is the query string (see ApplicationListFilter); invalid values are
     left out. Ties are broken by the number in the call, so pages never overlap.
     """
-    queryset = Application.objects.in_call(call).submitted().only(*APPLICATION_LIST_FIELDS)
+    queryset = (
+        Application.objects.in_call(call)
+        .submitted()
+        # The consents badge's parts come with the rows (consent_summaries(…, selected=True)).
+        .select_related(*CONSENT_SELECT_RELATED)
+        .only(*APPLICATION_LIST_FIELDS, *CONSENT_ONLY_FIELDS)
+    )
     queryset = ApplicationListFilter(filters, queryset=queryset).qs
     key = application_list_sort(sort)
     column = APPLICATION_LIST_SORTS[key.removeprefix("-")]

@@ -34,3 +34,7 @@ class ReviewsConfig(AppConfig):
         post_save.connect(
             ranking_follow_call_save, sender=GrantCall, dispatch_uid="reviews.ranking_follow_call"
         )
+        # Whether a person has review work (the navigation's link) is read with their groups.
+        from reviews import context_processors
+
+        context_processors.register()

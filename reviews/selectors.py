@@ -13,6 +13,7 @@ from django.db.models import (
     F,
     IntegerField,
     Min,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -27,7 +28,13 @@ from applicants.models import Application, ApplicationVersion, Attachment
 from grants.enums import REVIEWS_FROZEN_STATUSES
 from grants.models import Criterion, GrantCall
 from reviews.enums import AssignmentStatus, ReviewerTaskState, ReviewStatus
-from reviews.models import Invitation, Review, ReviewAssignment, invitation_token_hash
+from reviews.models import (
+    Invitation,
+    Review,
+    ReviewAssignment,
+    ReviewScore,
+    invitation_token_hash,
+)
 from reviews.scoring import weighted_total
 
 # What the dashboard shows of an assignment and what it hangs off; the long texts
@@ -283,9 +290,9 @@ def assignment_for_application(*, user, application_pk: int) -> ReviewAssignment
 
 def review_for_assignment(assignment: ReviewAssignment) -> Review | None:
     """The reviewer's own review of this assignment (never anyone else's), with its scores."""
-    return (
-        Review.objects.filter(assignment=assignment).prefetch_related("scores__criterion").first()
-    )
+    # The scores' criteria come joined to them (the scores' order joins them anyway).
+    scores = Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion"))
+    return Review.objects.filter(assignment=assignment).prefetch_related(scores).first()
 
 
 def criteria_for_review(call: GrantCall) -> list[Criterion]:

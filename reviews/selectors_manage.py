@@ -34,42 +34,50 @@ EXTRA_REVIEWER_DAYS = 7
 # --- the pool --------------------------------------------------------------------------------
 
 
-def pool_progress(*, call: GrantCall, now: datetime | None = None) -> QuerySet[User]:
+def pool_progress(*, call: GrantCall, now: datetime | None = None) -> list[User]:
     """The call's pool members, each with `<state>_count` of their assignments in the call.
 
-    One query: conditional counts over the reviewer's assignments (LEFT JOIN),
-    so a member with no assignments yet is listed with zeros. "Assigned" counts
-    every live assignment; "declared" those of them with impartiality declared
-    (so it includes the drafted and submitted ones).
+    Two queries: the members, and the counts of the call's assignments grouped by reviewer
+    (conditional counts over the call's assignments only, grouped by a number, not by every
+    column of the user); a member with no assignments yet has zeros. "Assigned" counts every
+    live assignment; "declared" those of them with impartiality declared (so it includes the
+    drafted and submitted ones).
     """
     now = now or timezone.now()
-    in_call = Q(review_assignments__call=call)
-    active = in_call & Q(review_assignments__status__in=ACTIVE_ASSIGNMENT_STATUSES)
-    submitted = Q(review_assignments__review__status=ReviewStatus.SUBMITTED)
-    return (
-        User.objects.filter(pools__call=call)
-        .annotate(
-            assigned_count=Count("review_assignments", filter=active),
-            declared_count=Count(
-                "review_assignments",
-                filter=in_call & Q(review_assignments__status=AssignmentStatus.DECLARED),
-            ),
-            drafted_count=Count(
-                "review_assignments",
-                filter=active & Q(review_assignments__review__status=ReviewStatus.DRAFT),
-            ),
-            submitted_count=Count("review_assignments", filter=active & submitted),
-            overdue_count=Count(
-                "review_assignments",
-                filter=active & Q(review_assignments__due_at__lt=now) & ~submitted,
-            ),
-            conflict_count=Count(
-                "review_assignments",
-                filter=in_call & Q(review_assignments__status=AssignmentStatus.CONFLICT),
-            ),
-        )
-        .order_by(Lower("full_name"), Lower("email"), "pk")
+    members = list(
+        User.objects.filter(pools__call=call).order_by(Lower("full_name"), Lower("email"), "pk")
     )
+    active = Q(status__in=ACTIVE_ASSIGNMENT_STATUSES)
+    submitted = Q(review__status=ReviewStatus.SUBMITTED)
+    counts = (
+        {
+            row.pop("reviewer_id"): row
+            for row in ReviewAssignment.objects.filter(
+                call=call, reviewer_id__in=[member.pk for member in members]
+            )
+            .order_by()
+            .values("reviewer_id")
+            .annotate(
+                assigned_count=Count("pk", filter=active),
+                declared_count=Count("pk", filter=Q(status=AssignmentStatus.DECLARED)),
+                drafted_count=Count("pk", filter=active & Q(review__status=ReviewStatus.DRAFT)),
+                submitted_count=Count("pk", filter=active & submitted),
+                overdue_count=Count("pk", filter=active & Q(due_at__lt=now) & ~submitted),
+                conflict_count=Count("pk", filter=Q(status=AssignmentStatus.CONFLICT)),
+            )
+        }
+        if members
+        else {}
+    )
+    for member in members:
+        row = counts.get(member.pk, {})
+        member.assigned_count = row.get("assigned_count", 0)
+        member.declared_count = row.get("declared_count", 0)
+        member.drafted_count = row.get("drafted_count", 0)
+        member.submitted_count = row.get("submitted_count", 0)
+        member.overdue_count = row.get("overdue_count", 0)
+        member.conflict_count = row.get("conflict_count", 0)
+    return members
 
 
 def invitation_list_open(*, call: GrantCall) -> QuerySet[Invitation]:

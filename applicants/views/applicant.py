@@ -324,7 +324,7 @@ class ApplicationDetailView(OwnApplicationMixin, TemplateView):
             unread_messages=unread_messages_for(
                 user=self.request.user, application_ids=[application.pk]
             ).get(application.pk, 0),
-            consents=consent_summary(application, now=self.request.arrived_at),
+            consents=consent_summary(application, now=self.request.arrived_at, selected=True),
         )
         if application.is_editable:
             context["progress"] = progress_for(application, arrived_at=self.request.arrived_at)
@@ -808,7 +808,7 @@ class SubmitView(OwnApplicationMixin, TemplateView):
             call=application.call,
             section=SECTIONS_BY_SLUG["submit"],
             progress=progress_for(application, arrived_at=self.request.arrived_at),
-            consents=consent_summary(application, now=self.request.arrived_at),
+            consents=consent_summary(application, now=self.request.arrived_at, selected=True),
             totals=budget_totals(
                 (line.quantity, line.unit_cost, line.own_contribution) for line in lines
             ),

@@ -63,7 +63,7 @@ class ApplicationManageView(CoordinatorMixin, TemplateView):
             diff=diff,
             timeline=application_timeline(application),
             section_history=application_section_history(application),
-            consents=consent_summary(application),
+            consents=consent_summary(application, selected=True),
             checks=application.formal_checks.select_related("by", "version"),
         )
         if application.status == ApplicationStatus.SUBMITTED:

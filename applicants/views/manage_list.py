@@ -89,7 +89,7 @@ class ApplicationListView(PermissionRequiredMixin, TemplateView):
         paginator = Paginator(applications, APPLICATIONS_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
         rows = list(page.object_list)
-        summaries = consent_summaries(rows, call=call)
+        summaries = consent_summaries(rows, call=call, selected=True)
         for row in rows:
             row.consents = summaries[row.pk]  # the consents badge beside the status
         clear_url = request.path
