@@ -4,7 +4,7 @@ list (due dates, states, overdue days) in a fixed number of queries."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import CharField, DateField, DateTimeField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -95,49 +95,52 @@ class ReportRow:
         return self.state == ReportState.SUBMITTED
 
 
-def _final(field: str, output):
-    return Subquery(
-        Report.objects.filter(grant=OuterRef("pk"), kind=ReportKind.FINAL).values(field)[:1],
-        output_field=output,
-    )
-
-
 def call_report_rows(*, call: GrantCall, show: str = "", today: date) -> list[ReportRow]:
     """The call's grants under way or settled, each with its final report's due date, state
-    and overdue days; `show` narrows them (a key of REPORT_FILTERS). One query."""
+    and overdue days; `show` narrows them (a key of REPORT_FILTERS). Two queries."""
     return report_rows(call_report_grants(call=call, show=show, today=today), today=today)
 
 
+def _final_report(**states) -> Exists:
+    return Exists(Report.objects.filter(grant=OuterRef("pk"), kind=ReportKind.FINAL, **states))
+
+
 def call_report_grants(*, call: GrantCall, show: str = "", today: date) -> QuerySet[Grant]:
-    """The call's grants under way or settled, by final report due date, each annotated with
-    its final report's state and id; `show` narrows them (a key of REPORT_FILTERS)."""
-    grants = (
-        Grant.objects.filter(call=call, state__in=REPORTING_STATES)
-        .annotate(
-            final_state=_final("state", CharField()),
-            final_id=_final("pk", CharField()),
-            final_submitted_at=_final("submitted_at", DateTimeField()),
-            final_correction_deadline=_final("correction_deadline", DateField()),
-        )
-        .order_by("final_report_due_on", "reference_number", "pk")
+    """The call's grants under way or settled, by final report due date; `show` narrows them
+    (a key of REPORT_FILTERS). Their final reports are read by report_rows, for the page's
+    grants only (nothing is worked out per grant of the whole call)."""
+    grants = Grant.objects.filter(call=call, state__in=REPORTING_STATES).order_by(
+        "final_report_due_on", "reference_number", "pk"
     )
-    not_in = Q(final_state__isnull=True) | Q(final_state=ReportState.DRAFT)
     if show == "overdue":
-        grants = grants.filter(not_in, state=GrantState.ACTIVE, final_report_due_on__lt=today)
+        grants = grants.filter(
+            ~_final_report(state__in=[s for s in ReportState if s != ReportState.DRAFT]),
+            state=GrantState.ACTIVE,
+            final_report_due_on__lt=today,
+        )
     elif show == "to_check":
-        grants = grants.filter(final_state=ReportState.SUBMITTED)
+        grants = grants.filter(_final_report(state=ReportState.SUBMITTED))
     elif show == "corrections":
-        grants = grants.filter(final_state=ReportState.CORRECTIONS)
+        grants = grants.filter(_final_report(state=ReportState.CORRECTIONS))
     elif show == "accepted":
-        grants = grants.filter(final_state__in=list(REPORT_ACCEPTED_STATES))
+        grants = grants.filter(_final_report(state__in=list(REPORT_ACCEPTED_STATES)))
     return grants
 
 
 def report_rows(grants, *, today: date) -> list[ReportRow]:
-    """Grants of call_report_grants() as rows: due date, state, overdue days (no query)."""
+    """Grants of call_report_grants() (a page of them) as rows: due date, state, overdue days.
+    One query: the final reports of these grants."""
+    grants = list(grants)
+    finals = {
+        report.grant_id: report
+        for report in Report.objects.filter(
+            grant__in=[grant.pk for grant in grants], kind=ReportKind.FINAL
+        ).only("pk", "grant_id", "state")
+    }
     rows = []
     for grant in grants:
-        state = grant.final_state or ""
+        final = finals.get(grant.pk)
+        state = final.state if final is not None else ""
         owed = grant.state == GrantState.ACTIVE and state in ("", ReportState.DRAFT)
         due_on = grant.final_report_due_on
         overdue = (today - due_on).days if owed and due_on and due_on < today else 0
@@ -149,7 +152,7 @@ def report_rows(grants, *, today: date) -> list[ReportRow]:
                 state_label=str(ReportState(state).label) if state else str(_("Not started")),
                 badge=ReportState(state).badge if state else "text-bg-light border",
                 overdue_days=overdue,
-                report_id=int(grant.final_id) if grant.final_id else None,
+                report_id=final.pk if final is not None else None,
             )
         )
     return rows

@@ -12,18 +12,20 @@ from django.db.models import (
     Expression,
     F,
     IntegerField,
+    JSONField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from applicants.models import Application
+from applicants.models import Application, ApplicationVersion
 from grants.models import GrantCall
 from projects.enums import (
     AGREEMENT_REQUEST_OPEN_STATES,
@@ -47,7 +49,11 @@ from projects.models import (
     Amendment,
     BankAccount,
     CallGrantTerms,
+    DocumentAllocation,
+    FinancialDocument,
     Grant,
+    GrantBudgetLine,
+    GrantStateChange,
     Payment,
     Report,
     Settlement,
@@ -66,11 +72,66 @@ def call_terms(call: GrantCall) -> CallGrantTerms:
         return CallGrantTerms(call=call)
 
 
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _summed(queryset: QuerySet, field: str, output=MONEY) -> Coalesce:
+    """One grouped sum (or count) of `queryset` as a subquery column, 0 when none."""
+    total = Count("pk") if field == "pk" else Sum(field)
+    return Coalesce(
+        Subquery(queryset.order_by().annotate(total=total).values("total"), output_field=output),
+        Value(0, output_field=output),
+    )
+
+
+def budget_lines_with_spending() -> QuerySet[GrantBudgetLine]:
+    """Budget lines, each with what the grant's kept documents paid from it (`spent_from_grant`
+    and `spent_own` sums, read by projects.spending_figures.grant_spending): no query of their own."""
+    parts = DocumentAllocation.objects.filter(
+        budget_line=OuterRef("pk"), document__removed_at__isnull=True
+    ).values("budget_line")
+    return GrantBudgetLine.objects.annotate(
+        spent_from_grant_sum=_summed(parts, "from_grant"),
+        spent_own_sum=_summed(parts, "own_contribution"),
+    )
+
+
+def with_documents_summary(grants: QuerySet[Grant]) -> QuerySet[Grant]:
+    """Grants, each with its kept documents' count, ineligible total and how many are dated
+    outside the project period (read by grant_spending instead of a query)."""
+    kept = FinancialDocument.objects.filter(grant=OuterRef("pk"), removed_at__isnull=True).values(
+        "grant"
+    )
+    outside = kept.filter(
+        Q(issued_on__lt=OuterRef("starts_on")) | Q(issued_on__gt=OuterRef("ends_on"))
+    )
+    return grants.annotate(
+        documents_kept_count=_summed(kept, "pk", IntegerField()),
+        documents_ineligible_sum=_summed(kept, "ineligible_amount"),
+        documents_outside_count=_summed(outside, "pk", IntegerField()),
+        documents_outside_first=Subquery(
+            outside.order_by("issued_on").values("issued_on")[:1], output_field=DateField()
+        ),
+    )
+
+
 def _grant_page_queryset() -> QuerySet[Grant]:
-    return Grant.objects.select_related(
-        "call", "application", "application__applicant", "decision"
+    # The call's terms ride along (call_terms reads call.grant_terms; a call without its own
+    # row is cached as missing, so no query either way).
+    return with_documents_summary(
+        Grant.objects.select_related(
+            "call", "call__grant_terms", "application", "application__applicant", "decision"
+        ).annotate(
+            # Who applied, as the newest version says (projects.signatories.applicant_details).
+            decided_applicant=Subquery(
+                ApplicationVersion.objects.filter(application=OuterRef("application"))
+                .order_by("-number")
+                .values("content__applicant")[:1],
+                output_field=JSONField(),
+            )
+        )
     ).prefetch_related(
-        "budget_lines",
+        Prefetch("budget_lines", queryset=budget_lines_with_spending()),
         "signatories",
         "agreements__signatures",
         "agreements__signed_documents",
@@ -83,9 +144,19 @@ def _grant_page_queryset() -> QuerySet[Grant]:
             queryset=BankAccount.objects.exclude(state=BankAccountState.REPLACED),
             to_attr="live_bank_accounts",
         ),
-        "state_changes__by",
+        Prefetch("state_changes", queryset=GrantStateChange.objects.select_related("by")),
         "reports",
-        "settlements",
+    )
+
+
+def _grant_documents_queryset() -> QuerySet[Grant]:
+    """What a grant's documents pages read besides the documents: the call and its terms, the
+    budget lines (plan vs spent), the reports (whether documents are locked) and the
+    amendments (the agreed budget the tolerance is measured from)."""
+    return with_documents_summary(
+        Grant.objects.select_related("call", "call__grant_terms", "application")
+    ).prefetch_related(
+        Prefetch("budget_lines", queryset=budget_lines_with_spending()), "reports", "amendments"
     )
 
 
@@ -104,6 +175,19 @@ def grant_get_for_team(*, pk: int, user) -> Grant:
 
 def grant_get_for_coordinator(*, pk: int) -> Grant:
     return get_object_or_404(_grant_page_queryset(), pk=pk)
+
+
+def grant_documents_get_for_team(*, pk: int, user) -> Grant:
+    """As grant_get_for_team, with only what the documents pages read."""
+    return get_object_or_404(
+        _grant_documents_queryset().filter(application__in=Application.objects.of_team(user)),
+        pk=pk,
+    )
+
+
+def grant_documents_get_for_coordinator(*, pk: int) -> Grant:
+    """As grant_get_for_coordinator, with only what the documents pages read."""
+    return get_object_or_404(_grant_documents_queryset(), pk=pk)
 
 
 def grants_of_call(*, call: GrantCall, query: str = "") -> QuerySet[Grant]:
@@ -367,11 +451,19 @@ def agreed_version(grant: Grant) -> dict | None:
 
     The call's tolerance is measured from it, for requested changes and for spending alike,
     so repeated notified shifts can't creep past it."""
-    in_force = list(
-        grant.amendments.filter(state__in=sorted(AMENDMENT_IN_FORCE_STATES))
-        .order_by("requested_at", "pk")
-        .values("state", "before", "after")
-    )
+    if "amendments" in getattr(grant, "_prefetched_objects_cache", {}):
+        # The pages prefetch them (in Amendment.Meta.ordering: requested_at, pk).
+        in_force = [
+            {"state": a.state, "before": a.before, "after": a.after}
+            for a in grant.amendments.all()
+            if a.state in AMENDMENT_IN_FORCE_STATES
+        ]
+    else:
+        in_force = list(
+            grant.amendments.filter(state__in=sorted(AMENDMENT_IN_FORCE_STATES))
+            .order_by("requested_at", "pk")
+            .values("state", "before", "after")
+        )
     approved = [row for row in in_force if row["state"] == AmendmentState.APPROVED]
     if approved:
         return approved[-1]["after"]

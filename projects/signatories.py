@@ -43,8 +43,14 @@ def krs_validate(value: str) -> str:
 
 def applicant_details(grant: Grant) -> dict:
     """Who applied, as the version the committee decided on says (the newest submitted one)."""
-    version = grant.application.versions.order_by("-number").first()
-    return ((version.content if version is not None else {}) or {}).get("applicant") or {}
+    if hasattr(grant, "decided_applicant"):  # the grant pages read it with the grant
+        return grant.decided_applicant or {}
+    cached = getattr(grant, "_applicant_details", None)
+    if cached is None:  # once per grant object: the page's panels each ask
+        version = grant.application.versions.order_by("-number").first()
+        cached = ((version.content if version is not None else {}) or {}).get("applicant") or {}
+        grant._applicant_details = cached
+    return cached
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,11 @@ def documents_editable(grant: Grant) -> bool:
     final report is not submitted (being written or back for corrections is fine)."""
     if not grant.is_spending:
         return False
+    if "reports" in getattr(grant, "_prefetched_objects_cache", {}):  # the pages prefetch them
+        return not any(
+            r.kind == ReportKind.FINAL and r.state not in REPORT_EDITABLE_STATES
+            for r in grant.reports.all()
+        )
     return (
         not Report.objects.filter(grant=grant, kind=ReportKind.FINAL)
         .exclude(state__in=REPORT_EDITABLE_STATES)
@@ -113,6 +118,17 @@ class SpendingPanel:
     @property
     def more_documents(self) -> bool:
         return self.figures.documents_count > len(self.documents)
+
+
+def documents_page_figures(*, grant: Grant) -> SpendingPanel:
+    """What the documents pages show above their list: plan vs spent and whether documents may
+    change (the page lists the documents itself, so none here, nor the sentence)."""
+    return SpendingPanel(
+        figures=grant_spending(grant, lines=grant.budget_lines.all()),
+        documents=[],
+        sentence=SafeString(""),
+        editable=documents_editable(grant),
+    )
 
 
 def spending_panel(*, grant: Grant, terms: CallGrantTerms) -> SpendingPanel | None:

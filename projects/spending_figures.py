@@ -91,34 +91,62 @@ class SpendingFigures:
 def grant_spending(grant: Grant, *, lines: list[GrantBudgetLine] | None = None) -> SpendingFigures:
     """`grant`'s plan vs spent per budget line, its totals and the deviation rules it breaks.
 
-    Six queries (fewer when the budget lines and the call's terms are at hand): the lines,
-    the call's terms, the amendments in force (the agreed budget the tolerance is measured
-    from), the allocations summed per line, the documents' count and ineligible total, and
-    the dates of those outside the project period.
+    Up to six queries (fewer when the budget lines and the call's terms are at hand): the
+    lines, the call's terms, the amendments in force (the agreed budget the tolerance is
+    measured from), the allocations summed per line, the documents' count and ineligible
+    total, and the dates of those outside the project period (only when some are). A page
+    that read the grant with projects.selectors' summaries and passes `lines` needs none of
+    the last three.
     Removed documents don't count.
     """
+    # A page passes the lines it read (with their sums, and the grant with its documents'
+    # summary: projects.selectors.budget_lines_with_spending, with_documents_summary); the
+    # services (report_submit, settlements) pass none and always read afresh.
+    from_page = lines is not None
     lines = list(lines) if lines is not None else list(grant.budget_lines.all())
-    sums = {
-        row["budget_line_id"]: row
-        for row in DocumentAllocation.objects.filter(
-            document__grant=grant, document__removed_at__isnull=True
-        )
-        .values("budget_line_id")
-        .annotate(
-            from_grant=Coalesce(Sum("from_grant"), ZERO),
-            own=Coalesce(Sum("own_contribution"), ZERO),
-        )
-    }
+    if from_page and all(hasattr(line, "spent_from_grant_sum") for line in lines):
+        # The page read the lines with their sums (projects.selectors.budget_lines_with_spending).
+        sums = {
+            line.pk: {"from_grant": line.spent_from_grant_sum, "own": line.spent_own_sum}
+            for line in lines
+        }
+    else:
+        sums = {
+            row["budget_line_id"]: row
+            for row in DocumentAllocation.objects.filter(
+                document__grant=grant, document__removed_at__isnull=True
+            )
+            .values("budget_line_id")
+            .annotate(
+                from_grant=Coalesce(Sum("from_grant"), ZERO),
+                own=Coalesce(Sum("own_contribution"), ZERO),
+            )
+        }
     kept = FinancialDocument.objects.filter(grant=grant, removed_at__isnull=True)
-    documents = kept.aggregate(
-        count=Count("pk"), ineligible=Coalesce(Sum("ineligible_amount"), ZERO)
-    )
     outside = Q(pk__in=[])
     if grant.starts_on:
         outside |= Q(issued_on__lt=grant.starts_on)
     if grant.ends_on:
         outside |= Q(issued_on__gt=grant.ends_on)
-    outside_dates = list(kept.filter(outside).values_list("issued_on", flat=True))
+    if from_page and hasattr(grant, "documents_kept_count"):
+        documents = {
+            "count": grant.documents_kept_count,
+            "ineligible": grant.documents_ineligible_sum,
+        }
+        # The rule broken says how many are outside the period and the first date: no list.
+        outside_dates = [grant.documents_outside_first] * grant.documents_outside_count
+    else:
+        documents = kept.aggregate(
+            count=Count("pk"),
+            ineligible=Coalesce(Sum("ineligible_amount"), ZERO),
+            outside=Count("pk", filter=outside),
+        )
+        # Their dates only when some are outside the period (one more query, then).
+        outside_dates = (
+            list(kept.filter(outside).values_list("issued_on", flat=True))
+            if documents["outside"]
+            else []
+        )
     rows = [
         LineSpending(
             line=line,

@@ -22,7 +22,8 @@ def agreement_panel(grant) -> dict:
     current = next((a for a in agreements if a.state != AgreementState.WITHDRAWN), None)
     preparing = grant.state in PREPARING_STATES
     return {
-        "problems": agreement_readiness(grant),
+        # Shown only while the agreement is prepared (its consents cost five queries).
+        "problems": agreement_readiness(grant) if preparing else [],
         "reduced": budget_is_reduced(grant),
         "budget_editable": grant_budget_editable(grant),
         "budget_asked": budget_from_grant(grant),

@@ -11,7 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from grants.views.manage import CoordinatorRequiredMixin
-from projects.selectors import call_terms, grant_get_for_coordinator
+from projects.selectors import (
+    grant_documents_get_for_coordinator,
+    grant_documents_get_for_team,
+    grant_get_for_coordinator,
+)
 from projects.spending import (
     DocumentsLocked,
     document_add,
@@ -26,7 +30,7 @@ from projects.spending_documents import (
     document_of_grant,
     documents_editable,
     documents_of_grant,
-    spending_panel,
+    documents_page_figures,
 )
 from projects.spending_figures import grant_spending
 from projects.spending_forms import FinancialDocumentForm
@@ -68,14 +72,17 @@ class DocumentListMixin:
     """The grant's documents, newest first, a page at a time, with plan vs spent."""
 
     def get_context_data(self, **kwargs):
+        panel = documents_page_figures(grant=self.grant)
         paginator = Paginator(documents_of_grant(self.grant), DOCUMENTS_PER_PAGE)
+        # The figures counted the same documents (kept ones of this grant): no second count.
+        paginator.count = panel.figures.documents_count
         page = paginator.get_page(self.request.GET.get("page"))
         return super().get_context_data(
             grant=self.grant,
             page_obj=page,
             page_range=paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             documents=page.object_list,
-            panel=spending_panel(grant=self.grant, terms=call_terms(self.grant.call)),
+            panel=panel,
             **kwargs,
         )
 
@@ -86,6 +93,7 @@ class DocumentListMixin:
 class GranteeDocumentListView(OwnGrantMixin, DocumentListMixin, TemplateView):
     template_name = "projects/grantee/documents.html"
     viewer = "grantee"
+    grant_get = staticmethod(grant_documents_get_for_team)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(viewer=self.viewer, **kwargs)
@@ -218,15 +226,18 @@ class DocumentRemoveView(OwnGrantMixin, TemplateView):
 
 
 class CoordinatorGrantMixin(CoordinatorRequiredMixin):
+    grant_get = staticmethod(grant_get_for_coordinator)
+
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
             return self.handle_no_permission()
-        self.grant = grant_get_for_coordinator(pk=kwargs["pk"])
+        self.grant = self.grant_get(pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
 
 class CoordinatorDocumentListView(CoordinatorGrantMixin, DocumentListMixin, TemplateView):
     template_name = "projects/manage/documents.html"
+    grant_get = staticmethod(grant_documents_get_for_coordinator)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(viewer="coordinator", **kwargs)
