@@ -143,30 +143,44 @@ def _second_half_item(grant, progress: GrantProgress, *, url: str, now) -> Waiti
     )
 
 
-def _per_call(queryset, kind: str, *, grant: str = "") -> QuerySet:
+def _per_call(queryset, kind, *, grant: str = "") -> QuerySet:
     """How many grants of `queryset` (rows of Grant, or of a row that belongs to a grant through
-    `grant`) wait in each call, as (call, call's title, `kind`, count) rows for a UNION."""
+    `grant`) wait in each call, as (call, call's title, kind, count) rows for a UNION; `kind` is
+    a name, or an expression the rows are grouped by too."""
     prefix = f"{grant}__" if grant else ""
     return (
         queryset.order_by()
-        .values(call_pk=F(f"{prefix}call_id"), call_title=F(f"{prefix}call__title"))
-        .annotate(kind=Value(kind), count=Count(grant or "pk", distinct=bool(grant)))
+        .values(
+            call_pk=F(f"{prefix}call_id"),
+            call_title=F(f"{prefix}call__title"),
+            counted=kind if not isinstance(kind, str) else Value(kind),
+        )
+        .annotate(count=Count(grant or "pk", distinct=bool(grant)))
     )
+
+
+# The grants waiting for a coordinator, by their state: what that state's count is called.
+COUNTED_BY_STATE = {
+    GrantState.AGREEMENT_TO_PREPARE: "to_send",
+    # Sent, and every signatory signed (or a signed file waits to be checked).
+    GrantState.AGREEMENT_SENT: "to_countersign",
+    # Settled, nothing to pay (the last instalment is counted with the payments due).
+    GrantState.SETTLED: "to_close",
+}
 
 
 def _coordinator_counts() -> QuerySet:
     """Each count from its own narrow rows, so that its cost is that of what waits, never of
-    every grant: the grants in the one state it counts (the (state, call) index) or the rows
-    that wait (a payment due, an account change, a submitted report: their state's index).
-    Whom a grant waits for is worked out only for the grants in the states where it counts."""
-    in_state = lambda *states: grants_with_progress(  # noqa: E731
-        Grant.objects.filter(state__in=list(states))
+    every grant: the grants in the states where they can wait for a coordinator (the (state,
+    call) index; whom each waits for worked out once, and only for them), and the rows that
+    wait (a payment due, an account change, a submitted report: their state's index)."""
+    waiting_grants = (
+        grants_with_progress(Grant.objects.filter(state__in=list(COUNTED_BY_STATE)))
+        .filter(waiting_whom=WaitingWhom.COORDINATOR)
+        .exclude(state=GrantState.SETTLED, payments_due_count__gt=0)
     )
-    coordinator = Q(waiting_whom=WaitingWhom.COORDINATOR)
     parts = [
-        _per_call(in_state(GrantState.AGREEMENT_TO_PREPARE).filter(coordinator), "to_send"),
-        # Sent, and every signatory signed (or a signed file waits to be checked).
-        _per_call(in_state(GrantState.AGREEMENT_SENT).filter(coordinator), "to_countersign"),
+        _per_call(waiting_grants, F("state")),
         _per_call(
             Payment.objects.filter(state=PaymentState.DUE, grant__state__in=list(SIGNED_STATES)),
             "payments_due",
@@ -183,9 +197,6 @@ def _coordinator_counts() -> QuerySet:
             Report.objects.filter(state=ReportState.SUBMITTED, grant__state=GrantState.ACTIVE),
             "reports_to_check",
             grant="grant",
-        ),
-        _per_call(
-            in_state(GrantState.SETTLED).filter(coordinator, payments_due_count=0), "to_close"
         ),
     ]
     return parts[0].union(*parts[1:], all=True)
@@ -231,7 +242,8 @@ def coordinator_waiting(*, user, now) -> list[WaitingItem]:
     titles: dict[int, str] = {}
     for row in _coordinator_counts():
         if row["count"]:
-            counts.setdefault(row["call_pk"], {})[row["kind"]] = row["count"]
+            kind = COUNTED_BY_STATE.get(row["counted"], row["counted"])
+            counts.setdefault(row["call_pk"], {})[kind] = row["count"]
             titles[row["call_pk"]] = row["call_title"]
     items = []
     for call_id in sorted(counts):
