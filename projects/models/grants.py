@@ -251,11 +251,9 @@ class Grant(models.Model):
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
         ordering = ["call", "reference_number", "pk"]
-        indexes = [
-            models.Index(fields=["call", "state"]),
-            # The coordinators' start page counts the grants in one state across calls.
-            models.Index(fields=["state", "call"]),
-        ]
+        # No index led by the state alone: SQLite (no statistics) would take it over a
+        # person's own grants (by application) and scan a whole state for one grantee.
+        indexes = [models.Index(fields=["call", "state"])]
 
     def __str__(self) -> str:
         return f"{self.reference_number} – {self.title}"
