@@ -15,8 +15,6 @@ from django.utils import timezone
 from reviews.models import PoolMember, ReviewAssignment
 from reviews.selectors import invitations_to_answer
 
-_LEFT_FOR_NAVIGATION = "_review_standing_for_navigation"
-
 
 @dataclass(frozen=True)
 class ReviewStanding:
@@ -44,16 +42,16 @@ def review_standing(user, *, now=None) -> ReviewStanding:
         .get()
     )
     standing = ReviewStanding(has_work=bool(in_pool or assigned), invited=bool(invited))
-    setattr(user, _LEFT_FOR_NAVIGATION, standing)
+    user.review_standing_for_navigation = standing
     return standing
 
 
 def has_review_work(user) -> bool:
     """In a call's pool or with a live assignment: the answer the start page left on `user`
     (taken, so a later page asks again), else one EXISTS query."""
-    standing = getattr(user, _LEFT_FOR_NAVIGATION, None)
+    standing = getattr(user, "review_standing_for_navigation", None)
     if standing is not None:
-        delattr(user, _LEFT_FOR_NAVIGATION)
+        user.review_standing_for_navigation = None
         return standing.has_work
     has_work = (
         get_user_model()
