@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Mapping
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -24,19 +24,17 @@ from grants.models import GrantCall
 
 def application_list_for_applicant(*, user) -> QuerySet[Application]:
     """The applications the user leads or edits across calls, newest first, with their call
-    and history; `is_lead` says which they lead (the others they edit)."""
+    and the number of their last submitted version (`last_version_number`, None before the
+    first); `is_lead` says which they lead (the others they edit)."""
+    last_version = (
+        ApplicationVersion.objects.filter(application=OuterRef("pk"))
+        .order_by("-number")
+        .values("number")[:1]
+    )
     return (
         Application.objects.of_team(user)
-        .annotate(is_lead=Q(applicant_id=user.pk))
+        .annotate(is_lead=Q(applicant_id=user.pk), last_version_number=Subquery(last_version))
         .select_related("call")
-        .prefetch_related(
-            Prefetch(
-                "versions",
-                queryset=ApplicationVersion.objects.only(
-                    "id", "application_id", "number", "submitted_at"
-                ),
-            ),
-        )
         .order_by("-updated_at", "-pk")
     )
 

@@ -133,12 +133,17 @@ def desk_for(*, user, now: datetime | None = None) -> Desk:
     """The roles `user` holds and what is waiting in each; a person holding none gets the default one.
 
     A fixed number of queries: one per role asked about and the readers' own
-    (one or two each) for the roles held.
+    (one or two each) for the roles held. The default role is asked about only when
+    another is held: without one, the person has it anyway.
     """
     now = now or timezone.now()
     specs = [_roles[role] for role in ROLE_ORDER if role in _roles]
-    held = [spec for spec in specs if spec.holds(user)]
-    if not held:
+    others = {spec.role for spec in specs if not spec.default and spec.holds(user)}
+    if others:
+        held = [
+            spec for spec in specs if spec.role in others or (spec.default and spec.holds(user))
+        ]
+    else:
         held = [spec for spec in specs if spec.default]
     roles = []
     for spec in held:

@@ -253,7 +253,9 @@ GRANT_PROGRESS_ANNOTATIONS: dict[str, Callable[[], Expression]] = {
     "agreement_request_state": lambda: Subquery(
         AgreementRequest.objects.filter(
             grant=OuterRef("pk"), state__in=AGREEMENT_REQUEST_UNFINISHED_STATES
-        ).values("state")[:1],
+        )
+        .order_by("version")  # not the model's order: it joins the grant and its call
+        .values("state")[:1],
         output_field=CharField(),
     ),
     # Signatures on the agreement in force, by the signatories named now.
@@ -290,7 +292,7 @@ GRANT_PROGRESS_ANNOTATIONS: dict[str, Callable[[], Expression]] = {
 
 def _report_value(kind: str, field: str, output) -> Subquery:
     return Subquery(
-        Report.objects.filter(grant=OuterRef("pk"), kind=kind).values(field)[:1],
+        Report.objects.filter(grant=OuterRef("pk"), kind=kind).order_by().values(field)[:1],
         output_field=output,
     )
 
@@ -299,6 +301,7 @@ def _settlement_value(field: str, output) -> Subquery:
     return Subquery(
         Settlement.objects.filter(grant=OuterRef("pk"))
         .exclude(state=SettlementState.WITHDRAWN)
+        .order_by("version")  # not the model's order: it joins the grant and its call
         .values(field)[:1],
         output_field=output,
     )

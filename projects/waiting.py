@@ -12,7 +12,7 @@ One query per reader, read from the same annotations as the grants list.
 from datetime import date, datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -23,56 +23,86 @@ from applicants.awards import ProjectNote, register_project_reader
 from applicants.models import Application
 from core.enums import Role
 from core.waiting import WaitingItem, register_waiting
-from projects.enums import SIGNED_STATES, AgreementState, GrantState, ReportKind
-from projects.models import Grant, Signatory
+from projects.enums import (
+    SIGNED_STATES,
+    AgreementState,
+    BankAccountState,
+    GrantState,
+    PaymentState,
+    ReportKind,
+    ReportState,
+)
+from projects.models import BankAccount, Grant, Payment, Report, Signatory
 from projects.progress import GrantProgress, WaitingWhom, grantee_tasks, waiting_for
 from projects.selectors import grants_with_progress, progress_from_row
+
+GRANTEE_STATES = (
+    GrantState.AGREEMENT_TO_PREPARE,
+    GrantState.AGREEMENT_SENT,
+    GrantState.ACTIVE,
+    GrantState.SETTLED,
+)
 
 
 def grantee_waiting(*, user, now) -> list[WaitingItem]:
     """The grants of the user's teams waiting for the grantee: what to give before the
-    agreement, or to sign it (editors see them too; the lead or the signatories act)."""
-    grants = grants_with_progress(
-        Grant.objects.filter(application__in=Application.objects.of_team(user)).filter(
-            state__in=[
-                GrantState.AGREEMENT_TO_PREPARE,
-                GrantState.AGREEMENT_SENT,
-                GrantState.ACTIVE,
-                GrantState.SETTLED,
-            ]
+    agreement, or to sign it (editors see them too; the lead or the signatories act); and the
+    agreements of other people's grants the user is named to sign (signatory_items()).
+
+    One query, read from the person's own rows: their teams' grants and the signatories
+    naming them (by their ids), never a scan of every grant."""
+    team = Application.objects.of_team(user)
+    of_team = Grant.objects.filter(application__in=team, state__in=GRANTEE_STATES)
+    to_sign = _signatories_to_sign(user)
+    grants = (
+        grants_with_progress(
+            Grant.objects.filter(
+                pk__in=of_team.order_by()
+                .values("pk")
+                .union(to_sign.order_by().values("grant_id"), all=True)
+            )
         )
-    ).order_by("signing_deadline", "pk")
-    items = []
+        .annotate(
+            is_team=Exists(team.filter(pk=OuterRef("application_id"))),
+            to_sign=Exists(to_sign.filter(grant=OuterRef("pk"))),
+        )
+        .order_by("signing_deadline", "pk")
+    )
+    items, signing = [], []
     for grant in grants:
-        progress = progress_from_row(grant)
-        waiting = waiting_for(progress)
-        url = reverse("projects:grant", kwargs={"pk": grant.pk})
-        if grant.state in (GrantState.ACTIVE, GrantState.SETTLED):
-            if waiting.whom == WaitingWhom.GRANTEE:
-                item = _second_half_item(grant, progress, url=url, now=now)
-                if item is not None:
-                    items.append(item)
-        elif waiting.whom == WaitingWhom.GRANTEE:
-            items.append(
-                WaitingItem(
-                    text=_("Your project needs: %(what)s")
-                    % {"what": ", ".join(grantee_tasks(progress))},
-                    url=url,
-                    context=grant.title,
-                )
-            )
-        elif waiting.whom == WaitingWhom.SIGNATORIES:
-            deadline = grant.signing_deadline
-            items.append(
-                WaitingItem(
-                    text=_("Sign the agreement for “%(title)s”") % {"title": grant.title},
-                    url=url,
-                    context=grant.reference_number,
-                    deadline=deadline,
-                    overdue=deadline is not None and deadline < now,
-                )
-            )
-    return items
+        if grant.to_sign:
+            signing.append(_signatory_item(grant, now=now))
+        if grant.is_team and grant.state in GRANTEE_STATES:
+            item = _grantee_item(grant, now=now)
+            if item is not None:
+                items.append(item)
+    return items + signing
+
+
+def _grantee_item(grant, *, now) -> WaitingItem | None:
+    progress = progress_from_row(grant)
+    waiting = waiting_for(progress)
+    url = reverse("projects:grant", kwargs={"pk": grant.pk})
+    if grant.state in (GrantState.ACTIVE, GrantState.SETTLED):
+        if waiting.whom == WaitingWhom.GRANTEE:
+            return _second_half_item(grant, progress, url=url, now=now)
+        return None
+    if waiting.whom == WaitingWhom.GRANTEE:
+        return WaitingItem(
+            text=_("Your project needs: %(what)s") % {"what": ", ".join(grantee_tasks(progress))},
+            url=url,
+            context=grant.title,
+        )
+    if waiting.whom == WaitingWhom.SIGNATORIES:
+        deadline = grant.signing_deadline
+        return WaitingItem(
+            text=_("Sign the agreement for “%(title)s”") % {"title": grant.title},
+            url=url,
+            context=grant.reference_number,
+            deadline=deadline,
+            overdue=deadline is not None and deadline < now,
+        )
+    return None
 
 
 # A report is on the grantee's start page from this many days before it is due.
@@ -113,17 +143,74 @@ def _second_half_item(grant, progress: GrantProgress, *, url: str, now) -> Waiti
     )
 
 
-COORDINATOR_COUNTS = {
-    # count name: the grants it counts (over grants_with_progress' annotations)
-    "to_send": Q(state=GrantState.AGREEMENT_TO_PREPARE, waiting_whom=WaitingWhom.COORDINATOR),
+def _per_call(queryset, kind, *, grant: str = "") -> QuerySet:
+    """How many grants of `queryset` (rows of Grant, or of a row that belongs to a grant through
+    `grant`) wait in each call, as (call, call's title, kind, count) rows for a UNION; `kind` is
+    a name, or an expression the rows are grouped by too."""
+    prefix = f"{grant}__" if grant else ""
+    return (
+        queryset.order_by()
+        .values(
+            call_pk=F(f"{prefix}call_id"),
+            call_title=F(f"{prefix}call__title"),
+            counted=kind if not isinstance(kind, str) else Value(kind),
+        )
+        .annotate(count=Count(grant or "pk", distinct=bool(grant)))
+    )
+
+
+# The grants waiting for a coordinator, by their state: what that state's count is called.
+COUNTED_BY_STATE = {
+    GrantState.AGREEMENT_TO_PREPARE: "to_send",
     # Sent, and every signatory signed (or a signed file waits to be checked).
-    "to_countersign": Q(state=GrantState.AGREEMENT_SENT, waiting_whom=WaitingWhom.COORDINATOR),
-    "payments_due": Q(state__in=list(SIGNED_STATES), payments_due_count__gt=0),
-    "account_changes": Q(has_account_change=True) & ~Q(state=GrantState.TERMINATED),
-    "reports_to_check": Q(state=GrantState.ACTIVE, report_submitted=True),
-    "to_close": Q(state=GrantState.SETTLED, waiting_whom=WaitingWhom.COORDINATOR)
-    & Q(payments_due_count=0),
+    GrantState.AGREEMENT_SENT: "to_countersign",
+    # Settled, nothing to pay (the last instalment is counted with the payments due).
+    GrantState.SETTLED: "to_close",
 }
+
+
+def _coordinator_counts() -> QuerySet:
+    """Each count from its own narrow rows, so that its cost is that of what waits, never of
+    every grant: the grants in the states where they can wait for a coordinator (the (state,
+    call) index; whom each waits for worked out once, and only for them), and the rows that
+    wait (a payment due, an account change, a submitted report: their state's index)."""
+    waiting_grants = (
+        grants_with_progress(Grant.objects.filter(state__in=list(COUNTED_BY_STATE)))
+        .filter(waiting_whom=WaitingWhom.COORDINATOR)
+        .exclude(state=GrantState.SETTLED, payments_due_count__gt=0)
+    )
+    parts = [
+        _per_call(waiting_grants, F("state")),
+        _per_call(
+            Payment.objects.filter(state=PaymentState.DUE, grant__state__in=list(SIGNED_STATES)),
+            "payments_due",
+            grant="grant",
+        ),
+        _per_call(
+            BankAccount.objects.filter(state=BankAccountState.PENDING).exclude(
+                grant__state=GrantState.TERMINATED
+            ),
+            "account_changes",
+            grant="grant",
+        ),
+        _per_call(
+            Report.objects.filter(state=ReportState.SUBMITTED, grant__state=GrantState.ACTIVE),
+            "reports_to_check",
+            grant="grant",
+        ),
+    ]
+    return parts[0].union(*parts[1:], all=True)
+
+
+# The counts in the order a call's items are shown.
+COORDINATOR_COUNTS = (
+    "to_send",
+    "to_countersign",
+    "payments_due",
+    "account_changes",
+    "reports_to_check",
+    "to_close",
+)
 
 
 def _coordinator_text(name: str, count: int) -> str:
@@ -149,31 +236,28 @@ def _coordinator_text(name: str, count: int) -> str:
 
 
 def coordinator_waiting(*, user, now) -> list[WaitingItem]:
-    """Per call, the grants waiting for a coordinator: what to send, countersign, pay, confirm."""
-    rows = (
-        grants_with_progress(Grant.objects.exclude(state=GrantState.TERMINATED))
-        .values("call_id", "call__title")
-        .annotate(
-            **{
-                name: Count("pk", filter=condition)
-                for name, condition in COORDINATOR_COUNTS.items()
-            }
-        )
-        .order_by("call_id")
-    )
+    """Per call, the grants waiting for a coordinator: what to send, countersign, pay, confirm.
+    One query (a UNION of the counts), whatever the number of grants that wait for nobody."""
+    counts: dict[int, dict[str, int]] = {}
+    titles: dict[int, str] = {}
+    for row in _coordinator_counts():
+        if row["count"]:
+            kind = COUNTED_BY_STATE.get(row["counted"], row["counted"])
+            counts.setdefault(row["call_pk"], {})[kind] = row["count"]
+            titles[row["call_pk"]] = row["call_title"]
     items = []
-    for row in rows:
+    for call_id in sorted(counts):
         for name in COORDINATOR_COUNTS:
-            if row[name]:
+            if count := counts[call_id].get(name):
                 query = "?waiting=coordinator" if name != "account_changes" else ""
                 page = "projects_manage:grants"
                 if name == "reports_to_check":
                     page, query = "projects_manage:reports", "?show=to_check"
                 items.append(
                     WaitingItem(
-                        text=_coordinator_text(name, row[name]),
-                        url=reverse(page, kwargs={"pk": row["call_id"]}) + query,
-                        context=row["call__title"],
+                        text=_coordinator_text(name, count),
+                        url=reverse(page, kwargs={"pk": call_id}) + query,
+                        context=titles[call_id],
                     )
                 )
     return items
@@ -193,16 +277,16 @@ def project_notes(*, application_ids) -> dict[int, ProjectNote]:
     }
 
 
-def signatory_waiting(*, user, now) -> list[WaitingItem]:
-    """Agreements of other people's grants that `user` is named to sign and hasn't signed yet
-    (a group's member, an organisation's representative): linked to their account, or named
-    by an address the account has confirmed."""
+def _signatories_to_sign(user) -> QuerySet:
+    """The signatories `user` is, on agreements of other people's grants sent and not signed
+    yet (a group's member, an organisation's representative): linked to their account, or
+    named by an address the account has confirmed."""
     confirmed = (
         EmailAddress.objects.filter(user=user, verified=True)
         .annotate(address=Lower("email"))
         .values("address")
     )
-    signatories = (
+    return (
         Signatory.objects.annotate(address=Lower("email"))
         .filter(
             Q(user=user) | Q(user__isnull=True, address__in=confirmed),
@@ -210,24 +294,21 @@ def signatory_waiting(*, user, now) -> list[WaitingItem]:
         )
         .exclude(grant__application__applicant=user)
         .exclude(signatures__agreement__state=AgreementState.SENT)
-        .select_related("grant")
-        .order_by("grant__signing_deadline", "pk")
     )
-    return [
-        WaitingItem(
-            text=_("Sign the agreement for “%(title)s”") % {"title": signatory.grant.title},
-            url=reverse("projects:sign", kwargs={"pk": signatory.grant_id}),
-            context=signatory.grant.grantee_name,
-            deadline=signatory.grant.signing_deadline,
-            overdue=signatory.grant.signing_deadline is not None
-            and signatory.grant.signing_deadline < now,
-        )
-        for signatory in signatories
-    ]
+
+
+def _signatory_item(grant, *, now) -> WaitingItem:
+    deadline = grant.signing_deadline
+    return WaitingItem(
+        text=_("Sign the agreement for “%(title)s”") % {"title": grant.title},
+        url=reverse("projects:sign", kwargs={"pk": grant.pk}),
+        context=grant.grantee_name,
+        deadline=deadline,
+        overdue=deadline is not None and deadline < now,
+    )
 
 
 def register() -> None:
     register_waiting(Role.APPLICANT, grantee_waiting)
-    register_waiting(Role.APPLICANT, signatory_waiting)
     register_waiting(Role.COORDINATOR, coordinator_waiting)
     register_project_reader(project_notes)

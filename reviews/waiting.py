@@ -5,11 +5,9 @@ invitations to join a call's pool. For coordinators: reviews overdue and
 applications still short of reviewers. One query per reader.
 """
 
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -19,22 +17,14 @@ from core.enums import Role
 from core.waiting import WaitingItem, register_role, register_waiting
 from grants.enums import REVIEWS_FROZEN_STATUSES
 from reviews.enums import ACTIVE_ASSIGNMENT_STATUSES
-from reviews.models import PoolMember, ReviewAssignment
+from reviews.models import ReviewAssignment
 from reviews.selectors import assignments_open, invitations_to_answer
+from reviews.standing import review_standing
 
 
 def holds_reviewer_role(user) -> bool:
-    """In a call's pool, with a live assignment, or invited to a pool (one query)."""
-    return (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .filter(
-            Exists(PoolMember.objects.filter(reviewer=user))
-            | Exists(ReviewAssignment.objects.for_reviewer(user).active())
-            | Exists(invitations_to_answer(user=user, now=timezone.now()))
-        )
-        .exists()
-    )
+    """In a call's pool, with a live assignment, or invited to a pool (reviews.standing)."""
+    return review_standing(user).is_reviewer
 
 
 def reviewer_waiting(*, user, now) -> list[WaitingItem]:
@@ -94,9 +84,9 @@ def coordinator_waiting(*, user, now) -> list[WaitingItem]:
     overdue = (
         assignments_open()
         .filter(due_at__lt=now)
-        .values("call_id", "call__title")
-        .annotate(count=Count("pk"))
-        .order_by("call_id")
+        .order_by()
+        .values(call_pk=F("call_id"), call_title=F("call__title"))
+        .annotate(kind=Value("overdue"), count=Count("pk"))
     )
     live_reviewers = (
         ReviewAssignment.objects.filter(
@@ -112,33 +102,33 @@ def coordinator_waiting(*, user, now) -> list[WaitingItem]:
         .exclude(call__status__in=REVIEWS_FROZEN_STATUSES)
         .annotate(reviewers=Coalesce(Subquery(live_reviewers, output_field=IntegerField()), 0))
         .filter(reviewers__lt=F("call__reviewers_per_application"))
-        .values("call_id", "call__title")
-        .annotate(count=Count("pk"))
-        .order_by("call_id")
+        .order_by()
+        .values(call_pk=F("call_id"), call_title=F("call__title"))
+        .annotate(kind=Value("short"), count=Count("pk"))
     )
+    texts = {
+        "overdue": lambda count: ngettext(
+            "%(count)d review overdue", "%(count)d reviews overdue", count
+        ),
+        "short": lambda count: ngettext(
+            "%(count)d application still needs reviewers",
+            "%(count)d applications still need reviewers",
+            count,
+        ),
+    }
     items = []
-    # Two small grouped queries; a call's items stay together, in the calls' order.
+    # One query (both counts grouped by call, in a UNION); a call's items stay together: the
+    # calls with reviews overdue first, then the others, each in the calls' order.
+    rows = sorted(
+        overdue.union(short, all=True), key=lambda row: (row["kind"] != "overdue", row["call_pk"])
+    )
     by_call: dict[int, list[WaitingItem]] = {}
-    for row in overdue:
-        by_call.setdefault(row["call_id"], []).append(
+    for row in rows:
+        by_call.setdefault(row["call_pk"], []).append(
             WaitingItem(
-                text=ngettext("%(count)d review overdue", "%(count)d reviews overdue", row["count"])
-                % {"count": row["count"]},
-                url=reverse("review_manage:assignments", kwargs={"pk": row["call_id"]}),
-                context=row["call__title"],
-            )
-        )
-    for row in short:
-        by_call.setdefault(row["call_id"], []).append(
-            WaitingItem(
-                text=ngettext(
-                    "%(count)d application still needs reviewers",
-                    "%(count)d applications still need reviewers",
-                    row["count"],
-                )
-                % {"count": row["count"]},
-                url=reverse("review_manage:assignments", kwargs={"pk": row["call_id"]}),
-                context=row["call__title"],
+                text=texts[row["kind"]](row["count"]) % {"count": row["count"]},
+                url=reverse("review_manage:assignments", kwargs={"pk": row["call_pk"]}),
+                context=row["call_title"],
             )
         )
     for call_items in by_call.values():

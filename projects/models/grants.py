@@ -251,6 +251,8 @@ class Grant(models.Model):
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
         ordering = ["call", "reference_number", "pk"]
+        # No index led by the state alone: SQLite (no statistics) would take it over a
+        # person's own grants (by application) and scan a whole state for one grantee.
         indexes = [models.Index(fields=["call", "state"])]
 
     def __str__(self) -> str:
@@ -550,6 +552,8 @@ class BankAccount(models.Model):
 
     class Meta:
         ordering = ["grant", "-entered_at", "-pk"]
+        # The coordinators' start page counts the account changes waiting, from this index.
+        indexes = [models.Index(fields=["state", "grant"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["grant"],
@@ -609,6 +613,8 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["grant", "number"]
+        # The coordinators' start page counts the payments due, from this index.
+        indexes = [models.Index(fields=["state", "grant"])]
         constraints = [
             models.UniqueConstraint(fields=["grant", "number"], name="one_payment_per_number")
         ]

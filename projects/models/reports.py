@@ -83,6 +83,8 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["grant", "kind", "pk"]
+        # The coordinators' start page counts the reports submitted, from this index.
+        indexes = [models.Index(fields=["state", "grant"])]
         constraints = [
             models.UniqueConstraint(fields=["grant", "kind"], name="one_report_per_kind")
         ]

@@ -1,0 +1,139 @@
+"""The start pages ("desks") cost what their own rows cost: the same queries, never more than
+12, whether the programme holds a few grants and applications or many more (other people's,
+in other calls), and they still say everything that waits.
+
+/manage/ counts per call what waits for coordinators; "My applications" lists what waits for
+an applicant, a grantee and a signatory of someone else's agreement.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.tests.factories import CoordinatorFactory, UserFactory
+from applicants.enums import ApplicationStatus
+from applicants.tests.factories import ApplicationFactory
+from grants.enums import CallStatus
+from grants.tests.factories import GrantCallFactory
+from projects.tests.progress_rows import grant_at
+from reviews.enums import AssignmentStatus
+from reviews.models import PoolMember, ReviewAssignment
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 12
+
+# Every stage a grant waits in, and some where it waits for nobody or for its grantee.
+STAGES = (
+    "new",
+    "ready",
+    "sent",
+    "signed_by_grantee",
+    "payment_due",
+    "active",
+    "account_change",
+    "report_due",
+    "report_submitted",
+    "settled_return",
+    "settled",
+    "closed",
+    "terminated",
+)
+
+
+def flat(response) -> str:
+    assert response.status_code == 200
+    return " ".join(response.content.decode().split())
+
+
+def queries_of(client, url, django_assert_max_num_queries) -> tuple[int, str]:
+    """The page's queries (asked a second time: the first visit may write the session) and text."""
+    client.get(url)
+    with django_assert_max_num_queries(MAX_QUERIES), CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return len(queries), flat(response)
+
+
+def other_peoples_programme(times: int) -> None:
+    """Grants of other people in every stage, in a call of their own; applications waiting for
+    the formal check and reviews overdue in another call."""
+    call = GrantCallFactory(status=CallStatus.DECIDED)
+    for _ in range(times):
+        for stage in STAGES:
+            grant_at(stage, application__call=call)
+    review_call = GrantCallFactory(status=CallStatus.IN_REVIEW)
+    reviewer = UserFactory()
+    PoolMember.objects.get_or_create(call=review_call, reviewer=reviewer)
+    for _ in range(times):
+        ApplicationFactory(call=review_call)
+        application = ApplicationFactory(call=review_call, status=ApplicationStatus.IN_REVIEW)
+        ReviewAssignment.objects.create(
+            call=review_call,
+            application=application,
+            reviewer=reviewer,
+            status=AssignmentStatus.ASSIGNED,
+            due_at=review_call.closes_at.replace(year=2020),
+        )
+
+
+def test_manage_start_page_costs_the_same_with_more_grants_and_calls(
+    client, django_assert_max_num_queries
+):
+    client.force_login(CoordinatorFactory())
+    url = reverse("manage_root")
+    call = GrantCallFactory(status=CallStatus.DECIDED, title="Nabór podwórkowy")
+    for stage in ("ready", "signed_by_grantee", "payment_due", "settled"):
+        grant_at(stage, application__call=call)
+    grant_at("ready", application__call=call)
+    few, page = queries_of(client, url, django_assert_max_num_queries)
+    assert "2 umowy do wysłania" in page
+
+    other_peoples_programme(3)
+    more, page = queries_of(client, url, django_assert_max_num_queries)
+
+    assert more == few
+    # The call's own counts are unchanged; the other call's are counted apart.
+    assert "2 umowy do wysłania" in page
+    assert "3 umowy do wysłania" in page
+    assert "3 recenzje po terminie" in page
+    assert "3 wnioski do oceny formalnej" in page
+
+
+def test_applicant_start_page_costs_the_same_with_more_grants_of_other_people(
+    client, django_assert_max_num_queries
+):
+    person = UserFactory()
+    client.force_login(person)
+    url = reverse("applicants:my_applications")
+    ApplicationFactory(applicant=person, status=ApplicationStatus.DRAFT, title="Ogród deszczowy")
+    few, page = queries_of(client, url, django_assert_max_num_queries)
+    assert "Dokończ i złóż wersję roboczą „Ogród deszczowy”" in page
+
+    other_peoples_programme(3)
+    more, page = queries_of(client, url, django_assert_max_num_queries)
+
+    assert more == few
+    assert "Dokończ i złóż wersję roboczą „Ogród deszczowy”" in page
+    assert "Podpisz umowę" not in page
+
+
+def test_grantee_start_page_costs_the_same_with_more_grants_of_other_people(
+    client, django_assert_max_num_queries
+):
+    grantee = UserFactory()
+    client.force_login(grantee)
+    url = reverse("applicants:my_applications")
+    own = grant_at("sent", signatory_user=grantee, application__applicant=grantee)
+    # Someone else's agreement names the grantee as a signatory (e.g. a group's member).
+    theirs = grant_at("sent", signatory_user=grantee)
+    few, page = queries_of(client, url, django_assert_max_num_queries)
+    assert f"Podpisz umowę dla „{own.title}”" in page
+    assert reverse("projects:sign", kwargs={"pk": theirs.pk}) in page
+
+    other_peoples_programme(3)
+    more, page = queries_of(client, url, django_assert_max_num_queries)
+
+    assert more == few
+    assert page.count("Podpisz umowę dla") == 2
+    assert f"Podpisz umowę dla „{theirs.title}”" in page
