@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import CoordinatorFactory, UserFactory
 from applicants.consents_models import PatronConfirmation
-from applicants.enums import ApplicantKind, ApplicationStatus
+from applicants.enums import ApplicantKind, ApplicationStatus, FormalCheckOutcome
 from applicants.models import (
     ApplicantProfile,
     ApplicationMember,
@@ -105,7 +105,7 @@ def _application_history(scene):
     FormalCheck.objects.create(
         application=application,
         version=version,
-        outcome="correction_requested",
+        outcome=FormalCheckOutcome.CORRECTION,
         checklist=[{"item": "Podpis", "ok": False}],
         message="Prosimy o podpis.",
         by=CoordinatorFactory(),
