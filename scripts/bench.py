@@ -86,6 +86,11 @@ def parse_args():
         help="pages not to measure, by figure name, comma-separated (e.g. committee_decisions)",
     )
     parser.add_argument(
+        "--only-pages",
+        default="",
+        help="measure only these pages, by figure name, comma-separated (e.g. ranking,home)",
+    )
+    parser.add_argument(
         "--pages-only",
         action="store_true",
         help="measure the pages only: no letters, agreements or settlement PDFs (they do not "
@@ -99,6 +104,7 @@ def parse_args():
         # A heavy but human load: 400 reviews each at most (10 reviewers at 2,000 applications).
         args.reviewers = max(10, -(-args.size * args.reviews_per_application // 400))
     args.skip_pages = {name.strip() for name in args.skip_pages.split(",") if name.strip()}
+    args.only_pages = {name.strip() for name in args.only_pages.split(",") if name.strip()}
     if args.pages_only:
         args.letters = args.agreements = args.settlements = 0
     return args
@@ -1492,7 +1498,7 @@ def measure_pages(base: str, people: dict, args) -> dict:
     figures = {}
     sessions = {}
     for name, path, email in bench_pages(people):
-        if name in args.skip_pages:
+        if name in args.skip_pages or (args.only_pages and name not in args.only_pages):
             continue
         if email and email not in sessions:
             sessions[email] = logged_in_session(base, email)
