@@ -43,6 +43,7 @@ from projects.enums import (
     SignedDocumentState,
 )
 from projects.filters import GrantListFilter
+from projects.grant_page_rows import Relation, relations_read
 from projects.models import (
     Agreement,
     AgreementRequest,
@@ -131,22 +132,40 @@ def _grant_page_queryset() -> QuerySet[Grant]:
             )
         )
     ).prefetch_related(
+        # Lists of their own, read as the ORM reads them: the lines with their sums, the
+        # history with who did it.
         Prefetch("budget_lines", queryset=budget_lines_with_spending()),
-        "signatories",
-        "agreements__signatures",
-        "agreements__signed_documents",
-        "payments",
-        "settlements",
-        "agreement_requests",
-        "amendments",
-        Prefetch(
+        Prefetch("state_changes", queryset=GrantStateChange.objects.select_related("by")),
+    )
+
+
+def _grant_page_relations(grant: Grant) -> list[Relation]:
+    """The grant's other relations the pages read, all in one query (projects.grant_page_rows),
+    cached where prefetch_related() would put them."""
+    return [
+        Relation("signatories", Signatory.objects.filter(grant=grant)),
+        Relation("agreements", Agreement.objects.filter(grant=grant)),
+        Relation("signatures", Signature.objects.filter(agreement__grant=grant), "agreement"),
+        Relation(
+            "signed_documents", SignedDocument.objects.filter(agreement__grant=grant), "agreement"
+        ),
+        Relation("payments", Payment.objects.filter(grant=grant)),
+        Relation("settlements", Settlement.objects.filter(grant=grant)),
+        Relation("agreement_requests", AgreementRequest.objects.filter(grant=grant)),
+        Relation("amendments", Amendment.objects.filter(grant=grant)),
+        Relation(
             "bank_accounts",
-            queryset=BankAccount.objects.exclude(state=BankAccountState.REPLACED),
+            BankAccount.objects.filter(grant=grant).exclude(state=BankAccountState.REPLACED),
             to_attr="live_bank_accounts",
         ),
-        Prefetch("state_changes", queryset=GrantStateChange.objects.select_related("by")),
-        "reports",
-    )
+        Relation("reports", Report.objects.filter(grant=grant)),
+    ]
+
+
+def _grant_page_get(queryset: QuerySet[Grant], pk: int) -> Grant:
+    grant = get_object_or_404(queryset, pk=pk)
+    relations_read([grant], _grant_page_relations(grant))
+    return grant
 
 
 def _grant_documents_queryset() -> QuerySet[Grant]:
@@ -162,19 +181,19 @@ def _grant_documents_queryset() -> QuerySet[Grant]:
 
 def grant_get_for_grantee(*, pk: int, user) -> Grant:
     """The grant `pk` of `user`'s application, or 404 (nobody else's grant, nor whether it exists)."""
-    return get_object_or_404(_grant_page_queryset().of_grantee(user), pk=pk)
+    return _grant_page_get(_grant_page_queryset().of_grantee(user), pk)
 
 
 def grant_get_for_team(*, pk: int, user) -> Grant:
     """The grant `pk` of an application `user` leads or edits, or 404 (nobody else's, nor
     whether it exists)."""
-    return get_object_or_404(
-        _grant_page_queryset().filter(application__in=Application.objects.of_team(user)), pk=pk
+    return _grant_page_get(
+        _grant_page_queryset().filter(application__in=Application.objects.of_team(user)), pk
     )
 
 
 def grant_get_for_coordinator(*, pk: int) -> Grant:
-    return get_object_or_404(_grant_page_queryset(), pk=pk)
+    return _grant_page_get(_grant_page_queryset(), pk)
 
 
 def grant_documents_get_for_team(*, pk: int, user) -> Grant:
