@@ -55,8 +55,14 @@ class Relation:
     to_attr: str | None = None
 
 
+# PostgreSQL's JSONB_BUILD_OBJECT takes at most 100 arguments: a name and a value a column.
+MAX_COLUMNS = 50
+
+
 def _columns(model) -> list:
     fields = list(model._meta.concrete_fields)
+    if len(fields) > MAX_COLUMNS:
+        raise ValueError(f"{model.__name__} has more than {MAX_COLUMNS} columns")
     for field in fields:
         if not isinstance(field, _PLAIN_FIELDS):
             raise ValueError(
