@@ -129,6 +129,8 @@ COMPUTED_NAMES: set[tuple[str, str]] = {
     ("applicants/services.py", "application_update"),
     # The names are the literal keys of `changes` a few lines above (reference number, dates).
     ("applicants/services.py", "application_submit"),
+    # The name is a Relation's to_attr (a list of prefetched rows, e.g. live_bank_accounts).
+    ("projects/grant_page_rows.py", "_cache"),
 }
 
 # Seed data for `make bench`: thousands of rows made with bulk_create in the states the pages
