@@ -195,6 +195,21 @@ def insert_rows(model, field_names: list[str], rows) -> int:
     return count
 
 
+def insert_status_history(applications, moves: list[tuple[str, str]], *, at) -> int:
+    """Each application's status history: the `moves` (old, new), all at `at`."""
+    from applicants.models import StatusChange
+
+    return insert_rows(
+        StatusChange,
+        ["application", "old_status", "new_status", "at", "note", "note_code", "note_params"],
+        (
+            (application.pk, str(old), str(new), at, "", "", {})
+            for application in applications
+            for old, new in moves
+        ),
+    )
+
+
 def ranking_ready(call_id: int) -> None:
     """THE place where the build's bulk-written reviews are made visible to the ranking.
 
@@ -266,7 +281,7 @@ def build_programme(size: int, reviewers: int, per_application: int) -> dict:
     from accounts.enums import COORDINATORS_GROUP
     from accounts.models import User
     from applicants.enums import ApplicantKind, ApplicationStatus
-    from applicants.models import ApplicantProfile, Application, ApplicationVersion, StatusChange
+    from applicants.models import ApplicantProfile, Application, ApplicationVersion
     from grants.enums import CallStatus
     from grants.models import Criterion
     from reviews.enums import AssignmentStatus, Recommendation, ReviewStatus
@@ -400,20 +415,15 @@ def build_programme(size: int, reviewers: int, per_application: int) -> dict:
         )
         for application in applications
     )
-    at = now - timedelta(days=20)
-    insert_rows(
-        StatusChange,
-        ["application", "old_status", "new_status", "at", "note", "note_code", "note_params"],
-        (
-            (application.pk, str(old), str(new), at, "", "", {})
-            for application in applications
-            for old, new in [
-                ("", ApplicationStatus.DRAFT),
-                (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED),
-                (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED_FOR_REVIEW),
-                (ApplicationStatus.ACCEPTED_FOR_REVIEW, ApplicationStatus.IN_REVIEW),
-            ]
-        ),
+    insert_status_history(
+        applications,
+        [
+            ("", ApplicationStatus.DRAFT),
+            (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED),
+            (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED_FOR_REVIEW),
+            (ApplicationStatus.ACCEPTED_FOR_REVIEW, ApplicationStatus.IN_REVIEW),
+        ],
+        at=now - timedelta(days=20),
     )
     leniency = {user.pk: rng.uniform(-1.5, 1.5) for user in review_users}
     assignments = []
@@ -763,7 +773,7 @@ def build_formal_check(count: int, coordinator_email: str) -> dict:
 
     from accounts.models import User
     from applicants.enums import ApplicantKind, ApplicationStatus
-    from applicants.models import Application, ApplicationVersion, StatusChange
+    from applicants.models import Application, ApplicationVersion
     from grants.enums import CallStatus
 
     now = timezone.now()
@@ -812,18 +822,10 @@ def build_formal_check(count: int, coordinator_email: str) -> dict:
         )
         for application in applications
     )
-    at = now - timedelta(days=3)
-    insert_rows(
-        StatusChange,
-        ["application", "old_status", "new_status", "at", "note", "note_code", "note_params"],
-        (
-            (application.pk, str(old), str(new), at, "", "", {})
-            for application in applications
-            for old, new in [
-                ("", ApplicationStatus.DRAFT),
-                (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED),
-            ]
-        ),
+    insert_status_history(
+        applications,
+        [("", ApplicationStatus.DRAFT), (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)],
+        at=now - timedelta(days=3),
     )
     return {"formal_check_call_id": call.pk}
 
