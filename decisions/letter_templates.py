@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.deadlines import deadline_in
 from core.models import RenderedPdf
-from core.pdf import RenderFailed, render_pdf
+from core.pdf import render_pdf, render_refusal
 from core.pdf_renders import pdf_render_request, rendered_pdf_stored
 from decisions.enums import AWARD_LETTER_KINDS, LetterKind
 from decisions.feedback import CriterionFeedback, ReviewFeedback
@@ -168,21 +168,12 @@ def render_preview_pdf(call: GrantCall, kind: str, language: str, body: str) -> 
 
 
 def _refusal(exc: BaseException) -> ValidationError:
-    if isinstance(exc, RecursionError):
-        cause = _("it is nested too deeply")
-    elif isinstance(exc, RenderFailed):  # too slow or too big for the bounded renderer
-        cause = _("it is too long or too complex to render")
-    else:
-        cause = str(exc) or type(exc).__name__
-    return ValidationError(
-        {
-            "body": _(
-                "No letter could be made from this text (%(cause)s). Nothing was saved: "
-                "correct the text and save it again."
-            )
-            % {"cause": cause[:300]}
-        },
-        code="render",
+    return render_refusal(
+        exc,
+        message=_(
+            "No letter could be made from this text (%(cause)s). Nothing was saved: "
+            "correct the text and save it again."
+        ),
     )
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from applicants.budget import line_total
 from core.models import RenderedPdf
-from core.pdf import RenderFailed
+from core.pdf import render_refusal
 from core.pdf_renders import pdf_render_request, rendered_pdf_stored
 from decisions.letters import WARSAW, language_code, letter_text_problems
 from grants.models import GrantCall
@@ -192,21 +192,12 @@ def agreement_text_preview_request(*, call: GrantCall, language: str, body: str,
 
 
 def _refusal(exc: BaseException) -> ValidationError:
-    if isinstance(exc, RecursionError):
-        cause = _("it is nested too deeply")
-    elif isinstance(exc, RenderFailed):
-        cause = _("it is too long or too complex to render")
-    else:
-        cause = str(exc) or type(exc).__name__
-    return ValidationError(
-        {
-            "body": _(
-                "No agreement could be made from this text (%(cause)s). Nothing was saved: "
-                "correct the text and save it again."
-            )
-            % {"cause": cause[:300]}
-        },
-        code="render",
+    return render_refusal(
+        exc,
+        message=_(
+            "No agreement could be made from this text (%(cause)s). Nothing was saved: "
+            "correct the text and save it again."
+        ),
     )
 
 

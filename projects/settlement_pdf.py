@@ -11,6 +11,7 @@ worker renders and stores it once (projects.tasks.render_settlement_pdf).
 import hashlib
 from datetime import date
 from decimal import Decimal
+from time import monotonic, sleep
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -158,6 +159,22 @@ def settlement_pdf_store(*, settlement_id: int) -> Settlement:
         locked.pdf_claimed_at = None
         locked.save(update_fields=["pdf", "sha256", "size", "pdf_claimed_at"])
     return locked
+
+
+def settlement_pdf_finished(*, settlement_id: int, wait: float, poll: float = 0.5) -> Settlement:
+    """The settlement with its PDF finished and stored, for a reader that needs the file.
+
+    Rendered here when no worker is at it (settlement_pdf_store); while another
+    worker is rendering it, awaited for up to `wait` seconds. Still without a PDF
+    when that worker has not finished by then: the caller says it is being prepared
+    rather than read a file that is not there yet.
+    """
+    deadline = monotonic() + wait
+    while True:
+        settlement = settlement_pdf_store(settlement_id=settlement_id)
+        if settlement.pdf or monotonic() >= deadline:
+            return settlement
+        sleep(poll)
 
 
 def settlement_file_name(settlement: Settlement) -> str:

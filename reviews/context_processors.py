@@ -4,8 +4,7 @@ from django.db.models import Exists
 
 from accounts.roles import role_flag, role_flag_register
 from reviews.models import PoolMember, ReviewAssignment
-
-HAS_REVIEW_WORK = "reviews.has_review_work"
+from reviews.standing import HAS_REVIEW_WORK
 
 
 def _has_review_work(user):

@@ -32,7 +32,8 @@ BULK_BATCH = 1000
 
 
 def ranking_changed(*, call_id: int) -> None:
-    """Count a change of the call's ranking and queue its rebuild (after the transaction commits)."""
+    """Count a change of the call's ranking and queue its rebuild (after the transaction commits,
+    once however many changes the transaction makes)."""
     now = timezone.now()
     bumped = RankingState.objects.filter(call_id=call_id).update(
         changes=F("changes") + 1, queued_at=now
@@ -45,7 +46,9 @@ def ranking_changed(*, call_id: int) -> None:
             RankingState.objects.filter(call_id=call_id).update(
                 changes=F("changes") + 1, queued_at=now
             )
-    task_enqueue("reviews.tasks.ranking_rebuild", call_id=call_id)
+    # One rebuild per call and transaction: it runs after the commit and sees every change the
+    # transaction made (assigning a call's reviewers makes hundreds).
+    task_enqueue("reviews.tasks.ranking_rebuild", once=True, call_id=call_id)
 
 
 def _entries(call: GrantCall, final: Ranking, normalised: Ranking) -> list[RankingEntry]:

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from accounts.roles import role_flag
-from reviews.context_processors import HAS_REVIEW_WORK
 from reviews.selectors import invitations_to_answer
+
+# The role flag (accounts.roles) of a person in a call's pool or with a live assignment; its
+# query is registered by reviews.context_processors.register().
+HAS_REVIEW_WORK = "reviews.has_review_work"
 
 
 @dataclass(frozen=True)

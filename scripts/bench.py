@@ -195,6 +195,21 @@ def insert_rows(model, field_names: list[str], rows) -> int:
     return count
 
 
+def insert_status_history(applications, moves: list[tuple[str, str]], *, at) -> int:
+    """Each application's status history: the `moves` (old, new), all at `at`."""
+    from applicants.models import StatusChange
+
+    return insert_rows(
+        StatusChange,
+        ["application", "old_status", "new_status", "at", "note", "note_code", "note_params"],
+        (
+            (application.pk, str(old), str(new), at, "", "", {})
+            for application in applications
+            for old, new in moves
+        ),
+    )
+
+
 def ranking_ready(call_id: int) -> None:
     """THE place where the build's bulk-written reviews are made visible to the ranking.
 
@@ -212,6 +227,46 @@ def ranking_ready(call_id: int) -> None:
             cursor.execute("ANALYZE")
 
 
+def bench_call(
+    *,
+    title: str,
+    slug: str,
+    reference_code: str,
+    description: str,
+    total_budget,
+    opened_days_ago: int,
+    closed_days_ago: int,
+    status: str,
+    created_by,
+    **fields,
+):
+    """A synthetic call of the benchmark's programme; what every one shares is filled in."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from grants.models import GrantCall
+
+    now = timezone.now()
+    return GrantCall.objects.create(
+        programme="Aktywni dla klimatu",
+        title=title,
+        slug=slug,
+        reference_code=reference_code,
+        description=description,
+        eligibility="Każdy.",
+        min_amount=Decimal("1000"),
+        max_amount=Decimal("5000"),
+        total_budget=total_budget,
+        opens_at=now - timedelta(days=opened_days_ago),
+        closes_at=now - timedelta(days=closed_days_ago),
+        status=status,
+        created_by=created_by,
+        **fields,
+    )
+
+
 def build_programme(size: int, reviewers: int, per_application: int) -> dict:
     """A call with `size` applications accepted for review from `size` applicants, scored by `reviewers`."""
     import random
@@ -226,9 +281,9 @@ def build_programme(size: int, reviewers: int, per_application: int) -> dict:
     from accounts.enums import COORDINATORS_GROUP
     from accounts.models import User
     from applicants.enums import ApplicantKind, ApplicationStatus
-    from applicants.models import ApplicantProfile, Application, ApplicationVersion, StatusChange
+    from applicants.models import ApplicantProfile, Application, ApplicationVersion
     from grants.enums import CallStatus
-    from grants.models import Criterion, GrantCall
+    from grants.models import Criterion
     from reviews.enums import AssignmentStatus, Recommendation, ReviewStatus
     from reviews.models import PoolMember, Review, ReviewAssignment, ReviewScore
 
@@ -239,18 +294,14 @@ def build_programme(size: int, reviewers: int, per_application: int) -> dict:
         email="bench.koordynator@example.org", full_name="Koordynatorka", password=password
     )
     coordinator.groups.add(Group.objects.get_or_create(name=COORDINATORS_GROUP)[0])
-    call = GrantCall.objects.create(
-        programme="Aktywni dla klimatu",
+    call = bench_call(
         title="Nabór testowy (benchmark)",
         slug="benchmark",
         reference_code="BN",
         description="Syntetyczny nabór do pomiarów.",
-        eligibility="Każdy.",
-        min_amount=Decimal("1000"),
-        max_amount=Decimal("5000"),
         total_budget=Decimal(size) * Decimal("1500"),
-        opens_at=now - timedelta(days=60),
-        closes_at=now - timedelta(days=10),
+        opened_days_ago=60,
+        closed_days_ago=10,
         status=CallStatus.CLOSED,
         reviewers_per_application=per_application,
         created_by=coordinator,
@@ -364,20 +415,15 @@ def build_programme(size: int, reviewers: int, per_application: int) -> dict:
         )
         for application in applications
     )
-    at = now - timedelta(days=20)
-    insert_rows(
-        StatusChange,
-        ["application", "old_status", "new_status", "at", "note", "note_code", "note_params"],
-        (
-            (application.pk, str(old), str(new), at, "", "", {})
-            for application in applications
-            for old, new in [
-                ("", ApplicationStatus.DRAFT),
-                (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED),
-                (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED_FOR_REVIEW),
-                (ApplicationStatus.ACCEPTED_FOR_REVIEW, ApplicationStatus.IN_REVIEW),
-            ]
-        ),
+    insert_status_history(
+        applications,
+        [
+            ("", ApplicationStatus.DRAFT),
+            (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED),
+            (ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED_FOR_REVIEW),
+            (ApplicationStatus.ACCEPTED_FOR_REVIEW, ApplicationStatus.IN_REVIEW),
+        ],
+        at=now - timedelta(days=20),
     )
     leniency = {user.pk: rng.uniform(-1.5, 1.5) for user in review_users}
     assignments = []
@@ -453,7 +499,6 @@ def build_grants(size: int, coordinator_email: str) -> dict:
     from decisions.enums import DecisionOutcome, DecisionState, LetterKind, LetterState
     from decisions.models import Decision, DecisionLetter
     from grants.enums import CallStatus
-    from grants.models import GrantCall
     from projects.enums import (
         AgreementState,
         BankAccountState,
@@ -474,18 +519,14 @@ def build_grants(size: int, coordinator_email: str) -> dict:
 
     now = timezone.now()
     coordinator = User.objects.get(email=coordinator_email)
-    call = GrantCall.objects.create(
-        programme="Aktywni dla klimatu",
+    call = bench_call(
         title="Nabór rozstrzygnięty (benchmark)",
         slug="benchmark-granty",
         reference_code="BG",
         description="Syntetyczny nabór do pomiarów grantów.",
-        eligibility="Każdy.",
-        min_amount=Decimal("1000"),
-        max_amount=Decimal("5000"),
         total_budget=Decimal(size) * Decimal("5000"),
-        opens_at=now - timedelta(days=120),
-        closes_at=now - timedelta(days=90),
+        opened_days_ago=120,
+        closed_days_ago=90,
         status=CallStatus.DECIDED,
         created_by=coordinator,
     )
@@ -732,24 +773,19 @@ def build_formal_check(count: int, coordinator_email: str) -> dict:
 
     from accounts.models import User
     from applicants.enums import ApplicantKind, ApplicationStatus
-    from applicants.models import Application, ApplicationVersion, StatusChange
+    from applicants.models import Application, ApplicationVersion
     from grants.enums import CallStatus
-    from grants.models import GrantCall
 
     now = timezone.now()
     coordinator = User.objects.get(email=coordinator_email)
-    call = GrantCall.objects.create(
-        programme="Aktywni dla klimatu",
+    call = bench_call(
         title="Nabór po terminie (benchmark)",
         slug="benchmark-ocena-formalna",
         reference_code="BF",
         description="Syntetyczny nabór w ocenie formalnej.",
-        eligibility="Każdy.",
-        min_amount=Decimal("1000"),
-        max_amount=Decimal("5000"),
         total_budget=Decimal(count) * Decimal("1500"),
-        opens_at=now - timedelta(days=40),
-        closes_at=now - timedelta(days=2),
+        opened_days_ago=40,
+        closed_days_ago=2,
         status=CallStatus.CLOSED,
         created_by=coordinator,
     )
@@ -786,18 +822,10 @@ def build_formal_check(count: int, coordinator_email: str) -> dict:
         )
         for application in applications
     )
-    at = now - timedelta(days=3)
-    insert_rows(
-        StatusChange,
-        ["application", "old_status", "new_status", "at", "note", "note_code", "note_params"],
-        (
-            (application.pk, str(old), str(new), at, "", "", {})
-            for application in applications
-            for old, new in [
-                ("", ApplicationStatus.DRAFT),
-                (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED),
-            ]
-        ),
+    insert_status_history(
+        applications,
+        [("", ApplicationStatus.DRAFT), (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)],
+        at=now - timedelta(days=3),
     )
     return {"formal_check_call_id": call.pk}
 
@@ -1521,6 +1549,11 @@ def measure_pages(base: str, people: dict, args) -> dict:
     return figures
 
 
+def with_units(results: dict[str, float], **units: str) -> dict[str, tuple[float, str]]:
+    """Each figure with its unit: the one named, else seconds."""
+    return {name: (value, units.get(name, "s")) for name, value in results.items()}
+
+
 def main() -> int:
     args = parse_args()
     var_dir = BASE_DIR / "var" / "bench"
@@ -1567,39 +1600,30 @@ def main() -> int:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     if args.letters:
-        for name, value in bench_letters(
-            env, args.letters, args.workers, people["call_id"]
-        ).items():
-            unit = {
-                "letters_issued": "count",
-                "letters_per_second": "letters/s",
-                "letters_ratio_to_floor": "x",
-                "letters_worker_peak_rss_mb": "MB",
-            }.get(name, "s")
-            figures[name] = (value, unit)
+        figures |= with_units(
+            bench_letters(env, args.letters, args.workers, people["call_id"]),
+            letters_issued="count",
+            letters_per_second="letters/s",
+            letters_ratio_to_floor="x",
+            letters_worker_peak_rss_mb="MB",
+        )
     if args.agreements:
-        for name, value in bench_agreements(
-            args.agreements, args.workers, env, people["grants_call_id"]
-        ).items():
-            unit = {
-                "agreements_issued": "count",
-                "agreements_failed": "count",
-                "agreements_per_second": "agreements/s",
-                "agreements_ratio_to_floor": "x",
-                "agreements_worker_peak_rss_mb": "MB",
-            }.get(name, "s")
-            figures[name] = (value, unit)
+        figures |= with_units(
+            bench_agreements(args.agreements, args.workers, env, people["grants_call_id"]),
+            agreements_issued="count",
+            agreements_failed="count",
+            agreements_per_second="agreements/s",
+            agreements_ratio_to_floor="x",
+            agreements_worker_peak_rss_mb="MB",
+        )
     if args.settlements:
-        for name, value in bench_settlement_pdfs(
-            args.settlements, args.workers, env, people["grants_call_id"]
-        ).items():
-            unit = {
-                "settlements_rendered": "count",
-                "settlements_per_second": "settlements/s",
-                "settlements_ratio_to_floor": "x",
-                "settlements_worker_peak_rss_mb": "MB",
-            }.get(name, "s")
-            figures[name] = (value, unit)
+        figures |= with_units(
+            bench_settlement_pdfs(args.settlements, args.workers, env, people["grants_call_id"]),
+            settlements_rendered="count",
+            settlements_per_second="settlements/s",
+            settlements_ratio_to_floor="x",
+            settlements_worker_peak_rss_mb="MB",
+        )
     figures["settled_grants"] = (people["settled_grants"], "count")
 
     report = {

@@ -49,6 +49,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import requests
@@ -192,6 +193,64 @@ class World:
     applicants: list[str]
 
 
+def published_call(
+    *, slug: str, code: str, title: str, programme: str, description: str, by, now: datetime
+):
+    """An open call with one criterion, published by `by` through the services (closes in a
+    day; the load test moves its deadline later). scripts/scale_out.py makes its calls here too."""
+    from grants.models import Criterion, GrantCall
+    from grants.services import call_publish, call_save
+
+    call = GrantCall(
+        programme=programme,
+        title=title,
+        slug=slug,
+        reference_code=code,
+        description=description,
+        eligibility="Każdy.",
+        min_amount=Decimal("1000"),
+        max_amount=Decimal("8000"),
+        total_budget=Decimal("400000"),
+        own_contribution_percent=Decimal("10"),
+        opens_at=now - timedelta(days=14),
+        closes_at=now + timedelta(days=1),
+    )
+    call = call_save(call=call, criteria_to_save=[Criterion(name="Pomysł", max_points=20)], by=by)
+    return call_publish(call=call, by=by)
+
+
+def complete_draft(*, call, applicant, revision: str):
+    """An application of `applicant` to `call` with every section, the schedule and the budget
+    filled in, ready to submit (scripts/scale_out.py builds its applications here too)."""
+    from applicants.services import (
+        application_budget_save,
+        application_schedule_save,
+        application_start,
+        application_update,
+    )
+
+    application = application_start(call=call, applicant=applicant, eligibility_answers={})
+    application_update(application=application, fields=section_texts(applicant.email, revision))
+    application_schedule_save(
+        application=application,
+        items=[{"starts_on": date(2027, 5, 1), "ends_on": date(2027, 5, 2), "activity": "W"}],
+    )
+    application_budget_save(
+        application=application,
+        lines=[
+            {
+                "category": "materials",
+                "item": "Farby",
+                "unit": "zestaw",
+                "quantity": Decimal("2"),
+                "unit_cost": Decimal("1500"),
+                "own_contribution": Decimal("300"),
+            }
+        ],
+    )
+    return application
+
+
 def seed(args) -> World:
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import make_password
@@ -203,16 +262,12 @@ def seed(args) -> World:
     from applicants.enums import ApplicantKind, FormalCheckOutcome
     from applicants.models import ApplicantProfile
     from applicants.services import (
-        application_budget_save,
-        application_schedule_save,
-        application_start,
         application_submit,
-        application_update,
         formal_check_record,
         profile_save,
     )
-    from grants.models import AttachmentRequirement, Criterion, EligibilityQuestion, GrantCall
-    from grants.services import call_close, call_parts_save, call_publish, call_save
+    from grants.models import AttachmentRequirement, EligibilityQuestion
+    from grants.services import call_close, call_parts_save
     from reviews.models import ReviewAssignment
     from reviews.services import assignments_auto, pool_add
 
@@ -248,48 +303,19 @@ def seed(args) -> World:
 
     now = timezone.now()
 
-    def new_call(slug: str, code: str, title: str) -> GrantCall:
-        call = GrantCall(
-            programme="Test obciążenia",
-            title=title,
-            slug=slug,
-            reference_code=code,
-            description="Nabór do testu obciążenia.",
-            eligibility="Każdy.",
-            min_amount=Decimal("1000"),
-            max_amount=Decimal("8000"),
-            total_budget=Decimal("400000"),
-            own_contribution_percent=Decimal("10"),
-            opens_at=now - timedelta(days=14),
-            closes_at=now + timedelta(days=1),  # moved to a few seconds ahead later
-        )
-        call = call_save(
-            call=call, criteria_to_save=[Criterion(name="Pomysł", max_points=20)], by=coordinator
-        )
-        return call_publish(call=call, by=coordinator)
+    # The rush's call's deadline is moved to a few seconds ahead later.
+    new_call = partial(
+        published_call,
+        programme="Test obciążenia",
+        description="Nabór do testu obciążenia.",
+        by=coordinator,
+        now=now,
+    )
 
     # An earlier call in review, so that the reviewers' dashboards have rows to show.
-    earlier = new_call("wczesniejszy-nabor", "WN", "Wcześniejszy nabór")
+    earlier = new_call(slug="wczesniejszy-nabor", code="WN", title="Wcześniejszy nabór")
     for user in applicants[:6]:
-        application = application_start(call=earlier, applicant=user, eligibility_answers={})
-        application_update(application=application, fields=section_texts(user.email, "w"))
-        application_schedule_save(
-            application=application,
-            items=[{"starts_on": date(2027, 5, 1), "ends_on": date(2027, 5, 2), "activity": "W"}],
-        )
-        application_budget_save(
-            application=application,
-            lines=[
-                {
-                    "category": "materials",
-                    "item": "Farby",
-                    "unit": "zestaw",
-                    "quantity": Decimal("2"),
-                    "unit_cost": Decimal("1500"),
-                    "own_contribution": Decimal("300"),
-                }
-            ],
-        )
+        application = complete_draft(call=earlier, applicant=user, revision="w")
         application_submit(
             application=application,
             by=user,
@@ -305,7 +331,7 @@ def seed(args) -> World:
     assignments_auto(call=earlier, due_at=now + timedelta(days=14), by=coordinator)
 
     # The call of the rush.
-    call = new_call("wielki-termin", "WT", "Nabór z terminem w trakcie testu")
+    call = new_call(slug="wielki-termin", code="WT", title="Nabór z terminem w trakcie testu")
     question = EligibilityQuestion(text="Czy projekt jest niekomercyjny?", failure_explanation="-")
     call_parts_save(call=call, part_model=EligibilityQuestion, rows_to_save=[question])
     requirement = AttachmentRequirement(name="Plan działań (PDF)", required=True)

@@ -41,12 +41,16 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
+from functools import partial
 from pathlib import Path
 
 import requests
-from loadtest import section_texts, tiny_pdf  # scripts/loadtest.py, beside this file
+from loadtest import (  # scripts/loadtest.py, beside this file
+    complete_draft,
+    published_call,
+    tiny_pdf,
+)
 from page_forms import form_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -321,18 +325,14 @@ def seed() -> dict:
     from applicants.enums import ApplicantKind, FormalCheckOutcome
     from applicants.models import ApplicantProfile
     from applicants.services import (
-        application_budget_save,
-        application_schedule_save,
-        application_start,
         application_submit,
-        application_update,
         formal_check_record,
         profile_save,
     )
     from decisions.enums import DecisionOutcome
     from decisions.services import decision_record
-    from grants.models import AttachmentRequirement, Criterion, GrantCall
-    from grants.services import call_close, call_parts_save, call_publish, call_save
+    from grants.models import AttachmentRequirement, GrantCall
+    from grants.services import call_close, call_parts_save
 
     password_hash = make_password(PASSWORD)
     now = timezone.now()
@@ -360,50 +360,19 @@ def seed() -> dict:
     EmailAddress.objects.create(user=coordinator, email=coordinator.email, verified=True)
     coordinator.groups.add(Group.objects.get_or_create(name=COORDINATORS_GROUP)[0])
 
-    def new_call(slug: str, code: str, title: str) -> GrantCall:
-        call = GrantCall(
-            programme="Test skali",
-            title=title,
-            slug=slug,
-            reference_code=code,
-            description="Nabór testu skali.",
-            eligibility="Każdy.",
-            min_amount=Decimal("1000"),
-            max_amount=Decimal("8000"),
-            total_budget=Decimal("400000"),
-            own_contribution_percent=Decimal("10"),
-            opens_at=now - timedelta(days=14),
-            closes_at=now + timedelta(days=1),
-        )
-        call = call_save(
-            call=call, criteria_to_save=[Criterion(name="Pomysł", max_points=20)], by=coordinator
-        )
-        return call_publish(call=call, by=coordinator)
+    new_call = partial(
+        published_call,
+        programme="Test skali",
+        description="Nabór testu skali.",
+        by=coordinator,
+        now=now,
+    )
 
     def draft(call: GrantCall, user: User):
-        application = application_start(call=call, applicant=user, eligibility_answers={})
-        application_update(application=application, fields=section_texts(user.email, "#1"))
-        application_schedule_save(
-            application=application,
-            items=[{"starts_on": date(2027, 5, 1), "ends_on": date(2027, 5, 2), "activity": "W"}],
-        )
-        application_budget_save(
-            application=application,
-            lines=[
-                {
-                    "category": "materials",
-                    "item": "Farby",
-                    "unit": "zestaw",
-                    "quantity": Decimal("2"),
-                    "unit_cost": Decimal("1500"),
-                    "own_contribution": Decimal("300"),
-                }
-            ],
-        )
-        return application
+        return complete_draft(call=call, applicant=user, revision="#1")
 
     # The call with decisions to publish.
-    decided = new_call("nabor-z-decyzjami", "ND", "Nabór z decyzjami")
+    decided = new_call(slug="nabor-z-decyzjami", code="ND", title="Nabór z decyzjami")
     names = {}
     for n in range(1, LETTERS + 1):
         user = person(f"wnioskodawca{n:02d}@skala.example.org", f"Wnioskodawca Skali {n:02d}", n)
@@ -434,7 +403,7 @@ def seed() -> dict:
         )
 
     # The open call, where the applicant uploads her plan and submits on web A.
-    open_call = new_call("nabor-otwarty", "NO", "Nabór otwarty")
+    open_call = new_call(slug="nabor-otwarty", code="NO", title="Nabór otwarty")
     requirement = AttachmentRequirement(name="Plan działań (PDF)", required=True)
     call_parts_save(call=open_call, part_model=AttachmentRequirement, rows_to_save=[requirement])
     applicant = person("zofia@skala.example.org", "Zofia Skalowalna", 99)

@@ -12,7 +12,13 @@ core.pdf.renderers), so one document can't hold up or take down the others.
 
 import core.pdf.libraries  # noqa: F401 — first: WeasyPrint's libraries, no compiler run
 from core.pdf.document import render_pdf_in_this_process
-from core.pdf.errors import FetchRefused, RenderFailed, RenderOutOfMemory, RenderTimedOut
+from core.pdf.errors import (
+    FetchRefused,
+    RenderFailed,
+    RenderOutOfMemory,
+    RenderTimedOut,
+    render_refusal,
+)
 from core.pdf.fetcher import StaticFilesURLFetcher, static_base_url, static_file_for_url
 from core.pdf.renderers import render_pdf, renderers_stop, renders_started
 
@@ -24,6 +30,7 @@ __all__ = [
     "StaticFilesURLFetcher",
     "render_pdf",
     "render_pdf_in_this_process",
+    "render_refusal",
     "renderers_stop",
     "renders_started",
     "static_base_url",

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend
 
@@ -65,3 +66,46 @@ def test_task_enqueue_refuses_a_path_that_is_not_a_task_at_once():
     """A misspelt path fails in the service that names it, not later in a commit hook."""
     with pytest.raises(ImportError):
         task_enqueue("core.tasks.send_mail", email_id=1)
+
+
+@pytest.mark.django_db
+def test_task_enqueue_once_queues_a_task_once_per_transaction(
+    queued, django_capture_on_commit_callbacks
+):
+    """A burst of changes in one transaction queues one task for each set of arguments."""
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for _ in range(3):
+            task_enqueue("core.tasks.send_email", once=True, email_id=1)
+            task_enqueue("core.tasks.send_email", once=True, email_id=2)
+
+    assert [result.kwargs for result in queued] == [{"email_id": 1}, {"email_id": 2}]
+
+
+@pytest.mark.django_db
+def test_task_enqueue_once_queues_again_after_its_savepoint_rolls_back(
+    queued, django_capture_on_commit_callbacks
+):
+    """The task queued inside a part of the transaction that was undone is no longer queued:
+    the next change queues it again."""
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                task_enqueue("core.tasks.send_email", once=True, email_id=1)
+                raise RuntimeError("undone")
+        except RuntimeError:
+            pass
+        task_enqueue("core.tasks.send_email", once=True, email_id=1)
+        task_enqueue("core.tasks.send_email", once=True, email_id=1)
+
+    assert [result.kwargs for result in queued] == [{"email_id": 1}]
+
+
+@pytest.mark.django_db
+def test_task_enqueue_once_queues_again_in_the_next_transaction(
+    queued, django_capture_on_commit_callbacks
+):
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            task_enqueue("core.tasks.send_email", once=True, email_id=1)
+
+    assert [result.kwargs for result in queued] == [{"email_id": 1}, {"email_id": 1}]

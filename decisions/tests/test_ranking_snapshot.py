@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,7 +36,14 @@ from reviews.services import (
     pool_add,
     review_reopen,
 )
-from reviews.tests.builders import bulk_ranked_call, call_with_criteria, submit_review
+from reviews.tests.builders import (
+    accepted_application,
+    assign_all,
+    bulk_ranked_call,
+    call_with_criteria,
+    reviewers_in_pool,
+    submit_review,
+)
 from reviews.tests.test_ranking import ranked_application
 
 pytestmark = pytest.mark.django_db
@@ -304,6 +312,31 @@ def test_ranking_snapshot_follows_reviews_submitted_and_reopened(
     with django_capture_on_commit_callbacks(execute=True):
         apply_event(("reopen", 0), **env)
     assert RankingEntry.objects.get(application=apps[0]).reviews == 1
+    assert snapshot_differences(call) == []
+
+
+def test_assignments_auto_queues_one_ranking_rebuild_for_its_call(
+    settings, django_capture_on_commit_callbacks
+):
+    """Assigning a whole call's reviewers makes a change per assignment and per application
+    moved into review: the queue gets one rebuild, which brings the ranking up to date."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    call = call_with_criteria(reviewers_per_application=2)
+    for _ in range(5):
+        accepted_application(call)
+    reviewers_in_pool(call, 4)
+    ranking_rebuild(call_id=call.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = assign_all(call)
+
+    assert result["created"] == 10
+    (rebuild,) = DBTaskResult.objects.filter(task_path="reviews.tasks.ranking_rebuild")
+    assert rebuild.args_kwargs == {"args": [], "kwargs": {"call_id": call.pk}}
+    assert not RankingState.objects.get(call_id=call.pk).is_current  # "updating…" till it runs
+    rebuild.task.call(**rebuild.args_kwargs["kwargs"])
+    assert RankingState.objects.get(call_id=call.pk).is_current
+    assert {entry.assigned_reviewers for entry in RankingEntry.objects.filter(call=call)} == {2}
     assert snapshot_differences(call) == []
 
 

@@ -5,10 +5,14 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from pypdf import PdfReader
 
 from accounts.tests.factories import CoordinatorFactory
+from core.pdf_renders import pdf_claim, pdf_claim_release
 from projects.enums import ReportState
+from projects.models import Settlement
 from projects.settlement_pdf import settlement_pdf_store
 from projects.settlements import settlement_withdraw
 from projects.tests.factories import active_grant
@@ -68,8 +72,6 @@ def test_settlement_pdf_of_the_corrected_version_is_r2():
 
 
 def test_export_grant_documents_writes_every_settlement_version(tmp_path):
-    from django.core.management import call_command
-
     grant = active_grant()
     first = final_report(grant).settlements.get()
     settlement_withdraw(settlement=first, by=CoordinatorFactory(), reason="korekta")
@@ -77,3 +79,40 @@ def test_export_grant_documents_writes_every_settlement_version(tmp_path):
     stem = grant.reference_number.replace("/", "-")
     for version in ("R1", "R2"):
         assert (tmp_path / f"{stem}-{version}.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_export_grant_documents_leaves_out_and_names_a_settlement_a_worker_is_still_rendering(
+    tmp_path,
+):
+    """The export never opens a PDF that is not stored yet: it writes everything finished, names
+    what is still being prepared and fails, so the folder is not taken for the whole call."""
+    grant = active_grant()
+    first = final_report(grant).settlements.get()
+    second = settlement_withdraw(settlement=first, by=CoordinatorFactory(), reason="korekta")
+    assert pdf_claim(Settlement.objects, pk=second.pk)  # a worker is rendering it now
+
+    with pytest.raises(CommandError, match=second.number):
+        call_command("export_grant_documents", call=grant.call.slug, out=tmp_path, wait=0)
+
+    stem = grant.reference_number.replace("/", "-")
+    assert (tmp_path / f"{stem}-R1.pdf").read_bytes().startswith(b"%PDF")
+    assert not (tmp_path / f"{stem}-R2.pdf").exists()
+
+
+def test_export_grant_documents_waits_for_a_settlement_a_worker_finishes(tmp_path, monkeypatch):
+    grant = active_grant()
+    settlement = final_report(grant).settlements.get()
+    assert pdf_claim(Settlement.objects, pk=settlement.pk)
+
+    def the_worker_finishes(seconds):
+        # The worker rendering it stores it while the export waits (its claim is its own).
+        pdf_claim_release(Settlement.objects, pk=settlement.pk)
+        settlement_pdf_store(settlement_id=settlement.pk)
+
+    monkeypatch.setattr("projects.settlement_pdf.sleep", the_worker_finishes)
+    call_command("export_grant_documents", call=grant.call.slug, out=tmp_path, wait=60)
+
+    stem = grant.reference_number.replace("/", "-")
+    stored = Settlement.objects.get(pk=settlement.pk)
+    with stored.pdf.open("rb") as source:
+        assert (tmp_path / f"{stem}-R1.pdf").read_bytes() == source.read()
