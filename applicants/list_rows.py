@@ -53,7 +53,6 @@ def application_list_rows(
     """
     statuses = {value: str(label) for value, label in ApplicationStatus.choices}
     kinds = {value: str(label) for value, label in ApplicantKind.choices}
-    untitled = _("(untitled application)")
     select_label = _("Select %(number)s")
     prefix = _detail_url_prefix()
     submitted_at = submitted_at_formatter()
@@ -70,10 +69,10 @@ def application_list_rows(
                 "pk": str(application.pk),  # printed as it is (a number would be localized)
                 "reference_number": application.reference_number,
                 # Only those waiting for the formal check can be ticked for the bulk accept.
-                "selectable": status == ApplicationStatus.SUBMITTED,
+                "selectable": application.awaits_formal_check,
                 "select_label": select_label % {"number": application.reference_number},
                 "detail_url": detail_url,
-                "title": application.title or untitled,
+                "title": application.display_title,
                 "applicant_name": application.applicant_name,
                 "applicant_kind": kinds.get(application.applicant_kind, application.applicant_kind),
                 "amount": format_money(application.requested_amount),
