@@ -10,6 +10,7 @@ query, so a page that checks a permission and shows the navigation asks once, no
 from collections.abc import Callable
 
 from django.contrib.auth.models import Group
+from django.db import connections, router
 from django.db.models import CharField, F, Q, Value
 
 from accounts.models import User
@@ -24,8 +25,8 @@ def role_flag_register(name: str, condition: Callable[[object], object]) -> None
     _FLAGS[name] = condition
 
 
-def roles_load(user) -> tuple[set[str], set[str]]:
-    """(group names, names of the registered flags that hold) of `user`, in one query."""
+def _roles_query(user):
+    """The one query of roles_load: the user's groups, then one row per registered flag that holds."""
 
     def text(value):
         return Value(value, output_field=CharField())
@@ -46,8 +47,67 @@ def roles_load(user) -> tuple[set[str], set[str]]:
             .values_list("kind", "label")
         )
         query = query.union(flag, all=True)
+    return query
+
+
+# Two ids no user has: the query is built for two made-up people who differ in everything, and
+# its SQL kept with the places of the id (_USER_ID) when nothing else of them shows in it.
+_STAND_INS = (-7_000_000_001, -7_000_000_002)
+_USER_ID = object()
+# (database alias, flag names) -> (sql, params with _USER_ID where the user's id goes), or None
+# when a flag's condition reads more of the person than their id (built each time then).
+_COMPILED: dict[tuple, tuple[str, tuple] | None] = {}
+
+
+def _stand_in(pk: int, first: bool) -> User:
+    return User(
+        pk=pk,
+        email=f"{-pk}@stand-in.invalid",
+        full_name=str(pk),
+        language="pl" if first else "en",
+        is_staff=first,
+        is_superuser=first,
+        is_active=first,
+    )
+
+
+def _compiled_roles_query(alias: str) -> tuple[str, tuple] | None:
+    """The query's SQL for any user, compiled once per process: building and compiling it costs
+    more than running it. Kept only if the query depends on nothing but the user's id."""
+    key = (alias, tuple(_FLAGS))
+    if key not in _COMPILED:
+        compiled = []
+        for stand_in in _STAND_INS:
+            query = _roles_query(_stand_in(stand_in, stand_in == _STAND_INS[0]))
+            compiled.append(query.query.get_compiler(alias).as_sql())
+        (sql, params), (other_sql, other_params) = compiled
+        same_shape = sql == other_sql and len(params) == len(other_params)
+        slots = tuple(
+            _USER_ID if (mine, theirs) == _STAND_INS else mine
+            for mine, theirs in zip(params, other_params, strict=False)
+        )
+        varies_elsewhere = any(
+            mine != theirs and (mine, theirs) != _STAND_INS
+            for mine, theirs in zip(params, other_params, strict=False)
+        )
+        _COMPILED[key] = (sql, slots) if same_shape and not varies_elsewhere else None
+    return _COMPILED[key]
+
+
+def roles_load(user) -> tuple[set[str], set[str]]:
+    """(group names, names of the registered flags that hold) of `user`, in one query."""
+    alias = router.db_for_read(Group)
+    compiled = _compiled_roles_query(alias)
+    if compiled is None:
+        rows = _roles_query(user)
+    else:
+        sql, slots = compiled
+        params = [user.pk if slot is _USER_ID else slot for slot in slots]
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
     groups, flags = set(), set()
-    for kind, label in query:
+    for kind, label in rows:
         (groups if kind == _GROUP else flags).add(label)
     return groups, flags
 

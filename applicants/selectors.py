@@ -89,6 +89,17 @@ def application_get_for_coordinator(*, pk: int) -> Application:
     )
 
 
+def application_formal_checks(*, application: Application, versions: list) -> list:
+    """The application's formal checks, oldest first, with who made them; each check's version
+    is taken from `versions` (all of the application's, already read) rather than joined again."""
+    by_id = {version.pk: version for version in versions}
+    checks = list(application.formal_checks.select_related("by"))
+    for check in checks:
+        if check.version_id in by_id:
+            check.version = by_id[check.version_id]
+    return checks
+
+
 def application_timeline(application: Application) -> QuerySet[StatusChange]:
     return application.status_changes.select_related("by").order_by("at", "pk")
 

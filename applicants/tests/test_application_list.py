@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -691,3 +692,74 @@ def test_application_list_runs_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = coordinator_client.get(list_url(call, query))
     assert response.status_code == 200
+
+
+# --- Rows and filters worked out once per page (applicants.list_rows, filter form HTML) -----------
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_application_list_rows_write_submission_time_as_the_date_filter(language):
+    from django.utils.formats import date_format
+
+    from applicants.list_rows import submitted_at_formatter
+
+    moments = [
+        datetime(2027, month, month * 2, month % 24, 5, tzinfo=UTC) for month in range(1, 13)
+    ]
+    moments.append(datetime(2026, 12, 31, 23, 59, tzinfo=UTC))  # the next year in Poland
+    with translation.override(language):
+        formatted = submitted_at_formatter()
+        for moment in moments:
+            expected = date_format(timezone.localtime(moment), "j E Y, H:i")
+            assert formatted(moment) == expected
+        assert formatted(None) == ""
+
+
+def test_application_list_shows_an_untitled_application_and_its_applicant_type_in_english(
+    client, call
+):
+    ApplicationFactory(call=call, title="", applicant_kind=ApplicantKind.NGO)
+    client.force_login(CoordinatorFactory())
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(list_url(call))
+    assert "(untitled application)" in response.text
+    assert "Organisation (NGO)" in response.text
+    assert "Submitted" in response.text
+
+
+def test_application_list_shows_a_patron_not_yet_confirmed(coordinator_client, call):
+    from applicants.tests.consent_helpers import group_draft
+
+    application = group_draft(call=call)
+    application_submit(
+        application=application,
+        by=application.applicant,
+        consents=CONSENTS,
+        arrived_at=timezone.now(),
+    )
+    response = coordinator_client.get(list_url(call))
+    assert "data-patron-missing" in response.text
+    assert "Patronat niepotwierdzony" in response.text
+
+
+def test_application_list_filter_form_follows_the_language_and_the_values(client, call):
+    from crispy_forms.utils import render_crispy_form
+
+    from applicants.filters import ApplicationListFilter, application_list_filter_form_html
+
+    ApplicationFactory(call=call)
+    client.force_login(CoordinatorFactory())
+    polish = client.get(list_url(call, "amount_min=abc")).text
+    assert "Szukaj" in polish and 'value="abc"' in polish and "is-invalid" in polish
+    valid = client.get(list_url(call, "amount_min=12")).text
+    assert 'value="12"' in valid and "is-invalid" not in valid
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(list_url(call, "amount_min=abc")).text
+    assert "Search" in english and "Szukaj" not in english and "is-invalid" in english
+    # The kept HTML is what crispy writes for the same form.
+    for query in ("", "status=submitted&q=%C5%81%C4%85ka", "amount_max=x"):
+        with translation.override("pl"):
+            form = ApplicationListFilter(QueryDict(query)).form
+            application_list_filter_form_html(form)
+            kept = application_list_filter_form_html(ApplicationListFilter(QueryDict(query)).form)
+            assert kept == render_crispy_form(ApplicationListFilter(QueryDict(query)).form)

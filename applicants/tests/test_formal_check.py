@@ -201,3 +201,32 @@ def test_applicant_timeline_hides_who_made_the_change(client, coordinator):
     page = client.get(application.get_absolute_url()).text
     assert coordinator.display_name not in page
     assert coordinator.email not in page
+
+
+def test_coordinator_page_lists_each_formal_check_with_its_version(
+    client, coordinator, django_assert_max_num_queries
+):
+    application = submitted_application()
+    formal_check_record(
+        application=application,
+        outcome="correction",
+        by=coordinator,
+        message="Popraw budżet.",
+        correction_deadline=timezone.now() + timedelta(days=7),
+    )
+    application_submit(
+        application=application,
+        by=application.applicant,
+        consents=CONSENTS,
+        arrived_at=timezone.now(),
+    )
+    formal_check_record(application=application, outcome="accepted", by=coordinator)
+    client.force_login(coordinator)
+    url = reverse("applicants_manage:detail", args=[application.pk])
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        page = client.get(url).text
+    checks = page[page.index('id="checks-heading"') :]
+    assert checks.index("(wersja 1)") < checks.index("(wersja 2)")
+    assert "Popraw budżet." in checks
+    assert coordinator.display_name in checks

@@ -16,6 +16,7 @@ from applicants.forms import FormalCheckForm
 from applicants.pdf_copies import InvalidPdfTransition, version_pdf_retry, version_pdfs_request
 from applicants.selectors import (
     application_attachment_for,
+    application_formal_checks,
     application_get_for_coordinator,
     application_section_history,
     application_timeline,
@@ -30,6 +31,12 @@ from applicants.views.pdf_copy import version_pdf_response
 
 class CoordinatorMixin(PermissionRequiredMixin):
     permission_required = "applicants.manage_applications"
+
+    def has_permission(self) -> bool:
+        # Asked here before the application is looked up and again by the mixin's dispatch.
+        if not hasattr(self, "_permitted"):
+            self._permitted = super().has_permission()
+        return self._permitted
 
     def dispatch(self, request, *args, **kwargs):
         if not self.has_permission():
@@ -64,7 +71,7 @@ class ApplicationManageView(CoordinatorMixin, TemplateView):
             timeline=application_timeline(application),
             section_history=application_section_history(application),
             consents=consent_summary(application, selected=True),
-            checks=application.formal_checks.select_related("by", "version"),
+            checks=application_formal_checks(application=application, versions=versions),
         )
         if application.status == ApplicationStatus.SUBMITTED:
             context.setdefault(

@@ -10,7 +10,8 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from applicants.consents_selectors import consent_summaries
 from applicants.exports import applications_csv_response, applications_xlsx_response
-from applicants.filters import ApplicationListFilter
+from applicants.filters import ApplicationListFilter, application_list_filter_form_html
+from applicants.list_rows import application_list_rows
 from applicants.selectors import (
     APPLICATION_LIST_DEFAULT_SORT,
     application_counts_for_call,
@@ -88,10 +89,9 @@ class ApplicationListView(PermissionRequiredMixin, TemplateView):
         filtering = any(request.GET.getlist(name) for name in filterset.form.fields)
         paginator = Paginator(applications, APPLICATIONS_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
-        rows = list(page.object_list)
-        summaries = consent_summaries(rows, call=call, selected=True)
-        for row in rows:
-            row.consents = summaries[row.pk]  # the consents badge beside the status
+        shown = list(page.object_list)
+        # The consents badges beside the status come in each row.
+        summaries = consent_summaries(shown, call=call, selected=True)
         clear_url = request.path
         if sort != APPLICATION_LIST_DEFAULT_SORT:
             clear_url += f"?sort={sort}"
@@ -99,12 +99,14 @@ class ApplicationListView(PermissionRequiredMixin, TemplateView):
             self.get_context_data(
                 call=call,
                 filter_form=filterset.form,
+                filter_form_html=application_list_filter_form_html(filterset.form),
                 filtering=filtering,
                 clear_url=clear_url,
                 sort=sort,
                 sort_headers=sort_headers(sort),
                 page_obj=page,
-                applications=rows,
+                applications=shown,
+                rows=application_list_rows(applications=shown, consents=summaries),
                 page_range=paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
                 counts=application_counts_for_call(call=call),
             )
