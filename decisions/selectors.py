@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -395,17 +395,23 @@ def outbox_message_get(*, pk: int) -> OutboxMessage:
 
 
 def letters_current_for_call(*, call: GrantCall) -> QuerySet[DecisionLetter]:
-    """The newest version of every letter of the call (older versions stay, but aren't current)."""
-    newest = (
-        DecisionLetter.objects.filter(decision=OuterRef("decision"))
-        .order_by("-version")
-        .values("version")[:1]
-    )
+    """The newest version of every letter of the call (older versions stay, but aren't current),
+    in the applications' order. Read through the stored `is_current` marker, and filtered by the
+    application's call, so a page walks the call's applications in their numbered order (an
+    index) rather than every letter of the call."""
     return (
-        DecisionLetter.objects.filter(decision__call=call, version=Subquery(newest))
+        DecisionLetter.objects.filter(
+            is_current=True, decision__call=call, decision__application__call=call
+        )
         .select_related("decision__application")
         .order_by("decision__application__number_in_call", "decision_id")
     )
+
+
+def letters_current_count(*, call: GrantCall) -> int:
+    """How many letters letters_current_for_call() lists, counted from the marker and the
+    decisions alone (the applications it orders by add nothing to the count)."""
+    return DecisionLetter.objects.filter(is_current=True, decision__call=call).count()
 
 
 def letter_file_name(letter: DecisionLetter, *, with_version: bool = False) -> str:

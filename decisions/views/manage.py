@@ -43,6 +43,7 @@ from decisions.selectors import (
     letter_get_for_coordinator,
     letter_progress,
     letter_requests_of_decision,
+    letters_current_count,
     letters_current_for_call,
     letters_of_decision,
     outbox_for_call,
@@ -360,6 +361,8 @@ class ProgressView(CoordinatorRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         call = call_get_for_coordinator(pk=self.kwargs["pk"])
         paginator = Paginator(letters_current_for_call(call=call), LETTERS_PER_PAGE)
+        # Counted without the ordering's joins (a cached_property: set, it is not computed).
+        paginator.count = letters_current_count(call=call)
         page = paginator.get_page(self.request.GET.get("page"))
         return super().get_context_data(
             call=call,
