@@ -408,10 +408,17 @@ def letters_current_for_call(*, call: GrantCall) -> QuerySet[DecisionLetter]:
     )
 
 
-def letters_current_count(*, call: GrantCall) -> int:
-    """How many letters letters_current_for_call() lists, counted from the marker and the
-    decisions alone (the applications it orders by add nothing to the count)."""
-    return DecisionLetter.objects.filter(is_current=True, decision__call=call).count()
+def letters_current_count(*, call: GrantCall, progress: LetterProgress) -> int:
+    """How many letters letters_current_for_call() lists, without reading every letter: each
+    decision whose newest letter is issued (`progress.done`, of letter_progress()) has one;
+    of the others (letters still to come or failed: a few) those with an earlier version."""
+    in_flight = [state for state in LetterState if state != LetterState.ISSUED]
+    return (
+        progress.done
+        + DecisionLetter.objects.filter(
+            is_current=True, decision__call=call, decision__letter_state__in=in_flight
+        ).count()
+    )
 
 
 def letter_file_name(letter: DecisionLetter, *, with_version: bool = False) -> str:

@@ -76,9 +76,12 @@ def test_letters_page_lists_the_current_letters_in_the_applications_order_with_t
 ):
     coordinator = CoordinatorFactory()
     call = _published_call(coordinator, 4, django_capture_on_commit_callbacks)
-    corrected = Decision.objects.filter(call=call).order_by("-pk").first()
+    corrected, waiting = Decision.objects.filter(call=call).order_by("-pk")[:2]
     with django_capture_on_commit_callbacks(execute=True):
         letter_correction_request(decision=corrected, note="Literówka.", by=coordinator)
+    # A correction still queued: its first letter stays the one listed.
+    with django_capture_on_commit_callbacks(execute=False):
+        letter_correction_request(decision=waiting, note="Zła data.", by=coordinator)
     client.force_login(coordinator)
 
     response = client.get(reverse("decisions:progress", args=[call.pk]))
