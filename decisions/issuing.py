@@ -254,13 +254,30 @@ def _letter_store(request: LetterRequest, *, issued_at: datetime | None) -> Deci
     )
     try:
         with transaction.atomic():
+            # One store at a time per decision, so the current marker sees every version.
+            list(Decision.objects.select_for_update().filter(pk=decision.pk).values_list("pk"))
             letter.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
             letter.save()
+            letter_current_mark(decision_id=decision.pk)
     except IntegrityError:
         # A twin worker stored this version first (unique decision + version).
         letter.pdf.delete(save=False)
         return DecisionLetter.objects.get(decision=decision, version=request.version)
     return letter
+
+
+def letter_current_mark(*, decision_id: int) -> None:
+    """Mark the decision's newest stored letter as its current one and unmark every other
+    (the call's letters list shows the marked ones). Run with the decision locked, after a
+    letter is stored: a version stored late (a slow worker) never takes a newer one's place."""
+    letters = list(
+        DecisionLetter.objects.filter(decision_id=decision_id).only("version", "is_current")
+    )
+    newest = max(letters, key=lambda letter: letter.version, default=None)
+    for letter in letters:  # a version or a few
+        if letter.is_current != (letter is newest):
+            letter.is_current = letter is newest
+            letter.save(update_fields=["is_current"])
 
 
 def _letter_request_claim(request_id: int) -> LetterRequest | DecisionLetter | None:

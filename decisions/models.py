@@ -131,7 +131,12 @@ class Decision(models.Model):
                 name="award_has_amount",
             ),
         ]
-        indexes = [models.Index(fields=["call", "outcome"])]
+        indexes = [
+            models.Index(fields=["call", "outcome"]),
+            # The letters page counts the published decisions by letter state and lists the
+            # failed ones: read from the index alone, not from every decision of the call.
+            models.Index(fields=["call", "letter_state", "state"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application} – {self.outcome}"
@@ -276,11 +281,20 @@ class DecisionLetter(models.Model):
     note = BoundedTextField(
         _("reason for a new version"), max_length=LETTER_NOTE_LENGTH, blank=True
     )
+    # Whether this is the decision's newest stored version, the one the call's letters list
+    # shows: a stored marker, so the list reads a page of rows rather than every letter.
+    # A new letter is current; decisions.issuing.letter_current_mark() unmarks the older ones.
+    is_current = models.BooleanField(default=True, editable=False)
 
     class Meta:
         ordering = ["decision", "version"]
         constraints = [
             models.UniqueConstraint(fields=["decision", "version"], name="one_letter_per_version")
+        ]
+        indexes = [
+            models.Index(
+                fields=["decision"], condition=Q(is_current=True), name="current_letter_of_decision"
+            )
         ]
 
     def __str__(self) -> str:

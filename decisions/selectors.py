@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -395,16 +395,29 @@ def outbox_message_get(*, pk: int) -> OutboxMessage:
 
 
 def letters_current_for_call(*, call: GrantCall) -> QuerySet[DecisionLetter]:
-    """The newest version of every letter of the call (older versions stay, but aren't current)."""
-    newest = (
-        DecisionLetter.objects.filter(decision=OuterRef("decision"))
-        .order_by("-version")
-        .values("version")[:1]
-    )
+    """The newest version of every letter of the call (older versions stay, but aren't current),
+    in the applications' order. Read through the stored `is_current` marker, and filtered by the
+    application's call, so a page walks the call's applications in their numbered order (an
+    index) rather than every letter of the call."""
     return (
-        DecisionLetter.objects.filter(decision__call=call, version=Subquery(newest))
+        DecisionLetter.objects.filter(
+            is_current=True, decision__call=call, decision__application__call=call
+        )
         .select_related("decision__application")
         .order_by("decision__application__number_in_call", "decision_id")
+    )
+
+
+def letters_current_count(*, call: GrantCall, progress: LetterProgress) -> int:
+    """How many letters letters_current_for_call() lists, without reading every letter: each
+    decision whose newest letter is issued (`progress.done`, of letter_progress()) has one;
+    of the others (letters still to come or failed: a few) those with an earlier version."""
+    in_flight = [state for state in LetterState if state != LetterState.ISSUED]
+    return (
+        progress.done
+        + DecisionLetter.objects.filter(
+            is_current=True, decision__call=call, decision__letter_state__in=in_flight
+        ).count()
     )
 
 

@@ -423,11 +423,25 @@ def _reporting_from_row(grant: Grant) -> dict:
 
 
 def grant_list_for_call(*, call: GrantCall, filters: Mapping | None = None) -> QuerySet[Grant]:
-    """The call's grants for the coordinators' list, each with its progress, filtered
-    (see GrantListFilter; invalid values are left out), in reference order."""
-    queryset = grants_with_progress(Grant.objects.filter(call=call))
+    """The call's grants for the coordinators' list, filtered (see GrantListFilter; invalid
+    values are left out), in reference order.
+
+    Without their progress: grants_progress_of() reads it for the rows shown, so a page costs
+    its rows, not the call's grants. Only the "waiting for" filter needs it for every grant
+    (it filters on it)."""
+    queryset = Grant.objects.filter(call=call)
+    if filters and filters.get("waiting"):
+        queryset = grants_with_progress(queryset)
     queryset = GrantListFilter(filters, queryset=queryset).qs
     return queryset.order_by("reference_number", "pk")
+
+
+def grants_progress_of(grants: QuerySet[Grant]) -> list[Grant]:
+    """The grants of `grants` (a page of grant_list_for_call(), or all of it), in reference
+    order, each with its progress and `.waiting_for`: one query, whose per-grant subqueries
+    run for those grants only."""
+    rows = grants_with_progress(Grant.objects.filter(pk__in=grants.values("pk")))
+    return with_waiting_for(rows.order_by("reference_number", "pk"))
 
 
 def with_waiting_for(grants) -> list[Grant]:

@@ -24,7 +24,7 @@ from applicants.enums import ApplicationStatus
 from applicants.tests.factories import ApplicationFactory, ApplicationMemberFactory
 from conversations.services import message_send
 from decisions.enums import DecisionOutcome
-from decisions.models import Decision, OutboxMessage
+from decisions.models import Decision, DecisionLetter, OutboxMessage
 from grants.enums import CallStatus
 from grants.tests.factories import GrantCallFactory
 from projects.enums import AmendmentState
@@ -113,6 +113,22 @@ def _outbox_message(scene):
     OutboxMessage.objects.create(
         decision=decision, to=decision.application.applicant.email, subject="Wyniki naboru"
     )
+
+
+def _issued_letter(scene):
+    decision = _decision(scene.owner, state="published", published_at=timezone.now())
+    for version in (1, 2):  # a corrected letter: only its current version is a row
+        DecisionLetter.objects.create(
+            decision=decision,
+            number=f"{decision.application.reference_number}/D{version}",
+            version=version,
+            language="pl",
+            kind="rejection",
+            pdf="letters/letter.pdf",
+            sha256="0" * 64,
+            size=8,
+            is_current=version == 2,  # as decisions.issuing.letter_current_mark() leaves them
+        )
 
 
 def _conversation(scene):
@@ -259,6 +275,13 @@ LIST_PAGES = [
         _outbox_message,
         _marker("data-message="),
         ("core.pagination", "LIST_PAGE_SIZE"),
+    ),
+    ListPage(
+        "letters",
+        lambda: _call_scene("decisions:progress", status=CallStatus.DECIDED, past_deadline=True),
+        _issued_letter,
+        _marker("data-letter="),
+        ("decisions.views.manage", "LETTERS_PER_PAGE"),
     ),
     ListPage(
         "messages inbox",

@@ -70,6 +70,8 @@ OWNERS: dict[tuple[str, str], dict[str, frozenset[str]]] = {
         # The decision shows the state of its newest letter request.
         "Decision": frozenset({"letter_state", "letter_error"}),
     },
+    # The marker of a decision's current letter, set as each version is stored.
+    ("decisions/issuing.py", "letter_current_mark"): {"DecisionLetter": frozenset({"is_current"})},
     ("decisions/issuing.py", "outbox_message_transition"): {"OutboxMessage": frozenset({"state"})},
     ("core/mail.py", "email_transition"): {"OutgoingEmail": frozenset({"state"})},
     ("applicants/pdf_copies.py", "version_pdf_transition"): {"VersionPdf": frozenset({"status"})},

@@ -43,6 +43,7 @@ from decisions.selectors import (
     letter_get_for_coordinator,
     letter_progress,
     letter_requests_of_decision,
+    letters_current_count,
     letters_current_for_call,
     letters_of_decision,
     outbox_for_call,
@@ -359,11 +360,14 @@ class ProgressView(CoordinatorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         call = call_get_for_coordinator(pk=self.kwargs["pk"])
+        progress = letter_progress(call=call)
         paginator = Paginator(letters_current_for_call(call=call), LETTERS_PER_PAGE)
+        # Counted from the progress, not over every letter (a cached_property: set, not computed).
+        paginator.count = letters_current_count(call=call, progress=progress)
         page = paginator.get_page(self.request.GET.get("page"))
         return super().get_context_data(
             call=call,
-            progress=letter_progress(call=call),
+            progress=progress,
             letters_page=page,
             letters=page.object_list,
             letters_page_range=paginator.get_elided_page_range(

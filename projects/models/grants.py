@@ -253,7 +253,11 @@ class Grant(models.Model):
         ordering = ["call", "reference_number", "pk"]
         # No index led by the state alone: SQLite (no statistics) would take it over a
         # person's own grants (by application) and scan a whole state for one grantee.
-        indexes = [models.Index(fields=["call", "state"])]
+        indexes = [
+            models.Index(fields=["call", "state"]),
+            # The coordinators' list of a call's grants, a page at a time in reference order.
+            models.Index(fields=["call", "reference_number", "id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference_number} – {self.title}"

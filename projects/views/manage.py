@@ -22,7 +22,7 @@ from projects.selectors import (
     grant_get_for_coordinator,
     grant_list_for_call,
     grants_of_call_selected,
-    with_waiting_for,
+    grants_progress_of,
 )
 from projects.spending_documents import spending_panel
 
@@ -41,10 +41,12 @@ class CallGrantsView(CoordinatorRequiredMixin, TemplateView):
         grants = grant_list_for_call(call=call, filters=request.GET)
         export = request.GET.get("export")
         if export == "csv":
-            return grants_csv_response(with_waiting_for(grants), filename=f"{call.slug}-granty.csv")
+            return grants_csv_response(
+                grants_progress_of(grants), filename=f"{call.slug}-granty.csv"
+            )
         if export == "xlsx":
             return grants_xlsx_response(
-                with_waiting_for(grants), filename=f"{call.slug}-granty.xlsx"
+                grants_progress_of(grants), filename=f"{call.slug}-granty.xlsx"
             )
         # The selector applied the same filters; this instance only shows the form, with errors.
         filterset = GrantListFilter(request.GET)
@@ -57,7 +59,7 @@ class CallGrantsView(CoordinatorRequiredMixin, TemplateView):
                 filter_form=filterset.form,
                 filtering=filtering,
                 page_obj=page,
-                grants=with_waiting_for(page.object_list),
+                grants=grants_progress_of(page.object_list),
                 page_range=paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
                 actions=bulk_actions(),
             )
