@@ -7,7 +7,7 @@ from django.db.models import Q
 from accounts import roles
 from accounts.tests.factories import CoordinatorFactory, UserFactory
 from grants.tests.factories import GrantCallFactory
-from reviews.context_processors import HAS_REVIEW_WORK
+from reviews.standing import HAS_REVIEW_WORK
 from reviews.models import PoolMember
 
 pytestmark = pytest.mark.django_db
