@@ -97,8 +97,9 @@ class FormalRejectionRow:
     decision: Decision | None
 
 
-# The committee's page lists the ranking a hundred rows at a time, like the ranking page.
-DECISION_ROWS_PER_PAGE = 100
+# The committee's page lists the ranking fifty rows at a time: each row carries a form, so a
+# page of them costs what fifty forms cost (the ranking page, read-only, shows a hundred).
+DECISION_ROWS_PER_PAGE = 50
 
 
 @dataclass
