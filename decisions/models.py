@@ -131,7 +131,11 @@ class Decision(models.Model):
                 name="award_has_amount",
             ),
         ]
-        indexes = [models.Index(fields=["call", "outcome"])]
+        indexes = [
+            models.Index(fields=["call", "outcome"]),
+            # The committee's page reads a call's lapsed decisions with a page's rows.
+            models.Index(fields=["call", "state"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application} – {self.outcome}"

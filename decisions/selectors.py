@@ -192,10 +192,13 @@ def call_decisions(
         )
         for row in ranking_rows_page
     ]
-    formally_rejected = (
-        Application.objects.filter(call=call, status=ApplicationStatus.FORMALLY_REJECTED)
-        .select_related("decision")
-        .order_by("number_in_call", "pk")
+    # Read by the (call, status) index and put in order here: ordered in SQL, SQLite walks
+    # every application of the call by its (call, number) index instead.
+    formally_rejected = sorted(
+        Application.objects.filter(
+            call=call, status=ApplicationStatus.FORMALLY_REJECTED
+        ).select_related("decision"),
+        key=lambda application: (application.number_in_call or 0, application.pk),
     )
     formal_rejections = [
         FormalRejectionRow(application=application, decision=getattr(application, "decision", None))

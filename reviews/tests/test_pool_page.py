@@ -1,6 +1,8 @@
 """The coordinator's pool page: its reviewers a page at a time, each with their own workload,
 and a search that finds one of them however the name is typed."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -88,3 +90,21 @@ def test_pool_page_pages_keep_the_search(coordinator_client, call, monkeypatch):
     assert list(_rows(response)) == ["Ewa Nowak"]
     assert "?q=nowak&amp;page=2" in response.text
     assert list(_rows(coordinator_client.get(url, {"q": "nowak", "page": 2}))) == ["Jan Nowak"]
+
+
+def test_assignments_page_links_a_few_pages_around_the_current_one_not_every_page(
+    coordinator_client, call, monkeypatch
+):
+    monkeypatch.setattr("reviews.views.manage.APPLICATIONS_PER_PAGE", 1)
+    _pool(call, "Anna Adamska")
+    for _ in range(12):
+        accepted_application(call)
+    assign_all(call)
+    url = reverse("review_manage:assignments", args=[call.pk])
+
+    html = coordinator_client.get(url, {"page": 6}).text
+    pages = html.split('class="pagination', 1)[1].split("</ul>", 1)[0]
+    linked = {int(n) for n in re.findall(r"\?page=(\d+)", pages)}
+    assert linked == {1, 4, 5, 7, 8, 12}  # neighbours, the ends, and the previous/next
+    assert pages.count("…") == 2
+    assert "Showing 6–6 of 12." in html
