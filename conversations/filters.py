@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants.enums import ApplicationStatus
 from conversations.models import Conversation
-from conversations.selectors import inbox_search
+from conversations.selectors import inbox_search, inbox_unread_only
 
 
 class InboxFilter(django_filters.FilterSet):
@@ -43,7 +43,8 @@ class InboxFilter(django_filters.FilterSet):
         return inbox_search(queryset, value)
 
     def filter_unread(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        return queryset.filter(unread__gt=0) if value else queryset
+        # Unread for the coordinator looking: the view passes the request.
+        return inbox_unread_only(queryset, user=self.request.user) if value else queryset
 
     def filter_awaiting(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.filter(awaits_programme=True) if value else queryset

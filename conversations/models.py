@@ -28,6 +28,10 @@ class Conversation(models.Model):
     awaits_programme = models.BooleanField(default=False)
 
     class Meta:
+        indexes = [
+            # The inbox's order, newest first: a page of it is read from the index.
+            models.Index(fields=["-last_message_at", "-id"], name="conversation_latest_first"),
+        ]
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
 

@@ -1,6 +1,6 @@
 """Reads of conversations that pages, notices and digests need, scoped to who is asking."""
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -88,13 +88,29 @@ def unread_count_for_coordinator(*, user, application: Application) -> int:
     )
 
 
-def inbox_for_call(*, call: GrantCall, user) -> QuerySet[Conversation]:
-    """The call's conversations for a coordinator, the latest first, each with its unread count
-    for them (`unread`) and its last message's text (`last_body`)."""
-    last_message = Message.objects.filter(conversation=OuterRef("pk")).order_by("-pk")
+def inbox_for_call(*, call: GrantCall) -> QuerySet[Conversation]:
+    """The call's conversations for a coordinator, the latest first, with their applications.
+
+    Nothing per conversation is computed here: a page of them gets its unread counts and last
+    messages from inbox_page_details(), so the inbox costs what its visible rows cost. The
+    order is read from the (last message, id) index, newest first.
+    """
     return (
         Conversation.objects.filter(application__call=call)
         .select_related("application")
+        .order_by("-last_message_at", "-pk")
+    )
+
+
+def inbox_page_details(conversations, *, user) -> list[Conversation]:
+    """`conversations` (one page of the inbox), each with its unread count for `user`
+    (`unread`: the team's messages after the last one they read) and its last message's text
+    (`last_body`, `last_from_programme`). One query, over these conversations only."""
+    conversations = list(conversations)
+    last_message = Message.objects.filter(conversation=OuterRef("pk")).order_by("-pk")
+    details = {
+        row["pk"]: row
+        for row in Conversation.objects.filter(pk__in=[c.pk for c in conversations])
         .annotate(
             last_read=_last_read(user, "pk"),
             last_body=Subquery(last_message.values("body")[:1]),
@@ -106,7 +122,25 @@ def inbox_for_call(*, call: GrantCall, user) -> QuerySet[Conversation]:
                 filter=Q(messages__from_programme=False, messages__pk__gt=F("last_read")),
             )
         )
-        .order_by("-last_message_at", "-pk")
+        .order_by()
+        .values("pk", "unread", "last_body", "last_from_programme")
+    }
+    for conversation in conversations:
+        row = details.get(conversation.pk, {})
+        conversation.unread = row.get("unread", 0)
+        conversation.last_body = row.get("last_body") or ""
+        conversation.last_from_programme = bool(row.get("last_from_programme"))
+    return conversations
+
+
+def inbox_unread_only(queryset: QuerySet[Conversation], *, user) -> QuerySet[Conversation]:
+    """Those with a message from the team that `user` hasn't read."""
+    return queryset.filter(
+        Exists(
+            Message.objects.filter(conversation=OuterRef("pk"), from_programme=False).filter(
+                pk__gt=_last_read(user, "conversation")
+            )
+        )
     )
 
 
@@ -116,13 +150,21 @@ def inbox_search(queryset: QuerySet[Conversation], query: str) -> QuerySet[Conve
     return queryset.filter(application__search_text__contains=folded) if folded else queryset
 
 
+# The inbox's heading counts unread messages up to this many, then says "more than".
+UNREAD_TOTAL_CAP = 999
+
+
 def inbox_unread_total(*, call: GrantCall, user) -> int:
-    """Messages from the teams of the call's applications that `user` hasn't read."""
-    return (
+    """Messages from the teams of the call's applications that `user` hasn't read, counted up
+    to UNREAD_TOTAL_CAP + 1 (a busy call's backlog costs the same to count as a small one's:
+    "more than 999" is all the heading says beyond that)."""
+    unread = (
         Message.objects.filter(conversation__application__call=call, from_programme=False)
         .filter(pk__gt=_last_read(user, "conversation"))
-        .count()
+        .order_by()
+        .values("pk")
     )
+    return unread[: UNREAD_TOTAL_CAP + 1].count()
 
 
 def message_notice_choice(user) -> str:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import AmountField
+from core.widget_render import InlineWidgetRenderer
 from decisions.enums import MERIT_OUTCOMES
 from decisions.models import Decision
 
@@ -53,6 +54,9 @@ class DecisionForm(forms.Form):
             "kept on record."
         ),
     )
+
+    # A hundred rows of these on the committee's page: controls written without templates.
+    default_renderer = InlineWidgetRenderer()
 
     # Compact controls for a table row; their labels are visually hidden in the template.
     WIDGET_CLASSES = {

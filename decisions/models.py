@@ -136,6 +136,8 @@ class Decision(models.Model):
             # The letters page counts the published decisions by letter state and lists the
             # failed ones: read from the index alone, not from every decision of the call.
             models.Index(fields=["call", "letter_state", "state"]),
+            # The committee's page reads a call's lapsed decisions with a page's rows.
+            models.Index(fields=["call", "state"]),
         ]
 
     def __str__(self) -> str:

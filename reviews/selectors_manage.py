@@ -12,6 +12,7 @@ from accounts.models import User
 from applicants.enums import REVIEW_STAGE_STATUSES
 from applicants.models import Application
 from core.deadlines import deadline_in
+from core.search import search_fold
 from grants.enums import FinalScoreRule
 from grants.models import GrantCall
 from reviews import scoring
@@ -34,19 +35,38 @@ EXTRA_REVIEWER_DAYS = 7
 # --- the pool --------------------------------------------------------------------------------
 
 
-def pool_progress(*, call: GrantCall, now: datetime | None = None) -> list[User]:
-    """The call's pool members, each with `<state>_count` of their assignments in the call.
+def pool_members(*, call: GrantCall, query: str = "") -> QuerySet[User]:
+    """The call's pool members by name, those whose name or e-mail contains `query` (folded:
+    "lodz" finds "Łódź") when given.
 
-    Two queries: the members, and the counts of the call's assignments grouped by reviewer
-    (conditional counts over the call's assignments only, grouped by a number, not by every
-    column of the user); a member with no assignments yet has zeros. "Assigned" counts every
-    live assignment; "declared" those of them with impartiality declared (so it includes the
-    drafted and submitted ones).
+    The search reads the pool's names and e-mails once (a pool is people a coordinator
+    invited, not the programme's applications) and matches them as core.search folds text,
+    the same on every database.
+    """
+    members = User.objects.filter(pools__call=call)
+    folded = search_fold(query)
+    if folded:
+        matching = [
+            pk
+            for pk, full_name, email in members.values_list("pk", "full_name", "email")
+            if folded in search_fold(f"{full_name} {email}")
+        ]
+        members = members.filter(pk__in=matching)
+    return members.order_by(Lower("full_name"), Lower("email"), "pk")
+
+
+def pool_progress(members, *, call: GrantCall, now: datetime | None = None) -> list[User]:
+    """`members` (of the call's pool, e.g. one page of pool_members()), each with
+    `<state>_count` of their assignments in the call.
+
+    One query: the counts of those members' assignments in the call grouped by reviewer
+    (conditional counts, grouped by a number, not by every column of the user), so a page
+    costs what its rows cost, not what the whole pool does; a member with no assignments
+    yet has zeros. "Assigned" counts every live assignment; "declared" those of them with
+    impartiality declared (so it includes the drafted and submitted ones).
     """
     now = now or timezone.now()
-    members = list(
-        User.objects.filter(pools__call=call).order_by(Lower("full_name"), Lower("email"), "pk")
-    )
+    members = list(members)
     active = Q(status__in=ACTIVE_ASSIGNMENT_STATUSES)
     submitted = Q(review__status=ReviewStatus.SUBMITTED)
     counts = (

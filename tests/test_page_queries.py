@@ -271,7 +271,7 @@ PAGES = [
     _from_list_pages("applications", "application list"),
     Page("formal-check list", _formal_check_list_scene, _submitted_application),
     _from_list_pages("assignments"),
-    _from_list_pages("reviewers of a call (bounded by its pool)", "reviewer pool"),
+    _from_list_pages("reviewers of a call", "reviewer pool"),
     _from_list_pages("messages inbox"),
     _from_list_pages("reviewer's dashboard"),
     Page("reviewer's assignment page", _assignment_scene, _other_assignment_of_the_reviewer),

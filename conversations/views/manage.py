@@ -1,6 +1,5 @@
 """The coordinators' side: a call's inbox and each application's conversation."""
 
-from django.core.paginator import Paginator
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
@@ -9,8 +8,15 @@ from rules.contrib.views import PermissionRequiredMixin
 from applicants.selectors import application_get_for_coordinator
 from applicants.views.applicant import attachment_response
 from conversations.filters import InboxFilter
-from conversations.selectors import inbox_for_call, inbox_unread_total, message_file_for
+from conversations.selectors import (
+    UNREAD_TOTAL_CAP,
+    inbox_for_call,
+    inbox_page_details,
+    inbox_unread_total,
+    message_file_for,
+)
 from conversations.views.team import ConversationPageMixin
+from core.pagination import list_page
 from grants.selectors import call_get_for_coordinator
 
 CONVERSATIONS_PER_PAGE = 25
@@ -28,14 +34,21 @@ class InboxView(CoordinatorMixin, TemplateView):
     def get_context_data(self, **kwargs):
         call = call_get_for_coordinator(pk=self.kwargs["pk"])
         user = self.request.user
-        filters = InboxFilter(self.request.GET, queryset=inbox_for_call(call=call, user=user))
-        page = Paginator(filters.qs, CONVERSATIONS_PER_PAGE).get_page(self.request.GET.get("page"))
+        filters = InboxFilter(
+            self.request.GET, queryset=inbox_for_call(call=call), request=self.request
+        )
+        listed = list_page(
+            filters.qs, page_number=self.request.GET.get("page"), per_page=CONVERSATIONS_PER_PAGE
+        )
+        # Unread counts and last messages for the page's conversations only.
+        page = listed["page_obj"]
+        page.object_list = inbox_page_details(page.object_list, user=user)
         return super().get_context_data(
             call=call,
             filters=filters,
-            page_obj=page,
-            page_range=page.paginator.get_elided_page_range(page.number),
+            **listed,
             unread_total=inbox_unread_total(call=call, user=user),
+            unread_total_cap=UNREAD_TOTAL_CAP,
             **kwargs,
         )
 

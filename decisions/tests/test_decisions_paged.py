@@ -1,4 +1,4 @@
-"""The committee's page lists the ranked applications a hundred at a time, from the ranking snapshot."""
+"""The committee's page lists the ranked applications fifty at a time, from the ranking snapshot."""
 
 import re
 
@@ -30,17 +30,19 @@ def table_rows(html: str) -> list[int]:
     return [int(mark) if mark else 0 for mark in marks]
 
 
-def test_call_page_shows_100_ranked_rows_a_page_with_the_funding_line_once(coordinator_client):
+def test_call_page_shows_50_ranked_rows_a_page_with_the_funding_line_once(coordinator_client):
     call = bulk_ranked_call(130)
     line_after = RankingState.objects.get(call=call).line_after_final
     url = reverse("decisions:call", args=[call.pk])
 
     first = table_rows(coordinator_client.get(url).text)
     second = table_rows(coordinator_client.get(f"{url}?page=2").text)
+    third = table_rows(coordinator_client.get(f"{url}?page=3").text)
 
-    assert [p for p in first if p] == list(range(1, 101))
-    assert [p for p in second if p] == list(range(101, 131))
-    both = first + second
+    assert [p for p in first if p] == list(range(1, 51))
+    assert [p for p in second if p] == list(range(51, 101))
+    assert [p for p in third if p] == list(range(101, 131))
+    both = first + second + third
     assert both.count(0) == 1  # the line, drawn on the page of the last row it covers
     assert both[both.index(0) - 1] == line_after
 

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from core.formatting import format_deadline
+from core.pagination import list_page
 from grants.views.manage import call_get_with_part_counts, call_part_links
 from reviews.forms_manage import (
     AssignmentAddForm,
@@ -32,6 +32,7 @@ from reviews.selectors_manage import (
     assignment_rows,
     extra_reviewer_due_at,
     invitation_list_open,
+    pool_members,
     pool_progress,
     review_summary,
     reviewers_not_on,
@@ -52,6 +53,8 @@ from reviews.services import (
 )
 
 APPLICATIONS_PER_PAGE = 50
+# The pool page lists its reviewers a page at a time, with their workload numbers.
+REVIEWERS_PER_PAGE = 25
 
 
 class ReviewCoordinatorMixin(PermissionRequiredMixin):
@@ -101,8 +104,19 @@ class PoolView(CallPageMixin, TemplateView):
         kwargs.setdefault("form", PoolInviteForm())
         now = timezone.now()
         invitations = list(invitation_list_open(call=self.call))
+        query = self.request.GET.get("q", "").strip()[:100]
+        listed = list_page(
+            pool_members(call=self.call, query=query),
+            page_number=self.request.GET.get("page"),
+            per_page=REVIEWERS_PER_PAGE,
+        )
+        # The workload numbers of the page's reviewers only: a page costs what its rows cost.
+        listed["page_obj"].object_list = pool_progress(
+            listed["page_obj"].object_list, call=self.call
+        )
         return super().get_context_data(
-            members=pool_progress(call=self.call),
+            **listed,
+            query=query,
             invitations=[i for i in invitations if not i.is_expired(now)],
             expired_invitations=[i for i in invitations if i.is_expired(now)],
             **kwargs,
@@ -174,11 +188,14 @@ class AssignmentsView(CallPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("form", AutoAssignForm())
-        paginator = Paginator(application_list_in_review(call=self.call), APPLICATIONS_PER_PAGE)
-        page = paginator.get_page(self.request.GET.get("page"))
+        listed = list_page(
+            application_list_in_review(call=self.call),
+            page_number=self.request.GET.get("page"),
+            per_page=APPLICATIONS_PER_PAGE,
+        )
         return super().get_context_data(
-            page=page,
-            rows=application_progress(page.object_list, call=self.call),
+            **listed,
+            rows=application_progress(listed["page_obj"].object_list, call=self.call),
             **kwargs,
         )
 
