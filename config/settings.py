@@ -149,6 +149,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(VAR_DIR / f"test-mikrogranty-{os.getpid()}.sqlite3")
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: our pages run short queries whose cost estimates (correlated counts that stop
+    # early) pass PostgreSQL's JIT thresholds; compiling them took seconds for milliseconds
+    # of work (the coordinators' start page at 20,000 grants).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (login throttling) and sessions ----------------------------------------

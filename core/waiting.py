@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db.models import Func, IntegerField, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -154,3 +155,24 @@ def desk_for(*, user, now: datetime | None = None) -> Desk:
         items.sort(key=lambda item: (item.deadline is None, item.deadline or now))
         roles.append(RoleWork(role=spec.role, start_url=reverse(spec.start), items=items))
     return Desk(roles=roles, now=now)
+
+
+# A count on a start page stops at this many and shows "99+": there is plenty waiting, and the
+# page behind the link lists every one. Counting no further keeps the start page's cost the
+# same however many applications or grants wait.
+WAITING_CAP = 100
+
+
+def capped_count(queryset: QuerySet) -> Func:
+    """How many rows `queryset` (a `.values(…)` query correlated with OuterRef) returns, counting
+    no further than WAITING_CAP: the database stops reading once it has found that many."""
+    return Func(
+        Subquery(queryset.order_by()[:WAITING_CAP]),
+        template="(SELECT COUNT(*) FROM %(expressions)s AS capped)",
+        output_field=IntegerField(),
+    )
+
+
+def waiting_count_shown(count: int) -> str:
+    """A count from capped_count() as a start page shows it: the number, or "99+" at the cap."""
+    return f"{WAITING_CAP - 1}+" if count >= WAITING_CAP else str(count)

@@ -61,3 +61,7 @@ class ProjectsConfig(AppConfig):
         from projects import reports_setup
 
         reports_setup.register()
+        # Each call's finance summary counts every write of the figures it sums.
+        from projects import finance_summary
+
+        finance_summary.connect()

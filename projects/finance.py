@@ -5,21 +5,18 @@ on screen and what is exported are the same numbers."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from core.search import search_fold
 from grants.models import GrantCall
 from projects.enums import (
-    SIGNED_STATES,
     BankAccountState,
-    GrantState,
     PaymentState,
-    SettlementState,
 )
-from projects.models import BankAccount, DocumentAllocation, Grant, Payment, Settlement
+from projects.finance_summary import _money, finance_sums
+from projects.models import BankAccount, Payment
 
 ZERO = Decimal("0.00")
 
@@ -158,59 +155,28 @@ class CallFinance:
         ]
 
 
-def _money(amount) -> Decimal:
-    """To the grosz (SQLite's sums come back without the trailing zeros)."""
-    return Decimal(amount or ZERO).quantize(ZERO)
-
-
 def call_finance(*, call: GrantCall) -> CallFinance:
-    """The finance summary of `call`, in four queries whatever the number of grants."""
-    live = ~Q(state=GrantState.TERMINATED)
-    grants = Grant.objects.filter(call=call).aggregate(
-        awarded=Coalesce(Sum("amount", filter=live), ZERO),
-        signed=Coalesce(Sum("amount", filter=Q(state__in=SIGNED_STATES)), ZERO),
-        count=Count("pk", filter=live),
-        closed=Count("pk", filter=Q(state=GrantState.CLOSED)),
-    )
-    spent = DocumentAllocation.objects.filter(
-        document__grant__call=call, document__removed_at__isnull=True
-    ).aggregate(total=Coalesce(Sum("from_grant"), ZERO))["total"]
-    in_force = Settlement.objects.filter(grant__call=call).exclude(state=SettlementState.WITHDRAWN)
-    settled = in_force.aggregate(
-        eligible_total=Coalesce(Sum("eligible"), ZERO),
-        awarded_total=Coalesce(Sum("awarded"), ZERO),
-        returns=Coalesce(Sum("return_amount"), ZERO),
-        due=Coalesce(Sum("return_amount", filter=Q(state=SettlementState.RETURN_DUE)), ZERO),
-        received=Coalesce(
-            Sum("return_amount", filter=Q(state=SettlementState.RETURN_RECEIVED)), ZERO
-        ),
-    )
-    paid_rows = Payment.objects.filter(grant__call=call, state=PaymentState.PAID)
-    payments = paid_rows.aggregate(
-        paid=Coalesce(Sum("amount"), ZERO),
-        paid_live=Coalesce(Sum("amount", filter=~Q(grant__state=GrantState.TERMINATED)), ZERO),
-    )
+    """The finance summary of `call`: its stored sums while current (one query), else the
+    four queries whatever the number of grants (projects.finance_summary)."""
+    sums = finance_sums(call_id=call.pk)
     total_budget = _money(call.total_budget)
-    awarded, paid_live = _money(grants["awarded"]), _money(payments["paid_live"])
+    awarded = sums["awarded"]
     # A settled grant is owed what its settlement found eligible, not its award: what is
     # left to pay it is its last instalment (eligible − paid), or nothing when it returns.
     to_pay = (
-        awarded
-        - paid_live
-        - (_money(settled["awarded_total"]) - _money(settled["eligible_total"]))
-        + _money(settled["returns"])
+        awarded - sums["paid_live"] - (sums["settled_awarded"] - sums["eligible"]) + sums["returns"]
     )
     return CallFinance(
         total_budget=total_budget,
         awarded=awarded,
-        signed=_money(grants["signed"]),
-        paid=_money(payments["paid"]),
+        signed=sums["signed"],
+        paid=sums["paid"],
         to_pay=to_pay,
         budget_left=total_budget - awarded,
-        grants=grants["count"],
-        spent=_money(spent),
-        eligible=_money(settled["eligible_total"]),
-        returns_due=_money(settled["due"]),
-        returns_received=_money(settled["received"]),
-        closed=grants["closed"],
+        grants=sums["grants"],
+        spent=sums["spent"],
+        eligible=sums["eligible"],
+        returns_due=sums["returns_due"],
+        returns_received=sums["returns_received"],
+        closed=sums["closed"],
     )

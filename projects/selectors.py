@@ -261,7 +261,11 @@ GRANT_PROGRESS_ANNOTATIONS: dict[str, Callable[[], Expression]] = {
     ),
     "payments_due_count": lambda: _count_of(Payment, state=PaymentState.DUE),
     # A reduced award (less than asked) waits for the grantee's adjusted budget.
-    "requested_amount": lambda: F("application__requested_amount"),
+    # (A subquery, not a join: a count that stops early reads the application of its rows only.)
+    "requested_amount": lambda: Subquery(
+        Application.objects.filter(pk=OuterRef("application_id")).values("requested_amount")[:1],
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    ),
     # An uploaded signed agreement (scan, e-signed PDF) waiting for the coordinator's look.
     "document_waiting": lambda: Exists(
         SignedDocument.objects.filter(

@@ -25,6 +25,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from applicants.uploads import JPEG, NAME_EXTENSIONS, PDF, PNG, CheckedUpload, detect_type
 from applicants.uploads import safe_file_name as upload_safe_name
 from core.formatting import format_money
+from projects.finance_summary import finance_changed, summed_row_call
 from projects.models import (
     DocumentAllocation,
     FinancialDocument,
@@ -310,6 +311,8 @@ def _replace_parts(document: FinancialDocument, parts: list[DocumentPart]) -> No
     for allocation in allocations:
         allocation.full_clean(exclude=["document"])
     DocumentAllocation.objects.bulk_create(allocations)
+    # The parts are what the finance summary sums as spent (bulk_create sends no post_save).
+    finance_changed(call_id=summed_row_call(document))
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ One query per reader, read from the same annotations as the grants list.
 from datetime import date, datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,9 @@ from django.utils.translation import ngettext
 from applicants.awards import ProjectNote, register_project_reader
 from applicants.models import Application
 from core.enums import Role
-from core.waiting import WaitingItem, register_waiting
+from core.waiting import WaitingItem, capped_count, register_waiting, waiting_count_shown
+from grants.enums import CallStatus
+from grants.models import GrantCall
 from projects.enums import (
     SIGNED_STATES,
     AgreementState,
@@ -31,8 +33,17 @@ from projects.enums import (
     PaymentState,
     ReportKind,
     ReportState,
+    SignedDocumentState,
 )
-from projects.models import BankAccount, Grant, Payment, Report, Signatory
+from projects.models import (
+    BankAccount,
+    Grant,
+    Payment,
+    Report,
+    Signatory,
+    Signature,
+    SignedDocument,
+)
 from projects.progress import GrantProgress, WaitingWhom, grantee_tasks, waiting_for
 from projects.selectors import grants_with_progress, progress_from_row
 
@@ -143,22 +154,6 @@ def _second_half_item(grant, progress: GrantProgress, *, url: str, now) -> Waiti
     )
 
 
-def _per_call(queryset, kind, *, grant: str = "") -> QuerySet:
-    """How many grants of `queryset` (rows of Grant, or of a row that belongs to a grant through
-    `grant`) wait in each call, as (call, call's title, kind, count) rows for a UNION; `kind` is
-    a name, or an expression the rows are grouped by too."""
-    prefix = f"{grant}__" if grant else ""
-    return (
-        queryset.order_by()
-        .values(
-            call_pk=F(f"{prefix}call_id"),
-            call_title=F(f"{prefix}call__title"),
-            counted=kind if not isinstance(kind, str) else Value(kind),
-        )
-        .annotate(count=Count(grant or "pk", distinct=bool(grant)))
-    )
-
-
 # The grants waiting for a coordinator, by their state: what that state's count is called.
 COUNTED_BY_STATE = {
     GrantState.AGREEMENT_TO_PREPARE: "to_send",
@@ -170,36 +165,71 @@ COUNTED_BY_STATE = {
 
 
 def _coordinator_counts() -> QuerySet:
-    """Each count from its own narrow rows, so that its cost is that of what waits, never of
-    every grant: the grants in the states where they can wait for a coordinator (the (state,
-    call) index; whom each waits for worked out once, and only for them), and the rows that
-    wait (a payment due, an account change, a submitted report: their state's index)."""
+    """The calls in use, each with its counts (capped_count(): at most WAITING_CAP each, so that
+    a count costs what WAITING_CAP rows cost, however many grants the call has): the grants of
+    a state that wait for a coordinator (the (call, state) index, whom each waits for worked out
+    only until the cap), and the grants with a row that waits (a payment due, an account
+    change, a submitted report: their (state, grant) index)."""
     waiting_grants = (
-        grants_with_progress(Grant.objects.filter(state__in=list(COUNTED_BY_STATE)))
+        grants_with_progress(Grant.objects.filter(call=OuterRef("pk")))
         .filter(waiting_whom=WaitingWhom.COORDINATOR)
         .exclude(state=GrantState.SETTLED, payments_due_count__gt=0)
     )
-    parts = [
-        _per_call(waiting_grants, F("state")),
-        _per_call(
-            Payment.objects.filter(state=PaymentState.DUE, grant__state__in=list(SIGNED_STATES)),
-            "payments_due",
-            grant="grant",
-        ),
-        _per_call(
-            BankAccount.objects.filter(state=BankAccountState.PENDING).exclude(
-                grant__state=GrantState.TERMINATED
-            ),
-            "account_changes",
-            grant="grant",
-        ),
-        _per_call(
-            Report.objects.filter(state=ReportState.SUBMITTED, grant__state=GrantState.ACTIVE),
-            "reports_to_check",
-            grant="grant",
-        ),
-    ]
-    return parts[0].union(*parts[1:], all=True)
+    # An agreement waits to be countersigned only once someone signed it or a signed file came:
+    # two cheap probes that spare the rest of the progress of the sent grants nobody signed yet.
+    signed_some = Exists(
+        Signature.objects.filter(agreement__grant=OuterRef("pk"), signatory__isnull=False)
+    ) | Exists(
+        SignedDocument.objects.filter(
+            agreement__grant=OuterRef("pk"), state=SignedDocumentState.WAITING
+        )
+    )
+    counts = {
+        name: capped_count(
+            waiting_grants.filter(
+                Q(state=state) & (signed_some if state == GrantState.AGREEMENT_SENT else Q())
+            ).values("pk")
+        )
+        for state, name in COUNTED_BY_STATE.items()
+    }
+    # The payments due in grant order, each grant looked up by its key (a join would read the
+    # call's grants until the first one with a payment due).
+    counts["payments_due"] = capped_count(
+        Payment.objects.filter(state=PaymentState.DUE)
+        .filter(
+            Exists(
+                Grant.objects.filter(
+                    pk=OuterRef("grant_id"),
+                    call=OuterRef(OuterRef("pk")),
+                    state__in=list(SIGNED_STATES),
+                )
+            )
+        )
+        .values("grant_id")
+        .distinct()
+    )
+    counts["account_changes"] = capped_count(
+        BankAccount.objects.filter(state=BankAccountState.PENDING, grant__call=OuterRef("pk"))
+        .exclude(grant__state=GrantState.TERMINATED)
+        .values("grant_id")
+        .distinct()
+    )
+    counts["reports_to_check"] = capped_count(
+        Report.objects.filter(
+            state=ReportState.SUBMITTED,
+            grant__call=OuterRef("pk"),
+            grant__state=GrantState.ACTIVE,
+        )
+        .values("grant_id")
+        .distinct()
+    )
+    return (
+        GrantCall.objects.exclude(status=CallStatus.ARCHIVED)
+        .filter(Exists(Grant.objects.filter(call=OuterRef("pk"))))
+        .order_by("pk")
+        .values("pk", "title")
+        .annotate(**counts)
+    )
 
 
 # The counts in the order a call's items are shown.
@@ -215,40 +245,33 @@ COORDINATOR_COUNTS = (
 
 def _coordinator_text(name: str, count: int) -> str:
     texts = {
-        "to_send": ngettext("%(count)d agreement to send", "%(count)d agreements to send", count),
+        "to_send": ngettext("%(count)s agreement to send", "%(count)s agreements to send", count),
         "to_countersign": ngettext(
-            "%(count)d agreement to countersign", "%(count)d agreements to countersign", count
+            "%(count)s agreement to countersign", "%(count)s agreements to countersign", count
         ),
         "payments_due": ngettext(
-            "%(count)d grant with a payment due", "%(count)d grants with a payment due", count
+            "%(count)s grant with a payment due", "%(count)s grants with a payment due", count
         ),
         "account_changes": ngettext(
-            "%(count)d bank account change to confirm",
-            "%(count)d bank account changes to confirm",
+            "%(count)s bank account change to confirm",
+            "%(count)s bank account changes to confirm",
             count,
         ),
         "reports_to_check": ngettext(
-            "%(count)d report to check", "%(count)d reports to check", count
+            "%(count)s report to check", "%(count)s reports to check", count
         ),
-        "to_close": ngettext("%(count)d grant to close", "%(count)d grants to close", count),
+        "to_close": ngettext("%(count)s grant to close", "%(count)s grants to close", count),
     }
-    return texts[name] % {"count": count}
+    return texts[name] % {"count": waiting_count_shown(count)}
 
 
 def coordinator_waiting(*, user, now) -> list[WaitingItem]:
     """Per call, the grants waiting for a coordinator: what to send, countersign, pay, confirm.
-    One query (a UNION of the counts), whatever the number of grants that wait for nobody."""
-    counts: dict[int, dict[str, int]] = {}
-    titles: dict[int, str] = {}
-    for row in _coordinator_counts():
-        if row["count"]:
-            kind = COUNTED_BY_STATE.get(row["counted"], row["counted"])
-            counts.setdefault(row["call_pk"], {})[kind] = row["count"]
-            titles[row["call_pk"]] = row["call_title"]
+    One query (the calls in use with their counts, each capped at WAITING_CAP: "99+")."""
     items = []
-    for call_id in sorted(counts):
+    for call in _coordinator_counts():
         for name in COORDINATOR_COUNTS:
-            if count := counts[call_id].get(name):
+            if count := call[name]:
                 query = "?waiting=coordinator" if name != "account_changes" else ""
                 page = "projects_manage:grants"
                 if name == "reports_to_check":
@@ -256,8 +279,8 @@ def coordinator_waiting(*, user, now) -> list[WaitingItem]:
                 items.append(
                     WaitingItem(
                         text=_coordinator_text(name, count),
-                        url=reverse(page, kwargs={"pk": call_id}) + query,
-                        context=titles[call_id],
+                        url=reverse(page, kwargs={"pk": call["pk"]}) + query,
+                        context=call["title"],
                     )
                 )
     return items

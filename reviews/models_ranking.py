@@ -87,6 +87,10 @@ class RankingState(models.Model):
         max_digits=14, decimal_places=2, default=Decimal("0.00")
     )
     budget_runs_out_normalised = models.BooleanField(default=False)
+    # Applications in review with fewer live reviewers than the call asks, counted at the
+    # rebuild (reviews.selectors.applications_short_of_reviewers): the coordinators' start
+    # page reads it while the state is current.
+    short_of_reviewers = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"{self.call_id}: {self.built_changes}/{self.changes}"

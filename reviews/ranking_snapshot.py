@@ -21,6 +21,7 @@ from core.queue import task_enqueue
 from grants.models import GrantCall
 from reviews.models_ranking import RankingEntry, RankingState
 from reviews.ranking import RANKED_STATUSES, Ranking, call_ranking
+from reviews.selectors import applications_short_of_reviewers
 
 # A stale snapshot of at most this many applications is rebuilt by the page that reads it, at
 # once, rather than waiting for the task worker: it costs about as much as reading one page of
@@ -117,6 +118,7 @@ def ranking_rebuild(*, call_id: int, force: bool = False) -> bool:
         return False
     final = call_ranking(call, order="final")
     normalised = call_ranking(call, order="normalised")
+    short = applications_short_of_reviewers().filter(call_id=call_id).count()
     with transaction.atomic():
         state = RankingState.objects.select_for_update().get(call_id=call_id)
         if state.built_at is not None and state.built_changes > seen:
@@ -128,6 +130,7 @@ def ranking_rebuild(*, call_id: int, force: bool = False) -> bool:
         RankingState.objects.filter(call_id=call_id).update(
             built_changes=seen,
             built_at=timezone.now(),
+            short_of_reviewers=short,
             **_summary(final, normalised),
         )
     return True

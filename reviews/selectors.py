@@ -13,21 +13,29 @@ from django.db.models import (
     F,
     IntegerField,
     Min,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from applicants.enums import DECIDED_STATUSES
+from applicants.enums import DECIDED_STATUSES, REVIEW_STAGE_STATUSES
 from applicants.models import Application, ApplicationVersion, Attachment
 from grants.enums import REVIEWS_FROZEN_STATUSES
 from grants.models import Criterion, GrantCall
-from reviews.enums import AssignmentStatus, ReviewerTaskState, ReviewStatus
+from reviews.enums import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    AssignmentStatus,
+    ReviewerTaskState,
+    ReviewStatus,
+)
 from reviews.models import (
     Invitation,
     Review,
@@ -74,6 +82,29 @@ def _review_expected() -> Q:
 def assignments_open() -> QuerySet[ReviewAssignment]:
     """Live assignments whose review is still expected: not submitted, results not published."""
     return ReviewAssignment.objects.active().filter(_review_expected())
+
+
+def applications_short_of_reviewers() -> QuerySet[Application]:
+    """Applications in review with fewer live reviewers than their call asks (every call).
+
+    The coordinators' start page counts them per call; the ranking snapshot stores each
+    call's count at its rebuild (RankingState.short_of_reviewers), as every event that
+    changes an application's live reviewers or its status rebuilds it.
+    """
+    live_reviewers = (
+        ReviewAssignment.objects.filter(
+            application=OuterRef("pk"), status__in=ACTIVE_ASSIGNMENT_STATUSES
+        )
+        .order_by()
+        .values("application")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        Application.objects.filter(status__in=REVIEW_STAGE_STATUSES)
+        .annotate(reviewers=Coalesce(Subquery(live_reviewers, output_field=IntegerField()), 0))
+        .filter(reviewers__lt=F("call__reviewers_per_application"))
+    )
 
 
 def invitations_to_answer(*, user, now) -> QuerySet[Invitation]:

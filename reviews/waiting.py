@@ -5,20 +5,20 @@ invitations to join a call's pool. For coordinators: reviews overdue and
 applications still short of reviewers. One query per reader.
 """
 
-from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Min, Q, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from applicants.enums import REVIEW_STAGE_STATUSES
-from applicants.models import Application
 from core.enums import Role
 from core.waiting import WaitingItem, register_role, register_waiting
 from grants.enums import REVIEWS_FROZEN_STATUSES
-from reviews.enums import ACTIVE_ASSIGNMENT_STATUSES
-from reviews.models import ReviewAssignment
-from reviews.selectors import assignments_open, invitations_to_answer
+from reviews.models_ranking import RankingState
+from reviews.selectors import (
+    applications_short_of_reviewers,
+    assignments_open,
+    invitations_to_answer,
+)
 from reviews.standing import review_standing
 
 
@@ -88,20 +88,21 @@ def coordinator_waiting(*, user, now) -> list[WaitingItem]:
         .values(call_pk=F("call_id"), call_title=F("call__title"))
         .annotate(kind=Value("overdue"), count=Count("pk"))
     )
-    live_reviewers = (
-        ReviewAssignment.objects.filter(
-            application=OuterRef("pk"), status__in=ACTIVE_ASSIGNMENT_STATUSES
-        )
+    # Applications short of reviewers: the count the call's ranking snapshot stored at its
+    # rebuild while it is current (every event that changes the count rebuilds it), counted
+    # now only for a call whose snapshot is behind or never built: never stale, and flat.
+    open_calls = Q(call__closes_at__lte=now) & ~Q(call__status__in=REVIEWS_FROZEN_STATUSES)
+    current = RankingState.objects.filter(built_at__isnull=False, built_changes__gte=F("changes"))
+    stored = (
+        current.filter(open_calls, short_of_reviewers__gt=0)
         .order_by()
-        .values("application")
-        .annotate(count=Count("pk"))
-        .values("count")
+        .values(call_pk=F("call_id"), call_title=F("call__title"))
+        .annotate(kind=Value("short"), count=F("short_of_reviewers"))
     )
-    short = (
-        Application.objects.filter(status__in=REVIEW_STAGE_STATUSES, call__closes_at__lte=now)
-        .exclude(call__status__in=REVIEWS_FROZEN_STATUSES)
-        .annotate(reviewers=Coalesce(Subquery(live_reviewers, output_field=IntegerField()), 0))
-        .filter(reviewers__lt=F("call__reviewers_per_application"))
+    counted = (
+        applications_short_of_reviewers()
+        .filter(open_calls)
+        .exclude(call_id__in=current.values("call_id"))
         .order_by()
         .values(call_pk=F("call_id"), call_title=F("call__title"))
         .annotate(kind=Value("short"), count=Count("pk"))
@@ -120,7 +121,8 @@ def coordinator_waiting(*, user, now) -> list[WaitingItem]:
     # One query (both counts grouped by call, in a UNION); a call's items stay together: the
     # calls with reviews overdue first, then the others, each in the calls' order.
     rows = sorted(
-        overdue.union(short, all=True), key=lambda row: (row["kind"] != "overdue", row["call_pk"])
+        overdue.union(stored, counted, all=True),
+        key=lambda row: (row["kind"] != "overdue", row["call_pk"]),
     )
     by_call: dict[int, list[WaitingItem]] = {}
     for row in rows:

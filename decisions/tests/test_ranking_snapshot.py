@@ -30,6 +30,7 @@ from reviews.enums import ACTIVE_ASSIGNMENT_STATUSES, ReviewStatus
 from reviews.models import RankingEntry, RankingState, Review, ReviewAssignment
 from reviews.ranking import call_ranking
 from reviews.ranking_snapshot import ranking_rebuild
+from reviews.selectors import applications_short_of_reviewers
 from reviews.services import (
     assignment_add,
     assignment_remove,
@@ -99,6 +100,9 @@ def snapshot_differences(call: GrantCall) -> list[str]:
             problems.append(f"summary {name}: {getattr(state, name)} != {getattr(reference, name)}")
     if state.row_count != len(reference.rows):
         problems.append(f"summary row_count: {state.row_count} != {len(reference.rows)}")
+    short = applications_short_of_reviewers().filter(call=call).count()
+    if state.short_of_reviewers != short:
+        problems.append(f"summary short_of_reviewers: {state.short_of_reviewers} != {short}")
     return problems
 
 
@@ -414,3 +418,19 @@ def test_ranking_rebuild_command_builds_every_call(capsys):
     assert RankingEntry.objects.filter(call=call).count() == 2
     assert RankingState.objects.get(call=call).is_current
     assert snapshot_differences(call) == []
+
+
+@pytest.mark.parametrize("rebuilt", [True, False], ids=["snapshot current", "snapshot behind"])
+def test_coordinator_start_page_counts_applications_short_of_reviewers_from_the_snapshot_or_live(
+    coordinator_client, django_capture_on_commit_callbacks, django_assert_max_num_queries, rebuilt
+):
+    call, apps, people, coordinator = small_call()
+    with django_capture_on_commit_callbacks(execute=rebuilt):
+        for app in apps[:2]:  # two applications lose one of their two reviewers
+            assignment_remove(assignment=_active(app, people[0]), by=coordinator)
+    assert RankingState.objects.get(call_id=call.pk).is_current is rebuilt
+
+    with django_assert_max_num_queries(14):
+        response = coordinator_client.get(reverse("manage_root"))
+
+    assert "2 wnioski wciąż potrzebują recenzentów" in response.content.decode()
