@@ -31,6 +31,7 @@ from applicants.enums import ApplicationStatus, HistoryNote
 from applicants.models import Application, ApplicationVersion, StatusChange
 from applicants.tests.builders import submitted_application
 from applicants.tests.factories import ApplicationFactory
+from decisions import models as decision_models
 from grants.models import DEFAULT_PRIVACY_NOTICE, GrantCall
 from grants.tests.factories import GrantCallFactory
 from reviews.models import Invitation
@@ -326,11 +327,22 @@ def _walk(seen) -> None:
     with translation.override("pl"):
         seen.polish_texts = {key: changes[key].note_text for key in ("english",)}
 
+    # decisions 0008: only the newest version of a corrected letter is the current one.
+    seen.current_letters = sorted(
+        decision_models.DecisionLetter.objects.filter(decision_id=issued.pk).values_list(
+            "version", "is_current"
+        )
+    )
+
     (invitation,) = Invitation.objects.all()
     seen.invitation_token_hash = invitation.token_hash
     response = Client().get(reverse("reviews:invitation", args=[OLD_TOKEN]))
     shown = response.context["invitation"].pk if response.status_code == 200 else None
     seen.invitation_page = (response.status_code, shown, invitation.pk)
+
+
+def test_migration_marks_only_the_newest_version_of_a_corrected_letter_current(walk):
+    assert walk.current_letters == [(1, False), (2, True)]
 
 
 def test_migration_drops_the_nameless_controller_from_the_old_default_only(walk):
