@@ -7,8 +7,8 @@ from django.db.models import Q
 from accounts import roles
 from accounts.tests.factories import CoordinatorFactory, UserFactory
 from grants.tests.factories import GrantCallFactory
-from reviews.standing import HAS_REVIEW_WORK
 from reviews.models import PoolMember
+from reviews.standing import HAS_REVIEW_WORK
 
 pytestmark = pytest.mark.django_db
 
