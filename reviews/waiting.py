@@ -5,7 +5,7 @@ invitations to join a call's pool. For coordinators: reviews overdue and
 applications still short of reviewers. One query per reader.
 """
 
-from django.db.models import Count, F, Min, Q, Value
+from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from core.enums import Role
 from core.waiting import WaitingItem, register_role, register_waiting
 from grants.enums import REVIEWS_FROZEN_STATUSES
+from grants.models import GrantCall
 from reviews.models_ranking import RankingState
 from reviews.selectors import (
     applications_short_of_reviewers,
@@ -99,13 +100,25 @@ def coordinator_waiting(*, user, now) -> list[WaitingItem]:
         .values(call_pk=F("call_id"), call_title=F("call__title"))
         .annotate(kind=Value("short"), count=F("short_of_reviewers"))
     )
-    counted = (
+    # Counted per call (a subquery each, by the applications' (call, status) index) for the
+    # calls behind only: a filter on the applications themselves would read every application
+    # of the programme to find none, when every snapshot is current.
+    short_now = (
         applications_short_of_reviewers()
-        .filter(open_calls)
-        .exclude(call_id__in=current.values("call_id"))
+        .filter(call=OuterRef("pk"))
         .order_by()
-        .values(call_pk=F("call_id"), call_title=F("call__title"))
-        .annotate(kind=Value("short"), count=Count("pk"))
+        .values("call")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    counted = (
+        GrantCall.objects.filter(closes_at__lte=now)
+        .exclude(status__in=REVIEWS_FROZEN_STATUSES)
+        .exclude(pk__in=current.values("call_id"))
+        .annotate(short_now=Subquery(short_now, output_field=IntegerField()))
+        .order_by()
+        .values(call_pk=F("pk"), call_title=F("title"))
+        .annotate(kind=Value("short"), count=F("short_now"))
     )
     texts = {
         "overdue": lambda count: ngettext(
@@ -126,6 +139,8 @@ def coordinator_waiting(*, user, now) -> list[WaitingItem]:
     )
     by_call: dict[int, list[WaitingItem]] = {}
     for row in rows:
+        if not row["count"]:  # a call behind with no application short of reviewers
+            continue
         by_call.setdefault(row["call_pk"], []).append(
             WaitingItem(
                 text=texts[row["kind"]](row["count"]) % {"count": row["count"]},

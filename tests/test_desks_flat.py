@@ -137,3 +137,56 @@ def test_grantee_start_page_costs_the_same_with_more_grants_of_other_people(
     assert more == few
     assert page.count("Podpisz umowę dla") == 2
     assert f"Podpisz umowę dla „{theirs.title}”" in page
+
+
+def review_call_short_of_reviewers(*, short: int, enough: int = 0, title: str):
+    """A call in review (its ranking snapshot never built: counted live) whose `short`
+    applications have one reviewer of the two it asks for and `enough` applications two."""
+    call = GrantCallFactory(
+        status=CallStatus.IN_REVIEW, past_deadline=True, reviewers_per_application=2, title=title
+    )
+    pool = [UserFactory(), UserFactory()]
+    for reviewer in pool:
+        PoolMember.objects.create(call=call, reviewer=reviewer)
+    for reviewers in [1] * short + [2] * enough:
+        application = ApplicationFactory(call=call, status=ApplicationStatus.IN_REVIEW)
+        for reviewer in pool[:reviewers]:
+            ReviewAssignment.objects.create(
+                call=call,
+                application=application,
+                reviewer=reviewer,
+                status=AssignmentStatus.ASSIGNED,
+                due_at=call.closes_at.replace(year=2099),
+            )
+    return call
+
+
+def test_manage_start_page_counts_each_call_behind_and_the_grants_of_calls_with_grants_only(
+    client, django_assert_max_num_queries
+):
+    client.force_login(CoordinatorFactory())
+    url = reverse("manage_root")
+    review_call_short_of_reviewers(short=1, enough=1, title="Nabór Łąki")
+    decided = GrantCallFactory(status=CallStatus.DECIDED, title="Nabór Podwórka")
+    grant_at("ready", application__call=decided)
+    few, page = queries_of(client, url, django_assert_max_num_queries)
+    assert "1 wniosek wciąż potrzebuje recenzentów" in page
+    assert "1 umowa do wysłania" in page
+
+    # More calls behind (one with every application fully reviewed: nothing to say of it) and
+    # decided calls without grants, with many applications and grants elsewhere.
+    review_call_short_of_reviewers(short=3, enough=2, title="Nabór Skwery")
+    review_call_short_of_reviewers(short=0, enough=3, title="Nabór Ogrody")
+    GrantCallFactory.create_batch(2, status=CallStatus.DECIDED)
+    grant_at("ready", application__call=decided)
+    more, page = queries_of(client, url, django_assert_max_num_queries)
+
+    assert more == few
+    waiting = page.split('id="waiting-heading"')[1].split('id="calls-heading"')[0]
+    assert waiting.count("potrzeb") == 2
+    assert "1 wniosek wciąż potrzebuje recenzentów" in waiting
+    assert "3 wnioski wciąż potrzebują recenzentów" in waiting
+    assert "Nabór Łąki" in waiting and "Nabór Skwery" in waiting
+    assert "Nabór Ogrody" not in waiting
+    assert waiting.count("do wysłania") == 1
+    assert "2 umowy do wysłania" in waiting
