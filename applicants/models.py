@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -255,7 +255,19 @@ class Application(models.Model):
                 fields=["call", "number_in_call"], name="unique_number_in_call"
             ),
         ]
-        indexes = [models.Index(fields=["call", "status"])]
+        indexes = [
+            models.Index(fields=["call", "status"]),
+            # The corrected applications sent back for the formal check (the coordinators'
+            # start page counts them per call, core.waiting.capped_count()).
+            models.Index(
+                fields=["call"],
+                condition=Q(
+                    status=ApplicationStatus.SUBMITTED,
+                    last_submitted_at__gt=F("first_submitted_at"),
+                ),
+                name="corrected_to_check",
+            ),
+        ]
 
     # What the coordinator's search looks in, in this order.
     SEARCHED_FIELDS = ("reference_number", "title", "applicant_name", "applicant_contact_name")

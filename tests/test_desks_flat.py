@@ -6,11 +6,15 @@ in other calls), and they still say everything that waits.
 an applicant, a grantee and a signatory of someone else's agreement.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+import core.waiting
 from accounts.tests.factories import CoordinatorFactory, UserFactory
 from applicants.enums import ApplicationStatus
 from applicants.tests.factories import ApplicationFactory
@@ -190,3 +194,31 @@ def test_manage_start_page_counts_each_call_behind_and_the_grants_of_calls_with_
     assert "Nabór Ogrody" not in waiting
     assert waiting.count("do wysłania") == 1
     assert "2 umowy do wysłania" in waiting
+
+
+def test_manage_start_page_counts_applications_to_check_up_to_99_plus_at_the_same_cost(
+    client, django_assert_max_num_queries, monkeypatch
+):
+    monkeypatch.setattr(core.waiting, "WAITING_CAP", 5)  # "4+" stands for "99+"
+    client.force_login(CoordinatorFactory())
+    url = reverse("manage_root")
+    call = GrantCallFactory(title="Nabór Deszczówka")
+    earlier = timezone.now() - timedelta(days=5)
+    ApplicationFactory.create_batch(2, call=call)
+    ApplicationFactory(call=call, first_submitted_at=earlier)  # corrected and sent again
+    ApplicationFactory(call=call, status=ApplicationStatus.ACCEPTED_FOR_REVIEW)
+    few, page = queries_of(client, url, django_assert_max_num_queries)
+    assert "2 wnioski do oceny formalnej" in page
+    assert "1 poprawiony wniosek wrócił do ponownej oceny" in page
+
+    ApplicationFactory(call=call)  # 3: still exact below the cap
+    ApplicationFactory.create_batch(4, call=call, first_submitted_at=earlier)  # 5: the cap
+    other = GrantCallFactory(title="Nabór Ogrody")
+    ApplicationFactory.create_batch(6, call=other)
+    more, page = queries_of(client, url, django_assert_max_num_queries)
+
+    assert more == few
+    assert "3 wnioski do oceny formalnej" in page
+    assert "4+ poprawionych wniosków wróciło do ponownej oceny" in page
+    assert "4+ wniosków do oceny formalnej" in page  # the other call's 6
+    assert "5 poprawionych" not in page and "6 wniosków" not in page
