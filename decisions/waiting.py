@@ -6,7 +6,7 @@ coordinators: calls whose reviews are all in (ready for the committee's
 decisions) and letters that failed. One query per reader.
 """
 
-from django.db.models import Count, F, Q, Value
+from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from core.waiting import WaitingItem, register_waiting
 from decisions.enums import DecisionOutcome, LetterState
 from decisions.models import Decision
 from grants.enums import CallStatus
+from grants.models import GrantCall
 
 # Applications that still hold the committee back: not yet checked, corrected or reviewed.
 NOT_READY_STATUSES = frozenset(
@@ -71,28 +72,40 @@ def applicant_waiting(*, user, now) -> list[WaitingItem]:
 
 def calls_ready_for_decisions():
     """Calls in review whose every application is reviewed (or out of the running), at least
-    one: (call, call's title, its closing date) rows."""
-    return (
-        Application.objects.filter(call__status=CallStatus.IN_REVIEW)
-        .order_by()
-        .values(call_pk=F("call_id"), call_title=F("call__title"), closes_at=F("call__closes_at"))
-        .annotate(
-            reviewed=Count("pk", filter=Q(status=ApplicationStatus.REVIEWED)),
-            not_ready=Count("pk", filter=Q(status__in=NOT_READY_STATUSES)),
+    one: (call_pk, call_title, call_closes_at) rows.
+
+    Per call in review, a look at the applications' (call, status) index per status (is one
+    reviewed? does one still hold the committee back?): never a count of the call's
+    applications, whose number the page's cost would follow."""
+
+    def one_in(status):
+        return Subquery(
+            Application.objects.filter(call=OuterRef("pk"), status=status)
+            .order_by()
+            .values("pk")[:1]
         )
-        .filter(reviewed__gt=0, not_ready=0)
+
+    not_ready = {f"not_ready_{status}": one_in(status) for status in sorted(NOT_READY_STATUSES)}
+    return (
+        GrantCall.objects.filter(status=CallStatus.IN_REVIEW)
+        .annotate(one_reviewed=one_in(ApplicationStatus.REVIEWED), **not_ready)
+        .filter(one_reviewed__isnull=False, **{f"{name}__isnull": True for name in not_ready})
+        .order_by()
+        .values(call_pk=F("pk"), call_title=F("title"), call_closes_at=F("closes_at"))
     )
 
 
 def coordinator_waiting(*, user, now) -> list[WaitingItem]:
     """Calls ready for the committee's decisions (in the order they closed), and letters that
-    failed to be issued (per call). One query: both grouped by call, in a UNION."""
-    ready = calls_ready_for_decisions().annotate(kind=Value("ready"), count=F("reviewed"))
+    failed to be issued (per call). One query: both by call, in a UNION."""
+    ready = calls_ready_for_decisions().annotate(kind=Value("ready"), count=Value(0))
     failed = (
         Decision.objects.filter(letter_state=LetterState.FAILED)
         .order_by()
-        .values(call_pk=F("call_id"), call_title=F("call__title"), closes_at=F("call__closes_at"))
-        .annotate(reviewed=Value(0), not_ready=Value(0), kind=Value("failed"), count=Count("pk"))
+        .values(
+            call_pk=F("call_id"), call_title=F("call__title"), call_closes_at=F("call__closes_at")
+        )
+        .annotate(kind=Value("failed"), count=Count("pk"))
     )
     rows = list(ready.union(failed, all=True))
     items = [
@@ -103,7 +116,7 @@ def coordinator_waiting(*, user, now) -> list[WaitingItem]:
         )
         for row in sorted(
             (row for row in rows if row["kind"] == "ready"),
-            key=lambda row: (row["closes_at"], row["call_pk"]),
+            key=lambda row: (row["call_closes_at"], row["call_pk"]),
         )
     ]
     items += [

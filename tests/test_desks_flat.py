@@ -222,3 +222,35 @@ def test_manage_start_page_counts_applications_to_check_up_to_99_plus_at_the_sam
     assert "4+ poprawionych wniosków wróciło do ponownej oceny" in page
     assert "4+ wniosków do oceny formalnej" in page  # the other call's 6
     assert "5 poprawionych" not in page and "6 wniosków" not in page
+
+
+def test_manage_start_page_names_calls_ready_for_decisions_at_the_same_cost(
+    client, django_assert_max_num_queries
+):
+    client.force_login(CoordinatorFactory())
+    url = reverse("manage_root")
+    ready = GrantCallFactory(status=CallStatus.IN_REVIEW, past_deadline=True)
+    ApplicationFactory(call=ready, status=ApplicationStatus.REVIEWED)
+    few, page = queries_of(client, url, django_assert_max_num_queries)
+    assert page.count("Wszystkie recenzje są gotowe: czas na decyzje komisji") == 1
+
+    ApplicationFactory.create_batch(3, call=ready, status=ApplicationStatus.REVIEWED)
+    ApplicationFactory(call=ready, status=ApplicationStatus.FORMALLY_REJECTED)
+    # Calls in review still waiting for an application: one in each status that holds it back.
+    for status in (
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.CORRECTION_REQUESTED,
+        ApplicationStatus.ACCEPTED_FOR_REVIEW,
+        ApplicationStatus.IN_REVIEW,
+    ):
+        waiting = GrantCallFactory(status=CallStatus.IN_REVIEW, past_deadline=True)
+        ApplicationFactory.create_batch(2, call=waiting, status=ApplicationStatus.REVIEWED)
+        ApplicationFactory(call=waiting, status=status)
+    # In review with nothing reviewed yet: not ready either.
+    nothing = GrantCallFactory(status=CallStatus.IN_REVIEW, past_deadline=True)
+    ApplicationFactory(call=nothing, status=ApplicationStatus.FORMALLY_REJECTED)
+    more, page = queries_of(client, url, django_assert_max_num_queries)
+
+    assert more == few
+    assert page.count("Wszystkie recenzje są gotowe: czas na decyzje komisji") == 1
+    assert f'href="{reverse("decisions:call", args=[ready.pk])}"' in page
