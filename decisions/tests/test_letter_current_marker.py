@@ -2,11 +2,9 @@
 of letters, corrections and late workers it names exactly the newest stored version, and the
 list shows those letters, in the applications' order, with the count a from-scratch read gives."""
 
-import io
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.tests.factories import CoordinatorFactory
@@ -116,19 +114,3 @@ def test_letters_page_queries_stay_the_same_over_more_than_a_page_of_letters(
 
     assert last.content.decode().count("data-letter=") == 1
     assert last.context["letters_page"].paginator.count == 5
-
-
-def test_letters_mark_current_command_unmarks_the_older_versions_stored_before_the_marker(
-    django_capture_on_commit_callbacks,
-):
-    coordinator = CoordinatorFactory()
-    call = _published_call(coordinator, 2, django_capture_on_commit_callbacks)
-    decision = Decision.objects.filter(call=call).first()
-    with django_capture_on_commit_callbacks(execute=True):
-        letter_correction_request(decision=decision, note="Literówka.", by=coordinator)
-    DecisionLetter.objects.update(is_current=True)  # as the migration leaves older letters
-
-    call_command("letters_mark_current", stdout=io.StringIO())
-
-    current = set(DecisionLetter.objects.filter(is_current=True).values_list("pk", flat=True))
-    assert current == _newest_from_scratch(call)
