@@ -17,6 +17,10 @@ def decision_form_prefix(application_id: int) -> str:
     return f"decision-{application_id}"
 
 
+# The paragraph above the committee's table that says the rules of an award's amount.
+DECISION_RULES_ID = "decision-rules"
+
+
 class DecisionForm(forms.Form):
     """The committee's decision on one ranked application (an inline form per row).
 
@@ -55,7 +59,7 @@ class DecisionForm(forms.Form):
         ),
     )
 
-    # A hundred rows of these on the committee's page: controls written without templates.
+    # Fifty rows of these on the committee's page: controls written without templates.
     default_renderer = InlineWidgetRenderer()
 
     # Compact controls for a table row; their labels are visually hidden in the template.
@@ -76,6 +80,9 @@ class DecisionForm(forms.Form):
         # Shown with a visible label (only in rows scored below the minimum) and its hint.
         reason = self["below_threshold_reason"]
         reason.field.widget.attrs["aria-describedby"] = f"{reason.auto_id}-help"
+        # The amount's and justification's rules are said once above the table, not per row.
+        for name in ("amount", "justification"):
+            self.fields[name].widget.attrs["aria-describedby"] = DECISION_RULES_ID
 
     def add_error(self, field, error):
         """Mark the fields in error for the eye (is-invalid) and for screen readers."""
@@ -85,7 +92,10 @@ class DecisionForm(forms.Form):
                 attrs = self.fields[name].widget.attrs
                 attrs["class"] = f"{self.WIDGET_CLASSES[name]} is-invalid"
                 attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+                described = f"{self[name].auto_id}-error"
+                if name in ("amount", "justification"):
+                    described += f" {DECISION_RULES_ID}"
+                attrs["aria-describedby"] = described
 
     @classmethod
     def for_row(cls, *, application_id: int, requested_amount: Decimal, decision=None):

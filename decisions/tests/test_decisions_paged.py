@@ -74,3 +74,22 @@ def test_call_page_reads_the_same_queries_on_any_page_of_a_large_call(
         with django_assert_max_num_queries(len(few.captured_queries)):
             response = coordinator_client.get(reverse("decisions:call", args=[large.pk]) + query)
         assert response.status_code == 200
+
+
+def test_call_page_describes_each_rows_fields_only_by_texts_the_page_shows(coordinator_client):
+    call = bulk_ranked_call(3)
+    application = Application.objects.filter(call=call).order_by("pk").first()
+    url = reverse("decisions:call", args=[call.pk])
+
+    shown = coordinator_client.get(url).text
+    # A refused row comes back with its errors beside the fields.
+    refused = post_decision(coordinator_client, application, outcome="awarded", amount="-5").text
+
+    for html in (shown, refused):
+        ids = set(re.findall(r'\sid="([^"]+)"', html))
+        described = re.findall(r'aria-describedby="([^"]+)"', html)
+        assert described
+        missing = {ref for refs in described for ref in refs.split() if ref not in ids}
+        assert missing == set()
+    assert 'aria-describedby="decision-rules"' in shown
+    assert "-error decision-rules" in refused

@@ -337,7 +337,8 @@ def test_record_refusal_is_shown_beside_the_field_and_keeps_what_was_typed(
     html = response.content.decode()
     assert response.status_code == 400
     assert message in error_beside(html, application, field)
-    assert f'aria-describedby="id_{form_field(application, field)}-error"' in html
+    # The error first, then the rules said once above the table.
+    assert f'aria-describedby="id_{form_field(application, field)}-error decision-rules"' in html
     if fields["amount"]:
         assert f'value="{fields["amount"]}"' in html
     if fields["justification"]:
