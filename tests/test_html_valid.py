@@ -12,6 +12,7 @@ them it is skipped, except under MIKROGRANTY_REQUIRE_ALL_SUITES=1 (CI), where it
 """
 
 import os
+import re
 from collections import Counter, deque
 from datetime import timedelta
 from decimal import Decimal
@@ -250,6 +251,27 @@ def programme_in_every_stage(settings, monkeypatch, on_commit):
     return people, draft, waiting
 
 
+IDREF_ATTRIBUTES = ("aria-describedby", "aria-labelledby", "aria-controls", "aria-errormessage")
+
+
+def dangling_idrefs(html: bytes) -> set[str]:
+    """The ids that an aria attribute of the page refers to and no element of it has."""
+    text = html.decode()
+    ids = set(re.findall(r'\sid="([^"]+)"', text))
+    referred = {
+        ref
+        for attribute in IDREF_ATTRIBUTES
+        for refs in re.findall(rf'\s{attribute}="([^"]*)"', text)
+        for ref in refs.split()
+    }
+    return referred - ids
+
+
+def test_dangling_idrefs_finds_a_description_the_page_does_not_print():
+    page = b'<p id="rules">x</p><input aria-describedby="id_a_helptext rules"><b aria-labelledby="rules">'
+    assert dangling_idrefs(page) == {"id_a_helptext"}
+
+
 @pytest.mark.django_db
 def test_pages_of_every_role_have_no_html_errors(
     client, settings, monkeypatch, django_capture_on_commit_callbacks
@@ -292,6 +314,8 @@ def test_pages_of_every_role_have_no_html_errors(
         "coordinator": [
             reverse("manage:home"),
             reverse("applicants_manage:detail", args=[waiting.pk]),  # its formal check form
+            # The committee's page of the call in review: a form on each ranked row.
+            reverse("decisions:call", args=[waiting.call_id]),
             # The grants of each call holding one (their pages, terms, payments, finance).
             *(
                 reverse("projects_manage:grants", args=[call_id])
@@ -310,6 +334,13 @@ def test_pages_of_every_role_have_no_html_errors(
         if MUST_REACH[role] - reached:
             unreached[role] = sorted(MUST_REACH[role] - reached)
     assert unreached == {}
+
+    # Every id an attribute refers to is on the page (the checker doesn't follow aria idrefs):
+    # a field described by a help text its page never prints says nothing to a screen reader.
+    dangling = {
+        url: missing for url, html in documents.items() if (missing := dangling_idrefs(html))
+    }
+    assert dangling == {}
 
     # A page with one known error goes along: a checker that finds nothing fails the test.
     errors = check_documents({**documents, CONTROL: CONTROL_PAGE})
