@@ -20,12 +20,15 @@ from projects.tests.progress_rows import grant_at
 
 pytestmark = pytest.mark.django_db
 
-in_10_days = format_date(timezone.localdate() + timedelta(days=10))
-in_7_days = format_date(timezone.localdate() + timedelta(days=7))
-in_14_days = format_date(timezone.localdate() + timedelta(days=14))
+
+def in_days(days: int) -> str:
+    """A date `days` from today, as the pages write it: worked out when the test runs (a suite
+    that crosses midnight in Warsaw would otherwise expect yesterday's dates)."""
+    return format_date(timezone.localdate() + timedelta(days=days))
+
 
 SECOND_HALF = [
-    ("report_due", WaitingWhom.GRANTEE, [f"sprawozdanie do {in_10_days}", "dokumenty na bieżąco"]),
+    ("report_due", WaitingWhom.GRANTEE, ["sprawozdanie do {in_10_days}", "dokumenty na bieżąco"]),
     (
         "report_overdue",
         WaitingWhom.GRANTEE,
@@ -35,9 +38,9 @@ SECOND_HALF = [
     (
         "report_corrections",
         WaitingWhom.GRANTEE,
-        [f"poprawki sprawozdania do {in_7_days}", "dokumenty na bieżąco"],
+        ["poprawki sprawozdania do {in_7_days}", "dokumenty na bieżąco"],
     ),
-    ("settled_return", WaitingWhom.GRANTEE, [f"zwrot 250,00\xa0zł do {in_14_days}"]),
+    ("settled_return", WaitingWhom.GRANTEE, ["zwrot 250,00\xa0zł do {in_14_days}"]),
     ("settled_payment", WaitingWhom.COORDINATOR, ["wypłata do zrobienia"]),
     ("settled", WaitingWhom.COORDINATOR, ["grant do zamknięcia"]),
     ("closed", WaitingWhom.NOBODY, []),
@@ -46,6 +49,8 @@ SECOND_HALF = [
 
 @pytest.mark.parametrize(("stage", "whom", "what"), SECOND_HALF)
 def test_waiting_for_second_half_agrees_between_pages_and_list(stage, whom, what):
+    dates = {f"in_{days}_days": in_days(days) for days in (7, 10, 14)}
+    what = [text.format(**dates) for text in what]
     grant = grant_at(stage)
 
     on_page = waiting_for(progress_of(grant_get_for_coordinator(pk=grant.pk)))
