@@ -11,6 +11,34 @@ from core.enums import EmailState, RenderedPdfState
 from core.validators import nip_formatted, validate_krs, validate_nip, validate_postcode
 
 
+class ChangeCounted(models.Model):
+    """A stored computation kept current by counting the changes that move it.
+
+    Every event that changes what was computed adds one to `changes` in its own
+    transaction (core.services.change_count); a computation notes the count it read
+    before computing in `built_changes`. It is current while it has read them all.
+    (The ranking's snapshot, reviews.RankingState; a call's finance sums,
+    projects.FinanceSummary.)
+    """
+
+    # The rows whose computation is current, for a filter.
+    CURRENT = models.Q(built_at__isnull=False, built_changes__gte=models.F("changes"))
+
+    changes = models.PositiveBigIntegerField(default=0)
+    built_changes = models.PositiveBigIntegerField(default=0)
+    built_at = models.DateTimeField(null=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.built_changes}/{self.changes}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.built_at is not None and self.built_changes >= self.changes
+
+
 class OutgoingEmail(models.Model):
     """One e-mail to one address: queued for the task worker, then the record that it was sent.
 

@@ -1,6 +1,7 @@
 """Writes to the rows core owns besides e-mails: who runs the programme."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from core.logos import CheckedLogo
@@ -46,3 +47,15 @@ def programme_profile_save(
     profile._history_user = by
     profile.save()
     return profile
+
+
+def change_count(model, *, create: bool = True, also: dict | None = None, **key) -> None:
+    """Count one change of the ChangeCounted row `model` found by `key` (in the caller's
+    transaction), setting the fields in `also` with it; the row is made at its first change
+    unless `create` is False (a change while the owner is being deleted must not make one)."""
+    also = also or {}
+    if model.objects.filter(**key).update(changes=F("changes") + 1, **also) or not create:
+        return
+    _row, created = model.objects.get_or_create(**key, defaults={"changes": 1, **also})
+    if not created:  # made by another transaction in between
+        model.objects.filter(**key).update(changes=F("changes") + 1, **also)

@@ -12,10 +12,11 @@ queries as ever) once after a change, storing them for the next reader.
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.services import change_count
 from projects.enums import SIGNED_STATES, GrantState, PaymentState, SettlementState
 from projects.models import (
     DocumentAllocation,
@@ -116,14 +117,8 @@ def finance_changed(*, call_id: int | None, create: bool = True) -> None:
     `create=False` (a row being deleted) only counts on a summary already stored: a call
     being deleted must not get a new one.
     """
-    if call_id is None:
-        return
-    bumped = FinanceSummary.objects.filter(call_id=call_id).update(changes=F("changes") + 1)
-    if bumped or not create:
-        return
-    _state, created = FinanceSummary.objects.get_or_create(call_id=call_id, defaults={"changes": 1})
-    if not created:  # made by another transaction in between
-        FinanceSummary.objects.filter(call_id=call_id).update(changes=F("changes") + 1)
+    if call_id is not None:
+        change_count(FinanceSummary, call_id=call_id, create=create)
 
 
 def summed_row_call(instance) -> int | None:

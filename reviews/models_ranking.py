@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import models
 
 from applicants.models import Application
+from core.models import ChangeCounted
 from grants.models import GrantCall
 
 ORDER_SUFFIXES = ("final", "normalised")
@@ -54,20 +55,17 @@ class RankingEntry(models.Model):
         return f"{self.call_id}: {self.application_id} #{self.position_final}"
 
 
-class RankingState(models.Model):
+class RankingState(ChangeCounted):
     """Whether a call's snapshot is current, and the figures the ranking's pages show above it.
 
-    Every event that changes the ranking adds one to `changes` in its own
-    transaction; a rebuild notes the count it read before computing in
-    `built_changes`. The snapshot is current when the two are equal.
+    Every event that changes the ranking counts a change (core.models.ChangeCounted); a
+    rebuild notes the count it read before computing. The snapshot is current when the two
+    are equal.
     """
 
     call = models.OneToOneField(
         GrantCall, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    changes = models.PositiveBigIntegerField(default=0)
-    built_changes = models.PositiveBigIntegerField(default=0)
-    built_at = models.DateTimeField(null=True)
     # When a rebuild was last queued: a page queues another if it is long overdue.
     queued_at = models.DateTimeField(null=True)
     row_count = models.PositiveIntegerField(default=0)
@@ -91,10 +89,3 @@ class RankingState(models.Model):
     # rebuild (reviews.selectors.applications_short_of_reviewers): the coordinators' start
     # page reads it while the state is current.
     short_of_reviewers = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.call_id}: {self.built_changes}/{self.changes}"
-
-    @property
-    def is_current(self) -> bool:
-        return self.built_at is not None and self.built_changes >= self.changes

@@ -13,11 +13,11 @@ say that it is being updated (ranking_snapshot_ensure()).
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from applicants.models import Application
 from core.queue import task_enqueue
+from core.services import change_count
 from grants.models import GrantCall
 from reviews.models_ranking import RankingEntry, RankingState
 from reviews.ranking import RANKED_STATUSES, Ranking, call_ranking
@@ -35,18 +35,7 @@ BULK_BATCH = 1000
 def ranking_changed(*, call_id: int) -> None:
     """Count a change of the call's ranking and queue its rebuild (after the transaction commits,
     once however many changes the transaction makes)."""
-    now = timezone.now()
-    bumped = RankingState.objects.filter(call_id=call_id).update(
-        changes=F("changes") + 1, queued_at=now
-    )
-    if not bumped:
-        _state, created = RankingState.objects.get_or_create(
-            call_id=call_id, defaults={"changes": 1, "queued_at": now}
-        )
-        if not created:  # made by another transaction in between
-            RankingState.objects.filter(call_id=call_id).update(
-                changes=F("changes") + 1, queued_at=now
-            )
+    change_count(RankingState, call_id=call_id, also={"queued_at": timezone.now()})
     # One rebuild per call and transaction: it runs after the commit and sees every change the
     # transaction made (assigning a call's reviewers makes hundreds).
     task_enqueue("reviews.tasks.ranking_rebuild", once=True, call_id=call_id)

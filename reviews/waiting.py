@@ -93,7 +93,7 @@ def coordinator_waiting(*, user, now) -> list[WaitingItem]:
     # rebuild while it is current (every event that changes the count rebuilds it), counted
     # now only for a call whose snapshot is behind or never built: never stale, and flat.
     open_calls = Q(call__closes_at__lte=now) & ~Q(call__status__in=REVIEWS_FROZEN_STATUSES)
-    current = RankingState.objects.filter(built_at__isnull=False, built_changes__gte=F("changes"))
+    current = RankingState.objects.filter(RankingState.CURRENT)
     stored = (
         current.filter(open_calls, short_of_reviewers__gt=0)
         .order_by()

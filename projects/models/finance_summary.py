@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from core.models import ChangeCounted
 from grants.models import GrantCall
 
 ZERO = Decimal("0.00")
@@ -20,7 +21,7 @@ def _money() -> models.DecimalField:
     return models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
 
 
-class FinanceSummary(models.Model):
+class FinanceSummary(ChangeCounted):
     """The sums of a call's finance summary (the call's budget is read from the call)."""
 
     # The sums, in the names projects.finance_summary.finance_sums_now() gives them.
@@ -42,9 +43,6 @@ class FinanceSummary(models.Model):
     call = models.OneToOneField(
         GrantCall, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    changes = models.PositiveBigIntegerField(default=0)
-    built_changes = models.PositiveBigIntegerField(default=0)
-    built_at = models.DateTimeField(null=True)
     awarded = _money()
     signed = _money()
     grants = models.PositiveIntegerField(default=0)
@@ -57,13 +55,6 @@ class FinanceSummary(models.Model):
     returns_received = _money()
     paid = _money()
     paid_live = _money()
-
-    def __str__(self) -> str:
-        return f"{self.call_id}: {self.built_changes}/{self.changes}"
-
-    @property
-    def is_current(self) -> bool:
-        return self.built_at is not None and self.built_changes >= self.changes
 
     def sums(self) -> dict:
         return {name: getattr(self, name) for name in self.SUMS}
