@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -100,6 +100,10 @@ class FormalRejectionRow:
 # The committee's page lists the ranking fifty rows at a time: each row carries a form, so a
 # page of them costs what fifty forms cost (the ranking page, read-only, shows a hundred).
 DECISION_ROWS_PER_PAGE = 50
+# The formally rejected applications are listed fifty at a time below the ranking (their own
+# pages, `?rejected=`), and the lapsed decisions fifty at most (with how many there are).
+FORMAL_REJECTIONS_PER_PAGE = 50
+LAPSED_SHOWN = 50
 
 
 @dataclass
@@ -116,23 +120,26 @@ class CallDecisions:
     outcome_counts: dict[str, int] = field(default_factory=dict)
     declined_amount: Decimal = Decimal("0.00")
     next_on_reserve: Decision | None = None
-    # Draft decisions whose application ended before publication (e.g. withdrawn).
+    # Draft decisions whose application ended before publication (e.g. withdrawn): the first
+    # LAPSED_SHOWN of them, how many there are, and the money their awards no longer hold.
     lapsed: list[Decision] = field(default_factory=list)
+    lapsed_count: int = 0
+    lapsed_amount: Decimal = Decimal("0.00")
     # Rows above the funding line that "award everything above the line" would change (all pages).
     above_line_to_award: int = 0
     page_obj: Page | None = None
+    # The page of the formally rejected applications shown (1 = the first fifty), and
+    # whether there are more before or after it.
+    rejected_page: int = 1
+    rejected_has_next: bool = False
 
     @property
     def budget_left(self) -> Decimal:
         return self.call.total_budget - self.awarded
 
     @property
-    def lapsed_amount(self) -> Decimal:
-        """The money lapsed draft awards no longer hold."""
-        return sum(
-            (d.amount for d in self.lapsed if d.outcome == DecisionOutcome.AWARDED),
-            Decimal("0.00"),
-        )
+    def rejected_has_previous(self) -> bool:
+        return self.rejected_page > 1
 
     @property
     def line_on_top(self) -> bool:
@@ -154,18 +161,53 @@ def decision_rows_page_of(*, application_id: int) -> int:
     return (position - 1) // DECISION_ROWS_PER_PAGE + 1 if position else 1
 
 
-def call_decisions(
-    *, call: GrantCall, state: RankingState | None, page_number: int | str | None = 1
-) -> CallDecisions:
-    """One page of the call's ranking (from its snapshot, `state`) with each row's decision, the
-    formally rejected applications, the lapsed decisions and the budget.
+def _formally_rejected(call: GrantCall) -> QuerySet[Application]:
+    # In number order, read by the (call, status, number) index.
+    return Application.objects.filter(
+        call=call, status=ApplicationStatus.FORMALLY_REJECTED
+    ).order_by("number_in_call", "pk")
 
-    A fixed number of queries whatever the number of applications: the page's
-    ranking rows (one), the decisions of those rows and the lapsed ones (one),
-    the call's decisions counted by state and outcome (one), the formally
-    rejected applications with their decisions (one), the rows above the line
-    still to award (one), and when an award was declined or lapsed, the next on
-    the reserve list (one).
+
+def formal_rejections_page_of(*, application: Application) -> int:
+    """The page of the formally rejected applications that shows `application`."""
+    before = (
+        _formally_rejected(application.call)
+        .filter(
+            Q(number_in_call__lt=application.number_in_call)
+            | Q(number_in_call=application.number_in_call, pk__lt=application.pk)
+        )
+        .count()
+        if application.number_in_call is not None
+        else 0
+    )
+    return before // FORMAL_REJECTIONS_PER_PAGE + 1
+
+
+def _page_number(value, *, default: int = 1) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def call_decisions(
+    *,
+    call: GrantCall,
+    state: RankingState | None,
+    page_number: int | str | None = 1,
+    rejected_page: int | str | None = 1,
+) -> CallDecisions:
+    """One page of the call's ranking (from its snapshot, `state`) with each row's decision, one
+    page of the formally rejected applications, the lapsed decisions and the budget.
+
+    A fixed number of queries, each reading what the page shows, whatever the
+    number of applications: the page's ranking rows (one), their decisions
+    (one), the call's decisions counted by state, outcome and whether their row
+    is above the funding line (one; the rows still to award are the snapshot's
+    count above the line less the decided ones), one page of the formally
+    rejected applications with their decisions (one); when there are lapsed
+    decisions, the first of them (one); when an award was declined or lapsed,
+    the next on the reserve list (one).
     """
     ranking = ranking_summary(call=call, order="final", state=state)
     paginator = Paginator(RankingEntry.objects.none(), DECISION_ROWS_PER_PAGE)
@@ -177,12 +219,12 @@ def call_decisions(
         order="final",
     )
     page_ids = [row.id for row in ranking_rows_page]
-    decisions = list(
-        Decision.objects.filter(
-            Q(application_id__in=page_ids) | Q(call=call, state=DecisionState.LAPSED)
-        ).select_related("application")
-    )
-    by_application = {decision.application_id: decision for decision in decisions}
+    by_application = {
+        decision.application_id: decision
+        for decision in Decision.objects.filter(application_id__in=page_ids).select_related(
+            "application"
+        )
+    }
     line_after = ranking.funding_line_after
     rows = [
         DecisionRow(
@@ -192,29 +234,39 @@ def call_decisions(
         )
         for row in ranking_rows_page
     ]
-    # Read by the (call, status) index and put in order here: ordered in SQL, SQLite walks
-    # every application of the call by its (call, number) index instead.
-    formally_rejected = sorted(
-        Application.objects.filter(
-            call=call, status=ApplicationStatus.FORMALLY_REJECTED
-        ).select_related("decision"),
-        key=lambda application: (application.number_in_call or 0, application.pk),
+    rejected_number = _page_number(rejected_page)
+    start = (rejected_number - 1) * FORMAL_REJECTIONS_PER_PAGE
+    formally_rejected = list(
+        _formally_rejected(call).select_related("decision")[
+            start : start + FORMAL_REJECTIONS_PER_PAGE + 1
+        ]
     )
+    if not formally_rejected and rejected_number > 1:  # past the last page: show the first
+        rejected_number = 1
+        formally_rejected = list(
+            _formally_rejected(call).select_related("decision")[: FORMAL_REJECTIONS_PER_PAGE + 1]
+        )
     formal_rejections = [
         FormalRejectionRow(application=application, decision=getattr(application, "decision", None))
-        for application in formally_rejected
+        for application in formally_rejected[:FORMAL_REJECTIONS_PER_PAGE]
     ]
-    lapsed = sorted(
-        (decision for decision in decisions if decision.is_lapsed),
-        key=lambda decision: (decision.application.number_in_call or 0, decision.pk),
-    )
+    # Every decision of the call, grouped: the budget, the outcome counts, the lapsed ones, and
+    # which of them stand on a row above the snapshot's funding line.
     counts = list(
         Decision.objects.filter(call=call)
         .order_by()
-        .values("state", "outcome")
+        .annotate(
+            above_line=Exists(
+                RankingEntry.objects.filter(
+                    application_id=OuterRef("application_id"), above_line_final=True
+                )
+            )
+        )
+        .values("state", "outcome", "above_line")
         .annotate(n=Count("pk"), amount=Sum("amount"))
     )
     live = [group for group in counts if group["state"] != DecisionState.LAPSED]
+    lapsed_groups = [group for group in counts if group["state"] == DecisionState.LAPSED]
     outcome_counts: Counter = Counter()
     for group in live:
         outcome_counts[group["outcome"]] += group["n"]
@@ -229,15 +281,22 @@ def call_decisions(
         ),
         Decimal("0.00"),
     )
-    # Above the line and neither published nor awarded yet (what decisions_award_above_line does).
-    to_award = (
-        RankingEntry.objects.filter(call=call, above_line_final=True)
-        .exclude(
-            Q(application__decision__state__in=PUBLISHED_DECISION_STATES)
-            | Q(application__decision__outcome=DecisionOutcome.AWARDED)
-        )
-        .count()
+    # Above the line and neither published nor awarded yet (what decisions_award_above_line does):
+    # the snapshot's rows above the line less those with such a decision.
+    decided_above_line = sum(
+        g["n"]
+        for g in counts
+        if g["above_line"]
+        and (g["state"] in PUBLISHED_DECISION_STATES or g["outcome"] == DecisionOutcome.AWARDED)
     )
+    lapsed_count = sum(g["n"] for g in lapsed_groups)
+    lapsed = []
+    if lapsed_count:
+        lapsed = list(
+            Decision.objects.filter(call=call, state=DecisionState.LAPSED)
+            .select_related("application")
+            .order_by("application__number_in_call", "pk")[:LAPSED_SHOWN]
+        )
     page = CallDecisions(
         call=call,
         ranking=ranking,
@@ -249,8 +308,19 @@ def call_decisions(
         outcome_counts=dict(outcome_counts),
         declined_amount=sum((g["amount"] or Decimal("0.00") for g in declined), Decimal("0.00")),
         lapsed=lapsed,
-        above_line_to_award=to_award,
+        lapsed_count=lapsed_count,
+        lapsed_amount=sum(
+            (
+                g["amount"] or Decimal("0.00")
+                for g in lapsed_groups
+                if g["outcome"] == DecisionOutcome.AWARDED
+            ),
+            Decimal("0.00"),
+        ),
+        above_line_to_award=max(0, ranking.above_line_count - decided_above_line),
         page_obj=page_obj,
+        rejected_page=rejected_number,
+        rejected_has_next=len(formally_rejected) > FORMAL_REJECTIONS_PER_PAGE,
     )
     if declined or page.lapsed_amount:
         page.next_on_reserve = next_on_reserve(call, left=page.budget_left)

@@ -39,6 +39,7 @@ from decisions.selectors import (
     decision_rows_page_of,
     decisions_of_call,
     decisions_unpublished,
+    formal_rejections_page_of,
     letter_file_name,
     letter_get_for_coordinator,
     letter_progress,
@@ -104,7 +105,12 @@ class CallDecisionsView(CoordinatorRequiredMixin, TemplateView):
             if bound_for is not None
             else self.request.GET.get("page")
         )
-        page = call_decisions(call=call, state=state, page_number=page_number)
+        page = call_decisions(
+            call=call,
+            state=state,
+            page_number=page_number,
+            rejected_page=self.request.GET.get("rejected"),
+        )
         rows = []
         for row in page.rows:
             decision = row.decision
@@ -214,7 +220,11 @@ class DecisionRecordView(CoordinatorRequiredMixin, View):
                 _("The formal rejection of %(number)s is recorded.")
                 % {"number": application.reference_number},
             )
-        return redirect(call_page_url(application.call_id, "formal-rejections"))
+        url = call_page_url(application.call_id)
+        number = formal_rejections_page_of(application=application)
+        if number > 1:
+            url = f"{url}?rejected={number}"
+        return redirect(f"{url}#row-{application.pk}")
 
 
 class AwardAboveLineView(CoordinatorRequiredMixin, View):
