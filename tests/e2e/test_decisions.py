@@ -10,11 +10,13 @@ from playwright.sync_api import expect
 
 from accounts.tests.factories import CoordinatorFactory
 from decisions.models import Decision, DecisionLetter, OutboxMessage
+from decisions.tests.test_decisions_paged import bulk_formally_rejected, bulk_lapsed
 from grants.tests.factories import deadline_passes
 from reviews.models import ReviewAssignment
 from reviews.tests.builders import (
     accepted_application,
     assign_all,
+    bulk_ranked_call,
     call_with_criteria,
     reviewers_in_pool,
     submit_review,
@@ -109,3 +111,30 @@ def test_coordinator_publishes_results_and_applicant_accepts(
     expect(applicant.locator(".alert-success").first).to_be_visible()
     assert Decision.objects.get(application=winner).accepted_at is not None
     applicant_context.close()
+
+
+def test_coordinator_pages_through_many_formal_rejections_and_records_one(
+    page, live_server, axe, screenshot
+):
+    call = bulk_ranked_call(3)
+    rejected = bulk_formally_rejected(call, 60)
+    bulk_lapsed(call, 55)
+    base = live_server.url
+    log_in(page, base, CoordinatorFactory().email)
+
+    page.goto(base + reverse("decisions:call", args=[call.pk]))
+    section = page.locator("#formal-rejections + .table-responsive")
+    expect(section.locator("tbody tr")).to_have_count(50)
+    expect(page.locator("[data-lapsed-shown]")).to_contain_text("The first 50 of 55")
+    page.get_by_role("navigation", name="Pages of the formally rejected applications").get_by_role(
+        "link", name="Next"
+    ).click()
+    expect(section.locator("tbody tr")).to_have_count(10)
+    axe(page, "committee's decisions, formally rejected page 2")
+    screenshot("decisions-formal-rejections-page-2")
+
+    last = rejected[-1]
+    page.get_by_role("button", name=f"Record formal rejection – {last.reference_number}").click()
+    expect(page.locator(".alert-success").first).to_contain_text(last.reference_number)
+    assert "rejected=2" in page.url
+    expect(page.locator(f"#row-{last.pk}")).to_contain_text("Formally rejected")
