@@ -1180,7 +1180,33 @@ def bench_letters(env: dict, count: int, workers: int, call_id: int) -> dict:
         with mock.patch.object(letters, "render_pdf", render_pdf_in_this_process):
             return loop()
 
+    def floor_side_by_side() -> float:
+        """Wall seconds per letter when `workers` processes run the floor's loop at once: what
+        WeasyPrint alone gets from this machine's cores (they share caches, memory and the
+        host), the floor per letter with that many workers."""
+        from django.db import connection
+
+        connection.close()  # each process opens its own
+        started = time.perf_counter()
+        children = []
+        for _ in range(workers):
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover -- the child
+                code = 1
+                try:
+                    floor()
+                    code = 0
+                finally:
+                    os._exit(code)
+            children.append(pid)
+        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+        if failed:
+            raise SystemExit("a side-by-side floor process failed")
+        # Each child also rendered one warm-up letter, as the single-process loop does.
+        return (time.perf_counter() - started) / (workers * (floor_runs + 1))
+
     floor_before, floor_cpu_before = floor()
+    parallel_floor = floor_side_by_side()
     # The same loop as the workers render it: through core.pdf's renderer processes.
     isolated_wall, _cpu_here = loop()
 
@@ -1237,6 +1263,9 @@ def bench_letters(env: dict, count: int, workers: int, call_id: int) -> dict:
         "letters_isolation_overhead_seconds_per_letter": isolated_wall - floor_before,
         # Two workers share the work: per letter each worker spends workers × wall time.
         "letters_ratio_to_floor": (per_letter * workers) / floor_wall if floor_wall else 0,
+        # Against the floor per letter of `workers` processes rendering side by side.
+        "letters_parallel_floor_seconds_per_letter": parallel_floor,
+        "letters_ratio_to_parallel_floor": per_letter / parallel_floor if parallel_floor else 0,
         # The same with publishing's time counted in the letters' (as measured before 8
         # December 2026).
         "letters_ratio_to_floor_with_publishing": (
@@ -1630,6 +1659,7 @@ def main() -> int:
             letters_per_second="letters/s",
             letters_ratio_to_floor="x",
             letters_ratio_to_floor_with_publishing="x",
+            letters_ratio_to_parallel_floor="x",
             letters_publish_ms_per_decision="ms",
             letters_worker_peak_rss_mb="MB",
         )
