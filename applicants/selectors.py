@@ -215,9 +215,14 @@ def application_list_for_call(
 
 def application_counts_for_call(*, call: GrantCall) -> dict[str, int]:
     """How many of the call's applications are drafts in progress and how many were withdrawn."""
-    return Application.objects.in_call(call).aggregate(
-        drafts=Count("pk", filter=Q(status=ApplicationStatus.DRAFT)),
-        withdrawn=Count("pk", filter=Q(status=ApplicationStatus.WITHDRAWN)),
+    # Only those two statuses are read, by the (call, status, number) index: not every row.
+    return (
+        Application.objects.in_call(call)
+        .filter(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+        .aggregate(
+            drafts=Count("pk", filter=Q(status=ApplicationStatus.DRAFT)),
+            withdrawn=Count("pk", filter=Q(status=ApplicationStatus.WITHDRAWN)),
+        )
     )
 
 
