@@ -106,42 +106,44 @@ def test_call_page_describes_each_rows_fields_only_by_texts_the_page_shows(coord
 # --- Below the ranking: the formally rejected and the lapsed, bounded ------------------------
 
 
-def bulk_formally_rejected(call, count: int, *, first_number: int = 1000) -> list[Application]:
+def bulk_applications(call, numbers, *, status: str, title: str, **fields) -> list[Application]:
+    """Applications of `call` with these numbers in `status`, written in bulk (rows for reading)."""
     return Application.objects.bulk_create(
         Application(
             call=call,
             applicant=None,
-            status=ApplicationStatus.FORMALLY_REJECTED,
+            status=status,
             number_in_call=number,
             reference_number=f"{call.reference_code}/2027/{number:04d}",
-            title=f"Odrzucony nr {number}",
+            title=f"{title} nr {number}",
             applicant_kind=ApplicantKind.GROUP,
             applicant_name=f"Grupa nr {number}",
-            rejection_reasons="Brak podpisanego oświadczenia.",
-            requested_amount=Decimal("1000.00"),
             last_submitted_at=timezone.now(),
+            **{"requested_amount": Decimal("1000.00"), **fields},
         )
-        for number in range(first_number, first_number + count)
+        for number in numbers
+    )
+
+
+def bulk_formally_rejected(call, count: int, *, first_number: int = 1000) -> list[Application]:
+    return bulk_applications(
+        call,
+        range(first_number, first_number + count),
+        status=ApplicationStatus.FORMALLY_REJECTED,
+        title="Odrzucony",
+        rejection_reasons="Brak podpisanego oświadczenia.",
     )
 
 
 def bulk_lapsed(call, count: int, *, amount=Decimal("500.00")) -> list[Decision]:
     """`count` draft awards lapsed because their applications were withdrawn (rows for reading)."""
     coordinator = CoordinatorFactory()
-    applications = Application.objects.bulk_create(
-        Application(
-            call=call,
-            applicant=None,
-            status=ApplicationStatus.WITHDRAWN,
-            number_in_call=number,
-            reference_number=f"{call.reference_code}/2027/{number:04d}",
-            title=f"Wycofany nr {number}",
-            applicant_kind=ApplicantKind.GROUP,
-            applicant_name=f"Grupa nr {number}",
-            requested_amount=amount,
-            last_submitted_at=timezone.now(),
-        )
-        for number in range(5000, 5000 + count)
+    applications = bulk_applications(
+        call,
+        range(5000, 5000 + count),
+        status=ApplicationStatus.WITHDRAWN,
+        title="Wycofany",
+        requested_amount=amount,
     )
     return Decision.objects.bulk_create(
         Decision(
