@@ -161,7 +161,7 @@ def decision_rows_page_of(*, application_id: int) -> int:
     return (position - 1) // DECISION_ROWS_PER_PAGE + 1 if position else 1
 
 
-def _formally_rejected(call: GrantCall) -> QuerySet[Application]:
+def _formally_rejected(call: GrantCall | int) -> QuerySet[Application]:
     # In number order, read by the (call, status, number) index.
     return Application.objects.filter(
         call=call, status=ApplicationStatus.FORMALLY_REJECTED
@@ -171,7 +171,7 @@ def _formally_rejected(call: GrantCall) -> QuerySet[Application]:
 def formal_rejections_page_of(*, application: Application) -> int:
     """The page of the formally rejected applications that shows `application`."""
     before = (
-        _formally_rejected(application.call)
+        _formally_rejected(application.call_id)  # not the call itself: no query for it
         .filter(
             Q(number_in_call__lt=application.number_in_call)
             | Q(number_in_call=application.number_in_call, pk__lt=application.pk)
